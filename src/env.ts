@@ -1,0 +1,30 @@
+import type { TokenRefresher } from './vault/token-refresher.ts';
+import type { WebhookInbox } from './webhooks/inbox.ts';
+
+/**
+ * The Worker's bindings. Every setting is optional here on purpose: `config.ts` checks them, so a
+ * missing one answers `503 misconfigured` instead of crashing the request.
+ */
+export interface Env {
+  CONFLUENCE_KV: KVNamespace;
+  TOKEN_REFRESHER: DurableObjectNamespace<TokenRefresher>;
+  WEBHOOK_INBOX: DurableObjectNamespace<WebhookInbox>;
+  CONFLUENCE_CLIENT_ID?: string;
+  CONFLUENCE_CLIENT_SECRET?: string;
+  CONFLUENCE_OAUTH_SCOPE?: string;
+  CONFLUENCE_REDIRECT_URI?: string;
+  TOKEN_ENCRYPTION_KEYS?: string;
+  SERVICE_API_TOKEN?: string;
+  ATLASSIAN_AUTH_BASE_URL?: string;
+  ATLASSIAN_API_BASE_URL?: string;
+  /** Days a received webhook event is kept (default 7). */
+  WEBHOOK_RETENTION_DAYS?: string;
+  /** Webhook deliveries accepted per integration per minute (default 120). */
+  WEBHOOK_RATE_LIMIT_PER_MINUTE?: string;
+}
+
+declare global {
+  namespace Cloudflare {
+    interface Env extends import('./env.ts').Env {}
+  }
+}
