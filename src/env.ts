@@ -2,8 +2,8 @@ import type { TokenRefresher } from './vault/token-refresher.ts';
 import type { WebhookInbox } from './webhooks/inbox.ts';
 
 /**
- * The Worker's bindings. Every setting is optional here on purpose: `config.ts` checks them, so a
- * missing one answers `503 misconfigured` instead of crashing the request.
+ * The Worker's bindings: the one place the environment is typed. Every setting is optional here on
+ * purpose: `config.ts` checks them, so a missing one answers `503 misconfigured` instead of crashing.
  */
 export interface Env {
   CONFLUENCE_KV: KVNamespace;
@@ -23,8 +23,19 @@ export interface Env {
   WEBHOOK_RATE_LIMIT_PER_MINUTE?: string;
 }
 
+type GatewayEnv = Env;
+
 declare global {
   namespace Cloudflare {
-    interface Env extends import('./env.ts').Env {}
+    interface Env extends GatewayEnv {}
   }
+}
+
+/** Who made a request, as the auth middleware established it. */
+export type Caller = { kind: 'service' } | { kind: 'agent'; tokenId: string; integrationId: string };
+
+/** The Hono environment of every route. */
+export interface AppEnv {
+  Bindings: Env;
+  Variables: { caller: Caller };
 }

@@ -1,11 +1,53 @@
 import { Hono } from 'hono';
-import { DurableObject } from 'cloudflare:workers';
+import { HTTPException } from 'hono/http-exception';
+import { integrationRoutes } from './api/integrations.ts';
+import { connectRoutes, connectSessionRoutes } from './connect/routes.ts';
+import type { AppEnv } from './env.ts';
+import { ApiError } from './errors.ts';
+import { healthRoutes } from './health.ts';
+import { toolCallRoutes, toolCatalogRoutes } from './tools/routes.ts';
+import { webhookApiRoutes, webhookReceiverRoutes } from './webhooks/routes.ts';
 
-const app = new Hono<{ Bindings: Env }>();
-app.get('/healthz', async (c) => {
-  const r = await fetch(`${c.env.ATLASSIAN_API_BASE_URL}/ping`);
-  return c.json({ ok: true, upstream: await r.json() });
+const app = new Hono<AppEnv>();
+
+app.route('/healthz', healthRoutes);
+app.route('/integrations/confluence/webhooks', webhookReceiverRoutes);
+app.route('/integrations/confluence', connectRoutes);
+app.route('/api/v1/connect-sessions', connectSessionRoutes);
+app.route('/api/v1/tools', toolCatalogRoutes);
+app.route('/api/v1/integrations', toolCallRoutes);
+app.route('/api/v1/integrations', webhookApiRoutes);
+app.route('/api/v1/integrations', integrationRoutes);
+
+app.notFound((c) =>
+  c.json(
+    new ApiError(
+      'not_found',
+      `No route ${c.req.method} ${new URL(c.req.url).pathname}. See the README for the API.`,
+    ).toJSON(),
+    404,
+  ),
+);
+
+// The one place an exception becomes an answer. Only names and codes are logged: no request body,
+// header or message that could carry a token.
+app.onError((error, c) => {
+  if (error instanceof ApiError) return c.json(error.toJSON(), error.status);
+  if (error instanceof HTTPException) {
+    const apiError = new ApiError('invalid_request', error.message || 'The request could not be processed.', {
+      status: error.status as ApiError['status'],
+    });
+    return c.json(apiError.toJSON(), apiError.status);
+  }
+  console.error(JSON.stringify({ event: 'unhandled_error', route: c.req.routePath, error: error.name }));
+  return c.json(
+    new ApiError('internal_error', 'The gateway failed unexpectedly; retry shortly.', {
+      retryable: true,
+    }).toJSON(),
+    500,
+  );
 });
+
 export default app;
-export class TokenRefresher extends DurableObject {}
-export class WebhookInbox extends DurableObject {}
+export { TokenRefresher } from './vault/token-refresher.ts';
+export { WebhookInbox } from './webhooks/inbox.ts';

@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import type { Env } from './env.ts';
+import { ApiError } from './errors.ts';
+
+/** The scopes asked for when CONFLUENCE_OAUTH_SCOPE is not set (atlassian/FACTS.md). */
+export const DEFAULT_SCOPES = [
+  'write:confluence-content',
+  'read:confluence-space.summary',
+  'write:confluence-space',
+  'write:confluence-file',
+  'read:confluence-props',
+  'write:confluence-props',
+  'read:confluence-content.all',
+  'read:confluence-content.summary',
+  'search:confluence',
+  'read:confluence-content.permission',
+  'read:confluence-user',
+  'read:confluence-groups',
+  'readonly:content.attachment:confluence',
+  'read:space:confluence',
+  'read:page:confluence',
+  'write:page:confluence',
+  'write:comment:confluence',
+  'read:content-details:confluence',
+  'offline_access',
+];
+
+const httpUrl = z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/+$/, ''));
+
+/** `kid:base64(32 bytes)[,kid:base64…]`; the first key encrypts, all decrypt. */
+const keyRing = z.string().transform((value, ctx) => {
+  const keys: { id: string; raw: Uint8Array<ArrayBuffer> }[] = [];
+  for (const entry of value.split(',').map((part) => part.trim())) {
+    const match = /^([A-Za-z0-9_-]{1,32}):([A-Za-z0-9+/_-]+={0,2})$/.exec(entry);
+    const raw = match?.[2] ? decodeBase64(match[2]) : undefined;
+    if (!match?.[1] || raw?.byteLength !== 32) {
+      ctx.addIssue({ code: 'custom', message: 'each entry must be kid:base64 of 32 bytes' });
+      return z.NEVER;
+    }
+    if (keys.some((key) => key.id === match[1])) {
+      ctx.addIssue({ code: 'custom', message: 'key ids must be unique' });
+      return z.NEVER;
+    }
+    keys.push({ id: match[1], raw });
+  }
+  return keys;
+});
+
+const settings = {
+  CONFLUENCE_CLIENT_ID: z.string().trim().min(1),
+  CONFLUENCE_CLIENT_SECRET: z.string().min(1),
+  CONFLUENCE_OAUTH_SCOPE: z
+    .string()
+    .optional()
+    .transform((value) => (value?.trim() ? value.trim().split(/\s+/) : DEFAULT_SCOPES)),
+  CONFLUENCE_REDIRECT_URI: httpUrl,
+  TOKEN_ENCRYPTION_KEYS: keyRing,
+  SERVICE_API_TOKEN: z.string().min(16),
+  ATLASSIAN_AUTH_BASE_URL: httpUrl.optional().transform((url) => url ?? 'https://auth.atlassian.com'),
+  ATLASSIAN_API_BASE_URL: httpUrl.optional().transform((url) => url ?? 'https://api.atlassian.com'),
+  WEBHOOK_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).optional().default(7),
+  WEBHOOK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).optional().default(120),
+} as const;
+
+export type SettingName = keyof typeof settings;
+export type Config = { [K in SettingName]: z.output<(typeof settings)[K]> };
+export type ConfigProblem = { setting: SettingName | 'CONFLUENCE_KV'; problem: 'missing' | 'malformed' };
+
+interface ParsedConfig {
+  values: Partial<Config>;
+  problems: ConfigProblem[];
+}
+
+// Parsed once per env object: the isolate keeps the same env across requests.
+const parsedByEnv = new WeakMap<Env, ParsedConfig>();
+
+export function parseConfig(env: Env): ParsedConfig {
+  const cached = parsedByEnv.get(env);
+  if (cached) return cached;
+  const values: Record<string, unknown> = {};
+  const problems: ConfigProblem[] = [];
+  for (const [name, schema] of Object.entries(settings) as [SettingName, z.ZodType][]) {
+    const raw = (env as unknown as Record<string, unknown>)[name];
+    const present = typeof raw === 'string' && raw.trim() !== '';
+    const result = schema.safeParse(present ? raw : undefined);
+    if (result.success) values[name] = result.data;
+    else problems.push({ setting: name, problem: present ? 'malformed' : 'missing' });
+  }
+  if (!env.CONFLUENCE_KV) problems.push({ setting: 'CONFLUENCE_KV', problem: 'missing' });
+  const parsed = { values: values as Partial<Config>, problems };
+  parsedByEnv.set(env, parsed);
+  return parsed;
+}
+
+/**
+ * The settings a route needs, or `503 misconfigured` naming the first one that is missing or
+ * malformed (its name, never its value).
+ */
+export function requireConfig<K extends SettingName>(env: Env, names: readonly K[]): Pick<Config, K> {
+  const { values, problems } = parseConfig(env);
+  const problem = problems.find(
+    (p) => p.setting === 'CONFLUENCE_KV' || (names as readonly string[]).includes(p.setting),
+  );
+  if (problem) {
+    throw new ApiError(
+      'misconfigured',
+      `The gateway is not configured: setting ${problem.setting} is ${problem.problem}. An operator must set it (see the README's configuration section).`,
+    );
+  }
+  return values as Pick<Config, K>;
+}
+
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> | undefined {
+  try {
+    const standard = text.replace(/-/g, '+').replace(/_/g, '/');
+    return Uint8Array.from(atob(standard), (char) => char.charCodeAt(0));
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,69 @@
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+
+/** Every error code an answer can carry, with its HTTP status (CONTRACT.md). */
+export const ERROR_STATUS = {
+  invalid_request: 400,
+  invalid_arguments: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  integration_not_found: 404,
+  not_found: 404,
+  unknown_tool: 404,
+  version_conflict: 409,
+  needs_reauth: 409,
+  payload_too_large: 413,
+  rate_limited: 429,
+  internal_error: 500,
+  upstream_error: 502,
+  misconfigured: 503,
+  upstream_timeout: 504,
+} as const satisfies Record<string, ContentfulStatusCode>;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+const RETRYABLE: ReadonlySet<ErrorCode> = new Set(['rate_limited', 'upstream_error', 'upstream_timeout']);
+
+/**
+ * An error that becomes an answer: `{success:false, error:{code, message, retryable, …}}`. The message
+ * is written for whoever reads it next (often an agent): what went wrong and what to do instead.
+ * It never contains a secret or a token.
+ */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  readonly status: ContentfulStatusCode;
+  readonly retryable: boolean;
+  readonly retryAfterSeconds?: number;
+  readonly details?: Record<string, unknown>;
+  readonly code: ErrorCode;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: {
+      retryable?: boolean;
+      retryAfterSeconds?: number;
+      details?: Record<string, unknown>;
+      status?: ContentfulStatusCode;
+    } = {},
+  ) {
+    super(message);
+    this.code = code;
+    this.status = options.status ?? ERROR_STATUS[code];
+    this.retryable = options.retryable ?? RETRYABLE.has(code);
+    this.retryAfterSeconds = options.retryAfterSeconds;
+    this.details = options.details;
+  }
+
+  toJSON() {
+    return {
+      success: false as const,
+      error: {
+        code: this.code,
+        message: this.message,
+        retryable: this.retryable,
+        ...(this.retryAfterSeconds !== undefined && { retry_after_seconds: this.retryAfterSeconds }),
+        ...this.details,
+      },
+    };
+  }
+}

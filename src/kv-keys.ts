@@ -1,0 +1,30 @@
+/**
+ * Every key the gateway writes to CONFLUENCE_KV, in one place, so the whole layout can be read at a
+ * glance. Values marked "sealed" are AES-GCM encrypted (vault/crypto.ts); "hash" values are SHA-256
+ * of a secret that is shown once and never stored. Nothing here holds a token or secret in plaintext.
+ */
+export const kvKeys = {
+  /** IntegrationRecord JSON: public facts about a connected site. Never a token. */
+  integration: (id: string) => `integration:${id}`,
+  /** Empty marker per (owner, integration) so an owner's integrations list with one prefix scan. */
+  ownerIndex: (ownerId: string, id: string) => `owner:${encodeURIComponent(ownerId)}:${id}`,
+  ownerIndexPrefix: (ownerId: string) => `owner:${encodeURIComponent(ownerId)}:`,
+  /** Sealed TokenSet (refresh token, access token, expiry), context = integration id. */
+  tokens: (id: string) => `tokens:${id}`,
+  /** Agent token record, keyed by the token's hash: {integration_id, token_id, label, created_at}. */
+  agentToken: (tokenHash: string) => `agent-token:${tokenHash}`,
+  /** The hash of each agent token of an integration, so revocation and deletion can find them. */
+  agentTokenOf: (integrationId: string, tokenId: string) => `agent-token-of:${integrationId}:${tokenId}`,
+  agentTokensOfPrefix: (integrationId: string) => `agent-token-of:${integrationId}:`,
+  /** Hash of the integration's current webhook secret. */
+  webhookSecret: (integrationId: string) => `webhook-secret:${integrationId}`,
+  /** One received webhook event; expires after the retention period. */
+  webhookEvent: (integrationId: string, sortKey: string) => `event:${integrationId}:${sortKey}`,
+  webhookEventsPrefix: (integrationId: string) => `event:${integrationId}:`,
+  /** A connect session created by the service API (owner, name, return URL, reconnect target). */
+  connectSession: (id: string) => `connect-session:${id}`,
+  /** An OAuth state in flight: single use, expires with the session cookie. */
+  oauthState: (stateHash: string) => `oauth-state:${stateHash}`,
+  /** A completed code exchange waiting for the user to pick a site: sealed tokens, expires. */
+  pendingConnection: (id: string) => `pending:${id}`,
+} as const;

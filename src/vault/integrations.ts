@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { kvKeys } from '../kv-keys.ts';
+
+/**
+ * What the gateway knows about a connected Confluence site: the CONTRACT's `Integration`, exactly
+ * what the service API shows. Tokens live apart, sealed (vault/tokens.ts).
+ */
+export const IntegrationRecord = z.object({
+  id: z.string(),
+  owner_id: z.string(),
+  name: z.string(),
+  status: z.enum(['active', 'needs_reauth']),
+  site: z.object({ cloud_id: z.string(), url: z.string(), name: z.string() }),
+  scopes: z.array(z.string()),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+export type IntegrationRecord = z.infer<typeof IntegrationRecord>;
+
+export function newIntegrationId(): string {
+  return `int_${crypto.randomUUID().replace(/-/g, '')}`;
+}
+
+export async function readIntegration(kv: KVNamespace, id: string): Promise<IntegrationRecord | null> {
+  const value = await kv.get(kvKeys.integration(id), 'json');
+  return value === null ? null : IntegrationRecord.parse(value);
+}
+
+/** Writes the record and its owner index entry (both idempotent, so a retry is always safe). */
+export async function writeIntegration(kv: KVNamespace, record: IntegrationRecord): Promise<void> {
+  await kv.put(kvKeys.integration(record.id), JSON.stringify(record));
+  await kv.put(kvKeys.ownerIndex(record.owner_id, record.id), '');
+}
+
+export async function setIntegrationStatus(
+  kv: KVNamespace,
+  id: string,
+  status: IntegrationRecord['status'],
+): Promise<IntegrationRecord | null> {
+  const record = await readIntegration(kv, id);
+  if (!record || record.status === status) return record;
+  const updated = { ...record, status, updated_at: new Date().toISOString() };
+  await kv.put(kvKeys.integration(id), JSON.stringify(updated));
+  return updated;
+}
+
+export async function listIntegrations(kv: KVNamespace, ownerId: string): Promise<IntegrationRecord[]> {
+  const ids = (await listKeys(kv, kvKeys.ownerIndexPrefix(ownerId))).map(
+    (key) => key.split(':').at(-1) as string,
+  );
+  const records = await Promise.all(ids.map((id) => readIntegration(kv, id)));
+  return records
+    .filter((record): record is IntegrationRecord => record !== null && record.owner_id === ownerId)
+    .sort((a, b) => a.created_at.localeCompare(b.created_at));
+}
+
+/** Every key under a prefix, following KV's list cursor to the end. */
+export async function listKeys(kv: KVNamespace, prefix: string): Promise<string[]> {
+  const names: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await kv.list({ prefix, cursor });
+    names.push(...page.keys.map((key) => key.name));
+    cursor = page.list_complete ? undefined : page.cursor;
+  } while (cursor);
+  return names;
+}

@@ -1,0 +1,164 @@
+import { DurableObject } from 'cloudflare:workers';
+import { requireConfig } from '../config.ts';
+import type { Env } from '../env.ts';
+import { kvKeys } from '../kv-keys.ts';
+import { refreshTokens, TokenRequestError } from './atlassian-oauth.ts';
+import { setIntegrationStatus } from './integrations.ts';
+import { isFresh, openTokens, putDurably, readSealedTokens, sealTokens, type TokenSet } from './tokens.ts';
+
+export type AccessTokenResult =
+  | { ok: true; accessToken: string; expiresAt: number }
+  | { ok: false; reason: 'needs_reauth' | 'unavailable'; message: string; retryAfterSeconds?: number };
+
+const STORAGE_TOKENS = 'tokens';
+const STORAGE_NEEDS_REAUTH = 'needs_reauth';
+const STORAGE_KV_BEHIND = 'kv_behind';
+
+/**
+ * One object per integration (named by its id): the only place that spends a refresh token.
+ *
+ * Atlassian rotates the refresh token on every use, and a rotated-out token reused after a 10-minute
+ * leeway revokes the whole family. So refreshes must never race: every caller in every isolate asks
+ * this object, which runs at most one refresh at a time and hands the result to everyone waiting.
+ * The object's own storage holds the authoritative sealed tokens (strongly consistent, unlike KV);
+ * the KV copy is what Workers read on the hot path. The order of writes after a refresh is: object
+ * storage, then KV (retried), then the new access token is handed out.
+ */
+export class TokenRefresher extends DurableObject<Env> {
+  private tokens?: TokenSet;
+  private inFlight?: Promise<AccessTokenResult>;
+
+  /** Stores tokens from a fresh consent (connect or reconnect) and clears needs_reauth. */
+  async store(integrationId: string, tokens: TokenSet): Promise<void> {
+    await this.inFlight?.catch(() => undefined);
+    await this.persist(integrationId, tokens);
+    await this.ctx.storage.delete(STORAGE_NEEDS_REAUTH);
+    // Should KV fail here, the copy stays marked behind and the next accessToken() retries it.
+    await this.syncKv(integrationId, tokens);
+  }
+
+  /**
+   * A usable access token: the stored one while it has more than five minutes left, else a new one
+   * from a refresh. `rejected` is an access token Confluence just answered 401 to: it is refreshed
+   * even if it looks fresh, unless another caller has already replaced it.
+   */
+  async accessToken(integrationId: string, rejected?: string): Promise<AccessTokenResult> {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const joined = this.inFlight !== undefined;
+      this.inFlight ??= this.resolve(integrationId, rejected).finally(() => {
+        this.inFlight = undefined;
+      });
+      const result = await this.inFlight;
+      // A flight we joined may have returned the very token our caller saw rejected: go once more.
+      if (!(joined && result.ok && result.accessToken === rejected)) return result;
+    }
+    return { ok: false, reason: 'unavailable', message: 'Confluence keeps rejecting fresh access tokens' };
+  }
+
+  /** Forgets everything: the integration was deleted. */
+  async erase(): Promise<void> {
+    await this.inFlight?.catch(() => undefined);
+    this.tokens = undefined;
+    await this.ctx.storage.deleteAll();
+  }
+
+  private async resolve(integrationId: string, rejected: string | undefined): Promise<AccessTokenResult> {
+    if (await this.ctx.storage.get<boolean>(STORAGE_NEEDS_REAUTH)) return needsReauth();
+    const tokens = await this.load(integrationId);
+    if (!tokens) return needsReauth();
+    if (await this.ctx.storage.get<boolean>(STORAGE_KV_BEHIND)) {
+      const synced = await this.syncKv(integrationId, tokens);
+      if (!synced.ok) return synced;
+    }
+    if (isFresh(tokens) && tokens.access_token !== rejected) {
+      return { ok: true, accessToken: tokens.access_token, expiresAt: tokens.access_expires_at };
+    }
+    return this.refresh(integrationId, tokens);
+  }
+
+  private async refresh(integrationId: string, current: TokenSet): Promise<AccessTokenResult> {
+    const config = requireConfig(this.env, [
+      'CONFLUENCE_CLIENT_ID',
+      'CONFLUENCE_CLIENT_SECRET',
+      'CONFLUENCE_REDIRECT_URI',
+      'ATLASSIAN_AUTH_BASE_URL',
+      'TOKEN_ENCRYPTION_KEYS',
+    ]);
+    let next: TokenSet;
+    try {
+      const grant = await refreshTokens(config, current.refresh_token);
+      next = {
+        // Atlassian always rotates; should an answer ever omit the new one, the old one stays valid.
+        refresh_token: grant.refreshToken ?? current.refresh_token,
+        access_token: grant.accessToken,
+        access_expires_at: grant.accessExpiresAt,
+      };
+    } catch (error) {
+      if (error instanceof TokenRequestError && error.kind === 'invalid_grant') {
+        await this.markNeedsReauth(integrationId);
+        return needsReauth();
+      }
+      const message = error instanceof TokenRequestError ? error.message : 'the token refresh failed';
+      const retryAfterSeconds = error instanceof TokenRequestError ? error.retryAfterSeconds : undefined;
+      // The stored refresh token is kept: it is still the newest one Atlassian issued.
+      return { ok: false, reason: 'unavailable', message, retryAfterSeconds };
+    }
+    await this.persist(integrationId, next);
+    const synced = await this.syncKv(integrationId, next);
+    if (!synced.ok) return synced;
+    return { ok: true, accessToken: next.access_token, expiresAt: next.access_expires_at };
+  }
+
+  private async load(integrationId: string): Promise<TokenSet | undefined> {
+    if (this.tokens) return this.tokens;
+    const { TOKEN_ENCRYPTION_KEYS: ring } = requireConfig(this.env, ['TOKEN_ENCRYPTION_KEYS']);
+    const sealed =
+      (await this.ctx.storage.get<string>(STORAGE_TOKENS)) ??
+      (await readSealedTokens(this.env.CONFLUENCE_KV, integrationId));
+    if (!sealed) return undefined;
+    this.tokens = await openTokens(ring, integrationId, sealed);
+    return this.tokens;
+  }
+
+  /** Object storage first: once this resolves, a rotated refresh token cannot be lost. */
+  private async persist(integrationId: string, tokens: TokenSet): Promise<void> {
+    const { TOKEN_ENCRYPTION_KEYS: ring } = requireConfig(this.env, ['TOKEN_ENCRYPTION_KEYS']);
+    const sealed = await sealTokens(ring, integrationId, tokens);
+    await this.ctx.storage.put({ [STORAGE_TOKENS]: sealed, [STORAGE_KV_BEHIND]: true });
+    this.tokens = tokens;
+  }
+
+  /** Copies the stored tokens to KV, retrying; on failure the copy is retried by the next caller. */
+  private async syncKv(integrationId: string, tokens: TokenSet): Promise<AccessTokenResult> {
+    const { TOKEN_ENCRYPTION_KEYS: ring } = requireConfig(this.env, ['TOKEN_ENCRYPTION_KEYS']);
+    try {
+      await putDurably(
+        this.env.CONFLUENCE_KV,
+        kvKeys.tokens(integrationId),
+        await sealTokens(ring, integrationId, tokens),
+      );
+    } catch {
+      return {
+        ok: false,
+        reason: 'unavailable',
+        message: 'the token store is unavailable',
+        retryAfterSeconds: 1,
+      };
+    }
+    await this.ctx.storage.delete(STORAGE_KV_BEHIND);
+    return { ok: true, accessToken: tokens.access_token, expiresAt: tokens.access_expires_at };
+  }
+
+  private async markNeedsReauth(integrationId: string): Promise<void> {
+    await this.ctx.storage.put(STORAGE_NEEDS_REAUTH, true);
+    await setIntegrationStatus(this.env.CONFLUENCE_KV, integrationId, 'needs_reauth');
+  }
+}
+
+function needsReauth(): AccessTokenResult {
+  return {
+    ok: false,
+    reason: 'needs_reauth',
+    message: "Atlassian no longer accepts this integration's authorization; the user must reconnect it",
+  };
+}
