@@ -1,12 +1,79 @@
-import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { createEmulatorApp } from './app.ts';
+import { DEFAULT_CLIENT, type OAuthClient, parseClient } from './oauth/clients.ts';
+import { SITE_PRESETS, type SitePreset } from './sites.ts';
+import { defaultBaseline, EmulatorState } from './state.ts';
 
-export async function startEmulator(options: { port: number }) {
-  const server = createServer((req, res) => {
-    res.setHeader('content-type', 'application/json');
-    res.end(JSON.stringify({ hello: 'emulator', path: req.url }));
-  });
-  await new Promise<void>((resolve) => server.listen(options.port, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, port, close: () => new Promise<void>((r) => server.close(() => r())) };
+export interface EmulatorOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** Defaults to 127.0.0.1. */
+  host?: string;
+  /** Approve consent at once, without the consent page. Default false. */
+  autoApprove?: boolean;
+  /** Check Confluence traffic against Atlassian's OpenAPI specs when they are present. Default true. */
+  validate?: boolean;
+  /** Print one line per request. Default false. */
+  log?: boolean;
+  /** Registered OAuth clients; default one: test-client-id / test-client-secret. */
+  clients?: ClientOption[];
+  /** Which sites a consent grants; default "default" (two Confluence sites and a Jira one). */
+  sitePreset?: SitePreset;
+  accessTokenTtlSeconds?: number;
+}
+
+/** A registered client, camelCase (`{clientId, clientSecret}`) or as the control API spells it. */
+export type ClientOption =
+  | { clientId: string; clientSecret: string; name?: string; redirectUris?: string[] }
+  | (Pick<OAuthClient, 'client_id' | 'client_secret'> & Partial<OAuthClient>);
+
+function toClient(option: ClientOption): OAuthClient {
+  if ('clientId' in option) {
+    return parseClient({
+      client_id: option.clientId,
+      client_secret: option.clientSecret,
+      name: option.name,
+      redirect_uris: option.redirectUris,
+    });
+  }
+  return parseClient(option);
+}
+
+export interface RunningEmulator {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Starts the Atlassian emulator on loopback; `reset` returns it to the state these options describe. */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const baseline = defaultBaseline();
+  baseline.autoApprove = options.autoApprove ?? false;
+  if (options.clients?.length) baseline.clients = options.clients.map(toClient);
+  else baseline.clients = [DEFAULT_CLIENT];
+  if (options.sitePreset) baseline.sites = SITE_PRESETS[options.sitePreset];
+  if (options.accessTokenTtlSeconds) baseline.accessTokenTtlSeconds = options.accessTokenTtlSeconds;
+
+  const state = new EmulatorState(baseline);
+  const app = createEmulatorApp(state, { log: options.log ?? false });
+  const host = options.host ?? '127.0.0.1';
+  const { server, port } = await new Promise<{ server: ReturnType<typeof serve>; port: number }>(
+    (resolve, reject) => {
+      const server = serve(
+        { fetch: app.fetch, port: options.port ?? 0, hostname: host },
+        (info: AddressInfo) => resolve({ server, port: info.port }),
+      );
+      server.once('error', reject);
+    },
+  );
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        if ('closeAllConnections' in server) server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
 }

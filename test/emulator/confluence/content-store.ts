@@ -1,0 +1,129 @@
+import type { Site } from '../sites.ts';
+
+export interface SpaceRecord {
+  id: string;
+  key: string;
+  name: string;
+  type: 'global' | 'personal';
+  status: 'current' | 'archived';
+  authorId: string;
+  createdAt: string;
+  homepageId: string;
+  description: string;
+}
+
+export interface VersionRecord {
+  number: number;
+  message: string;
+  minorEdit: boolean;
+  authorId: string;
+  createdAt: string;
+}
+
+export interface LabelRecord {
+  id: string;
+  name: string;
+  prefix: 'global' | 'my' | 'team';
+}
+
+/** A page or blog post. Only the current body is kept; versions keep their metadata. */
+export interface PageRecord {
+  id: string;
+  type: 'page' | 'blogpost';
+  spaceId: string;
+  title: string;
+  status: 'current' | 'draft' | 'archived' | 'trashed';
+  parentId?: string;
+  position?: number;
+  authorId: string;
+  ownerId: string;
+  createdAt: string;
+  /** Storage format (XHTML). */
+  body: string;
+  versions: VersionRecord[];
+  labels: LabelRecord[];
+  /** Accounts allowed to view; absent = everyone who can see the space. */
+  viewers?: string[];
+}
+
+export interface CommentRecord {
+  id: string;
+  pageId: string;
+  parentCommentId?: string;
+  body: string;
+  authorId: string;
+  createdAt: string;
+  version: VersionRecord;
+}
+
+export function currentVersion(page: PageRecord): VersionRecord {
+  return page.versions[page.versions.length - 1] as VersionRecord;
+}
+
+/** One Confluence site's content, with the permission rule every read goes through. */
+export class ContentStore {
+  readonly site: Site;
+  readonly spaces: SpaceRecord[] = [];
+  readonly pages = new Map<string, PageRecord>();
+  readonly comments = new Map<string, CommentRecord>();
+  #nextId: number;
+
+  constructor(site: Site, firstFreeId: number) {
+    this.site = site;
+    this.#nextId = firstFreeId;
+  }
+
+  /** Content ids are one sequence per site (pages, blog posts and comments share it). */
+  allocateId(): string {
+    return String(this.#nextId++);
+  }
+
+  get baseUrl(): string {
+    return `${this.site.url}/wiki`;
+  }
+
+  spaceById(id: string): SpaceRecord | undefined {
+    return this.spaces.find((s) => s.id === id);
+  }
+
+  spaceByKey(key: string): SpaceRecord | undefined {
+    return this.spaces.find((s) => s.key.toLowerCase() === key.toLowerCase());
+  }
+
+  canView(page: PageRecord, accountId: string): boolean {
+    return !page.viewers || page.viewers.includes(accountId);
+  }
+
+  /** A page the account may see; missing and forbidden look the same (404), as in Confluence. */
+  visiblePage(id: string, accountId: string): PageRecord | undefined {
+    const page = this.pages.get(id);
+    return page && this.canView(page, accountId) ? page : undefined;
+  }
+
+  visiblePages(accountId: string): PageRecord[] {
+    return [...this.pages.values()].filter((p) => this.canView(p, accountId));
+  }
+
+  titleTaken(spaceId: string, title: string, exceptId?: string): boolean {
+    for (const page of this.pages.values()) {
+      if (
+        page.id !== exceptId &&
+        page.spaceId === spaceId &&
+        page.type === 'page' &&
+        page.status === 'current' &&
+        page.title.toLowerCase() === title.toLowerCase()
+      ) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  nextPosition(parentId: string | undefined): number {
+    let max = -1;
+    for (const page of this.pages.values()) {
+      if (page.parentId === parentId && page.position !== undefined) max = Math.max(max, page.position);
+    }
+    return max + 1;
+  }
+}

@@ -1,0 +1,47 @@
+import { parseClient } from '../oauth/clients.ts';
+import { isSitePreset, parseSite, SITE_PRESETS } from '../sites.ts';
+import type { EmulatorState } from '../state.ts';
+
+/**
+ * `POST /_emulator/config`: any of `auto_approve`, `access_token_ttl_seconds`, `site_preset`
+ * ("default" | "single" | "jira_only"), `sites` ([{id, name, url?, product?, scopes?, avatarUrl?}]),
+ * `clients` ([{client_id, client_secret, name?, redirect_uris?}], added to the registered ones).
+ * Throws with a message for the caller's 400.
+ */
+export function applyConfig(state: EmulatorState, input: unknown): void {
+  const body = (input ?? {}) as Record<string, unknown>;
+  if (body.auto_approve !== undefined) {
+    if (typeof body.auto_approve !== 'boolean') throw new Error('"auto_approve" must be a boolean');
+    state.autoApprove = body.auto_approve;
+  }
+  if (body.access_token_ttl_seconds !== undefined) {
+    const ttl = body.access_token_ttl_seconds;
+    if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 1) {
+      throw new Error('"access_token_ttl_seconds" must be a positive integer');
+    }
+    state.grants.accessTokenTtlSeconds = ttl;
+  }
+  if (body.site_preset !== undefined) {
+    if (!isSitePreset(body.site_preset)) {
+      throw new Error(`"site_preset" must be one of ${Object.keys(SITE_PRESETS).join(', ')}`);
+    }
+    state.sites = [...SITE_PRESETS[body.site_preset]];
+  }
+  if (body.sites !== undefined) {
+    if (!Array.isArray(body.sites)) throw new Error('"sites" must be an array');
+    state.sites = body.sites.map(parseSite);
+  }
+  if (body.clients !== undefined) {
+    if (!Array.isArray(body.clients)) throw new Error('"clients" must be an array');
+    for (const client of body.clients.map(parseClient)) state.clients.register(client);
+  }
+}
+
+export function describeConfig(state: EmulatorState) {
+  return {
+    auto_approve: state.autoApprove,
+    access_token_ttl_seconds: state.grants.accessTokenTtlSeconds,
+    sites: state.sites,
+    clients: state.clients.list().map(({ client_secret: _secret, ...client }) => client),
+  };
+}

@@ -1,0 +1,86 @@
+import { Hono } from 'hono';
+import type { EmulatorEnv } from '../env.ts';
+import { parseFault } from '../faults.ts';
+import { parseClient } from '../oauth/clients.ts';
+import { SEED } from '../seed.ts';
+import type { EmulatorState } from '../state.ts';
+import { controlBody } from './body.ts';
+import { applyConfig, describeConfig } from './config.ts';
+import { contentControlRoutes } from './content.ts';
+
+/** Everything under `/_emulator`: JSON in and out, so tests inside workerd can drive it with fetch. */
+export function controlRoutes(state: EmulatorState) {
+  const app = new Hono<EmulatorEnv>();
+  app.onError((error, c) => c.json({ error: error.message }, 400));
+
+  app.post('/reset', (c) => {
+    state.reset();
+    return c.json({ ok: true });
+  });
+
+  app.get('/config', (c) => c.json(describeConfig(state)));
+  app.post('/config', (c) => {
+    applyConfig(state, controlBody(c));
+    return c.json(describeConfig(state));
+  });
+
+  app.get('/clients', (c) => c.json({ clients: describeConfig(state).clients }));
+  app.post('/clients', (c) => {
+    const client = parseClient(controlBody(c));
+    state.clients.register(client);
+    return c.json({ client_id: client.client_id }, 201);
+  });
+
+  app.get('/clock', (c) => c.json({ now: state.clock.nowIso(), offset_seconds: state.clock.offsetSeconds }));
+  app.post('/clock', (c) => {
+    const seconds = controlBody(c).advance_seconds;
+    if (typeof seconds !== 'number' || seconds < 0) throw new Error('"advance_seconds" must be a number ≥ 0');
+    state.clock.advance(seconds);
+    return c.json({ now: state.clock.nowIso(), offset_seconds: state.clock.offsetSeconds });
+  });
+
+  app.post('/tokens/expire', (c) => {
+    const token = controlBody(c).access_token;
+    return c.json({
+      expired: state.grants.expireAccessTokens(typeof token === 'string' ? token : undefined),
+    });
+  });
+  app.post('/tokens/revoke', (c) => {
+    const body = controlBody(c);
+    const token = body.refresh_token ?? body.access_token;
+    if (token === undefined) return c.json({ revoked: state.grants.revokeAll() });
+    if (typeof token !== 'string' || !state.grants.revokeByToken(token)) {
+      return c.json({ error: 'unknown token' }, 404);
+    }
+    return c.json({ revoked: 1 });
+  });
+  app.get('/tokens', (c) => c.json(state.grants.summary()));
+
+  app.get('/stats', (c) => c.json({ ...state.stats, grants: state.grants.summary() }));
+  app.get('/seed', (c) => c.json(SEED));
+
+  app.get('/requests', (c) => c.json({ requests: state.requests.list(c.req.query('path_prefix')) }));
+  app.delete('/requests', (c) => {
+    state.requests.clear();
+    return c.json({ ok: true });
+  });
+
+  app.get('/faults', (c) => c.json({ faults: state.faults.list() }));
+  app.post('/faults', (c) => {
+    state.faults.add(parseFault(controlBody(c)));
+    return c.json({ faults: state.faults.list() }, 201);
+  });
+  app.delete('/faults', (c) => {
+    state.faults.clear();
+    return c.json({ ok: true });
+  });
+
+  app.get('/violations', (c) => c.json({ violations: state.violations }));
+  app.delete('/violations', (c) => {
+    state.violations = [];
+    return c.json({ ok: true });
+  });
+
+  app.route('/', contentControlRoutes(state));
+  return app;
+}

@@ -1,0 +1,14 @@
+import type { ContentStore } from './confluence/content-store.ts';
+import type { TokenFamily } from './oauth/grants.ts';
+import type { Site } from './sites.ts';
+
+/** Hono context variables. `rawBody` is read once by the request log so every later reader shares it. */
+export type EmulatorEnv = {
+  Variables: {
+    rawBody: string;
+    /** Set on Confluence routes once the caller is authorised for the site. */
+    site: Site;
+    store: ContentStore;
+    family: TokenFamily;
+  };
+};

@@ -1,0 +1,22 @@
+/** The gateway's default CONFLUENCE_OAUTH_SCOPE (FACTS.md). */
+export const DEFAULT_SCOPES = [
+  'write:confluence-content',
+  'read:confluence-space.summary',
+  'write:confluence-space',
+  'write:confluence-file',
+  'read:confluence-props',
+  'write:confluence-props',
+  'read:confluence-content.all',
+  'read:confluence-content.summary',
+  'search:confluence',
+  'read:confluence-content.permission',
+  'read:confluence-user',
+  'read:confluence-groups',
+  'readonly:content.attachment:confluence',
+  'read:space:confluence',
+  'read:page:confluence',
+  'write:page:confluence',
+  'write:comment:confluence',
+  'read:content-details:confluence',
+  'offline_access',
+];

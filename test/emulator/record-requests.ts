@@ -1,0 +1,36 @@
+import type { MiddlewareHandler } from 'hono';
+import type { EmulatorEnv } from './env.ts';
+import { describeBody, queryRecord, redactAuthorization } from './request-log.ts';
+import type { EmulatorState } from './state.ts';
+
+/**
+ * Reads the body once (later handlers take it from `rawBody`) and, for every route but the
+ * control plane, records the request and the status it got, plus one log line when asked.
+ */
+export function recordRequests(state: EmulatorState, printLog: boolean): MiddlewareHandler<EmulatorEnv> {
+  return async (c, next) => {
+    const started = performance.now();
+    const hasBody = c.req.method !== 'GET' && c.req.method !== 'HEAD';
+    c.set('rawBody', hasBody ? await c.req.text() : '');
+    await next();
+    if (c.req.path.startsWith('/_emulator')) return;
+    const url = new URL(c.req.url);
+    const headers: Record<string, string> = {};
+    c.req.raw.headers.forEach((value, name) => {
+      headers[name] = name === 'authorization' ? redactAuthorization(value) : value;
+    });
+    const duration = Math.round((performance.now() - started) * 100) / 100;
+    state.requests.record({
+      at: state.clock.nowIso(),
+      method: c.req.method,
+      path: c.req.path,
+      query: queryRecord(url),
+      headers,
+      body: describeBody(c.get('rawBody'), c.req.header('content-type')),
+      status: c.res.status,
+      duration_ms: duration,
+    });
+    if (printLog)
+      console.log(`[emulator] ${c.req.method} ${c.req.path}${url.search} → ${c.res.status} (${duration} ms)`);
+  };
+}

@@ -1,0 +1,61 @@
+import { CLOUD_IDS } from './sites.ts';
+import { USERS } from './users.ts';
+
+/**
+ * The notable ids of the seeded world, for tests to find things (also at `GET /_emulator/seed`).
+ * Everything is deterministic: the same ids, titles and dates after every restart and reset.
+ */
+export const SEED = {
+  sites: {
+    acme: { cloudId: CLOUD_IDS.acme, url: 'https://acme.atlassian.net', name: 'acme' },
+    globex: { cloudId: CLOUD_IDS.globex, url: 'https://globex.atlassian.net', name: 'globex' },
+    initechJira: { cloudId: CLOUD_IDS.initech, url: 'https://initech.atlassian.net', name: 'initech' },
+  },
+  users: USERS,
+  /** Spaces of the acme site. */
+  spaces: {
+    eng: { id: '98305', key: 'ENG', name: 'Engineering', homepageId: '65537' },
+    ops: { id: '98306', key: 'OPS', name: 'Operations', homepageId: '65601' },
+    bulk: { id: '98307', key: 'BULK', name: 'Bulk Test Space', homepageId: '70000' },
+    archived: { id: '98308', key: 'ARCH', name: 'Legacy Archive', homepageId: '65701' },
+    personal: { id: '98309', key: '~5b10ac8d82e05b22cc7d4ef5', name: 'Alice Archer', homepageId: '65801' },
+  },
+  /** Pages of the acme site. */
+  pages: {
+    engHome: { id: '65537', title: 'Engineering Home', spaceKey: 'ENG' },
+    /** Headings, a table, a code macro, links, an info panel; at version 5; labels architecture, design. */
+    architecture: { id: '65538', title: 'Architecture Overview', spaceKey: 'ENG', version: 5 },
+    runbooks: { id: '65539', title: 'Runbooks', spaceKey: 'ENG' },
+    deployRunbook: { id: '65540', title: 'Deploy Runbook', spaceKey: 'ENG', parentId: '65539' },
+    incidentResponse: { id: '65541', title: 'Incident Response', spaceKey: 'ENG', parentId: '65539' },
+    apiGuidelines: { id: '65542', title: 'API Guidelines', spaceKey: 'ENG' },
+    /** About 50 KB of storage body. */
+    large: { id: '65543', title: 'Large Design Document', spaceKey: 'ENG' },
+    /** About 1 MB of storage body. */
+    huge: { id: '65544', title: 'Huge Export', spaceKey: 'ENG' },
+    /** Restricted to Bob: the current user gets 404, and search never shows it. */
+    restricted: { id: '65545', title: 'Security Incident Postmortem', spaceKey: 'ENG' },
+    restrictedSalary: { id: '65546', title: 'Salary Bands 2026', spaceKey: 'ENG' },
+    blogPost: { id: '65547', title: 'Release Notes: November 2026', spaceKey: 'ENG' },
+    glossary: { id: '65548', title: 'Glossary of "Quoted" Terms', spaceKey: 'ENG' },
+    /** status draft: GET needs get-draft=true (or status=draft). */
+    draft: { id: '65549', title: 'Q1 Planning', spaceKey: 'ENG' },
+    opsHome: { id: '65601', title: 'Operations Home', spaceKey: 'OPS' },
+    oncall: { id: '65602', title: 'On-call Schedule', spaceKey: 'OPS' },
+    archivedDeploy: { id: '65702', title: 'Legacy Deploy Process', spaceKey: 'ARCH' },
+    personalNotes: { id: '65802', title: "Alice's Notes", spaceKey: '~5b10ac8d82e05b22cc7d4ef5' },
+    bulkHome: { id: '70000', title: 'Bulk Test Space Home', spaceKey: 'BULK' },
+    /** Bulk pages are 70001…70259, titled "Bulk Page 001"…"Bulk Page 259". */
+    bulkFirst: { id: '70001', title: 'Bulk Page 001', spaceKey: 'BULK' },
+  },
+  comments: {
+    onArchitecture: { id: '65901', pageId: '65538' },
+    reply: { id: '65902', pageId: '65538', parentCommentId: '65901' },
+  },
+  /** Pages in BULK, homepage included. */
+  bulkPageCount: 260,
+  globex: {
+    spaces: { handbook: { id: '196609', key: 'GLX', name: 'Globex Handbook', homepageId: '200001' } },
+    pages: { welcome: { id: '200002', title: 'Welcome to Globex' } },
+  },
+} as const;

@@ -1,0 +1,312 @@
+import { ContentStore, type PageRecord, type SpaceRecord } from '../confluence/content-store.ts';
+import { SEED } from '../seed.ts';
+import { CLOUD_IDS, type Site } from '../sites.ts';
+import { USERS } from '../users.ts';
+import * as bodies from './bodies.ts';
+
+const { current, alice, bob } = USERS;
+
+/** Bodies big enough for slicing tests; built once, shared by every reset (strings are immutable). */
+const LARGE_BODY = bodies.sizedBody(SEED.pages.large.title, 50 * 1024);
+const HUGE_BODY = bodies.sizedBody(SEED.pages.huge.title, 1024 * 1024);
+
+const at = (day: number, hour = 9) => new Date(Date.UTC(2026, 0, 1 + day, hour)).toISOString();
+
+interface PageSpec {
+  id: string;
+  title: string;
+  space: SpaceRecord;
+  body: string;
+  day: number;
+  parentId?: string;
+  type?: PageRecord['type'];
+  status?: PageRecord['status'];
+  version?: number;
+  labels?: string[];
+  author?: string;
+  viewers?: string[];
+}
+
+/** Seeds one site: acme gets the full world, any other Confluence site a small handbook. */
+export function buildSiteContent(site: Site): ContentStore {
+  return site.id === CLOUD_IDS.acme ? buildAcme(site) : buildHandbook(site);
+}
+
+function space(
+  store: ContentStore,
+  s: Omit<SpaceRecord, 'authorId' | 'createdAt' | 'description'>,
+  day: number,
+) {
+  const record: SpaceRecord = {
+    ...s,
+    authorId: s.type === 'personal' ? alice.accountId : current.accountId,
+    createdAt: at(day),
+    description: `${s.name}: documentation and decisions.`,
+  };
+  store.spaces.push(record);
+  return record;
+}
+
+let labelIds = 1000;
+function addPage(store: ContentStore, spec: PageSpec): PageRecord {
+  const author = spec.author ?? alice.accountId;
+  const versionCount = spec.version ?? 1;
+  const versions = Array.from({ length: versionCount }, (_, i) => ({
+    number: i + 1,
+    message: i === 0 ? '' : `Edit ${i + 1}`,
+    minorEdit: false,
+    authorId: i % 2 === 0 ? author : bob.accountId,
+    createdAt: at(spec.day + i * 3, 10 + (i % 8)),
+  }));
+  const page: PageRecord = {
+    id: spec.id,
+    type: spec.type ?? 'page',
+    spaceId: spec.space.id,
+    title: spec.title,
+    status: spec.status ?? 'current',
+    parentId: spec.parentId,
+    position: spec.type === 'blogpost' ? undefined : store.nextPosition(spec.parentId),
+    authorId: author,
+    ownerId: author,
+    createdAt: at(spec.day),
+    body: spec.body,
+    versions,
+    labels: (spec.labels ?? []).map((name) => ({ id: String(labelIds++), name, prefix: 'global' as const })),
+    viewers: spec.viewers,
+  };
+  store.pages.set(page.id, page);
+  return page;
+}
+
+function buildAcme(site: Site): ContentStore {
+  labelIds = 1000;
+  const store = new ContentStore(site, 80000);
+  const S = SEED.spaces;
+  const P = SEED.pages;
+  const eng = space(store, { ...S.eng, type: 'global', status: 'current' }, 0);
+  const ops = space(store, { ...S.ops, type: 'global', status: 'current' }, 1);
+  const bulk = space(store, { ...S.bulk, type: 'global', status: 'current' }, 2);
+  const arch = space(store, { ...S.archived, type: 'global', status: 'archived' }, 3);
+  const personal = space(store, { ...S.personal, type: 'personal', status: 'current' }, 4);
+
+  const home = addPage(store, {
+    ...P.engHome,
+    space: eng,
+    day: 0,
+    body: bodies.simplePage(P.engHome.title, 'Welcome to Engineering. Start with the Architecture Overview.'),
+  });
+  addPage(store, {
+    ...P.architecture,
+    space: eng,
+    day: 5,
+    parentId: home.id,
+    body: bodies.ARCHITECTURE_BODY,
+    labels: ['architecture', 'design'],
+    author: current.accountId,
+  });
+  const runbooks = addPage(store, {
+    ...P.runbooks,
+    space: eng,
+    day: 6,
+    parentId: home.id,
+    body: bodies.simplePage(P.runbooks.title, 'Operational runbooks for the engineering teams.'),
+    labels: ['runbook'],
+  });
+  addPage(store, {
+    ...P.deployRunbook,
+    space: eng,
+    day: 7,
+    parentId: runbooks.id,
+    body: bodies.DEPLOY_RUNBOOK_BODY,
+    labels: ['runbook', 'deploy'],
+    version: 3,
+  });
+  addPage(store, {
+    ...P.incidentResponse,
+    space: eng,
+    day: 8,
+    parentId: runbooks.id,
+    body: bodies.INCIDENT_RESPONSE_BODY,
+    labels: ['runbook', 'oncall'],
+    version: 2,
+  });
+  addPage(store, {
+    ...P.apiGuidelines,
+    space: eng,
+    day: 9,
+    parentId: home.id,
+    body: bodies.API_GUIDELINES_BODY,
+    labels: ['api'],
+  });
+  addPage(store, {
+    ...P.large,
+    space: eng,
+    day: 10,
+    parentId: home.id,
+    body: LARGE_BODY,
+    labels: ['design'],
+  });
+  addPage(store, { ...P.huge, space: eng, day: 11, parentId: home.id, body: HUGE_BODY });
+  addPage(store, {
+    ...P.restricted,
+    space: eng,
+    day: 12,
+    parentId: home.id,
+    body: bodies.RESTRICTED_BODY,
+    labels: ['security'],
+    author: bob.accountId,
+    viewers: [bob.accountId],
+  });
+  addPage(store, {
+    ...P.restrictedSalary,
+    space: eng,
+    day: 13,
+    parentId: home.id,
+    body: bodies.SALARY_BODY,
+    author: bob.accountId,
+    viewers: [bob.accountId],
+  });
+  addPage(store, {
+    ...P.blogPost,
+    space: eng,
+    day: 14,
+    type: 'blogpost',
+    body: bodies.simplePage(
+      P.blogPost.title,
+      'This month we shipped cursor pagination and a faster deploy pipeline.',
+    ),
+    labels: ['release-notes'],
+  });
+  addPage(store, { ...P.glossary, space: eng, day: 15, parentId: home.id, body: bodies.GLOSSARY_BODY });
+  addPage(store, {
+    ...P.draft,
+    space: eng,
+    day: 16,
+    parentId: home.id,
+    status: 'draft',
+    author: current.accountId,
+    body: bodies.simplePage(P.draft.title, 'Draft: goals for the first quarter.'),
+  });
+
+  const opsHome = addPage(store, {
+    ...P.opsHome,
+    space: ops,
+    day: 1,
+    body: bodies.simplePage(P.opsHome.title, 'Operations team space.'),
+  });
+  addPage(store, {
+    ...P.oncall,
+    space: ops,
+    day: 17,
+    parentId: opsHome.id,
+    labels: ['oncall'],
+    body: '<h1>On-call Schedule</h1><table><tbody><tr><th>Week</th><th>Primary</th></tr><tr><td>1</td><td>Alice</td></tr><tr><td>2</td><td>Bob</td></tr></tbody></table>',
+  });
+  addPage(store, {
+    id: '65603',
+    title: 'Postmortem Template',
+    space: ops,
+    day: 18,
+    parentId: opsHome.id,
+    body: bodies.simplePage('Postmortem Template', 'Summary, impact, timeline, root cause, action items.'),
+    labels: ['template'],
+  });
+
+  const archHome = addPage(store, {
+    id: S.archived.homepageId,
+    title: 'Legacy Archive Home',
+    space: arch,
+    day: 3,
+    body: bodies.simplePage('Legacy Archive Home', 'Archived documentation.'),
+  });
+  addPage(store, {
+    ...P.archivedDeploy,
+    space: arch,
+    day: 4,
+    parentId: archHome.id,
+    body: bodies.simplePage(P.archivedDeploy.title, 'How we used to deploy with FTP. Do not follow.'),
+    labels: ['deploy'],
+  });
+
+  const personalHome = addPage(store, {
+    id: S.personal.homepageId,
+    title: 'Alice Archer Home',
+    space: personal,
+    day: 4,
+    body: bodies.simplePage('Alice Archer Home', 'My personal space.'),
+  });
+  addPage(store, {
+    ...P.personalNotes,
+    space: personal,
+    day: 19,
+    parentId: personalHome.id,
+    body: bodies.simplePage(P.personalNotes.title, 'Reading list and deploy ideas.'),
+  });
+
+  const bulkHome = addPage(store, {
+    ...P.bulkHome,
+    space: bulk,
+    day: 2,
+    body: bodies.simplePage(P.bulkHome.title, 'Many pages, for paging tests.'),
+  });
+  for (let n = 1; n < SEED.bulkPageCount; n++) {
+    const title = `Bulk Page ${String(n).padStart(3, '0')}`;
+    addPage(store, {
+      id: String(70000 + n),
+      title,
+      space: bulk,
+      day: 20 + (n % 200),
+      parentId: bulkHome.id,
+      body: bodies.simplePage(title, `Bulk content number ${n}.`),
+      labels: n % 10 === 0 ? ['bulk-tenth'] : [],
+    });
+  }
+
+  const C = SEED.comments;
+  store.comments.set(C.onArchitecture.id, {
+    ...C.onArchitecture,
+    body: '<p>Should notification-hub move to TypeScript too?</p>',
+    authorId: alice.accountId,
+    createdAt: at(20),
+    version: { number: 1, message: '', minorEdit: false, authorId: alice.accountId, createdAt: at(20) },
+  });
+  store.comments.set(C.reply.id, {
+    ...C.reply,
+    body: '<p>Not this quarter.</p>',
+    authorId: bob.accountId,
+    createdAt: at(21),
+    version: { number: 1, message: '', minorEdit: false, authorId: bob.accountId, createdAt: at(21) },
+  });
+  return store;
+}
+
+function buildHandbook(site: Site): ContentStore {
+  labelIds = 5000;
+  const store = new ContentStore(site, 200100);
+  const G = SEED.globex;
+  const handbook = space(store, { ...G.spaces.handbook, type: 'global', status: 'current' }, 0);
+  const home = addPage(store, {
+    id: G.spaces.handbook.homepageId,
+    title: 'Globex Handbook',
+    space: handbook,
+    day: 0,
+    body: bodies.simplePage('Globex Handbook', 'Everything a new Globex employee needs.'),
+  });
+  addPage(store, {
+    ...G.pages.welcome,
+    space: handbook,
+    day: 1,
+    parentId: home.id,
+    body: bodies.simplePage(G.pages.welcome.title, 'Welcome aboard.'),
+    labels: ['onboarding'],
+  });
+  addPage(store, {
+    id: '200003',
+    title: 'Expense Policy',
+    space: handbook,
+    day: 2,
+    parentId: home.id,
+    body: bodies.simplePage('Expense Policy', 'Keep receipts for 90 days.'),
+  });
+  return store;
+}

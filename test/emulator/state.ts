@@ -1,0 +1,81 @@
+import { VirtualClock } from './clock.ts';
+import type { ContentStore } from './confluence/content-store.ts';
+import { FaultQueue } from './faults.ts';
+import { ClientRegistry, DEFAULT_CLIENT, type OAuthClient } from './oauth/clients.ts';
+import { GrantStore } from './oauth/grants.ts';
+import { RequestLog } from './request-log.ts';
+import { buildSiteContent } from './seed/build.ts';
+import { SITE_PRESETS, type Site } from './sites.ts';
+import { type EmulatorStats, emptyStats } from './stats.ts';
+
+export const DEFAULT_ACCESS_TOKEN_TTL_SECONDS = 3600;
+
+/** What `reset` returns to: the defaults, adjusted by the options the emulator was started with. */
+export interface Baseline {
+  autoApprove: boolean;
+  clients: OAuthClient[];
+  sites: Site[];
+  accessTokenTtlSeconds: number;
+}
+
+export interface Violation {
+  at: string;
+  operation: string;
+  direction: 'request' | 'response';
+  status?: number;
+  message: string;
+}
+
+export const defaultBaseline = (): Baseline => ({
+  autoApprove: false,
+  clients: [DEFAULT_CLIENT],
+  sites: SITE_PRESETS.default,
+  accessTokenTtlSeconds: DEFAULT_ACCESS_TOKEN_TTL_SECONDS,
+});
+
+/** Everything the emulator remembers; `reset()` puts all of it back to the seed. */
+export class EmulatorState {
+  readonly baseline: Baseline;
+  readonly clock = new VirtualClock();
+  readonly faults = new FaultQueue();
+  readonly requests = new RequestLog();
+  autoApprove!: boolean;
+  sites!: Site[];
+  clients!: ClientRegistry;
+  grants!: GrantStore;
+  stats!: EmulatorStats;
+  violations: Violation[] = [];
+  #content = new Map<string, ContentStore>();
+
+  constructor(baseline: Baseline) {
+    this.baseline = baseline;
+    this.reset();
+  }
+
+  reset(): void {
+    this.clock.reset();
+    this.faults.clear();
+    this.requests.clear();
+    this.violations = [];
+    this.autoApprove = this.baseline.autoApprove;
+    this.sites = [...this.baseline.sites];
+    this.clients = new ClientRegistry(this.baseline.clients);
+    this.grants = new GrantStore(this.clock, this.baseline.accessTokenTtlSeconds);
+    this.stats = emptyStats();
+    this.#content.clear();
+  }
+
+  site(cloudId: string): Site | undefined {
+    return this.sites.find((s) => s.id === cloudId);
+  }
+
+  /** A Confluence site's content, seeded on first use (so a reset costs nothing until it is read). */
+  content(site: Site): ContentStore {
+    let store = this.#content.get(site.id);
+    if (!store) {
+      store = buildSiteContent(site);
+      this.#content.set(site.id, store);
+    }
+    return store;
+  }
+}
