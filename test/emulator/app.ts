@@ -1,4 +1,6 @@
 import { Hono } from 'hono';
+import { V2_OPERATIONS } from './confluence/operations.ts';
+import { confluenceRoutes } from './confluence/routes.ts';
 import { controlRoutes } from './control/routes.ts';
 import type { EmulatorEnv } from './env.ts';
 import { injectFaults } from './fault-injection.ts';
@@ -26,6 +28,7 @@ export function createEmulatorApp(state: EmulatorState, options: AppOptions) {
   app.route('/', authorizeRoutes(state));
   app.route('/', tokenRoutes(state));
   app.route('/', accessibleResourcesRoutes(state));
+  app.route('/', confluenceRoutes(state, V2_OPERATIONS));
 
   app.notFound((c) => c.json({ code: 404, message: 'Not Found' }, 404));
   app.onError((error, c) => {

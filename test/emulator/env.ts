@@ -10,5 +10,7 @@ export type EmulatorEnv = {
     site: Site;
     store: ContentStore;
     family: TokenFamily;
+    /** The virtual clock's time when the request arrived (ISO 8601). */
+    now: string;
   };
 };
