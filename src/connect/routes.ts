@@ -1,7 +1,284 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
+import { z } from 'zod';
+import { type Config, requireConfig } from '../config.ts';
 import type { AppEnv } from '../env.ts';
+import { ApiError } from '../errors.ts';
+import { serviceAuth } from '../middleware/service-auth/index.ts';
+import { parseWith, readJsonObject } from '../validation.ts';
+import {
+  type AccessibleResource,
+  accessibleResources,
+  authorizationUrl,
+  exchangeCode,
+  isConfluenceSite,
+  TokenRequestError,
+} from '../vault/atlassian-oauth.ts';
+import { timingSafeEqualText } from '../vault/crypto.ts';
+import { type IntegrationRecord, readIntegration } from '../vault/integrations.ts';
+import { bindBrowser, browserHash, readBrowserId } from './browser-binding.ts';
+import { CONNECT_ERRORS, ConnectError } from './errors.ts';
+import { finishConnection } from './finish.ts';
+import { connectedPage, errorPage, sitePickerPage } from './pages.tsx';
+import { markFinished, type PickableSite, readPending, savePending } from './pending.ts';
+import { createSession, readSession, returnUrlWith } from './sessions.ts';
+import { consumeState, issueState } from './state.ts';
+
+/** Settings the browser flow needs end to end. */
+const FLOW_SETTINGS = [
+  'CONFLUENCE_CLIENT_ID',
+  'CONFLUENCE_CLIENT_SECRET',
+  'CONFLUENCE_OAUTH_SCOPE',
+  'CONFLUENCE_REDIRECT_URI',
+  'TOKEN_ENCRYPTION_KEYS',
+  'ATLASSIAN_AUTH_BASE_URL',
+  'ATLASSIAN_API_BASE_URL',
+] as const;
+type FlowConfig = Pick<Config, (typeof FLOW_SETTINGS)[number]>;
+
+// ---------------------------------------------------------------------------------------------------
+// POST /api/v1/connect-sessions
+// ---------------------------------------------------------------------------------------------------
+
+/** POST /api/v1/connect-sessions (mounted at /api/v1/connect-sessions). */
+export const connectSessionRoutes = new Hono<AppEnv>();
+connectSessionRoutes.use(serviceAuth);
+
+const CreateSessionBody = z.object({
+  owner_id: z
+    .string('required: the id of the user or tenant the integration belongs to')
+    .trim()
+    .min(1, 'must not be empty')
+    .max(200, 'at most 200 characters'),
+  name: z.string().trim().min(1, 'must not be empty; leave it out to ask the user').max(200).optional(),
+  return_url: z
+    .url({
+      protocol: /^https?$/,
+      error: 'must be an absolute http(s) URL, e.g. https://app.example.com/done',
+    })
+    .optional(),
+  integration_id: z
+    .string()
+    .min(1, 'must not be empty; leave it out to connect a new integration')
+    .optional(),
+});
+
+connectSessionRoutes.post('/', async (c) => {
+  const config = requireConfig(c.env, FLOW_SETTINGS);
+  const body = parseWith(CreateSessionBody, await readJsonObject(c));
+  if (body.integration_id !== undefined) {
+    const record = await readIntegration(c.env.CONFLUENCE_KV, body.integration_id);
+    if (!record) {
+      throw new ApiError(
+        'integration_not_found',
+        `No integration ${body.integration_id} to reconnect. Leave integration_id out to connect a new one.`,
+      );
+    }
+    if (record.owner_id !== body.owner_id) {
+      throw new ApiError(
+        'invalid_request',
+        `Integration ${body.integration_id} belongs to another owner than ${body.owner_id}; send its own owner_id to reconnect it.`,
+      );
+    }
+  }
+  const { id, session } = await createSession(c.env.CONFLUENCE_KV, body);
+  const connectUrl = new URL('/integrations/confluence/connect', config.CONFLUENCE_REDIRECT_URI);
+  connectUrl.searchParams.set('session', id);
+  return c.json(
+    { id, connect_url: connectUrl.toString(), expires_at: new Date(session.expires_at).toISOString() },
+    201,
+  );
+});
+
+// ---------------------------------------------------------------------------------------------------
+// Browser routes: connect → Atlassian consent → callback → (site picker → finalize)
+// ---------------------------------------------------------------------------------------------------
 
 /** Browser routes of the OAuth connect flow (mounted at /integrations/confluence). */
 export const connectRoutes = new Hono<AppEnv>();
-/** POST /api/v1/connect-sessions (mounted at /api/v1/connect-sessions). */
-export const connectSessionRoutes = new Hono<AppEnv>();
+
+// Pages with one-time values (state, codes, pending ids): never cached, never framed, no referrer.
+connectRoutes.use(async (c, next) => {
+  await next();
+  c.header('cache-control', 'no-store');
+  c.header('referrer-policy', 'no-referrer');
+  c.header('x-frame-options', 'DENY');
+  c.header(
+    'content-security-policy',
+    "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'",
+  );
+});
+
+connectRoutes.get('/connect', async (c) => {
+  const config = requireConfig(c.env, FLOW_SETTINGS);
+  // The cookie must be set on the host Atlassian will send the browser back to.
+  const canonical = new URL(config.CONFLUENCE_REDIRECT_URI).origin;
+  const here = new URL(c.req.url);
+  if (here.origin !== canonical) return c.redirect(`${canonical}${here.pathname}${here.search}`, 302);
+
+  const session = await readSession(c.env.CONFLUENCE_KV, c.req.query('session') ?? '');
+  if (!session) throw new ConnectError('session_not_found');
+  const browserId = await bindBrowser(c, config.TOKEN_ENCRYPTION_KEYS);
+  const state = await issueState(c.env.CONFLUENCE_KV, session, await browserHash(browserId));
+  return c.redirect(authorizationUrl(config, state).toString(), 302);
+});
+
+connectRoutes.get('/callback', async (c) => {
+  const config = requireConfig(c.env, FLOW_SETTINGS);
+  const kv = c.env.CONFLUENCE_KV;
+  const query = c.req.query();
+
+  const flow = query.state ? await consumeState(kv, query.state) : null;
+  if (!flow) throw new ConnectError('invalid_state');
+  const { session } = flow;
+  const fail = (code: ConstructorParameters<typeof ConnectError>[0]) =>
+    new ConnectError(code, session.return_url);
+  if (!(await isSameBrowser(c, config, flow.browser))) throw fail('invalid_state');
+  if (query.error) throw fail(query.error === 'access_denied' ? 'access_denied' : 'authorization_failed');
+  if (!query.code) throw fail('authorization_failed');
+
+  let sites: AccessibleResource[];
+  let grant: Awaited<ReturnType<typeof exchangeCode>>;
+  try {
+    grant = await exchangeCode(config, query.code);
+    sites = (await accessibleResources(config.ATLASSIAN_API_BASE_URL, grant.accessToken)).filter(
+      isConfluenceSite,
+    );
+  } catch (error) {
+    if (!(error instanceof TokenRequestError)) throw error;
+    console.warn(JSON.stringify({ event: 'connect_exchange_failed', kind: error.kind }));
+    throw fail('exchange_failed');
+  }
+  if (!grant.refreshToken) throw fail('missing_offline_access');
+  if (sites.length === 0) throw fail('no_confluence_site');
+
+  const tokens = {
+    refresh_token: grant.refreshToken,
+    access_token: grant.accessToken,
+    access_expires_at: grant.accessExpiresAt,
+  };
+  const scopes = grant.scopes.length > 0 ? grant.scopes : (sites[0]?.scopes ?? []);
+  const pickable = sites.map(toPickableSite);
+
+  // A reconnect (or a repeat of a session that already made its integration) keeps its site.
+  const existing = await readIntegration(kv, session.integration_id);
+  if (session.reconnect || existing) {
+    const site = pickable.find((candidate) => candidate.cloud_id === existing?.site.cloud_id);
+    if (session.reconnect && !existing) throw fail('integration_not_found');
+    if (!site) throw fail('site_mismatch');
+    const record = await finishConnection(c.env, { session, site, name: null, scopes, tokens });
+    return finished(c, record, session.return_url);
+  }
+  const [onlySite] = pickable;
+  if (pickable.length === 1 && onlySite && session.name) {
+    const record = await finishConnection(c.env, { session, site: onlySite, name: null, scopes, tokens });
+    return finished(c, record, session.return_url);
+  }
+
+  const pendingId = await savePending(kv, config.TOKEN_ENCRYPTION_KEYS, {
+    session,
+    browser: flow.browser,
+    sites: pickable,
+    scopes,
+    tokens,
+  });
+  return c.html(sitePickerPage({ pendingId, sites: pickable, name: session.name ?? '' }), 200);
+});
+
+connectRoutes.post('/finalize', async (c) => {
+  const config = requireConfig(c.env, FLOW_SETTINGS);
+  const kv = c.env.CONFLUENCE_KV;
+  const form = await readForm(c);
+  const pendingId = form.pending ?? '';
+  const pending = pendingId ? await readPending(kv, config.TOKEN_ENCRYPTION_KEYS, pendingId) : null;
+  // Another browser's form gets the same answer as an expired one: nothing to act on here.
+  if (!pending || !(await isSameBrowser(c, config, pending.browser)))
+    throw new ConnectError('connection_expired');
+
+  if (pending.status === 'finished') {
+    const record = await readIntegration(kv, pending.integration_id);
+    if (!record) throw new ConnectError('integration_not_found', pending.return_url);
+    return finished(c, record, pending.return_url);
+  }
+
+  const name = (form.name ?? '').trim();
+  const site = pending.sites.find((candidate) => candidate.cloud_id === form.site_id);
+  const problem = !site
+    ? 'Choose one of the Confluence sites below.'
+    : name === ''
+      ? 'Type a name for the integration.'
+      : name.length > 200
+        ? 'The name is too long: use at most 200 characters.'
+        : undefined;
+  if (problem || !site) {
+    const page = sitePickerPage({
+      pendingId,
+      sites: pending.sites,
+      name,
+      selected: site?.cloud_id,
+      error: problem,
+    });
+    return c.html(page, 400);
+  }
+
+  const record = await finishConnection(c.env, {
+    session: pending.session,
+    site,
+    name,
+    scopes: pending.scopes,
+    tokens: pending.tokens,
+  });
+  await markFinished(kv, pendingId, pending, record.id);
+  return finished(c, record, pending.session.return_url);
+});
+
+/** Turns a failed flow into a redirect to the application (`error=<code>`) or an error page. */
+connectRoutes.onError((error, c) => {
+  if (error instanceof ConnectError) {
+    if (error.returnUrl) return c.redirect(returnUrlWith(error.returnUrl, { error: error.code }), 302);
+    const { status, title, advice } = CONNECT_ERRORS[error.code];
+    return c.html(errorPage({ title, advice, code: error.code }), status);
+  }
+  if (error instanceof ApiError && error.code === 'misconfigured') {
+    const page = errorPage({
+      title: 'Connecting is not available',
+      advice: `${error.message} Try again later.`,
+      code: error.code,
+    });
+    return c.html(page, 503);
+  }
+  console.error(JSON.stringify({ event: 'connect_flow_error', route: c.req.routePath, error: error.name }));
+  const page = errorPage({
+    title: 'Something went wrong',
+    advice: 'The gateway failed unexpectedly. Start connecting again in a minute.',
+    code: 'internal_error',
+  });
+  return c.html(page, 500);
+});
+
+// ---------------------------------------------------------------------------------------------------
+
+async function isSameBrowser(c: Context, config: FlowConfig, expectedHash: string): Promise<boolean> {
+  const browserId = await readBrowserId(c, config.TOKEN_ENCRYPTION_KEYS);
+  return browserId !== undefined && timingSafeEqualText(await browserHash(browserId), expectedHash);
+}
+
+/** The end of a flow: back to the application with the integration id, or a success page. */
+function finished(c: Context<AppEnv>, record: IntegrationRecord, returnUrl: string | null) {
+  if (returnUrl) {
+    return c.redirect(returnUrlWith(returnUrl, { integration_id: record.id, status: 'connected' }), 302);
+  }
+  return c.html(connectedPage({ record }), 200);
+}
+
+function toPickableSite(resource: AccessibleResource): PickableSite {
+  return { cloud_id: resource.id, url: resource.url, name: resource.name };
+}
+
+/** The urlencoded (or multipart) form of a POST; anything else reads as an empty form. */
+async function readForm(c: Context): Promise<Record<string, string | undefined>> {
+  const type = c.req.header('content-type') ?? '';
+  if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(type)) return {};
+  const body = await c.req.parseBody();
+  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  return { pending: text(body.pending), site_id: text(body.site_id), name: text(body.name) };
+}

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { kvKeys } from '../kv-keys.ts';
+import { randomSecret, sha256Hex } from '../vault/crypto.ts';
+import { ConnectSession } from './sessions.ts';
+
+/**
+ * The OAuth `state` of one trip to Atlassian's consent page: 256 random bits, kept in KV under its
+ * hash with a 10-minute TTL, together with the connect session it serves and the hash of the browser
+ * that started it. It is consumed (deleted) the moment the callback reads it, whatever happens next,
+ * so a state can never be used twice. (KV offers no atomic take; the authorization code it comes
+ * with is itself single-use at Atlassian, which closes the window between the read and the delete.)
+ */
+export const STATE_TTL_SECONDS = 10 * 60;
+
+const OAuthState = z.object({
+  session: ConnectSession,
+  browser: z.string(),
+  /** Epoch milliseconds. */
+  expires_at: z.number(),
+});
+export type OAuthState = z.infer<typeof OAuthState>;
+
+export async function issueState(
+  kv: KVNamespace,
+  session: ConnectSession,
+  browserHash: string,
+): Promise<string> {
+  const state = randomSecret(32);
+  const record: OAuthState = {
+    session,
+    browser: browserHash,
+    expires_at: Date.now() + STATE_TTL_SECONDS * 1000,
+  };
+  await kv.put(kvKeys.oauthState(await sha256Hex(state)), JSON.stringify(record), {
+    expirationTtl: STATE_TTL_SECONDS,
+  });
+  return state;
+}
+
+/** Takes a state out of KV: its record when it was live, null when unknown, used or expired. */
+export async function consumeState(kv: KVNamespace, state: string): Promise<OAuthState | null> {
+  if (!/^[A-Za-z0-9_-]{20,200}$/.test(state)) return null;
+  const key = kvKeys.oauthState(await sha256Hex(state));
+  const value = await kv.get(key, 'json');
+  if (value === null) return null;
+  await kv.delete(key);
+  const record = OAuthState.safeParse(value);
+  if (!record.success || record.data.expires_at <= Date.now()) return null;
+  return record.data;
+}

@@ -1,0 +1,147 @@
+import type { IntegrationRecord } from '../../../src/vault/integrations.ts';
+import { emulatorControl, gateway, serviceApi } from './http.ts';
+
+/** The service API's `Integration`. */
+export type Integration = IntegrationRecord;
+
+/** Where the connect flow sends the browser back in these tests (the "application"). */
+export const RETURN_URL = 'https://app.example.test/integrations/done';
+
+/**
+ * Connects a Confluence site through the whole browser flow, with the emulator approving consent at
+ * once: POST connect-sessions → GET connect_url (keeping the cookie) → the emulator's /authorize →
+ * GET the callback with the cookie → the site picker's form when one appears.
+ *
+ * `preset` sets the emulator's sites first ("single": one Confluence site, finishes at once;
+ * "default": two, so the picker shows and the first site is chosen unless `siteId` says otherwise).
+ */
+export async function connectIntegration(
+  options: { ownerId?: string; name?: string; preset?: 'default' | 'single'; siteId?: string } = {},
+): Promise<{ id: string; record: Integration }> {
+  const ownerId = options.ownerId ?? 'owner-1';
+  const name = options.name ?? 'Team wiki';
+  await emulatorControl('POST', '/config', {
+    auto_approve: true,
+    ...(options.preset && { site_preset: options.preset }),
+  });
+  const session = await createConnectSession({ owner_id: ownerId, name, return_url: RETURN_URL });
+  const browser = await startConnect(session.connect_url);
+  const callbackUrl = await approveConsent(browser.authorizeUrl);
+  let response = await browser.get(callbackUrl);
+  if (response.status === 200) {
+    const picker = await readPicker(response);
+    response = await browser.finalize({
+      pending: picker.pending,
+      site_id: options.siteId ?? (picker.siteIds[0] as string),
+      name,
+    });
+  }
+  const id = integrationIdFrom(response);
+  const recordResponse = await serviceApi('GET', `/api/v1/integrations/${id}`);
+  if (recordResponse.status !== 200)
+    throw new Error(`GET integration ${id} answered ${recordResponse.status}`);
+  return { id, record: (await recordResponse.json()) as Integration };
+}
+
+// --- the steps, for tests that walk the flow themselves ---------------------------------------------
+
+export interface ConnectSessionAnswer {
+  id: string;
+  connect_url: string;
+  expires_at: string;
+}
+
+export async function createConnectSession(body: Record<string, unknown>): Promise<ConnectSessionAnswer> {
+  const response = await serviceApi('POST', '/api/v1/connect-sessions', body);
+  if (response.status !== 201) {
+    throw new Error(`POST /api/v1/connect-sessions answered ${response.status}: ${await response.text()}`);
+  }
+  return (await response.json()) as ConnectSessionAnswer;
+}
+
+/** One browser: a cookie jar of one cookie (the connect cookie) and manual redirects. */
+export interface Browser {
+  cookie: string | undefined;
+  authorizeUrl: string;
+  get(url: string): Promise<Response>;
+  finalize(form: Record<string, string>): Promise<Response>;
+}
+
+/** Opens a connect_url in a fresh browser: the gateway's 302 to /authorize and the cookie it set. */
+export async function startConnect(connectUrl: string, cookie?: string): Promise<Browser> {
+  const response = await gateway(connectUrl, {
+    redirect: 'manual',
+    headers: cookie ? { cookie } : {},
+  });
+  if (response.status !== 302) {
+    throw new Error(`GET connect_url answered ${response.status}: ${await response.text()}`);
+  }
+  const browser: Browser = {
+    cookie: cookieFrom(response) ?? cookie,
+    authorizeUrl: response.headers.get('location') as string,
+    get: (url) =>
+      gateway(url, { redirect: 'manual', headers: browser.cookie ? { cookie: browser.cookie } : {} }),
+    finalize: (form) =>
+      gateway('/integrations/confluence/finalize', {
+        method: 'POST',
+        redirect: 'manual',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          ...(browser.cookie ? { cookie: browser.cookie } : {}),
+        },
+        body: new URLSearchParams(form).toString(),
+      }),
+  };
+  return browser;
+}
+
+/**
+ * The emulator's /authorize, answered as the user would: with auto-approve on, its redirect; else
+ * the consent form posted with `decision` ("allow" or "deny"). Returns the callback URL.
+ */
+export async function approveConsent(authorizeUrl: string, decision?: 'allow' | 'deny'): Promise<string> {
+  if (decision) {
+    const params = new URL(authorizeUrl).searchParams;
+    params.set('decision', decision);
+    const response = await fetch(new URL('/authorize', authorizeUrl), {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: params.toString(),
+    });
+    if (response.status !== 302) throw new Error(`POST /authorize answered ${response.status}`);
+    return response.headers.get('location') as string;
+  }
+  const response = await fetch(authorizeUrl, { redirect: 'manual' });
+  if (response.status !== 302) {
+    throw new Error(`/authorize answered ${response.status} (is auto_approve on?): ${await response.text()}`);
+  }
+  return response.headers.get('location') as string;
+}
+
+/** The picker's hidden `pending` id and the cloud ids offered, read from its HTML. */
+export async function readPicker(
+  response: Response,
+): Promise<{ html: string; pending: string; siteIds: string[] }> {
+  const html = await response.text();
+  const pending = /name="pending" value="([^"]+)"/.exec(html)?.[1];
+  if (!pending) throw new Error(`expected the site picker, got: ${html.slice(0, 300)}`);
+  const siteIds = [...html.matchAll(/name="site_id" value="([^"]+)"/g)].map((match) => match[1] as string);
+  return { html, pending, siteIds };
+}
+
+/** The `integration_id` of a successful finish redirected to RETURN_URL. */
+export function integrationIdFrom(response: Response): string {
+  const location = response.headers.get('location');
+  const url = location ? new URL(location) : undefined;
+  const id = url?.searchParams.get('integration_id');
+  if (response.status !== 302 || !id || url?.searchParams.get('status') !== 'connected') {
+    throw new Error(`expected a redirect with integration_id, got ${response.status} ${location ?? ''}`);
+  }
+  return id;
+}
+
+/** `name=value` of the first Set-Cookie, as a browser would send it back. */
+export function cookieFrom(response: Response): string | undefined {
+  return response.headers.get('set-cookie')?.split(';')[0];
+}
