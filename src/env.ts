@@ -21,6 +21,8 @@ export interface Env {
   WEBHOOK_RETENTION_DAYS?: string;
   /** Webhook deliveries accepted per integration per minute (default 120). */
   WEBHOOK_RATE_LIMIT_PER_MINUTE?: string;
+  /** Milliseconds one Confluence call may take before it answers 504 upstream_timeout (default 15000). */
+  CONFLUENCE_TIMEOUT_MS?: string;
 }
 
 type GatewayEnv = Env;

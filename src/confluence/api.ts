@@ -1,0 +1,193 @@
+import { ApiError } from '../errors.ts';
+import { ConfluenceClient } from './client.ts';
+import type { Links } from './paging.ts';
+
+/**
+ * The Confluence operations the tools use, with the fields of Atlassian's answers they read. Each
+ * names its route, the OAuth scope it needs and what a 404 means, so the client can explain failures.
+ * Paths: REST v2 under `/wiki/api/v2`, CQL search on v1 `/wiki/rest/api/search`.
+ */
+export interface Version {
+  number: number;
+  message?: string;
+  createdAt?: string;
+  authorId?: string;
+}
+
+export interface Space {
+  id: string;
+  key: string;
+  name: string;
+  type: string;
+  status: string;
+  homepageId?: string | null;
+  description?: { plain?: { value?: string } } | null;
+}
+
+export interface Page {
+  id: string;
+  status: string;
+  title: string;
+  spaceId: string;
+  parentId?: string | null;
+  parentType?: string | null;
+  position?: number | null;
+  authorId: string;
+  createdAt: string;
+  version?: Version;
+  body?: Record<string, { value?: string } | undefined>;
+  labels?: { results?: { id: string; name: string; prefix: string }[] };
+  _links?: Links;
+}
+
+export interface Comment {
+  id: string;
+  status: string;
+  title: string;
+  pageId?: string;
+  parentCommentId?: string;
+  authorId?: string;
+  createdAt?: string;
+  version?: Version;
+  _links?: Links;
+}
+
+export interface SearchResult {
+  content?: {
+    id: string;
+    type: string;
+    status: string;
+    title: string;
+    space?: { key?: string; name?: string };
+    version?: { number?: number };
+  };
+  space?: { key?: string; name?: string };
+  title: string;
+  excerpt: string;
+  url: string;
+  lastModified: string;
+  entityType: string;
+  resultGlobalContainer?: { title?: string; displayUrl?: string };
+}
+
+export interface List<T> {
+  results: T[];
+  _links?: Links;
+}
+
+export interface SearchAnswer extends List<SearchResult> {
+  totalSize?: number;
+  limit?: number;
+}
+
+export type StorageBody = { representation: 'storage'; value: string };
+
+export class ConfluenceApi extends ConfluenceClient {
+  listSpaces(query: { limit: number; type?: string; cursor?: string }) {
+    return this.request<List<Space>>({
+      method: 'GET',
+      path: '/wiki/api/v2/spaces',
+      query: { ...query, 'description-format': 'plain' },
+      scope: 'read:space:confluence',
+      notFound: 'Confluence found no spaces endpoint for this site; the site may have been removed.',
+      badRequestHint: 'If you sent a cursor, pass next_cursor exactly as a previous call returned it.',
+    });
+  }
+
+  /** The id of the space with this key; 404 not_found when there is none the user may see. */
+  async spaceIdForKey(key: string): Promise<string> {
+    const notFound = `No space with key "${key}" exists, or the connected user may not see it. List spaces with get_confluence_spaces.`;
+    const answer = await this.request<List<Space>>({
+      method: 'GET',
+      path: '/wiki/api/v2/spaces',
+      query: { keys: key, limit: 1 },
+      scope: 'read:space:confluence',
+      notFound,
+    });
+    const space = answer.results[0];
+    if (!space) throw new ApiError('not_found', notFound);
+    return space.id;
+  }
+
+  listSpacePages(spaceId: string, query: { limit: number; status?: string; cursor?: string }) {
+    return this.request<List<Page>>({
+      method: 'GET',
+      path: `/wiki/api/v2/spaces/${spaceId}/pages`,
+      query,
+      scope: 'read:page:confluence',
+      notFound: `Space ${spaceId} does not exist or the connected user may not see it. List spaces with get_confluence_spaces.`,
+      badRequestHint: 'If you sent a cursor, pass next_cursor exactly as a previous call returned it.',
+    });
+  }
+
+  getPage(
+    pageId: string,
+    query: { 'body-format': string; 'get-draft'?: boolean; 'include-labels'?: boolean },
+  ) {
+    return this.request<Page>({
+      method: 'GET',
+      path: `/wiki/api/v2/pages/${pageId}`,
+      query,
+      scope: 'read:page:confluence',
+      notFound: `Page ${pageId} does not exist or the connected user may not view it${query['get-draft'] ? '' : ' (a draft needs get_draft: true)'}. Find page ids with search_confluence_pages or get_confluence_space_pages.`,
+    });
+  }
+
+  search(query: { cql: string; limit: number; cursor?: string; includeArchivedSpaces: boolean }) {
+    return this.request<SearchAnswer>({
+      method: 'GET',
+      path: '/wiki/rest/api/search',
+      // v1 follows a cursor forward only with next=true, as its own `_links.next` does.
+      query: { ...query, ...(query.cursor && { next: true }) },
+      scope: 'search:confluence',
+      notFound: 'Confluence search is not available on this site.',
+      badRequestHint:
+        'Check the CQL: field names such as text, title, space, label, type; quote phrases (text ~ "release notes"), escape quotes inside them with a backslash, put ? and * wildcards only inside quotes and not first, and join clauses with AND/OR. If you sent a cursor, pass next_cursor exactly as returned.',
+    });
+  }
+
+  createPage(body: { spaceId: string; status: string; title: string; parentId?: string; body: StorageBody }) {
+    return this.request<Page>({
+      method: 'POST',
+      path: '/wiki/api/v2/pages',
+      body,
+      scope: 'write:page:confluence',
+      notFound: `Space ${body.spaceId}${body.parentId ? ` or parent page ${body.parentId}` : ''} does not exist or the connected user may not see it.`,
+      badRequestHint:
+        'A title must be unique among the current pages of a space, and an HTML body must be well-formed XHTML (close every tag, e.g. <br/>).',
+    });
+  }
+
+  updatePage(
+    pageId: string,
+    body: {
+      id: string;
+      status: string;
+      title: string;
+      body: StorageBody;
+      version: { number: number; message?: string };
+    },
+  ) {
+    return this.request<Page>({
+      method: 'PUT',
+      path: `/wiki/api/v2/pages/${pageId}`,
+      body,
+      scope: 'write:page:confluence',
+      notFound: `Page ${pageId} does not exist or the connected user may not view it.`,
+      badRequestHint:
+        'A title must be unique among the current pages of a space, and an HTML body must be well-formed XHTML (close every tag, e.g. <br/>).',
+    });
+  }
+
+  createFooterComment(body: { pageId?: string; parentCommentId?: string; body: StorageBody }) {
+    const target = body.parentCommentId ? `Comment ${body.parentCommentId}` : `Page ${body.pageId}`;
+    return this.request<Comment>({
+      method: 'POST',
+      path: '/wiki/api/v2/footer-comments',
+      body,
+      scope: 'write:comment:confluence',
+      notFound: `${target} does not exist or the connected user may not view it.`,
+      badRequestHint: 'An HTML comment must be well-formed XHTML (close every tag, e.g. <br/>).',
+    });
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * Page and comment bodies as Confluence stores them (storage format, an XHTML dialect).
+ *
+ * The rule, also stated in the tool descriptions: a body whose first non-blank character starts a
+ * tag (`<p>`, `<h1 class="x">`, `<ac:structured-macro …>`, `<br/>`, `<!-- … -->`) is HTML/storage
+ * format and passes through unchanged. Anything else is plain text: HTML-escaped, split into
+ * paragraphs at blank lines (each wrapped in `<p>`), with single line breaks kept as `<br/>`.
+ * So "a < b" or "<3 thanks" stays text, and an agent's markup is never double-escaped.
+ */
+const LEADING_TAG = /^\s*<(?:[A-Za-z][\w.:-]*(?:\s[^<>]*)?\/?>|!--|!\[CDATA\[)/;
+
+export function isMarkup(text: string): boolean {
+  return LEADING_TAG.test(text);
+}
+
+export function toStorageFormat(text: string): string {
+  if (isMarkup(text)) return text;
+  return text
+    .replace(/\r\n?/g, '\n')
+    .split(/\n[ \t]*\n/)
+    .map((paragraph) => paragraph.trim())
+    .filter((paragraph) => paragraph !== '')
+    .map((paragraph) => `<p>${escapeHtml(paragraph).replace(/[ \t]*\n[ \t]*/g, '<br/>')}</p>`)
+    .join('');
+}
+
+function escapeHtml(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}

@@ -1,0 +1,154 @@
+import { requireConfig } from '../config.ts';
+import type { Env } from '../env.ts';
+import { ApiError } from '../errors.ts';
+import { getAccessToken } from '../vault/access-token.ts';
+import type { IntegrationRecord } from '../vault/integrations.ts';
+import {
+  type FailedCall,
+  isScopeFailure,
+  rejectedAfterRefresh,
+  retryAfterSeconds,
+  type UpstreamAnswer,
+  upstreamError,
+} from './errors.ts';
+
+export type Query = Record<string, string | number | boolean | undefined>;
+
+/** One call to Confluence, as an operation in api.ts describes it. */
+export interface Call extends FailedCall {
+  method: 'GET' | 'POST' | 'PUT';
+  /** Site-relative, e.g. `/wiki/api/v2/pages/123`. */
+  path: string;
+  query?: Query;
+  body?: unknown;
+}
+
+/** A rate-limit wait this short is waited out inside the call, once; a longer one goes to the caller. */
+const MAX_INLINE_RETRY_SECONDS = 2;
+
+/**
+ * The one HTTP client for Confluence through api.atlassian.com (`/ex/confluence/{cloudId}/…`).
+ *
+ * Per call: the integration's access token (isolate cache, then KV, then the TokenRefresher), one
+ * attempt under a timeout, and at most two retries, each for a reason that a retry fixes:
+ * - a 401 that is not a scope failure: the token was rejected early (revoked, rotated, clock skew),
+ *   so the refresher is told which token failed and the call is repeated once with a new one;
+ * - a 429 (or a 503 to a GET) whose Retry-After is at most 2 s: waited out once. A 503 to a write is
+ *   not repeated, since Confluence may have applied it.
+ * Every other failure becomes an ApiError (errors.ts). Each answer body is read and parsed once.
+ */
+export class ConfluenceClient {
+  readonly #env: Env;
+  readonly #integration: IntegrationRecord;
+  readonly #base: string;
+  readonly #timeoutMs: number;
+
+  constructor(env: Env, integration: IntegrationRecord) {
+    const config = requireConfig(env, ['ATLASSIAN_API_BASE_URL', 'CONFLUENCE_TIMEOUT_MS']);
+    this.#env = env;
+    this.#integration = integration;
+    this.#base = `${config.ATLASSIAN_API_BASE_URL}/ex/confluence/${encodeURIComponent(integration.site.cloud_id)}`;
+    this.#timeoutMs = config.CONFLUENCE_TIMEOUT_MS;
+  }
+
+  /** The web address of a site-relative Confluence UI path such as a page's `_links.webui`. */
+  webUrl(webui: string | undefined): string | undefined {
+    return webui ? `${this.#integration.site.url}/wiki${webui}` : undefined;
+  }
+
+  async request<T>(call: Call): Promise<T> {
+    const id = this.#integration.id;
+    let token = await getAccessToken(this.#env, id);
+    let refreshed = false;
+    let waited = false;
+    for (;;) {
+      const answer = await this.#attempt(call, token);
+      if (answer.status >= 200 && answer.status < 300) return parseSuccess<T>(answer, call);
+      if (answer.status === 401 && !isScopeFailure(answer)) {
+        if (refreshed) throw rejectedAfterRefresh();
+        refreshed = true;
+        token = await getAccessToken(this.#env, id, { rejected: token });
+        continue;
+      }
+      const limited = answer.status === 429 || (answer.status === 503 && call.method === 'GET');
+      const wait = limited ? retryAfterSeconds(answer.headers) : undefined;
+      if (!waited && wait !== undefined && wait <= MAX_INLINE_RETRY_SECONDS) {
+        waited = true;
+        await new Promise((resolve) => setTimeout(resolve, wait * 1000));
+        continue;
+      }
+      logFailure(call, answer.status);
+      throw upstreamError(answer, call);
+    }
+  }
+
+  async #attempt(call: Call, token: string): Promise<UpstreamAnswer> {
+    const url = this.#base + call.path + queryString(call.query);
+    const headers: Record<string, string> = { accept: 'application/json', authorization: `Bearer ${token}` };
+    if (call.body !== undefined) headers['content-type'] = 'application/json';
+    const signal = AbortSignal.timeout(this.#timeoutMs);
+    try {
+      const response = await fetch(url, {
+        method: call.method,
+        headers,
+        body: call.body === undefined ? undefined : JSON.stringify(call.body),
+        signal,
+      });
+      return { status: response.status, headers: response.headers, text: await response.text() };
+    } catch (error) {
+      logFailure(call, signal.aborted ? 'timeout' : 'network');
+      if (signal.aborted) throw timedOut(call, this.#timeoutMs);
+      throw new ApiError(
+        'upstream_error',
+        `Could not reach Confluence (${error instanceof Error ? error.name : 'network error'}). Retry shortly${writeCaveat(call)}.`,
+        { retryable: true },
+      );
+    }
+  }
+}
+
+function parseSuccess<T>(answer: UpstreamAnswer, call: Call): T {
+  if (answer.status === 204 || answer.text === '') return undefined as T;
+  try {
+    return JSON.parse(answer.text) as T;
+  } catch {
+    logFailure(call, 'malformed_json');
+    throw new ApiError(
+      'upstream_error',
+      `Confluence answered with a body that is not valid JSON (a cut-off or garbled response). Retry shortly${writeCaveat(call)}.`,
+      { retryable: true },
+    );
+  }
+}
+
+function timedOut(call: Call, timeoutMs: number): ApiError {
+  return new ApiError(
+    'upstream_timeout',
+    `Confluence did not answer within ${timeoutMs / 1000} s. Retry shortly${writeCaveat(call)}.`,
+    { retryable: true },
+  );
+}
+
+/** For a write whose outcome is unknown: say so, so the agent does not create a page twice. */
+function writeCaveat(call: Call): string {
+  return call.method === 'GET'
+    ? ''
+    : '; the change may or may not have been applied, so read the content first before repeating it';
+}
+
+function queryString(query: Query | undefined): string {
+  if (!query) return '';
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) {
+    if (value !== undefined) params.set(name, String(value));
+  }
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+/** Operations and statuses only: never a URL with a query, a body or a token. */
+function logFailure(call: Call, outcome: number | string): void {
+  console.warn(
+    JSON.stringify({ event: 'confluence_call_failed', method: call.method, scope: call.scope, outcome }),
+  );
+}

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { pagingFields } from '../confluence/paging.ts';
+import { cursor, limit } from './arguments.ts';
+import { defineTool } from './tool.ts';
+
+const schema = z.object({
+  limit,
+  space_type: z
+    .enum([
+      'all',
+      'global',
+      'personal',
+      'collaboration',
+      'knowledge_base',
+      'system',
+      'onboarding',
+      'xflow_sample_space',
+    ])
+    .default('all')
+    .describe(
+      'Which spaces: "global" (team spaces), "personal", another Confluence space type, or "all" (default).',
+    ),
+  cursor,
+});
+
+export const getConfluenceSpaces = defineTool({
+  name: 'get_confluence_spaces',
+  description: [
+    'List the Confluence spaces the connected user can see. Use it first, to find the space id (numeric, e.g. "98305") or key (e.g. "ENG") that the page tools need.',
+    'Returns spaces [{id, key, name, type, status, homepage_id, description}], total (the number of spaces in THIS answer, not in the site) and has_more.',
+    'When has_more is true, call again with cursor = next_cursor and the same other arguments until has_more is false.',
+    'Errors: rate_limited means wait retry_after_seconds and repeat; needs_reauth means the user must reconnect the integration.',
+  ].join(' '),
+  schema,
+  async run(args, confluence) {
+    const answer = await confluence.listSpaces({
+      limit: args.limit,
+      type: args.space_type === 'all' ? undefined : args.space_type,
+      cursor: args.cursor,
+    });
+    const spaces = answer.results.map((space) => ({
+      id: space.id,
+      key: space.key,
+      name: space.name,
+      type: space.type,
+      status: space.status,
+      homepage_id: space.homepageId ?? null,
+      description: space.description?.plain?.value ?? '',
+    }));
+    return { spaces, total: spaces.length, ...pagingFields(answer._links) };
+  },
+});

@@ -1,0 +1,23 @@
+import { type IntegrationRecord, readIntegration } from './integrations.ts';
+
+/**
+ * Integration records on the tool-call hot path, kept in this isolate's memory for at most
+ * CACHE_TTL_MS (below KV's 60 s propagation), as access-token.ts does for tokens. Only active records
+ * are kept: a needs_reauth record is re-read every time, so a reconnect takes effect at once. Routes
+ * that delete or change a record call forgetIntegration(id) so this isolate never serves a stale one.
+ */
+const CACHE_TTL_MS = 30_000;
+const cache = new Map<string, { record: IntegrationRecord; cachedUntil: number }>();
+
+export async function readIntegrationCached(kv: KVNamespace, id: string): Promise<IntegrationRecord | null> {
+  const cached = cache.get(id);
+  if (cached && cached.cachedUntil > Date.now()) return cached.record;
+  const record = await readIntegration(kv, id);
+  if (record?.status === 'active') cache.set(id, { record, cachedUntil: Date.now() + CACHE_TTL_MS });
+  else cache.delete(id);
+  return record;
+}
+
+export function forgetIntegration(id: string): void {
+  cache.delete(id);
+}

@@ -1,0 +1,100 @@
+import { expect } from 'vitest';
+import { connectIntegration } from './connect.ts';
+import { emulatorControl, gateway, SERVICE_TOKEN, serviceApi } from './http.ts';
+
+/** The seeded world's ids (test/emulator/seed.ts), as `GET /_emulator/seed` serves them. */
+export const SEED = {
+  spaces: {
+    eng: { id: '98305', key: 'ENG' },
+    ops: { id: '98306', key: 'OPS' },
+    bulk: { id: '98307', key: 'BULK' },
+    archived: { id: '98308', key: 'ARCH' },
+  },
+  pages: {
+    engHome: '65537',
+    architecture: '65538',
+    runbooks: '65539',
+    large: '65543',
+    huge: '65544',
+    restricted: '65545',
+    draft: '65549',
+  },
+  comments: { onArchitecture: '65901' },
+  bulkPageCount: 260,
+} as const;
+
+export interface CatalogEntry {
+  name: string;
+  description: string;
+  // biome-ignore lint/suspicious/noExplicitAny: JSON Schema, read field by field in the tests
+  input_schema: Record<string, any>;
+}
+
+export interface ToolAnswer {
+  status: number;
+  // biome-ignore lint/suspicious/noExplicitAny: answers are checked field by field in the tests
+  body: any;
+}
+
+/** A connected acme integration (one Confluence site) through the real connect flow. */
+export async function connectAcme(ownerId = 'owner-tools'): Promise<string> {
+  const { id } = await connectIntegration({ ownerId, preset: 'single' });
+  return id;
+}
+
+/** POST /api/v1/integrations/:id/tools/:name with `args` as the body, by default with the service token. */
+export async function callTool(
+  integrationId: string,
+  name: string,
+  args: unknown = {},
+  token: string | null = SERVICE_TOKEN,
+): Promise<ToolAnswer> {
+  const response = await gateway(`/api/v1/integrations/${integrationId}/tools/${name}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...(token === null ? {} : { authorization: `Bearer ${token}` }),
+    },
+    body: typeof args === 'string' ? args : JSON.stringify(args),
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+/** A new agent token for the integration. */
+export async function agentToken(integrationId: string): Promise<string> {
+  const response = await serviceApi('POST', `/api/v1/integrations/${integrationId}/agent-tokens`, {});
+  expect(response.status).toBe(201);
+  return ((await response.json()) as { token: string }).token;
+}
+
+export interface LoggedRequest {
+  method: string;
+  path: string;
+  query: Record<string, string | string[]>;
+  body: unknown;
+  status: number;
+}
+
+/** The Confluence calls the emulator received (the OAuth traffic left out). */
+export async function confluenceRequests(): Promise<LoggedRequest[]> {
+  const { requests } = await emulatorControl<{ requests: LoggedRequest[] }>(
+    'GET',
+    '/requests?path_prefix=/ex/confluence/',
+  );
+  return requests;
+}
+
+export function clearRequestLog(): Promise<unknown> {
+  return emulatorControl('DELETE', '/requests');
+}
+
+/** Queues a fault the emulator serves instead of the real answer. */
+export function injectFault(fault: Record<string, unknown>): Promise<unknown> {
+  return emulatorControl('POST', '/faults', fault);
+}
+
+/** Every request the gateway sent (and every answer the emulator gave) validates against Atlassian's specs. */
+export async function expectNoSpecViolations(): Promise<void> {
+  const { violations } = await emulatorControl<{ violations: unknown[] }>('GET', '/violations');
+  expect(violations).toEqual([]);
+}

@@ -1,0 +1,152 @@
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { emulatorControl, gateway, SERVICE_TOKEN } from './support/http.ts';
+import {
+  agentToken,
+  type CatalogEntry,
+  callTool,
+  confluenceRequests,
+  connectAcme,
+  expectNoSpecViolations,
+} from './support/tools.ts';
+
+const TOOL_NAMES = [
+  'get_confluence_spaces',
+  'get_confluence_page',
+  'get_confluence_space_pages',
+  'search_confluence_pages',
+  'create_confluence_page',
+  'update_confluence_page',
+  'add_confluence_comment',
+];
+
+let id: string;
+beforeEach(async () => {
+  await emulatorControl('POST', '/reset');
+  id = await connectAcme();
+});
+afterAll(expectNoSpecViolations);
+
+function catalog(token?: string) {
+  return gateway('/api/v1/tools', { headers: token ? { authorization: `Bearer ${token}` } : {} });
+}
+
+describe('GET /api/v1/tools', () => {
+  it('lists every tool with a description and a JSON Schema of its arguments', async () => {
+    const response = await catalog(SERVICE_TOKEN);
+    expect(response.status).toBe(200);
+    const { tools } = (await response.json()) as { tools: CatalogEntry[] };
+    expect(tools.map((t) => t.name).sort()).toEqual([...TOOL_NAMES].sort());
+    for (const tool of tools) {
+      expect(tool.description.length).toBeGreaterThan(100);
+      expect(tool.input_schema.type).toBe('object');
+      expect(tool.input_schema.$schema).toBeUndefined();
+    }
+    const spaces = tools.find((t) => t.name === 'get_confluence_spaces');
+    expect(spaces?.input_schema.properties.limit).toMatchObject({
+      type: 'integer',
+      minimum: 1,
+      maximum: 250,
+      default: 25,
+    });
+    // Defaulted arguments are optional for the caller.
+    expect(spaces?.input_schema.required ?? []).toEqual([]);
+  });
+
+  it('is open to an agent token too, and to nobody else', async () => {
+    expect((await catalog(await agentToken(id))).status).toBe(200);
+    expect((await catalog()).status).toBe(401);
+    expect((await catalog('not-a-token-at-all')).status).toBe(401);
+  });
+});
+
+describe('POST /api/v1/integrations/:id/tools/:tool_name', () => {
+  it('answers 200 {success: true, …} to the service token', async () => {
+    const { status, body } = await callTool(id, 'get_confluence_spaces', { limit: 1 });
+    expect(status).toBe(200);
+    expect(body.success).toBe(true);
+    expect(body.spaces).toHaveLength(1);
+  });
+
+  it("accepts the integration's own agent token", async () => {
+    const { status, body } = await callTool(id, 'get_confluence_spaces', {}, await agentToken(id));
+    expect(status).toBe(200);
+    expect(body.success).toBe(true);
+  });
+
+  it("refuses another integration's agent token with 403 and calls nothing", async () => {
+    const other = await connectAcme('owner-other');
+    const { status, body } = await callTool(id, 'get_confluence_spaces', {}, await agentToken(other));
+    expect(status).toBe(403);
+    expect(body).toMatchObject({ success: false, error: { code: 'forbidden', retryable: false } });
+    expect(await confluenceRequests()).toEqual([]);
+  });
+
+  it('refuses a call without a token, or with an unknown one, with 401', async () => {
+    expect((await callTool(id, 'get_confluence_spaces', {}, null)).status).toBe(401);
+    const wrong = await callTool(id, 'get_confluence_spaces', {}, 'cgw_agent_made-up-token');
+    expect(wrong.status).toBe(401);
+    expect(wrong.body.error.code).toBe('unauthorized');
+  });
+
+  it('checks the token before the tool name', async () => {
+    expect((await callTool(id, 'no_such_tool', {}, null)).status).toBe(401);
+  });
+
+  it('answers an unknown tool with 404 unknown_tool naming the tools there are', async () => {
+    const { status, body } = await callTool(id, 'delete_confluence_space', {});
+    expect(status).toBe(404);
+    expect(body.error.code).toBe('unknown_tool');
+    for (const name of TOOL_NAMES) expect(body.error.message).toContain(name);
+    expect(await confluenceRequests()).toEqual([]);
+  });
+
+  it('refuses bad arguments with 400 invalid_arguments naming the field, the value and what is expected, before any upstream call', async () => {
+    const { status, body } = await callTool(id, 'get_confluence_spaces', { limit: 500 });
+    expect(status).toBe(400);
+    expect(body.error.code).toBe('invalid_arguments');
+    expect(body.error.message).toMatch(/limit/);
+    expect(body.error.message).toMatch(/500/);
+    expect(body.error.message).toMatch(/250/);
+    const kind = await callTool(id, 'get_confluence_spaces', { space_type: 'team' });
+    expect(kind.status).toBe(400);
+    expect(kind.body.error.message).toMatch(/space_type.*"team"/);
+    expect(kind.body.error.message).toMatch(/global/);
+    expect(await confluenceRequests()).toEqual([]);
+  });
+
+  it('refuses a body that is not a JSON object with 400 invalid_arguments', async () => {
+    for (const raw of ['{"limit": ', '[1, 2]', '"spaces"']) {
+      const { status, body } = await callTool(id, 'get_confluence_spaces', raw);
+      expect(status).toBe(400);
+      expect(body.error.code).toBe('invalid_arguments');
+    }
+    expect(await confluenceRequests()).toEqual([]);
+  });
+
+  it('validates arguments before looking the integration up', async () => {
+    const { status, body } = await callTool('int_doesnotexist', 'get_confluence_spaces', { limit: 0 });
+    expect(status).toBe(400);
+    expect(body.error.code).toBe('invalid_arguments');
+  });
+
+  it('answers 404 integration_not_found for an integration that does not exist', async () => {
+    const { status, body } = await callTool('int_doesnotexist', 'get_confluence_spaces', {});
+    expect(status).toBe(404);
+    expect(body.error.code).toBe('integration_not_found');
+  });
+
+  it('answers 409 needs_reauth with a reconnect hint once Atlassian has revoked the grant', async () => {
+    await emulatorControl('POST', '/tokens/revoke', {});
+    const first = await callTool(id, 'get_confluence_spaces', {});
+    expect(first.status).toBe(409);
+    expect(first.body.error).toMatchObject({ code: 'needs_reauth', retryable: false });
+    expect(first.body.error.reconnect).toMatch(/connect-sessions/);
+    // From now on the record says so, and no call reaches Confluence at all.
+    await emulatorControl('DELETE', '/requests');
+    const again = await callTool(id, 'get_confluence_spaces', {});
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('needs_reauth');
+    expect(again.body.error.message).toMatch(/reconnect/);
+    expect(await confluenceRequests()).toEqual([]);
+  });
+});
