@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { V2_OPERATIONS } from './confluence/operations.ts';
+import { ALL_OPERATIONS } from './confluence/operations.ts';
 import { confluenceRoutes } from './confluence/routes.ts';
 import { controlRoutes } from './control/routes.ts';
 import type { EmulatorEnv } from './env.ts';
@@ -28,7 +28,7 @@ export function createEmulatorApp(state: EmulatorState, options: AppOptions) {
   app.route('/', authorizeRoutes(state));
   app.route('/', tokenRoutes(state));
   app.route('/', accessibleResourcesRoutes(state));
-  app.route('/', confluenceRoutes(state, V2_OPERATIONS));
+  app.route('/', confluenceRoutes(state, ALL_OPERATIONS));
 
   app.notFound((c) => c.json({ code: 404, message: 'Not Found' }, 404));
   app.onError((error, c) => {

@@ -3,6 +3,7 @@ import type { EmulatorEnv } from '../env.ts';
 import { createFooterComment } from './comments.ts';
 import { createPage, updatePage } from './page-writes.ts';
 import { getPage, getSpacePages } from './pages.ts';
+import { search } from './search.ts';
 import { getSpaces } from './spaces.ts';
 
 /** One Confluence operation the emulator serves, named as in Atlassian's OpenAPI specs. */
@@ -42,6 +43,19 @@ export const V2_OPERATIONS: ConfluenceOperation[] = [
     handle: createFooterComment,
   },
 ];
+
+/** CQL search has no v2 equivalent; granular apps use read:content-details, classic ones search:confluence. */
+export const V1_OPERATIONS: ConfluenceOperation[] = [
+  {
+    method: 'GET',
+    api: 'v1',
+    template: '/wiki/rest/api/search',
+    scopes: ['search:confluence', 'read:content-details:confluence'],
+    handle: search,
+  },
+];
+
+export const ALL_OPERATIONS = [...V2_OPERATIONS, ...V1_OPERATIONS];
 
 /** The path as the emulator serves it (api.atlassian.com style, with the cloud id). */
 export function honoPath(operation: ConfluenceOperation): string {
