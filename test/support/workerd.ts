@@ -1,0 +1,85 @@
+/**
+ * The production bundle of the gateway (dist/index.js, from `npm run build`) served by Miniflare,
+ * i.e. real workerd on a loopback port, with the bindings of wrangler.toml. Used where a test or the
+ * benchmark needs a real HTTP server rather than the in-process Worker of the Vitest plugin.
+ */
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { convertV4MiniflareOptions, Miniflare, type V4MiniflareOptions } from 'miniflare';
+import { unstable_getMiniflareWorkerOptions } from 'wrangler';
+
+export interface RunningWorker {
+  url: string;
+  /** The workerd process serving it (for CPU accounting), when it could be found. */
+  pid?: number;
+  close(): Promise<void>;
+}
+
+/** Bundles the gateway exactly as `wrangler deploy` would, into dist/. */
+export function buildGateway(): void {
+  execFileSync('wrangler', ['deploy', '--dry-run', '--outdir', 'dist'], {
+    stdio: 'pipe',
+    env: quietWrangler(),
+  });
+}
+
+export async function startGatewayInWorkerd(bindings: Record<string, string>): Promise<RunningWorker> {
+  // The bundle is one self-contained module, so wrangler's module rules have nothing to do.
+  const { modulesRules: _rules, ...workerOptions } =
+    unstable_getMiniflareWorkerOptions('wrangler.toml').workerOptions;
+  return startWorkerd({
+    ...workerOptions,
+    modules: true,
+    scriptPath: 'dist/index.js',
+    bindings: { ...(workerOptions.bindings as Record<string, unknown> | undefined), ...bindings },
+  } as V4MiniflareOptions);
+}
+
+/** A Worker that forwards every request to `upstream` and returns its answer untouched. */
+export function startBareProxyInWorkerd(upstream: string): Promise<RunningWorker> {
+  return startWorkerd({
+    modules: true,
+    scriptPath: 'test/bench/bare-proxy.js',
+    compatibilityDate: '2026-11-01',
+    bindings: { UPSTREAM: upstream },
+  });
+}
+
+async function startWorkerd(options: V4MiniflareOptions): Promise<RunningWorker> {
+  const before = new Set(workerdChildren());
+  const miniflare = new Miniflare(convertV4MiniflareOptions({ ...options, host: '127.0.0.1', port: 0 }));
+  const url = (await miniflare.ready).toString().replace(/\/$/, '');
+  const pid = workerdChildren().find((candidate) => !before.has(candidate));
+  return { url, pid, close: () => miniflare.dispose() };
+}
+
+/** workerd processes started by this Node process. */
+function workerdChildren(): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8').trim();
+      const [, name, rest] = /^\d+ \((.*)\) (.*)$/.exec(stat) ?? [];
+      const parent = Number(rest?.split(' ')[1]);
+      if (name === 'workerd' && parent === process.pid) pids.push(Number(entry));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return pids;
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc. */
+export function processCpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return ticks / CLOCK_TICKS_PER_SECOND;
+}
+
+const CLOCK_TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+
+function quietWrangler(): NodeJS.ProcessEnv {
+  return { ...process.env, WRANGLER_SEND_METRICS: 'false', WRANGLER_LOG: 'error' };
+}
