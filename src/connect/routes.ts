@@ -132,6 +132,7 @@ connectRoutes.get('/callback', async (c) => {
   const { session } = flow;
   const fail = (code: ConstructorParameters<typeof ConnectError>[0]) =>
     new ConnectError(code, session.return_url);
+  if (flow.expires_at <= Date.now()) throw fail('invalid_state');
   if (!(await isSameBrowser(c, config, flow.browser))) throw fail('invalid_state');
   if (query.error) throw fail(query.error === 'access_denied' ? 'access_denied' : 'authorization_failed');
   if (!query.code) throw fail('authorization_failed');

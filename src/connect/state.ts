@@ -5,12 +5,14 @@ import { ConnectSession } from './sessions.ts';
 
 /**
  * The OAuth `state` of one trip to Atlassian's consent page: 256 random bits, kept in KV under its
- * hash with a 10-minute TTL, together with the connect session it serves and the hash of the browser
+ * hash accepted for 10 minutes, together with the connect session it serves and the hash of the browser
  * that started it. It is consumed (deleted) the moment the callback reads it, whatever happens next,
  * so a state can never be used twice. (KV offers no atomic take; the authorization code it comes
  * with is itself single-use at Atlassian, which closes the window between the read and the delete.)
  */
 export const STATE_TTL_SECONDS = 10 * 60;
+/** KV keeps the record a minute longer, so a late callback can still be sent back to its application. */
+const STORAGE_TTL_SECONDS = STATE_TTL_SECONDS + 60;
 
 const OAuthState = z.object({
   session: ConnectSession,
@@ -32,19 +34,20 @@ export async function issueState(
     expires_at: Date.now() + STATE_TTL_SECONDS * 1000,
   };
   await kv.put(kvKeys.oauthState(await sha256Hex(state)), JSON.stringify(record), {
-    expirationTtl: STATE_TTL_SECONDS,
+    expirationTtl: STORAGE_TTL_SECONDS,
   });
   return state;
 }
 
-/** Takes a state out of KV: its record when it was live, null when unknown, used or expired. */
+/**
+ * Takes a state out of KV: its record, or null when it is unknown or already used. The caller checks
+ * `expires_at` (an expired state is refused, but its session is known, so the user can be sent back).
+ */
 export async function consumeState(kv: KVNamespace, state: string): Promise<OAuthState | null> {
   if (!/^[A-Za-z0-9_-]{20,200}$/.test(state)) return null;
   const key = kvKeys.oauthState(await sha256Hex(state));
   const value = await kv.get(key, 'json');
   if (value === null) return null;
   await kv.delete(key);
-  const record = OAuthState.safeParse(value);
-  if (!record.success || record.data.expires_at <= Date.now()) return null;
-  return record.data;
+  return OAuthState.safeParse(value).data ?? null;
 }

@@ -1,3 +1,4 @@
+import { env } from 'cloudflare:workers';
 import type { IntegrationRecord } from '../../../src/vault/integrations.ts';
 import { emulatorControl, gateway, serviceApi } from './http.ts';
 
@@ -144,4 +145,17 @@ export function integrationIdFrom(response: Response): string {
 /** `name=value` of the first Set-Cookie, as a browser would send it back. */
 export function cookieFrom(response: Response): string | undefined {
   return response.headers.get('set-cookie')?.split(';')[0];
+}
+
+/** Every key and value in CONFLUENCE_KV right now (what an attacker with a KV dump would see). */
+export async function kvDump(): Promise<Map<string, string>> {
+  const kv = (env as unknown as { CONFLUENCE_KV: KVNamespace }).CONFLUENCE_KV;
+  const dump = new Map<string, string>();
+  let cursor: string | undefined;
+  do {
+    const page = await kv.list({ cursor });
+    for (const key of page.keys) dump.set(key.name, (await kv.get(key.name)) ?? '');
+    cursor = page.list_complete ? undefined : page.cursor;
+  } while (cursor);
+  return dump;
 }
