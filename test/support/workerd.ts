@@ -5,6 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { convertV4MiniflareOptions, Miniflare, type V4MiniflareOptions } from 'miniflare';
 import { unstable_getMiniflareWorkerOptions } from 'wrangler';
 
@@ -23,7 +24,10 @@ export function buildGateway(): void {
   });
 }
 
-export async function startGatewayInWorkerd(bindings: Record<string, string>): Promise<RunningWorker> {
+export async function startGatewayInWorkerd(
+  bindings: Record<string, string>,
+  port = 0,
+): Promise<RunningWorker> {
   // The bundle is one self-contained module, so wrangler's module rules have nothing to do.
   const { modulesRules: _rules, ...workerOptions } =
     unstable_getMiniflareWorkerOptions('wrangler.toml').workerOptions;
@@ -32,6 +36,7 @@ export async function startGatewayInWorkerd(bindings: Record<string, string>): P
     modules: true,
     scriptPath: 'dist/index.js',
     bindings: { ...(workerOptions.bindings as Record<string, unknown> | undefined), ...bindings },
+    port,
   } as V4MiniflareOptions);
 }
 
@@ -47,7 +52,7 @@ export function startBareProxyInWorkerd(upstream: string): Promise<RunningWorker
 
 async function startWorkerd(options: V4MiniflareOptions): Promise<RunningWorker> {
   const before = new Set(workerdChildren());
-  const miniflare = new Miniflare(convertV4MiniflareOptions({ ...options, host: '127.0.0.1', port: 0 }));
+  const miniflare = new Miniflare(convertV4MiniflareOptions({ host: '127.0.0.1', port: 0, ...options }));
   const url = (await miniflare.ready).toString().replace(/\/$/, '');
   const pid = workerdChildren().find((candidate) => !before.has(candidate));
   return { url, pid, close: () => miniflare.dispose() };
@@ -82,4 +87,13 @@ const CLOCK_TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK']).toStr
 
 function quietWrangler(): NodeJS.ProcessEnv {
   return { ...process.env, WRANGLER_SEND_METRICS: 'false', WRANGLER_LOG: 'error' };
+}
+
+/** A loopback port that was free a moment ago (for servers that must know their URL before they start). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
