@@ -1,17 +1,21 @@
 import { Hono } from 'hono';
 import { ALL_OPERATIONS } from './confluence/operations.ts';
 import { confluenceRoutes } from './confluence/routes.ts';
+import { checkConformance } from './conformance-check.ts';
 import { controlRoutes } from './control/routes.ts';
 import type { EmulatorEnv } from './env.ts';
 import { injectFaults } from './fault-injection.ts';
 import { accessibleResourcesRoutes } from './oauth/accessible-resources.ts';
 import { authorizeRoutes } from './oauth/authorize.ts';
 import { tokenRoutes } from './oauth/token.ts';
+import type { Specs } from './openapi.ts';
 import { recordRequests } from './record-requests.ts';
 import type { EmulatorState } from './state.ts';
 
 export interface AppOptions {
   log: boolean;
+  /** Atlassian's specs, when traffic is to be checked against them. */
+  specs?: Specs;
 }
 
 /**
@@ -28,7 +32,10 @@ export function createEmulatorApp(state: EmulatorState, options: AppOptions) {
   app.route('/', authorizeRoutes(state));
   app.route('/', tokenRoutes(state));
   app.route('/', accessibleResourcesRoutes(state));
-  app.route('/', confluenceRoutes(state, ALL_OPERATIONS));
+  app.route(
+    '/',
+    confluenceRoutes(state, ALL_OPERATIONS, options.specs && checkConformance(state, options.specs)),
+  );
 
   app.notFound((c) => c.json({ code: 404, message: 'Not Found' }, 404));
   app.onError((error, c) => {

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { createEmulatorApp } from './app.ts';
 import { DEFAULT_CLIENT, type OAuthClient, parseClient } from './oauth/clients.ts';
+import { loadSpecs } from './openapi.ts';
 import { SITE_PRESETS, type SitePreset } from './sites.ts';
 import { defaultBaseline, EmulatorState } from './state.ts';
 
@@ -56,7 +57,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   if (options.accessTokenTtlSeconds) baseline.accessTokenTtlSeconds = options.accessTokenTtlSeconds;
 
   const state = new EmulatorState(baseline);
-  const app = createEmulatorApp(state, { log: options.log ?? false });
+  const specs = options.validate === false ? undefined : loadSpecs();
+  const app = createEmulatorApp(state, { log: options.log ?? false, specs });
   const host = options.host ?? '127.0.0.1';
   const { server, port } = await new Promise<{ server: ReturnType<typeof serve>; port: number }>(
     (resolve, reject) => {

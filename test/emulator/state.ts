@@ -21,6 +21,8 @@ export interface Baseline {
 export interface Violation {
   at: string;
   operation: string;
+  /** Method, path and query of the offending call. */
+  request: string;
   direction: 'request' | 'response';
   status?: number;
   message: string;
