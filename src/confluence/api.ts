@@ -138,7 +138,7 @@ export class ConfluenceApi extends ConfluenceClient {
       method: 'GET',
       path: '/wiki/rest/api/search',
       // v1 follows a cursor forward only with next=true, as its own `_links.next` does.
-      query: { ...query, ...(query.cursor && { next: true }) },
+      query: { ...query, ...(query.cursor && { next: true }), expand: 'content.version' },
       scope: 'search:confluence',
       notFound: 'Confluence search is not available on this site.',
       badRequestHint:

@@ -125,6 +125,10 @@ function atlassianMessage(text: string): string | undefined {
     message = /^\s*</.test(text) ? undefined : text;
   }
   if (typeof message !== 'string' || !message.trim()) return undefined;
-  const line = message.replace(/\s+/g, ' ').trim();
+  // v1 prefixes its messages with a Java exception class, which tells an agent nothing.
+  const line = message
+    .replace(/^[\w.$]+(?:Exception|Error):\s*/, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   return line.length > 300 ? `${line.slice(0, 300)}…` : line;
 }

@@ -63,3 +63,9 @@ export function resolveSpaceId(
 ): Promise<string> | string {
   return args.space_id ?? confluence.spaceIdForKey(args.space_key as string);
 }
+
+/** The body rule (confluence/body.ts), in the words an agent reads. */
+export const BODY_RULE =
+  'HTML / Confluence storage format when it starts with a tag (e.g. "<h2>Steps</h2><ul><li>…</li></ul>"; it is sent unchanged, so close every tag: <br/>); otherwise plain text, which is escaped, split into <p> paragraphs at blank lines, with single line breaks kept as <br/>.';
+
+export const bodyText = (what: string) => z.string().max(5_000_000).describe(`${what}: ${BODY_RULE}`);

@@ -1,9 +1,23 @@
 import { z } from 'zod';
+import { addConfluenceComment } from './add-confluence-comment.ts';
+import { createConfluencePage } from './create-confluence-page.ts';
+import { getConfluencePage } from './get-confluence-page.ts';
+import { getConfluenceSpacePages } from './get-confluence-space-pages.ts';
 import { getConfluenceSpaces } from './get-confluence-spaces.ts';
+import { searchConfluencePages } from './search-confluence-pages.ts';
 import type { Tool } from './tool.ts';
+import { updateConfluencePage } from './update-confluence-page.ts';
 
 /** Every tool the gateway offers, in the order the catalog lists them. */
-export const tools: readonly Tool[] = [getConfluenceSpaces];
+export const tools: readonly Tool[] = [
+  getConfluenceSpaces,
+  getConfluenceSpacePages,
+  searchConfluencePages,
+  getConfluencePage,
+  createConfluencePage,
+  updateConfluencePage,
+  addConfluenceComment,
+];
 
 const byName = new Map(tools.map((tool) => [tool.name, tool]));
 

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { toStorageFormat } from '../confluence/body.ts';
+import { BODY_RULE, bodyText, pageId } from './arguments.ts';
+import { defineTool } from './tool.ts';
+
+const schema = z.object({
+  page_id: pageId.describe('The id of the page to comment on.'),
+  comment: bodyText('The comment').min(1),
+  parent_comment_id: z
+    .string()
+    .regex(/^\d+$/, 'expected the numeric comment id as a string, e.g. "65901"')
+    .optional()
+    .describe('To reply in a thread, the id of the comment to answer; omit for a new top-level comment.'),
+});
+
+export const addConfluenceComment = defineTool({
+  name: 'add_confluence_comment',
+  description: [
+    'Add a footer comment to a Confluence page, or reply to an existing comment (parent_comment_id). Use it for feedback, questions or to explain a change; use update_confluence_page to change the page itself.',
+    `Comment: ${BODY_RULE}`,
+    'Returns comment {id, status, title, page_id, parent_comment_id, version, author_id, created_at, url, _links} and a message.',
+    "Errors: not_found means the page or parent comment does not exist or the user may not see it; forbidden means the user may not comment there; upstream_timeout means check the page's comments before retrying, so the comment is not posted twice.",
+  ].join(' '),
+  schema,
+  async run(args, confluence) {
+    const body = { representation: 'storage' as const, value: toStorageFormat(args.comment) };
+    // A reply names only its parent (Confluence takes the page from it); a top-level comment its page.
+    const comment = await confluence.createFooterComment(
+      args.parent_comment_id === undefined
+        ? { pageId: args.page_id, body }
+        : { parentCommentId: args.parent_comment_id, body },
+    );
+    return {
+      comment: {
+        id: comment.id,
+        status: comment.status,
+        title: comment.title,
+        page_id: comment.pageId ?? args.page_id,
+        parent_comment_id: comment.parentCommentId ?? null,
+        version: comment.version?.number,
+        author_id: comment.authorId ?? comment.version?.authorId ?? null,
+        created_at: comment.createdAt ?? comment.version?.createdAt ?? null,
+        url: confluence.webUrl(comment._links?.webui) ?? null,
+        _links: comment._links ?? {},
+      },
+      message: `Successfully added ${args.parent_comment_id === undefined ? 'comment' : 'reply'} to page ${args.page_id}`,
+    };
+  },
+});

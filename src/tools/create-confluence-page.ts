@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { toStorageFormat } from '../confluence/body.ts';
+import { BODY_RULE, bodyText, oneSpace, pageId, resolveSpaceId, spaceId, spaceKey } from './arguments.ts';
+import { defineTool } from './tool.ts';
+
+const schema = z
+  .object({
+    space_id: spaceId.optional(),
+    space_key: spaceKey.optional(),
+    title: z
+      .string()
+      .trim()
+      .min(1)
+      .max(255)
+      .describe('The page title; it must be unique among the current pages of the space.'),
+    body: bodyText('The page content'),
+    parent_id: pageId
+      .optional()
+      .describe('The id of the page to nest this one under; omit to put it at the top of the space.'),
+    status: z
+      .enum(['current', 'draft'])
+      .default('current')
+      .describe('"current" publishes the page (default); "draft" saves it unpublished.'),
+  })
+  .superRefine(oneSpace);
+
+export const createConfluencePage = defineTool({
+  name: 'create_confluence_page',
+  description: [
+    'Create a new Confluence page in a space (give space_id or space_key), optionally under a parent page.',
+    `Body: ${BODY_RULE}`,
+    'Returns page {id, status, title, space_id, parent_id, parent_type, author_id, created_at, version, url, _links} and a message; keep page.id and page.version to update the page later.',
+    'Errors: invalid_arguments quoting Confluence usually means the title is taken in that space or the HTML is not well-formed; not_found means no such space or parent; upstream_timeout on a create means check (search by title) before retrying, so the page is not created twice.',
+  ].join(' '),
+  schema,
+  async run(args, confluence) {
+    const spaceId = await resolveSpaceId(confluence, args);
+    const page = await confluence.createPage({
+      spaceId,
+      status: args.status,
+      title: args.title,
+      ...(args.parent_id !== undefined && { parentId: args.parent_id }),
+      body: { representation: 'storage', value: toStorageFormat(args.body) },
+    });
+    return {
+      page: {
+        id: page.id,
+        status: page.status,
+        title: page.title,
+        space_id: page.spaceId,
+        parent_id: page.parentId ?? null,
+        parent_type: page.parentType ?? null,
+        author_id: page.authorId,
+        created_at: page.createdAt,
+        version: page.version?.number,
+        url: confluence.webUrl(page._links?.webui) ?? null,
+        _links: page._links ?? {},
+      },
+      message: `Successfully created page '${page.title}' in space ${spaceId}`,
+    };
+  },
+});

@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import { pageId } from './arguments.ts';
+import { defineTool } from './tool.ts';
+
+const schema = z.object({
+  page_id: pageId,
+  body_format: z
+    .enum(['storage', 'atlas_doc_format', 'view'])
+    .default('storage')
+    .describe(
+      'How to return the content: "storage" (Confluence XHTML, default; what create/update accept), "atlas_doc_format" (ADF JSON as a string) or "view" (rendered HTML).',
+    ),
+  get_draft: z
+    .boolean()
+    .default(false)
+    .describe('true to read the unpublished draft of the page instead of the published version.'),
+  max_chars: z
+    .number()
+    .int()
+    .min(1)
+    .max(200_000)
+    .default(20_000)
+    .describe('At most this many characters of content are returned (default 20000, up to 200000).'),
+  offset: z
+    .number()
+    .int()
+    .min(0)
+    .default(0)
+    .describe(
+      'Where the returned content starts, in characters: 0 (default), or the next_offset of a previous answer.',
+    ),
+});
+
+export const getConfluencePage = defineTool({
+  name: 'get_confluence_page',
+  description: [
+    'Read one Confluence page by id: its title, content, labels, version and web url. Use it to read documentation, and always before update_confluence_page (you need page.version.number and the current content to merge into).',
+    'Returns page {id, status, title, space_id, parent_id, parent_type, position, author_id, created_at, version {number, message, created_at}, content, content_format, labels [{id, name, prefix}], url, offset, total_chars, truncated, next_offset?}.',
+    'Long pages come in slices of max_chars characters: when page.truncated is true, call again with offset = page.next_offset to read on.',
+    'Errors: not_found means the page does not exist or the user may not see it (drafts need get_draft: true); rate_limited means wait retry_after_seconds and repeat.',
+  ].join(' '),
+  schema,
+  async run(args, confluence) {
+    const page = await confluence.getPage(args.page_id, {
+      'body-format': args.body_format,
+      'include-labels': true,
+      ...(args.get_draft && { 'get-draft': true }),
+    });
+    const content = page.body?.[args.body_format]?.value ?? '';
+    const slice = sliceContent(content, args.offset, args.max_chars);
+    return {
+      page: {
+        id: page.id,
+        status: page.status,
+        title: page.title,
+        space_id: page.spaceId,
+        parent_id: page.parentId ?? null,
+        parent_type: page.parentType ?? null,
+        position: page.position ?? null,
+        author_id: page.authorId,
+        created_at: page.createdAt,
+        version: {
+          number: page.version?.number,
+          message: page.version?.message ?? '',
+          created_at: page.version?.createdAt,
+        },
+        content: slice.text,
+        content_format: args.body_format,
+        labels: (page.labels?.results ?? []).map(({ id, name, prefix }) => ({ id, name, prefix })),
+        url: confluence.webUrl(page._links?.webui) ?? null,
+        offset: args.offset,
+        total_chars: content.length,
+        truncated: slice.next !== undefined,
+        ...(slice.next !== undefined && { next_offset: slice.next }),
+      },
+    };
+  },
+});
+
+/** `max` characters from `offset`, never splitting a surrogate pair; `next` is where the rest starts. */
+function sliceContent(content: string, offset: number, max: number): { text: string; next?: number } {
+  let end = Math.min(content.length, offset + max);
+  if (end < content.length && end > offset && isHighSurrogate(content.charCodeAt(end - 1))) end -= 1;
+  const text = content.slice(offset, end);
+  return end < content.length ? { text, next: end } : { text };
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}

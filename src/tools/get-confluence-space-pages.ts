@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { pagingFields } from '../confluence/paging.ts';
+import { cursor, limit, oneSpace, resolveSpaceId, spaceId, spaceKey } from './arguments.ts';
+import { defineTool } from './tool.ts';
+
+const schema = z
+  .object({
+    space_id: spaceId.optional(),
+    space_key: spaceKey.optional(),
+    limit,
+    status: z
+      .enum(['current', 'archived', 'deleted', 'trashed', 'any'])
+      .default('current')
+      .describe(
+        'Which pages: "current" (published, default), "archived", "trashed", "deleted", or "any" (current and archived). Drafts are not listed; read one with get_confluence_page and get_draft.',
+      ),
+    cursor,
+  })
+  .superRefine(oneSpace);
+
+export const getConfluenceSpacePages = defineTool({
+  name: 'get_confluence_space_pages',
+  description: [
+    'List the pages of one Confluence space, to browse its structure (parents, positions) or find a page id. Give space_id (numeric, from get_confluence_spaces) or space_key (e.g. "ENG"). To find pages by words, use search_confluence_pages instead.',
+    'Returns space_id, pages [{id, status, title, space_id, parent_id, parent_type, position, author_id, created_at, version, url}], total (the number of pages in THIS answer, not in the space), status_filter and has_more.',
+    'When has_more is true, call again with cursor = next_cursor and the same other arguments; repeat until has_more is false to see every page.',
+    'Errors: not_found means no such space (or key) the user may see; rate_limited means wait retry_after_seconds and repeat.',
+  ].join(' '),
+  schema,
+  async run(args, confluence) {
+    const spaceId = await resolveSpaceId(confluence, args);
+    const answer = await confluence.listSpacePages(spaceId, {
+      limit: args.limit,
+      status: args.status === 'any' ? undefined : args.status,
+      cursor: args.cursor,
+    });
+    const pages = answer.results.map((page) => ({
+      id: page.id,
+      status: page.status,
+      title: page.title,
+      space_id: page.spaceId,
+      parent_id: page.parentId ?? null,
+      parent_type: page.parentType ?? null,
+      position: page.position ?? null,
+      author_id: page.authorId,
+      created_at: page.createdAt,
+      version: page.version?.number,
+      url: confluence.webUrl(page._links?.webui) ?? null,
+    }));
+    return {
+      space_id: spaceId,
+      ...(args.space_key !== undefined && { space_key: args.space_key }),
+      pages,
+      total: pages.length,
+      status_filter: args.status,
+      ...pagingFields(answer._links),
+    };
+  },
+});

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import type { SearchResult } from '../confluence/api.ts';
+import { pagingFields } from '../confluence/paging.ts';
+import { cursor, limit } from './arguments.ts';
+import { defineTool } from './tool.ts';
+
+const schema = z.object({
+  cql: z
+    .string()
+    .trim()
+    .min(1)
+    .max(10_000)
+    .describe(
+      'A CQL query, e.g. text ~ "deploy" · type=page AND space=ENG AND title ~ "runbook" · label=api · space in (ENG,OPS) AND text ~ "oncall" order by lastModified desc. Quote phrases; escape a quote inside one with a backslash.',
+    ),
+  limit,
+  include_archived: z
+    .boolean()
+    .default(false)
+    .describe('true to include content of archived spaces (default false).'),
+  cursor,
+});
+
+export const searchConfluencePages = defineTool({
+  name: 'search_confluence_pages',
+  description: [
+    'Search Confluence with CQL (Confluence Query Language): the primary way to find pages by words, title, label or space. text ~ "word" searches titles, bodies and labels.',
+    "Returns pages [{id, status, title, url, excerpt, last_modified, entity_type, space_key, space_name, version}], total (the number of results in THIS answer), total_size (Confluence's estimate of all matches), limit, has_more and query (the CQL run). url is the absolute web address.",
+    'When has_more is true, call again with cursor = next_cursor and the same cql. Then read a page with get_confluence_page.',
+    "Errors: invalid_arguments with Confluence's message means the CQL does not parse (check quotes, field names, AND/OR); rate_limited means wait retry_after_seconds and repeat.",
+  ].join(' '),
+  schema,
+  async run(args, confluence) {
+    const answer = await confluence.search({
+      cql: args.cql,
+      limit: args.limit,
+      cursor: args.cursor,
+      includeArchivedSpaces: args.include_archived,
+    });
+    const pages = answer.results.map((result) => shapeResult(result, confluence.webUrl(result.url)));
+    return {
+      pages,
+      total: pages.length,
+      ...(answer.totalSize !== undefined && { total_size: answer.totalSize }),
+      limit: answer.limit ?? args.limit,
+      ...pagingFields(answer._links),
+      query: args.cql,
+    };
+  },
+});
+
+function shapeResult(result: SearchResult, url: string | undefined) {
+  const content = result.content;
+  const space = result.space ?? content?.space;
+  const container = result.resultGlobalContainer;
+  return {
+    id: content?.id ?? null,
+    status: content?.status ?? null,
+    title: result.title || content?.title || '',
+    url: url ?? null,
+    excerpt: result.excerpt ?? '',
+    last_modified: result.lastModified ?? null,
+    entity_type: result.entityType ?? null,
+    // Without expansions, v1 names the space only in the result's container ("/spaces/ENG").
+    space_key: space?.key ?? spaceKeyOf(container?.displayUrl) ?? null,
+    space_name: space?.name ?? container?.title ?? null,
+    version: content?.version?.number ?? null,
+  };
+}
+
+function spaceKeyOf(displayUrl: string | undefined): string | undefined {
+  const key = /^\/spaces\/([^/?#]+)/.exec(displayUrl ?? '')?.[1];
+  try {
+    return key === undefined ? undefined : decodeURIComponent(key);
+  } catch {
+    return key;
+  }
+}

@@ -1,0 +1,127 @@
+import { z } from 'zod';
+import type { ConfluenceApi, Page } from '../confluence/api.ts';
+import { toStorageFormat } from '../confluence/body.ts';
+import { ApiError } from '../errors.ts';
+import { BODY_RULE, bodyText, pageId } from './arguments.ts';
+import { defineTool } from './tool.ts';
+
+const schema = z
+  .object({
+    page_id: pageId,
+    version_number: z
+      .number()
+      .int()
+      .min(1)
+      .describe(
+        'The page.version.number you read with get_confluence_page: the version your change is based on.',
+      ),
+    title: z
+      .string()
+      .trim()
+      .min(1)
+      .max(255)
+      .optional()
+      .describe('A new title; omit to keep the current one.'),
+    body: bodyText('The new content, replacing the whole body; omit to keep the current one').optional(),
+    status: z
+      .enum(['current', 'draft'])
+      .optional()
+      .describe('"current" (published) or "draft"; omit to keep the page\'s current status.'),
+    version_message: z
+      .string()
+      .max(500)
+      .optional()
+      .describe('An optional note stored with the new version in the page history.'),
+  })
+  .superRefine((args, ctx) => {
+    if (args.title === undefined && args.body === undefined && args.status === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['body'],
+        message: 'nothing to change: give title and/or body (or status)',
+      });
+    }
+  });
+
+export const updateConfluencePage = defineTool({
+  name: 'update_confluence_page',
+  description: [
+    "Change an existing page's title and/or content. First read it with get_confluence_page; pass its version.number as version_number and send the full new body (your change merged into the current content). Omitted title, body or status stay as they are.",
+    'The update is refused with version_conflict when the page has changed since the version you read (error.current_version tells {number, author_id, created_at}): read the page again, merge your change into the new content, and retry with the new number. It never overwrites an edit you have not seen.',
+    `Body: ${BODY_RULE}`,
+    'Returns page {id, status, title, space_id, parent_id, version (the new number), author_id, created_at, url, _links} and a message.',
+  ].join(' '),
+  schema,
+  async run(args, confluence) {
+    const current = await confluence.getPage(args.page_id, { 'body-format': 'storage' });
+    const currentNumber = current.version?.number ?? 0;
+    if (args.version_number !== currentNumber) throw versionConflict(current, args.version_number);
+    let page: Page;
+    try {
+      page = await confluence.updatePage(args.page_id, {
+        id: args.page_id,
+        status: args.status ?? (current.status === 'draft' ? 'draft' : 'current'),
+        title: args.title ?? current.title,
+        body: {
+          representation: 'storage',
+          value: args.body === undefined ? (current.body?.storage?.value ?? '') : toStorageFormat(args.body),
+        },
+        version: {
+          number: currentNumber + 1,
+          ...(args.version_message !== undefined && { message: args.version_message }),
+        },
+      });
+    } catch (error) {
+      // Someone saved between our read and our write: report the version that won.
+      if (error instanceof ApiError && error.code === 'version_conflict') {
+        throw versionConflict(await reread(confluence, args.page_id), args.version_number);
+      }
+      throw error;
+    }
+    return {
+      page: {
+        id: page.id,
+        status: page.status,
+        title: page.title,
+        space_id: page.spaceId,
+        parent_id: page.parentId ?? null,
+        version: page.version?.number,
+        author_id: page.authorId,
+        created_at: page.createdAt,
+        url: confluence.webUrl(page._links?.webui) ?? null,
+        _links: page._links ?? {},
+      },
+      message: `Successfully updated page ${page.id} to version ${page.version?.number}`,
+    };
+  },
+});
+
+async function reread(confluence: ConfluenceApi, id: string): Promise<Page | undefined> {
+  try {
+    return await confluence.getPage(id, { 'body-format': 'storage' });
+  } catch {
+    return undefined;
+  }
+}
+
+function versionConflict(current: Page | undefined, yours: number): ApiError {
+  const version = current?.version;
+  const by = version?.authorId ? ` by ${version.authorId}` : '';
+  const at = version?.createdAt ? ` at ${version.createdAt}` : '';
+  const state = version
+    ? `is now at version ${version.number} (saved${by}${at})`
+    : 'has been changed by someone else';
+  return new ApiError(
+    'version_conflict',
+    `The page ${state}, not version ${yours} that your change is based on; nothing was saved. Read it again with get_confluence_page, merge your change into its current content, and retry with the version_number you read then.`,
+    version && {
+      details: {
+        current_version: {
+          number: version.number,
+          author_id: version.authorId ?? null,
+          created_at: version.createdAt ?? null,
+        },
+      },
+    },
+  );
+}
