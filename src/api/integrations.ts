@@ -7,6 +7,7 @@ import { serviceAuth } from '../middleware/service-auth/index.ts';
 import { parseWith, readJsonObject } from '../validation.ts';
 import { forgetAccessToken } from '../vault/access-token.ts';
 import { issueAgentToken, revokeAgentToken, revokeAllAgentTokens } from '../vault/agent-tokens.ts';
+import { forgetIntegration } from '../vault/integration-cache.ts';
 import {
   type IntegrationRecord,
   listIntegrations,
@@ -70,6 +71,7 @@ export async function requireIntegration(env: Env, id: string): Promise<Integrat
 async function deleteIntegration(env: Env, record: IntegrationRecord): Promise<void> {
   const kv = env.CONFLUENCE_KV;
   forgetAccessToken(record.id);
+  forgetIntegration(record.id);
   await env.TOKEN_REFRESHER.get(env.TOKEN_REFRESHER.idFromName(record.id)).erase();
   await kv.delete(kvKeys.tokens(record.id));
   await revokeAllAgentTokens(kv, record.id);
