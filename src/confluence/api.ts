@@ -122,7 +122,13 @@ export class ConfluenceApi extends ConfluenceClient {
 
   getPage(
     pageId: string,
-    query: { 'body-format': string; 'get-draft'?: boolean; 'include-labels'?: boolean },
+    query: {
+      'body-format': string;
+      'get-draft'?: boolean;
+      'include-labels'?: boolean;
+      /** Which statuses may be returned; Confluence's default is current and archived. */
+      status?: readonly string[];
+    },
   ) {
     return this.request<Page>({
       method: 'GET',

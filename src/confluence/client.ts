@@ -12,7 +12,8 @@ import {
   upstreamError,
 } from './errors.ts';
 
-export type Query = Record<string, string | number | boolean | undefined>;
+/** Query parameters; an array repeats the parameter (`status=current&status=draft`), as the specs' form style does. */
+export type Query = Record<string, string | number | boolean | readonly string[] | undefined>;
 
 /** One call to Confluence, as an operation in api.ts describes it. */
 export interface Call extends FailedCall {
@@ -140,7 +141,8 @@ function queryString(query: Query | undefined): string {
   if (!query) return '';
   const params = new URLSearchParams();
   for (const [name, value] of Object.entries(query)) {
-    if (value !== undefined) params.set(name, String(value));
+    if (Array.isArray(value)) for (const item of value) params.append(name, item);
+    else if (value !== undefined) params.set(name, String(value));
   }
   const text = params.toString();
   return text ? `?${text}` : '';

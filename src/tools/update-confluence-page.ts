@@ -53,7 +53,7 @@ export const updateConfluencePage = defineTool({
   ].join(' '),
   schema,
   async run(args, confluence) {
-    const current = await confluence.getPage(args.page_id, { 'body-format': 'storage' });
+    const current = await readForUpdate(confluence, args.page_id);
     const currentNumber = current.version?.number ?? 0;
     if (args.version_number !== currentNumber) throw versionConflict(current, args.version_number);
     let page: Page;
@@ -96,9 +96,16 @@ export const updateConfluencePage = defineTool({
   },
 });
 
+/** The page as an update starts from: its storage body, whether it is published or a draft. */
+function readForUpdate(confluence: ConfluenceApi, id: string): Promise<Page> {
+  return confluence.getPage(id, { 'body-format': 'storage', status: UPDATABLE });
+}
+
+const UPDATABLE = ['current', 'draft'] as const;
+
 async function reread(confluence: ConfluenceApi, id: string): Promise<Page | undefined> {
   try {
-    return await confluence.getPage(id, { 'body-format': 'storage' });
+    return await readForUpdate(confluence, id);
   } catch {
     return undefined;
   }
