@@ -34,7 +34,10 @@ function faultResponse(fault: Fault, status: number, path: string, now: number):
   const headers = new Headers(fault.headers);
   if (status === 429 || status === 503) {
     const retryAfter = fault.retry_after_seconds ?? 1;
-    headers.set('Retry-After', String(retryAfter));
+    // A Retry-After the fault spells out itself (even an empty one, i.e. none) is kept as given.
+    const explicit = Object.keys(fault.headers ?? {}).some((name) => name.toLowerCase() === 'retry-after');
+    if (!explicit) headers.set('Retry-After', String(retryAfter));
+    else if (!headers.get('retry-after')) headers.delete('Retry-After');
     if (status === 429) {
       // Points-based limits (FACTS.md): the pool is spent until the reset time.
       headers.set('X-RateLimit-Limit', '65000');

@@ -1,0 +1,182 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { tokenFingerprint } from './request-log.ts';
+import { SEED } from './seed.ts';
+import { startTestEmulator, type TestEmulator } from './test-client.ts';
+
+let emulator: TestEmulator;
+let token: string;
+beforeAll(async () => {
+  emulator = await startTestEmulator();
+});
+afterAll(() => emulator.close());
+beforeEach(async () => {
+  await emulator.control('/reset', {});
+  token = (await emulator.connect()).access_token;
+});
+
+const getSpaces = () => emulator.confluence(token, '/wiki/api/v2/spaces');
+const getPage = () => emulator.confluence(token, `/wiki/api/v2/pages/${SEED.pages.architecture.id}`);
+
+describe('faults', () => {
+  it('serve 429 once with Retry-After and X-RateLimit-* headers, then the real answer', async () => {
+    await emulator.control('/faults', {
+      match: { path_contains: '/spaces' },
+      status: 429,
+      retry_after_seconds: 7,
+    });
+    const limited = await getSpaces();
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toBe('7');
+    expect(limited.headers.get('x-ratelimit-remaining')).toBe('0');
+    expect(limited.headers.get('x-ratelimit-limit')).toBeTruthy();
+    expect(Date.parse(limited.headers.get('x-ratelimit-reset') ?? '')).not.toBeNaN();
+    expect((await limited.json()).errors[0].status).toBe(429);
+    expect((await getSpaces()).status).toBe(200);
+  });
+
+  it('serve 503 with Retry-After', async () => {
+    await emulator.control('/faults', { match: {}, status: 503, retry_after_seconds: 2 });
+    const response = await getSpaces();
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('2');
+  });
+
+  it('are consumed in order and honour times', async () => {
+    await emulator.control('/faults', { match: {}, status: 500, times: 2 });
+    await emulator.control('/faults', { match: {}, status: 503 });
+    expect([
+      (await getSpaces()).status,
+      (await getSpaces()).status,
+      (await getSpaces()).status,
+      (await getSpaces()).status,
+    ]).toEqual([500, 500, 503, 200]);
+  });
+
+  it('only hit requests that match method and path', async () => {
+    await emulator.control('/faults', { match: { method: 'PUT', path_contains: '/pages/' }, status: 500 });
+    expect((await getPage()).status).toBe(200);
+    expect((await getSpaces()).status).toBe(200);
+    expect((await emulator.control<{ faults: unknown[] }>('/faults')).faults).toHaveLength(1);
+  });
+
+  it('hold the answer for delay_ms', async () => {
+    await emulator.control('/faults', { match: {}, delay_ms: 300 });
+    const started = performance.now();
+    expect((await getSpaces()).status).toBe(200);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+  });
+
+  it('send a truncated JSON body with 200 for malformed_json', async () => {
+    await emulator.control('/faults', { match: {}, malformed_json: true });
+    const response = await getPage();
+    expect(response.status).toBe(200);
+    await expect(response.json()).rejects.toThrow();
+  });
+
+  it('send a text/plain body when asked, as some Atlassian 401s do', async () => {
+    await emulator.control('/faults', { match: {}, status: 401, text: 'Unauthorized' });
+    const response = await getSpaces();
+    expect(response.headers.get('content-type')).toContain('text/plain');
+    expect(await response.text()).toBe('Unauthorized');
+  });
+
+  it('apply to the OAuth routes too', async () => {
+    await emulator.control('/faults', { match: { path_contains: '/oauth/token' }, status: 500 });
+    const response = await fetch(`${emulator.url}/oauth/token`, { method: 'POST', body: '{}' });
+    expect(response.status).toBe(500);
+    expect(await response.json()).toMatchObject({ error: 'server_error' });
+  });
+
+  it('refuse a fault that does nothing with 400', async () => {
+    const response = await fetch(`${emulator.url}/_emulator/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ match: {} }),
+    });
+    expect(response.status).toBe(400);
+  });
+});
+
+describe('request log', () => {
+  it('records method, path, query, status, and redacts authorization to a fingerprint', async () => {
+    await emulator.confluence(token, '/wiki/api/v2/spaces?limit=5');
+    const { requests } = await emulator.control<{ requests: Array<Record<string, any>> }>(
+      '/requests?path_prefix=/ex/',
+    );
+    expect(requests).toHaveLength(1);
+    expect(requests[0]).toMatchObject({
+      method: 'GET',
+      path: `/ex/confluence/${SEED.sites.acme.cloudId}/wiki/api/v2/spaces`,
+      query: { limit: '5' },
+      status: 200,
+    });
+    expect(requests[0]?.headers.authorization).toBe(`Bearer ${tokenFingerprint(token)}`);
+    expect(JSON.stringify(requests)).not.toContain(token);
+  });
+
+  it('records JSON bodies and leaves the control plane out', async () => {
+    await emulator.confluence(token, '/wiki/api/v2/footer-comments', {
+      method: 'POST',
+      body: JSON.stringify({
+        pageId: SEED.pages.architecture.id,
+        body: { representation: 'storage', value: '<p>x</p>' },
+      }),
+    });
+    const { requests } = await emulator.control<{ requests: Array<Record<string, any>> }>('/requests');
+    expect(requests.some((r) => r.path.startsWith('/_emulator'))).toBe(false);
+    expect(requests.at(-1)?.body).toMatchObject({ pageId: SEED.pages.architecture.id });
+  });
+
+  it('is cleared by DELETE', async () => {
+    await getSpaces();
+    await emulator.control('/requests', undefined, 'DELETE');
+    expect((await emulator.control<{ requests: unknown[] }>('/requests')).requests).toEqual([]);
+  });
+});
+
+describe('reset', () => {
+  it('clears faults, clock, config, stats and added clients', async () => {
+    await emulator.control('/faults', { match: {}, status: 500 });
+    await emulator.control('/clock', { advance_seconds: 100 });
+    await emulator.control('/config', {
+      auto_approve: true,
+      site_preset: 'jira_only',
+      access_token_ttl_seconds: 5,
+    });
+    await emulator.control('/clients', { client_id: 'extra', client_secret: 's' });
+    await emulator.control('/reset', {});
+    expect((await emulator.control<{ faults: unknown[] }>('/faults')).faults).toEqual([]);
+    expect((await emulator.control<{ offset_seconds: number }>('/clock')).offset_seconds).toBe(0);
+    const config = await emulator.control<Record<string, any>>('/config');
+    expect(config).toMatchObject({ auto_approve: false, access_token_ttl_seconds: 3600 });
+    expect(config.sites).toHaveLength(3);
+    expect(config.clients.map((c: { client_id: string }) => c.client_id)).toEqual(['test-client-id']);
+    expect(
+      (await emulator.control<{ token_requests: Record<string, number> }>('/stats')).token_requests
+        .authorization_code,
+    ).toBe(0);
+  });
+
+  it('returns to the clients and options the emulator was started with', async () => {
+    const custom = await startTestEmulator({
+      clients: [{ clientId: 'sandbox-client-id', clientSecret: 'sandbox-client-secret' }],
+      autoApprove: true,
+    });
+    try {
+      await custom.control('/reset', {});
+      const config = await custom.control<Record<string, any>>('/config');
+      expect(config.auto_approve).toBe(true);
+      expect(config.clients.map((c: { client_id: string }) => c.client_id)).toEqual(['sandbox-client-id']);
+    } finally {
+      await custom.close();
+    }
+  });
+
+  it('refuses bad config with 400 naming the field', async () => {
+    const response = await fetch(`${emulator.url}/_emulator/config`, {
+      method: 'POST',
+      body: JSON.stringify({ site_preset: 'nope' }),
+    });
+    expect(response.status).toBe(400);
+    expect((await response.json()).error).toContain('site_preset');
+  });
+});
