@@ -1,0 +1,200 @@
+import { env } from 'cloudflare:workers';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { emulatorControl } from './support/http.ts';
+import {
+  callTool,
+  confluenceRequests,
+  connectAcme,
+  expectNoSpecViolations,
+  injectFault,
+  SEED,
+} from './support/tools.ts';
+
+// The client's timeout is a setting (CONFLUENCE_TIMEOUT_MS, default 15 s). This file's Worker gets
+// one second, set before its first request: the emulator answers in milliseconds otherwise.
+(env as unknown as Record<string, string>).CONFLUENCE_TIMEOUT_MS = '1000';
+
+const SPACES = '/wiki/api/v2/spaces';
+
+let id: string;
+beforeEach(async () => {
+  await emulatorControl('POST', '/reset');
+  id = await connectAcme();
+  await emulatorControl('DELETE', '/requests');
+});
+afterAll(expectNoSpecViolations);
+
+async function refreshCount(): Promise<number> {
+  const stats = await emulatorControl<{ token_requests: { refresh_token: number } }>('GET', '/stats');
+  return stats.token_requests.refresh_token;
+}
+
+describe('rate limits', () => {
+  it('waits out a short Retry-After once, inside the call, and succeeds', async () => {
+    await injectFault({ match: { path_contains: SPACES }, status: 429, retry_after_seconds: 1 });
+    const started = Date.now();
+    const { status, body } = await callTool(id, 'get_confluence_spaces', {});
+    expect(status).toBe(200);
+    expect(body.spaces.length).toBeGreaterThan(0);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect((await confluenceRequests()).map((r) => r.status)).toEqual([429, 200]);
+  });
+
+  it('hands a long Retry-After to the caller as 429 rate_limited with retry_after_seconds', async () => {
+    await injectFault({ match: { path_contains: SPACES }, status: 429, retry_after_seconds: 30 });
+    const { status, body } = await callTool(id, 'get_confluence_spaces', {});
+    expect(status).toBe(429);
+    expect(body.error).toMatchObject({ code: 'rate_limited', retryable: true, retry_after_seconds: 30 });
+    expect(body.error.message).toMatch(/30 s/);
+    expect(await confluenceRequests()).toHaveLength(1);
+  });
+
+  it('retries only once: a second 429 goes to the caller', async () => {
+    await injectFault({ match: { path_contains: SPACES }, status: 429, retry_after_seconds: 1, times: 2 });
+    const { status, body } = await callTool(id, 'get_confluence_spaces', {});
+    expect(status).toBe(429);
+    expect(body.error.retry_after_seconds).toBe(1);
+    expect(await confluenceRequests()).toHaveLength(2);
+  });
+
+  it('treats a 503 as rate_limited, and assumes 5 s when there is no Retry-After', async () => {
+    await injectFault({ match: { path_contains: SPACES }, status: 503, headers: { 'Retry-After': '' } });
+    const { status, body } = await callTool(id, 'get_confluence_spaces', {});
+    expect(status).toBe(429);
+    expect(body.error).toMatchObject({ code: 'rate_limited', retryable: true, retry_after_seconds: 5 });
+    expect(body.error.message).toMatch(/temporarily unavailable/);
+    expect(await confluenceRequests()).toHaveLength(1);
+  });
+
+  it('does not repeat a create that got a 503, since Confluence may have applied it', async () => {
+    await injectFault({
+      match: { method: 'POST', path_contains: '/pages' },
+      status: 503,
+      retry_after_seconds: 1,
+    });
+    const { status, body } = await callTool(id, 'create_confluence_page', {
+      space_key: 'ENG',
+      title: 'Once only',
+      body: 'x',
+    });
+    expect(status).toBe(429);
+    expect(body.error.code).toBe('rate_limited');
+    expect((await confluenceRequests()).filter((r) => r.method === 'POST')).toHaveLength(1);
+  });
+});
+
+describe('broken answers', () => {
+  it('turns a 5xx into 502 upstream_error, retryable', async () => {
+    await injectFault({ match: { path_contains: SPACES }, status: 500 });
+    const { status, body } = await callTool(id, 'get_confluence_spaces', {});
+    expect(status).toBe(502);
+    expect(body.error).toMatchObject({ code: 'upstream_error', retryable: true });
+  });
+
+  it('turns malformed JSON in a 200 into 502 upstream_error', async () => {
+    await injectFault({
+      match: { path_contains: `/pages/${SEED.pages.architecture}` },
+      malformed_json: true,
+    });
+    const { status, body } = await callTool(id, 'get_confluence_page', { page_id: SEED.pages.architecture });
+    expect(status).toBe(502);
+    expect(body.error).toMatchObject({ code: 'upstream_error', retryable: true });
+    expect(body.error.message).toMatch(/not valid JSON/);
+  });
+
+  it('reads an HTML error page without quoting it', async () => {
+    await injectFault({
+      match: { path_contains: SPACES },
+      status: 502,
+      text: '<html><body><h1>502 Bad Gateway</h1></body></html>',
+    });
+    const { status, body } = await callTool(id, 'get_confluence_spaces', {});
+    expect(status).toBe(502);
+    expect(body.error.code).toBe('upstream_error');
+    expect(body.error.message).not.toContain('<html>');
+  });
+
+  it('answers 504 upstream_timeout when Confluence is slower than the timeout', async () => {
+    await injectFault({ match: { path_contains: SPACES }, delay_ms: 2500 });
+    const started = Date.now();
+    const { status, body } = await callTool(id, 'get_confluence_spaces', {});
+    expect(status).toBe(504);
+    expect(body.error).toMatchObject({ code: 'upstream_timeout', retryable: true });
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('warns that a timed-out write may have been applied', async () => {
+    await injectFault({ match: { method: 'POST', path_contains: '/footer-comments' }, delay_ms: 2500 });
+    const { status, body } = await callTool(id, 'add_confluence_comment', {
+      page_id: SEED.pages.architecture,
+      comment: 'slow',
+    });
+    expect(status).toBe(504);
+    expect(body.error.message).toMatch(/may or may not have been applied/);
+  });
+
+  it('maps 403 to forbidden and 413 to invalid_arguments naming the 5 MB limit', async () => {
+    await injectFault({ match: { method: 'POST', path_contains: '/footer-comments' }, status: 403 });
+    const denied = await callTool(id, 'add_confluence_comment', {
+      page_id: SEED.pages.architecture,
+      comment: 'x',
+    });
+    expect(denied.status).toBe(403);
+    expect(denied.body.error.code).toBe('forbidden');
+    await injectFault({ match: { method: 'POST', path_contains: '/pages' }, status: 413 });
+    const big = await callTool(id, 'create_confluence_page', { space_key: 'ENG', title: 'Big', body: 'x' });
+    expect(big.status).toBe(400);
+    expect(big.body.error.code).toBe('invalid_arguments');
+    expect(big.body.error.message).toMatch(/5 MB/);
+  });
+});
+
+describe('access tokens', () => {
+  it('refreshes once and retries when Confluence rejects an expired access token', async () => {
+    await callTool(id, 'get_confluence_spaces', {});
+    const before = await refreshCount();
+    await emulatorControl('POST', '/tokens/expire', {});
+    await emulatorControl('DELETE', '/requests');
+    const { status, body } = await callTool(id, 'get_confluence_spaces', {});
+    expect(status).toBe(200);
+    expect(body.success).toBe(true);
+    expect(await refreshCount()).toBe(before + 1);
+    expect((await confluenceRequests()).map((r) => r.status)).toEqual([401, 200]);
+  });
+
+  it('reads a text/plain 401 as a rejected token too', async () => {
+    await injectFault({ match: { path_contains: SPACES }, status: 401, text: 'Unauthorized' });
+    const before = await refreshCount();
+    const { status } = await callTool(id, 'get_confluence_spaces', {});
+    expect(status).toBe(200);
+    expect(await refreshCount()).toBe(before + 1);
+  });
+
+  it('gives up after one refresh: a second 401 asks for a reconnect', async () => {
+    await injectFault({ match: { path_contains: SPACES }, status: 401, times: 2 });
+    const before = await refreshCount();
+    const { status, body } = await callTool(id, 'get_confluence_spaces', {});
+    expect(status).toBe(409);
+    expect(body.error).toMatchObject({ code: 'needs_reauth', retryable: false });
+    expect(body.error.message).toMatch(/reconnect/);
+    expect(await refreshCount()).toBe(before + 1);
+    expect(await confluenceRequests()).toHaveLength(2);
+  });
+
+  it('names the missing scope on a scope failure, without refreshing', async () => {
+    await injectFault({
+      match: { path_contains: '/footer-comments' },
+      status: 401,
+      body: { code: 401, message: 'Unauthorized; scope does not match' },
+    });
+    const before = await refreshCount();
+    const { status, body } = await callTool(id, 'add_confluence_comment', {
+      page_id: SEED.pages.architecture,
+      comment: 'x',
+    });
+    expect(status).toBe(403);
+    expect(body.error).toMatchObject({ code: 'forbidden', required_scope: 'write:comment:confluence' });
+    expect(body.error.message).toMatch(/write:comment:confluence/);
+    expect(await refreshCount()).toBe(before);
+  });
+});
