@@ -1,5 +1,6 @@
 import type { Env } from '../env.ts';
 import { forgetAccessToken } from '../vault/access-token.ts';
+import { forgetIntegration } from '../vault/integration-cache.ts';
 import { type IntegrationRecord, readIntegration, writeIntegration } from '../vault/integrations.ts';
 import type { TokenSet } from '../vault/tokens.ts';
 import { ConnectError } from './errors.ts';
@@ -46,5 +47,6 @@ export async function finishConnection(env: Env, connection: Connection): Promis
     updated_at: now,
   };
   await writeIntegration(env.CONFLUENCE_KV, record);
+  forgetIntegration(id);
   return record;
 }

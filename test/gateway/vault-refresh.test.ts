@@ -1,0 +1,200 @@
+import { reset, runInDurableObject } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { requireConfig } from '../../src/config.ts';
+import type { Env } from '../../src/env.ts';
+import { forgetAccessToken, getAccessToken } from '../../src/vault/access-token.ts';
+import type { TokenRefresher } from '../../src/vault/token-refresher.ts';
+import { openTokens, type TokenSet } from '../../src/vault/tokens.ts';
+import { connectIntegration } from './support/connect.ts';
+import { EMULATOR_URL, emulatorControl, serviceApi } from './support/http.ts';
+
+interface Stats {
+  token_requests: { authorization_code: number; refresh_token: number };
+  confluence_requests: number;
+}
+
+beforeEach(async () => {
+  await reset();
+  await emulatorControl('POST', '/reset');
+});
+
+/**
+ * An integration whose stored access token is already past the refresh point: the emulator issues
+ * 60-second tokens for the consent (the gateway refreshes 5 minutes early), then normal 1-hour ones.
+ */
+async function integrationWithStaleToken(): Promise<string> {
+  await emulatorControl('POST', '/config', { access_token_ttl_seconds: 60 });
+  const { id } = await connectIntegration({ preset: 'single', name: 'Wiki' });
+  await emulatorControl('POST', '/config', { access_token_ttl_seconds: 3600 });
+  forgetAccessToken(id);
+  return id;
+}
+
+function refresher(id: string) {
+  return env.TOKEN_REFRESHER.get(env.TOKEN_REFRESHER.idFromName(id));
+}
+
+/** The tokens the integration's TokenRefresher holds right now. */
+function heldTokens(id: string): Promise<TokenSet> {
+  return runInDurableObject(
+    refresher(id),
+    (instance: TokenRefresher) => (instance as unknown as { tokens: TokenSet }).tokens,
+  );
+}
+
+async function kvTokens(id: string): Promise<TokenSet> {
+  const sealed = (await env.CONFLUENCE_KV.get(`tokens:${id}`)) as string;
+  return openTokens(requireConfig(env as Env, ['TOKEN_ENCRYPTION_KEYS']).TOKEN_ENCRYPTION_KEYS, id, sealed);
+}
+
+const stats = () => emulatorControl<Stats>('GET', '/stats');
+
+function listSpaces(id: string) {
+  return serviceApi('POST', `/api/v1/integrations/${id}/tools/get_confluence_spaces`, {});
+}
+
+describe('single-flight refresh', () => {
+  it('50 concurrent callers of the TokenRefresher on an expired token cause exactly one refresh', async () => {
+    const id = await integrationWithStaleToken();
+    const stale = (await heldTokens(id)).access_token;
+    const results = await Promise.all(Array.from({ length: 50 }, () => refresher(id).accessToken(id)));
+    expect((await stats()).token_requests.refresh_token).toBe(1);
+    expect(results.every((result) => result.ok)).toBe(true);
+    const tokens = new Set(results.map((result) => (result.ok ? result.accessToken : '')));
+    expect(tokens.size).toBe(1);
+    expect(tokens.has(stale)).toBe(false);
+  });
+
+  it('50 concurrent getAccessToken calls on an expired token cause exactly one refresh', async () => {
+    const id = await integrationWithStaleToken();
+    const results = await Promise.all(Array.from({ length: 50 }, () => getAccessToken(env as Env, id)));
+    expect((await stats()).token_requests.refresh_token).toBe(1);
+    expect(new Set(results).size).toBe(1);
+    const response = await fetch(`${EMULATOR_URL}/oauth/token/accessible-resources`, {
+      headers: { authorization: `Bearer ${results[0]}` },
+    });
+    expect(response.status).toBe(200);
+  });
+
+  it('50 concurrent tool calls on an expired token: one refresh, 50 successes', async () => {
+    const id = await integrationWithStaleToken();
+    const responses = await Promise.all(Array.from({ length: 50 }, () => listSpaces(id)));
+    expect(responses.map((response) => response.status)).toEqual(Array(50).fill(200));
+    const after = await stats();
+    expect(after.token_requests.refresh_token).toBe(1);
+    expect(after.confluence_requests).toBeGreaterThanOrEqual(50);
+  });
+});
+
+describe('refresh failures', () => {
+  it('a refresh token rotated out beyond the leeway marks the integration needs_reauth and answers 409', async () => {
+    const id = await integrationWithStaleToken();
+    // Someone spends the stored refresh token behind the gateway's back (a copy of an old backup,
+    // say): it is rotated out, and after the 10-minute leeway reusing it kills the whole family.
+    const { refresh_token } = await heldTokens(id);
+    const sideRefresh = await fetch(`${EMULATOR_URL}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        grant_type: 'refresh_token',
+        refresh_token,
+        client_id: 'test-client-id',
+        client_secret: 'test-client-secret',
+      }),
+    });
+    expect(sideRefresh.status).toBe(200);
+    await emulatorControl('POST', '/clock', { advance_seconds: 601 });
+
+    const response = await listSpaces(id);
+    expect(response.status).toBe(409);
+    expect(await response.json()).toMatchObject({
+      success: false,
+      error: { code: 'needs_reauth', retryable: false },
+    });
+    const record = await (await serviceApi('GET', `/api/v1/integrations/${id}`)).json();
+    expect(record).toMatchObject({ status: 'needs_reauth' });
+    // Later calls do not hammer the token endpoint with a dead token.
+    const before = (await stats()).token_requests.refresh_token;
+    expect((await listSpaces(id)).status).toBe(409);
+    expect((await stats()).token_requests.refresh_token).toBe(before);
+  });
+
+  it('a transient token-endpoint failure keeps the stored token and answers retryable', async () => {
+    const id = await integrationWithStaleToken();
+    const before = await heldTokens(id);
+    await emulatorControl('POST', '/faults', {
+      match: { method: 'POST', path_contains: '/oauth/token' },
+      status: 503,
+      retry_after_seconds: 7,
+      times: 1,
+    });
+    const response = await listSpaces(id);
+    expect(response.status).toBe(502);
+    expect(await response.json()).toMatchObject({
+      success: false,
+      error: { code: 'upstream_error', retryable: true, retry_after_seconds: 7 },
+    });
+    expect(await heldTokens(id)).toEqual(before);
+    expect(await kvTokens(id)).toEqual(before);
+    expect(await (await serviceApi('GET', `/api/v1/integrations/${id}`)).json()).toMatchObject({
+      status: 'active',
+    });
+
+    // Once Atlassian is back, the same stored refresh token works.
+    expect((await listSpaces(id)).status).toBe(200);
+    const refreshes = await emulatorControl<{ requests: { body?: { refresh_token?: string } }[] }>(
+      'GET',
+      '/requests?path_prefix=/oauth/token',
+    );
+    const spent = refreshes.requests.map((request) => request.body?.refresh_token).filter(Boolean);
+    expect(spent).toEqual([before.refresh_token, before.refresh_token]);
+  });
+});
+
+describe('the KV copy after a refresh', () => {
+  /** Swaps the object's KV binding for one whose token writes fail `failures` times. */
+  async function failTokenWrites(id: string, failures: number): Promise<{ attempts: () => number }> {
+    let attempts = 0;
+    await runInDurableObject(refresher(id), (instance: TokenRefresher) => {
+      const self = instance as unknown as { env: Env };
+      const kv = self.env.CONFLUENCE_KV;
+      const flaky = new Proxy(kv, {
+        get(target, property) {
+          if (property !== 'put') return Reflect.get(target, property).bind(target);
+          return async (key: string, ...rest: unknown[]) => {
+            if (key.startsWith('tokens:') && attempts++ < failures) throw new Error('KV PUT failed: 503');
+            return (target.put as (...args: unknown[]) => Promise<void>)(key, ...rest);
+          };
+        },
+      });
+      self.env = { ...self.env, CONFLUENCE_KV: flaky };
+    });
+    return { attempts: () => attempts };
+  }
+
+  it('a failed KV write after a successful refresh is retried until it lands', async () => {
+    const id = await integrationWithStaleToken();
+    const writes = await failTokenWrites(id, 2);
+    const result = await refresher(id).accessToken(id);
+    expect(result.ok).toBe(true);
+    expect(writes.attempts()).toBe(3);
+    expect((await kvTokens(id)).access_token).toBe(result.ok ? result.accessToken : undefined);
+    expect((await stats()).token_requests.refresh_token).toBe(1);
+  });
+
+  it('a KV outage outlasting the retries answers retryable, and the next call copies without refreshing again', async () => {
+    const id = await integrationWithStaleToken();
+    await failTokenWrites(id, 5);
+    const first = await refresher(id).accessToken(id);
+    expect(first).toMatchObject({ ok: false, reason: 'unavailable' });
+    const held = await heldTokens(id);
+    // The rotated refresh token is safe in the object's storage even though KV missed it.
+    expect((await kvTokens(id)).refresh_token).not.toBe(held.refresh_token);
+
+    const second = await refresher(id).accessToken(id);
+    expect(second).toMatchObject({ ok: true, accessToken: held.access_token });
+    expect(await kvTokens(id)).toEqual(held);
+    expect((await stats()).token_requests.refresh_token).toBe(1);
+  }, 20_000);
+});
