@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SEED } from './seed.ts';
-import { startTestEmulator, type TestEmulator } from './test-client.ts';
+import { type LooseJson, startTestEmulator, type TestEmulator } from './test-client.ts';
 
 let emulator: TestEmulator;
 let token: string;
@@ -14,7 +14,7 @@ beforeEach(async () => {
 });
 
 const v2 = (path: string, init?: RequestInit) => emulator.confluence(token, `/wiki/api/v2${path}`, init);
-const json = async (response: Response) => (await response.json()) as Record<string, any>;
+const json = async (response: Response) => (await response.json()) as LooseJson;
 const { eng, bulk } = SEED.spaces;
 const { architecture } = SEED.pages;
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { tokenFingerprint } from './request-log.ts';
 import { SEED } from './seed.ts';
-import { startTestEmulator, type TestEmulator } from './test-client.ts';
+import { type LooseJson, startTestEmulator, type TestEmulator } from './test-client.ts';
 
 let emulator: TestEmulator;
 let token: string;
@@ -30,7 +30,7 @@ describe('faults', () => {
     expect(limited.headers.get('x-ratelimit-remaining')).toBe('0');
     expect(limited.headers.get('x-ratelimit-limit')).toBeTruthy();
     expect(Date.parse(limited.headers.get('x-ratelimit-reset') ?? '')).not.toBeNaN();
-    expect((await limited.json()).errors[0].status).toBe(429);
+    expect(((await limited.json()) as LooseJson).errors[0].status).toBe(429);
     expect((await getSpaces()).status).toBe(200);
   });
 
@@ -99,9 +99,7 @@ describe('faults', () => {
 describe('request log', () => {
   it('records method, path, query, status, and redacts authorization to a fingerprint', async () => {
     await emulator.confluence(token, '/wiki/api/v2/spaces?limit=5');
-    const { requests } = await emulator.control<{ requests: Array<Record<string, any>> }>(
-      '/requests?path_prefix=/ex/',
-    );
+    const { requests } = await emulator.control<{ requests: Array<LooseJson> }>('/requests?path_prefix=/ex/');
     expect(requests).toHaveLength(1);
     expect(requests[0]).toMatchObject({
       method: 'GET',
@@ -121,7 +119,7 @@ describe('request log', () => {
         body: { representation: 'storage', value: '<p>x</p>' },
       }),
     });
-    const { requests } = await emulator.control<{ requests: Array<Record<string, any>> }>('/requests');
+    const { requests } = await emulator.control<{ requests: Array<LooseJson> }>('/requests');
     expect(requests.some((r) => r.path.startsWith('/_emulator'))).toBe(false);
     expect(requests.at(-1)?.body).toMatchObject({ pageId: SEED.pages.architecture.id });
   });
@@ -146,7 +144,7 @@ describe('reset', () => {
     await emulator.control('/reset', {});
     expect((await emulator.control<{ faults: unknown[] }>('/faults')).faults).toEqual([]);
     expect((await emulator.control<{ offset_seconds: number }>('/clock')).offset_seconds).toBe(0);
-    const config = await emulator.control<Record<string, any>>('/config');
+    const config = await emulator.control<LooseJson>('/config');
     expect(config).toMatchObject({ auto_approve: false, access_token_ttl_seconds: 3600 });
     expect(config.sites).toHaveLength(3);
     expect(config.clients.map((c: { client_id: string }) => c.client_id)).toEqual(['test-client-id']);
@@ -163,7 +161,7 @@ describe('reset', () => {
     });
     try {
       await custom.control('/reset', {});
-      const config = await custom.control<Record<string, any>>('/config');
+      const config = await custom.control<LooseJson>('/config');
       expect(config.auto_approve).toBe(true);
       expect(config.clients.map((c: { client_id: string }) => c.client_id)).toEqual(['sandbox-client-id']);
     } finally {
@@ -177,6 +175,6 @@ describe('reset', () => {
       body: JSON.stringify({ site_preset: 'nope' }),
     });
     expect(response.status).toBe(400);
-    expect((await response.json()).error).toContain('site_preset');
+    expect(((await response.json()) as LooseJson).error).toContain('site_preset');
   });
 });

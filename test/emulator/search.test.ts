@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SEED } from './seed.ts';
-import { startTestEmulator, type TestEmulator } from './test-client.ts';
+import { type LooseJson, startTestEmulator, type TestEmulator } from './test-client.ts';
 
 let emulator: TestEmulator;
 let token: string;
@@ -16,10 +16,10 @@ beforeEach(async () => {
 async function search(cql: string, extra: Record<string, string> = {}) {
   const params = new URLSearchParams({ cql, ...extra });
   const response = await emulator.confluence(token, `/wiki/rest/api/search?${params}`);
-  return { status: response.status, body: (await response.json()) as Record<string, any> };
+  return { status: response.status, body: (await response.json()) as LooseJson };
 }
-const ids = (body: Record<string, any>) => body.results.map((r: { content: { id: string } }) => r.content.id);
-const titles = (body: Record<string, any>) => body.results.map((r: { title: string }) => r.title);
+const ids = (body: LooseJson) => body.results.map((r: { content: { id: string } }) => r.content.id);
+const titles = (body: LooseJson) => body.results.map((r: { title: string }) => r.title);
 
 describe('CQL search', () => {
   it('answers in the v1 shape', async () => {

@@ -7,6 +7,10 @@ export const REDIRECT_URI = 'http://gateway.test/integrations/confluence/callbac
 export const CLIENT = { client_id: 'test-client-id', client_secret: 'test-client-secret' };
 export const ACME = SEED.sites.acme.cloudId;
 
+/** JSON the tests pick apart with expect(); typing every Atlassian shape here would only restate the specs. */
+// biome-ignore lint/suspicious/noExplicitAny: assertions walk loosely typed JSON
+export type LooseJson = any;
+
 export interface TokenAnswer {
   access_token: string;
   refresh_token?: string;
