@@ -1,5 +1,5 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { emulatorControl, gateway, SERVICE_TOKEN } from './support/http.ts';
+import { emulatorControl, gateway, SERVICE_TOKEN, serviceApi } from './support/http.ts';
 import {
   agentToken,
   type CatalogEntry,
@@ -50,6 +50,30 @@ describe('GET /api/v1/tools', () => {
     });
     // Defaulted arguments are optional for the caller.
     expect(spaces?.input_schema.required ?? []).toEqual([]);
+  });
+
+  it("describes each tool's arguments from its schema: required fields, patterns, enums", async () => {
+    const { tools } = (await (await catalog(SERVICE_TOKEN)).json()) as { tools: CatalogEntry[] };
+    const schema = (name: string) => tools.find((t) => t.name === name)?.input_schema;
+    expect(schema('update_confluence_page')?.required).toEqual(['page_id', 'version_number']);
+    expect(schema('get_confluence_page')?.properties.max_chars).toMatchObject({
+      maximum: 200_000,
+      default: 20_000,
+    });
+    expect(schema('get_confluence_space_pages')?.properties).toMatchObject({
+      space_id: { type: 'string', pattern: '^\\d+$' },
+      space_key: { type: 'string' },
+      cursor: { type: 'string' },
+    });
+    expect(schema('search_confluence_pages')?.properties.include_archived).toMatchObject({
+      type: 'boolean',
+      default: false,
+    });
+    expect(schema('create_confluence_page')?.properties.status.enum).toEqual(['current', 'draft']);
+    for (const tool of tools) {
+      expect(tool.description).toMatch(/Returns/);
+      expect(tool.description).toMatch(/Errors?:|version_conflict/);
+    }
   });
 
   it('is open to an agent token too, and to nobody else', async () => {
@@ -129,8 +153,25 @@ describe('POST /api/v1/integrations/:id/tools/:tool_name', () => {
     expect(body.error.code).toBe('invalid_arguments');
   });
 
+  it('ignores arguments it does not know, such as the integration_id Potpie agents send', async () => {
+    const { status, body } = await callTool(id, 'get_confluence_spaces', {
+      integration_id: 'potpie-uuid',
+      limit: 1,
+    });
+    expect(status).toBe(200);
+    expect(body.spaces).toHaveLength(1);
+  });
+
   it('answers 404 integration_not_found for an integration that does not exist', async () => {
     const { status, body } = await callTool('int_doesnotexist', 'get_confluence_spaces', {});
+    expect(status).toBe(404);
+    expect(body.error.code).toBe('integration_not_found');
+  });
+
+  it('stops serving an integration as soon as it is deleted', async () => {
+    expect((await callTool(id, 'get_confluence_spaces', {})).status).toBe(200);
+    expect((await serviceApi('DELETE', `/api/v1/integrations/${id}`)).status).toBe(204);
+    const { status, body } = await callTool(id, 'get_confluence_spaces', {});
     expect(status).toBe(404);
     expect(body.error.code).toBe('integration_not_found');
   });
