@@ -25,7 +25,7 @@ export const searchConfluencePages = defineTool({
   name: 'search_confluence_pages',
   description: [
     'Search Confluence with CQL (Confluence Query Language): the primary way to find pages by words, title, label or space. text ~ "word" searches titles, bodies and labels.',
-    "Returns pages [{id, status, title, url, excerpt, last_modified, entity_type, space_key, space_name, version}], total (the number of results in THIS answer), total_size (Confluence's count of all matches), limit (the page size Confluence applied; it may cap yours), has_more and query (the CQL run). url is the absolute web address.",
+    "Returns pages [{id, status, title, url, excerpt (without highlight markers), last_modified, entity_type, space_key, space_name, version}], total (the number of results in THIS answer), total_size (Confluence's count of all matches), limit (the page size Confluence applied; it may cap yours), has_more and query (the CQL run). url is the absolute web address.",
     'When has_more is true, call again with cursor = next_cursor and the same cql. Then read a page with get_confluence_page.',
     "Errors: invalid_arguments with Confluence's message means the CQL does not parse (check quotes, field names, AND/OR); rate_limited means wait retry_after_seconds and repeat.",
   ].join(' '),
@@ -58,7 +58,8 @@ function shapeResult(result: SearchResult, url: string | undefined) {
     status: content?.status ?? null,
     title: result.title || content?.title || '',
     url: url ?? null,
-    excerpt: result.excerpt ?? '',
+    // "highlight" excerpts wrap each hit in @@@hl@@@…@@@endhl@@@: noise to an agent.
+    excerpt: (result.excerpt ?? '').replace(/@@@(?:end)?hl@@@/g, ''),
     last_modified: result.lastModified ?? null,
     entity_type: result.entityType ?? null,
     // v1 names the space of a result in its container ("/spaces/ENG") unless content.space is expanded.

@@ -34,6 +34,14 @@ describe('search_confluence_pages', () => {
     expect(request?.query).toMatchObject({ cql, limit: '25', includeArchivedSpaces: 'false' });
   });
 
+  it("leaves Confluence's highlight markers out of excerpts", async () => {
+    const { body } = await callTool(id, 'search_confluence_pages', { cql: 'text ~ "deploy"' });
+    expect(body.pages.length).toBeGreaterThan(0);
+    const excerpts = body.pages.map((p: { excerpt: string }) => p.excerpt).join(' ');
+    expect(excerpts.toLowerCase()).toContain('deploy');
+    expect(excerpts).not.toContain('@@@');
+  });
+
   it('pages with next_cursor until has_more is false, each result once', async () => {
     const cql = 'space=BULK AND type=page';
     const ids: string[] = [];
