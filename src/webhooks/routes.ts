@@ -1,7 +1,129 @@
 import { Hono } from 'hono';
-import type { AppEnv } from '../env.ts';
+import { z } from 'zod';
+import { requireIntegration } from '../api/integrations.ts';
+import { requireConfig } from '../config.ts';
+import type { AppEnv, Env } from '../env.ts';
+import { ApiError } from '../errors.ts';
+import { serviceAuth } from '../middleware/service-auth/index.ts';
+import { parseWith } from '../validation.ts';
+import { randomSecret, sha256Hex } from '../vault/crypto.ts';
+import { canonicalJson, parseJsonObject, readBodyWithin } from './body.ts';
+import { deleteEvent, describeEvent, listEvents, storeEvent } from './events.ts';
+
+/** The header a delivery carries its secret in. */
+export const SECRET_HEADER = 'X-Webhook-Secret';
+/** The optional header naming an event; repeats with the same value are stored once. */
+export const EVENT_ID_HEADER = 'X-Event-Id';
+const MAX_EVENT_ID_LENGTH = 256;
+const MAX_INTEGRATION_ID_LENGTH = 200;
 
 /** POST /integrations/confluence/webhooks/:id (mounted at /integrations/confluence/webhooks). */
 export const webhookReceiverRoutes = new Hono<AppEnv>();
 /** webhook-secret and events routes of the service API (mounted at /api/v1/integrations). */
 export const webhookApiRoutes = new Hono<AppEnv>();
+
+function inboxOf(env: Env, integrationId: string) {
+  return env.WEBHOOK_INBOX.get(env.WEBHOOK_INBOX.idFromName(integrationId));
+}
+
+// One answer for a wrong secret, a missing one and an unknown integration: no oracle for which
+// integration ids exist.
+function refused(): ApiError {
+  return new ApiError(
+    'unauthorized',
+    `Send the webhook secret in the ${SECRET_HEADER} header, to the url returned with it by POST /api/v1/integrations/:id/webhook-secret. A rotated secret stops working at once.`,
+  );
+}
+
+webhookReceiverRoutes.post('/:id', async (c) => {
+  const config = requireConfig(c.env, ['WEBHOOK_RETENTION_DAYS', 'WEBHOOK_RATE_LIMIT_PER_MINUTE']);
+  const integrationId = c.req.param('id');
+  const secret = c.req.header(SECRET_HEADER);
+  // Hashing first means the comparison in the inbox never sees the secret, only a fixed-length hash.
+  const secretHash = await sha256Hex(secret ?? '');
+  if (!secret || integrationId.length > MAX_INTEGRATION_ID_LENGTH) throw refused();
+  const inbox = inboxOf(c.env, integrationId);
+  // The secret is checked before a byte of the body is read.
+  if (!(await inbox.verifySecret(secretHash))) throw refused();
+
+  const payload = parseJsonObject(await readBodyWithin(c.req.raw));
+  const dedupeKey = await dedupeKeyOf(c.req.header(EVENT_ID_HEADER), payload);
+  const admission = await inbox.admit({
+    secretHash,
+    dedupeKey,
+    capPerMinute: config.WEBHOOK_RATE_LIMIT_PER_MINUTE,
+  });
+  switch (admission.status) {
+    case 'unauthorized':
+      throw refused();
+    case 'duplicate':
+      return c.json({ accepted: true, duplicate: true }, 202);
+    case 'rate_limited': {
+      const error = new ApiError(
+        'rate_limited',
+        `This integration received more than ${config.WEBHOOK_RATE_LIMIT_PER_MINUTE} new events in a minute; retry after ${admission.retryAfterSeconds} s, or make the automation rule fire less often.`,
+        { retryAfterSeconds: admission.retryAfterSeconds },
+      );
+      return c.json(error.toJSON(), 429, { 'Retry-After': String(admission.retryAfterSeconds) });
+    }
+  }
+
+  const kv = c.env.CONFLUENCE_KV;
+  const retentionSeconds = config.WEBHOOK_RETENTION_DAYS * 86_400;
+  const event = describeEvent(admission.sortKey, admission.receivedAt, payload);
+  try {
+    await storeEvent(kv, integrationId, admission.sortKey, event, retentionSeconds);
+  } catch (error) {
+    await inbox.release(dedupeKey, admission.ticket);
+    console.error(JSON.stringify({ event: 'webhook_store_failed', error: (error as Error).name }));
+    throw new ApiError('internal_error', 'The event could not be stored; send it again.', {
+      retryable: true,
+    });
+  }
+  const kept = await inbox.commit(
+    dedupeKey,
+    admission.ticket,
+    admission.receivedAt + retentionSeconds * 1000,
+  );
+  if (!kept) {
+    // The integration was deleted while the event was being written: do not leave it behind.
+    await deleteEvent(kv, integrationId, admission.sortKey);
+    throw refused();
+  }
+  return c.json({ accepted: true, duplicate: false }, 202);
+});
+
+/** X-Event-Id when the rule sends one, else the body's canonical JSON: hashed, kept apart. */
+async function dedupeKeyOf(eventIdHeader: string | undefined, payload: Record<string, unknown>) {
+  const eventId = eventIdHeader?.trim();
+  if (eventId) {
+    if (eventId.length > MAX_EVENT_ID_LENGTH) {
+      throw new ApiError(
+        'invalid_request',
+        `${EVENT_ID_HEADER} is longer than ${MAX_EVENT_ID_LENGTH} characters; send a shorter id such as {{page.id}}-{{page.version.number}}.`,
+      );
+    }
+    return sha256Hex(`event-id:${eventId}`);
+  }
+  return sha256Hex(`body:${canonicalJson(payload)}`);
+}
+
+webhookApiRoutes.post('/:id/webhook-secret', serviceAuth, async (c) => {
+  const record = await requireIntegration(c.env, c.req.param('id'));
+  const secret = `whsec_${randomSecret(32)}`;
+  await inboxOf(c.env, record.id).setSecret(await sha256Hex(secret));
+  const url = new URL(`/integrations/confluence/webhooks/${encodeURIComponent(record.id)}`, c.req.url);
+  c.header('Cache-Control', 'no-store');
+  return c.json({ url: url.toString(), secret, header: SECRET_HEADER }, 201);
+});
+
+const EventsQuery = z.object({
+  cursor: z.string().min(1).optional(),
+  limit: z.coerce.number().int().min(1).max(100).optional().default(50),
+});
+
+webhookApiRoutes.get('/:id/events', serviceAuth, async (c) => {
+  const record = await requireIntegration(c.env, c.req.param('id'));
+  const query = parseWith(EventsQuery, c.req.query());
+  return c.json(await listEvents(c.env.CONFLUENCE_KV, record.id, query));
+});
