@@ -25,7 +25,8 @@ async function sent(method: string): Promise<LoggedRequest[]> {
 /** The storage value the gateway sent in its (single) write of this method. */
 async function sentBody(method: 'POST' | 'PUT'): Promise<string> {
   const [write] = await sent(method);
-  return (write?.body as { body: { value: string } }).body.value;
+  if (!write) throw new Error(`the gateway sent no ${method}`);
+  return (write.body as { body: { value: string } }).body.value;
 }
 
 describe('create_confluence_page', () => {
