@@ -6,6 +6,7 @@ import app from '../../src/index.ts';
 import { kvKeys } from '../../src/kv-keys.ts';
 import { sha256Hex } from '../../src/vault/crypto.ts';
 import { listKeys, newIntegrationId, writeIntegration } from '../../src/vault/integrations.ts';
+import { connectIntegration, kvDump } from './support/connect.ts';
 import { emulatorControl, GATEWAY, gateway, SERVICE_TOKEN, serviceApi } from './support/http.ts';
 
 // Webhook tests create their integrations directly: the receiver never needs Atlassian tokens.
@@ -617,5 +618,25 @@ describe('DELETE /api/v1/integrations/:id', () => {
     expect((await deliver(id, secret, { n: 0 })).status).toBe(401);
     const { secret: fresh } = await issueSecret(id);
     expect(await (await deliver(id, fresh, { n: 0 })).json()).toEqual({ accepted: true, duplicate: false });
+  });
+
+  it('of a connected integration leaves no event, secret or seen mark of it in the KV dump', async () => {
+    const { id } = await connectIntegration({ preset: 'single' });
+    const { secret } = await issueSecret(id);
+    expect((await deliver(id, secret, { event: 'page_published', page: { id: '1' } })).status).toBe(202);
+    expect(
+      [...(await kvDump()).keys()].filter((key) => key.startsWith(kvKeys.webhookEventsPrefix(id))),
+    ).toHaveLength(1);
+
+    expect((await serviceApi('DELETE', `/api/v1/integrations/${id}`)).status).toBe(204);
+
+    const dump = await kvDump();
+    expect([...dump.keys()].filter((key) => key.includes(id))).toEqual([]);
+    expect([...dump.values()].filter((value) => value.includes(secret))).toEqual([]);
+    expect((await deliver(id, secret, { event: 'page_published', page: { id: '2' } })).status).toBe(401);
+    const seen = await runInDurableObject(inboxOf(id), (_instance, state) =>
+      state.storage.sql.exec("SELECT name FROM sqlite_master WHERE type = 'table'").toArray(),
+    );
+    expect(seen).toEqual([]);
   });
 });
