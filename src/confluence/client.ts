@@ -66,7 +66,10 @@ export class ConfluenceClient {
       const answer = await this.#attempt(call, token);
       if (answer.status >= 200 && answer.status < 300) return parseSuccess<T>(answer, call);
       if (answer.status === 401 && !isScopeFailure(answer)) {
-        if (refreshed) throw rejectedAfterRefresh();
+        if (refreshed) {
+          logFailure(call, 401);
+          throw rejectedAfterRefresh();
+        }
         refreshed = true;
         token = await getAccessToken(this.#env, id, { rejected: token });
         continue;
