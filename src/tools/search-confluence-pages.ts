@@ -25,7 +25,7 @@ export const searchConfluencePages = defineTool({
   name: 'search_confluence_pages',
   description: [
     'Search Confluence with CQL (Confluence Query Language): the primary way to find pages by words, title, label or space. text ~ "word" searches titles, bodies and labels.',
-    "Returns pages [{id, status, title, url, excerpt (without highlight markers), last_modified, entity_type, space_key, space_name, version}], total (the number of results in THIS answer), total_size (Confluence's count of all matches), limit (the page size Confluence applied; it may cap yours), has_more and query (the CQL run). url is the absolute web address.",
+    "Returns pages [{id, status, title, url, excerpt (without highlight markers), last_modified, entity_type, space_key, space_name, version}], total (Confluence's count of all matches, as Potpie reported it; the number in this answer when Confluence gives none), limit (the page size Confluence applied; it may cap yours), has_more and query (the CQL run). url is the absolute web address.",
     'When has_more is true, call again with cursor = next_cursor and the same cql. Then read a page with get_confluence_page.',
     "Errors: invalid_arguments with Confluence's message means the CQL does not parse (check quotes, field names, AND/OR); rate_limited means wait retry_after_seconds and repeat.",
   ].join(' '),
@@ -40,8 +40,8 @@ export const searchConfluencePages = defineTool({
     const pages = answer.results.map((result) => shapeResult(result, confluence.webUrl(result.url)));
     return {
       pages,
-      total: pages.length,
-      ...(answer.totalSize !== undefined && { total_size: answer.totalSize }),
+      // Potpie's agents read total as Confluence's totalSize; keep that meaning.
+      total: answer.totalSize ?? pages.length,
       limit: answer.limit ?? args.limit,
       ...pagingFields(answer._links),
       query: args.cql,

@@ -16,7 +16,7 @@ describe('search_confluence_pages', () => {
     const { status, body } = await callTool(id, 'search_confluence_pages', { cql });
     expect(status).toBe(200);
     expect(body).toMatchObject({ success: true, query: cql, has_more: false, limit: expect.any(Number) });
-    expect(body.total).toBe(body.pages.length);
+    expect(body.total).toBe(1);
     expect(body.pages[0]).toEqual({
       id: SEED.pages.architecture,
       status: 'current',
@@ -42,7 +42,7 @@ describe('search_confluence_pages', () => {
     expect(excerpts).not.toContain('@@@');
   });
 
-  it('pages with next_cursor until has_more is false, each result once', async () => {
+  it('pages with next_cursor until has_more is false, each result once, total counting every match', async () => {
     const cql = 'space=BULK AND type=page';
     const ids: string[] = [];
     let cursor: string | undefined;
@@ -50,7 +50,7 @@ describe('search_confluence_pages', () => {
     for (let round = 0; round < 10; round++) {
       const { status, body } = await callTool(id, 'search_confluence_pages', { cql, limit: 100, cursor });
       expect(status).toBe(200);
-      totalSize ??= body.total_size;
+      totalSize ??= body.total;
       ids.push(...body.pages.map((p: { id: string }) => p.id));
       if (!body.has_more) break;
       cursor = body.next_cursor;
