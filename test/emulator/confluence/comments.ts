@@ -46,6 +46,7 @@ export function createFooterComment(c: Context<EmulatorEnv>) {
     version: { number: 1, message: '', minorEdit: false, authorId: CURRENT_USER.accountId, createdAt: now },
   };
   store.comments.set(comment.id, comment);
+  store.touch();
   c.header('Location', `${store.baseUrl}/api/v2/footer-comments/${comment.id}`);
   return c.json(commentJson(comment, store), 201);
 }

@@ -67,6 +67,8 @@ export class ContentStore {
   readonly pages = new Map<string, PageRecord>();
   readonly comments = new Map<string, CommentRecord>();
   #nextId: number;
+  /** Bumped by every write, so derived views (the search index) know when to rebuild. */
+  revision = 0;
 
   constructor(site: Site, firstFreeId: number) {
     this.site = site;
@@ -76,6 +78,10 @@ export class ContentStore {
   /** Content ids are one sequence per site (pages, blog posts and comments share it). */
   allocateId(): string {
     return String(this.#nextId++);
+  }
+
+  touch(): void {
+    this.revision++;
   }
 
   get baseUrl(): string {

@@ -69,6 +69,7 @@ export function createPage(c: Context<EmulatorEnv>) {
     viewers: flags.private ? [CURRENT_USER.accountId] : undefined,
   };
   store.pages.set(page.id, page);
+  store.touch();
   return c.json(pageJson(page, store, { single: true, bodyFormat: 'storage' }), 200);
 }
 
@@ -125,5 +126,6 @@ export function updatePage(c: Context<EmulatorEnv>) {
     authorId: CURRENT_USER.accountId,
     createdAt: c.get('now'),
   });
+  store.touch();
   return c.json(pageJson(page, store, { single: true, bodyFormat: 'storage' }));
 }

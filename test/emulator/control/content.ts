@@ -46,6 +46,7 @@ export function contentControlRoutes(state: EmulatorState) {
       authorId: USERS.bob.accountId,
       createdAt: state.clock.nowIso(),
     });
+    state.content(site).touch();
     return c.json({ id: page.id, version: currentVersion(page).number });
   });
 

@@ -5,9 +5,12 @@
  */
 import { CqlSyntaxError } from './tokens.ts';
 
+/** A plain term matches words starting with it; a wildcard term is a whole-word pattern. */
+export type Term = { prefix: string } | { pattern: RegExp };
+
 export interface TextQuery {
   phrases: string[];
-  terms: RegExp[];
+  terms: Term[];
   /** Lower-cased words and phrases, for highlighting excerpts. */
   highlights: string[];
 }
@@ -26,16 +29,16 @@ export function parseTextQuery(value: string): TextQuery {
     .toLowerCase()
     .split(/[^\p{L}\p{N}_*?]+/u)
     .filter(Boolean);
-  const terms = words.map((word) => {
+  const terms = words.map((word): Term => {
     if (word.startsWith('*') || word.startsWith('?')) {
       throw new CqlSyntaxError(`a wildcard cannot start a term ("${word}")`);
     }
+    if (!/[*?]/.test(word)) return { prefix: word };
     const pattern = word
       .split('')
       .map((ch) => (ch === '*' ? `${WORD_CHARS}*` : ch === '?' ? WORD_CHARS : escapeRegex(ch)))
       .join('');
-    const wildcard = /[*?]/.test(word);
-    return new RegExp(`^${pattern}${wildcard ? '$' : ''}`, 'u');
+    return { pattern: new RegExp(`^${pattern}$`, 'u') };
   });
   if (!phrases.length && !terms.length) throw new CqlSyntaxError('empty text query');
   return { phrases, terms, highlights: [...phrases, ...words.map((w) => w.replace(/[*?].*$/, ''))] };
@@ -55,9 +58,10 @@ export function indexText(text: string): IndexedText {
 export function matchesText(query: TextQuery, indexed: IndexedText): boolean {
   for (const phrase of query.phrases) if (!indexed.normalised.includes(phrase)) return false;
   for (const term of query.terms) {
+    if ('prefix' in term && indexed.words.has(term.prefix)) continue;
     let found = false;
     for (const word of indexed.words) {
-      if (term.test(word)) {
+      if ('prefix' in term ? word.startsWith(term.prefix) : term.pattern.test(word)) {
         found = true;
         break;
       }
