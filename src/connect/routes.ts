@@ -189,8 +189,9 @@ connectRoutes.post('/finalize', async (c) => {
   const config = requireConfig(c.env, FLOW_SETTINGS);
   const kv = c.env.CONFLUENCE_KV;
   const form = await readForm(c);
-  const pendingId = form.pending ?? '';
-  const pending = pendingId ? await readPending(kv, config.TOKEN_ENCRYPTION_KEYS, pendingId) : null;
+  const pendingId = form.pending;
+  if (!pendingId) throw new ConnectError('invalid_request');
+  const pending = await readPending(kv, config.TOKEN_ENCRYPTION_KEYS, pendingId);
   // Another browser's form gets the same answer as an expired one: nothing to act on here.
   if (!pending || !(await isSameBrowser(c, config, pending.browser)))
     throw new ConnectError('connection_expired');

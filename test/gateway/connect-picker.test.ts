@@ -183,8 +183,15 @@ describe('POST /integrations/confluence/finalize', () => {
     for (const pending of ['', 'p'.repeat(32)]) {
       const response = await browser.finalize({ pending, site_id: CLOUD_IDS.acme, name: 'Wiki' });
       expect(response.status).toBe(400);
-      expect(await response.text()).toContain('Start connecting again');
+      expect(await response.text()).toMatch(/start connecting again/i);
     }
+    const notAForm = await gateway('/integrations/confluence/finalize', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: browser.cookie as string },
+      body: JSON.stringify({ pending: 'p'.repeat(32), site_id: CLOUD_IDS.acme, name: 'Wiki' }),
+    });
+    expect(notAForm.status).toBe(400);
+    expect(await notAForm.text()).toContain('The request was incomplete');
   });
 
   it('a choice submitted after 15 minutes has expired', async () => {
