@@ -124,6 +124,23 @@ describe('request log', () => {
     expect(requests.at(-1)?.body).toMatchObject({ pageId: SEED.pages.architecture.id });
   });
 
+  it('keeps the structure of a large body but not its long strings', async () => {
+    await emulator.confluence(token, '/wiki/api/v2/pages', {
+      method: 'POST',
+      body: JSON.stringify({
+        spaceId: SEED.spaces.eng.id,
+        status: 'current',
+        title: 'Big',
+        body: { representation: 'storage', value: 'x'.repeat(100_000) },
+      }),
+    });
+    const { requests } = await emulator.control<{ requests: LooseJson[] }>('/requests?path_prefix=/ex/');
+    expect(requests.at(-1)?.body).toMatchObject({
+      title: 'Big',
+      body: { representation: 'storage', value: expect.stringContaining('[100000 characters]') },
+    });
+  });
+
   it('is cleared by DELETE', async () => {
     await getSpaces();
     await emulator.control('/requests', undefined, 'DELETE');

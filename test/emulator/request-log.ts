@@ -38,6 +38,21 @@ export function queryRecord(url: URL): Record<string, string | string[]> {
   return query;
 }
 
+/** Bodies past this size keep their structure but not their long strings (the log must stay small). */
+const LARGE_BODY_CHARS = 64 * 1024;
+const LONG_STRING_CHARS = 4096;
+
+function abbreviateLongStrings(value: unknown): unknown {
+  if (typeof value === 'string' && value.length > LONG_STRING_CHARS) {
+    return `${value.slice(0, 256)}… [${value.length} characters]`;
+  }
+  if (Array.isArray(value)) return value.map(abbreviateLongStrings);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, abbreviateLongStrings(v)]));
+  }
+  return value;
+}
+
 /** Parses a logged body: JSON when it is JSON, a form as an object, else the text. */
 export function describeBody(text: string, contentType: string | undefined): unknown {
   if (!text) return undefined;
@@ -45,7 +60,8 @@ export function describeBody(text: string, contentType: string | undefined): unk
     return Object.fromEntries(new URLSearchParams(text));
   }
   try {
-    return JSON.parse(text);
+    const parsed = JSON.parse(text);
+    return text.length > LARGE_BODY_CHARS ? abbreviateLongStrings(parsed) : parsed;
   } catch {
     return text.length > 4096 ? `${text.slice(0, 4096)}…` : text;
   }

@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { createEmulatorApp } from './app.ts';
@@ -69,6 +70,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       server.once('error', reject);
     },
   );
+  // Outlive the clients' idle keep-alive sockets: a server closing one just as a client reuses it
+  // shows up as ECONNRESET under load (the benchmark), which Atlassian's edge does not do.
+  (server as Server).keepAliveTimeout = 65_000;
+  (server as Server).headersTimeout = 66_000;
   return {
     url: `http://${host}:${port}`,
     port,
