@@ -32,7 +32,11 @@ app.notFound((c) =>
 // The one place an exception becomes an answer. Only names and codes are logged: no request body,
 // header or message that could carry a token.
 app.onError((error, c) => {
-  if (error instanceof ApiError) return c.json(error.toJSON(), error.status);
+  if (error instanceof ApiError) {
+    const headers: Record<string, string> =
+      error.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(error.retryAfterSeconds) };
+    return c.json(error.toJSON(), error.status, headers);
+  }
   if (error instanceof HTTPException) {
     const apiError = new ApiError('invalid_request', error.message || 'The request could not be processed.', {
       status: error.status as ApiError['status'],

@@ -17,12 +17,6 @@ export const kvKeys = {
   agentTokenOf: (integrationId: string, tokenId: string) => `agent-token-of:${integrationId}:${tokenId}`,
   agentTokensOfPrefix: (integrationId: string) => `agent-token-of:${integrationId}:`,
   /**
-   * Not written: the hash of the webhook secret lives in the integration's WebhookInbox Durable
-   * Object, so that a rotation takes effect in every location at once (KV takes up to 60 s).
-   * Integration deletion still clears this key.
-   */
-  webhookSecret: (integrationId: string) => `webhook-secret:${integrationId}`,
-  /**
    * One received webhook event (JSON: id, received_at, event, page_id?, payload), never rewritten;
    * expires after WEBHOOK_RETENTION_DAYS. The sort key is an inverted, zero-padded timestamp plus a
    * random suffix, so KV's lexicographic list gives newest first.

@@ -75,7 +75,6 @@ async function deleteIntegration(env: Env, record: IntegrationRecord): Promise<v
   await env.TOKEN_REFRESHER.get(env.TOKEN_REFRESHER.idFromName(record.id)).erase();
   await kv.delete(kvKeys.tokens(record.id));
   await revokeAllAgentTokens(kv, record.id);
-  await kv.delete(kvKeys.webhookSecret(record.id));
   await env.WEBHOOK_INBOX.get(env.WEBHOOK_INBOX.idFromName(record.id)).erase();
   const events = await listKeys(kv, kvKeys.webhookEventsPrefix(record.id));
   await Promise.all(events.map((key) => kv.delete(key)));

@@ -59,12 +59,11 @@ webhookReceiverRoutes.post('/:id', async (c) => {
     case 'duplicate':
       return c.json({ accepted: true, duplicate: true }, 202);
     case 'rate_limited': {
-      const error = new ApiError(
+      throw new ApiError(
         'rate_limited',
         `This integration received more than ${config.WEBHOOK_RATE_LIMIT_PER_MINUTE} new events in a minute; retry after ${admission.retryAfterSeconds} s, or make the automation rule fire less often.`,
         { retryAfterSeconds: admission.retryAfterSeconds },
       );
-      return c.json(error.toJSON(), 429, { 'Retry-After': String(admission.retryAfterSeconds) });
     }
   }
 

@@ -11,8 +11,8 @@ import {
 } from './support/tools.ts';
 
 // The client's timeout is a setting (CONFLUENCE_TIMEOUT_MS, default 15 s). This file's Worker gets
-// one second, set before its first request: the emulator answers in milliseconds otherwise.
-(env as unknown as Record<string, string>).CONFLUENCE_TIMEOUT_MS = '1000';
+// three seconds, set before its first request: the emulator answers in milliseconds otherwise.
+(env as unknown as Record<string, string>).CONFLUENCE_TIMEOUT_MS = '3000';
 
 const SPACES = '/wiki/api/v2/spaces';
 
@@ -115,16 +115,16 @@ describe('broken answers', () => {
   });
 
   it('answers 504 upstream_timeout when Confluence is slower than the timeout', async () => {
-    await injectFault({ match: { path_contains: SPACES }, delay_ms: 2500 });
+    await injectFault({ match: { path_contains: SPACES }, delay_ms: 6000 });
     const started = Date.now();
     const { status, body } = await callTool(id, 'get_confluence_spaces', {});
     expect(status).toBe(504);
     expect(body.error).toMatchObject({ code: 'upstream_timeout', retryable: true });
-    expect(Date.now() - started).toBeLessThan(2000);
+    expect(Date.now() - started).toBeLessThan(5500);
   });
 
   it('warns that a timed-out write may have been applied', async () => {
-    await injectFault({ match: { method: 'POST', path_contains: '/footer-comments' }, delay_ms: 2500 });
+    await injectFault({ match: { method: 'POST', path_contains: '/footer-comments' }, delay_ms: 6000 });
     const { status, body } = await callTool(id, 'add_confluence_comment', {
       page_id: SEED.pages.architecture,
       comment: 'slow',
