@@ -54,6 +54,7 @@ const testBindings = {
   CONFLUENCE_CLIENT_ID: 'test-client-id',
   CONFLUENCE_CLIENT_SECRET: 'test-client-secret',
   CONFLUENCE_REDIRECT_URI: 'http://gateway.test/integrations/confluence/callback',
-  TOKEN_ENCRYPTION_KEYS: 'k2:qOw9RcQw2Zk2KuCz0g7r5r8mQ3QYqXzYc8PBjzV0vKk=,k1:7Lh2r5Y0Fq8X6yE3bA1nC4dZ9sW2tV5uR8oP0iK3jM4=',
+  TOKEN_ENCRYPTION_KEYS:
+    'k2:qOw9RcQw2Zk2KuCz0g7r5r8mQ3QYqXzYc8PBjzV0vKk=,k1:7Lh2r5Y0Fq8X6yE3bA1nC4dZ9sW2tV5uR8oP0iK3jM4=',
   SERVICE_API_TOKEN: 'test-service-token-0123456789abcdef',
 };
