@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AppEnv, Env } from '../env.ts';
 import { ApiError } from '../errors.ts';
 import { kvKeys } from '../kv-keys.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { kvKeys } from '../kv-keys.ts';
 import { type KeyRing, open, randomSecret, seal, sha256Hex } from '../vault/crypto.ts';
 import { TokenSet } from '../vault/tokens.ts';

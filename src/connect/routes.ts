@@ -1,5 +1,5 @@
 import { type Context, Hono } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Config, requireConfig } from '../config.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';

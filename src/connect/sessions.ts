@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { kvKeys } from '../kv-keys.ts';
 import { randomSecret, sha256Hex } from '../vault/crypto.ts';
 import { newIntegrationId } from '../vault/integrations.ts';

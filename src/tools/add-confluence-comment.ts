@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { toStorageFormat } from '../confluence/body.ts';
 import { BODY_RULE, bodyText, pageId } from './arguments.ts';
 import { defineTool } from './tool.ts';

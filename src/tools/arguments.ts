@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ConfluenceApi } from '../confluence/api.ts';
 
 /** Argument schemas several tools share, described for an LLM. */

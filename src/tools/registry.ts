@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { addConfluenceComment } from './add-confluence-comment.ts';
 import { createConfluencePage } from './create-confluence-page.ts';
 import { getConfluencePage } from './get-confluence-page.ts';

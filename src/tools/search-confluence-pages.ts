@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SearchResult } from '../confluence/api.ts';
 import { pagingFields } from '../confluence/paging.ts';
 import { cursor, limit } from './arguments.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ConfluenceApi, Page } from '../confluence/api.ts';
 import { toStorageFormat } from '../confluence/body.ts';
 import { ApiError } from '../errors.ts';

@@ -1,5 +1,5 @@
 import { Atlassian } from 'arctic';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Config } from '../config.ts';
 
 /**

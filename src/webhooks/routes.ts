@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { requireIntegration } from '../api/integrations.ts';
 import { requireConfig } from '../config.ts';
 import type { AppEnv, Env } from '../env.ts';
