@@ -1,5 +1,5 @@
 import { ApiError } from '../errors.ts';
-import { ConfluenceClient } from './client.ts';
+import { type Call, ConfluenceClient } from './client.ts';
 import type { Links } from './paging.ts';
 
 /**
@@ -120,23 +120,13 @@ export class ConfluenceApi extends ConfluenceClient {
     });
   }
 
-  getPage(
-    pageId: string,
-    query: {
-      'body-format': string;
-      'get-draft'?: boolean;
-      'include-labels'?: boolean;
-      /** Which statuses may be returned; Confluence's default is current and archived. */
-      status?: readonly string[];
-    },
-  ) {
-    return this.request<Page>({
-      method: 'GET',
-      path: `/wiki/api/v2/pages/${pageId}`,
-      query,
-      scope: 'read:page:confluence',
-      notFound: `Page ${pageId} does not exist or the connected user may not view it${query['get-draft'] ? '' : ' (a draft needs get_draft: true)'}. Find page ids with search_confluence_pages or get_confluence_space_pages.`,
-    });
+  getPage(pageId: string, query: PageQuery) {
+    return this.request<Page>(pageCall(pageId, query));
+  }
+
+  /** getPage for answers that carry the body on: its JSON source is kept to be embedded unchanged. */
+  getPageKeepingBody(pageId: string, query: PageQuery) {
+    return this.requestKeepingLargeStrings<Page>(pageCall(pageId, query));
   }
 
   search(query: { cql: string; limit: number; cursor?: string; includeArchivedSpaces: boolean }) {
@@ -196,4 +186,22 @@ export class ConfluenceApi extends ConfluenceClient {
       badRequestHint: 'An HTML comment must be well-formed XHTML (close every tag, e.g. <br/>).',
     });
   }
+}
+
+type PageQuery = {
+  'body-format': string;
+  'get-draft'?: boolean;
+  'include-labels'?: boolean;
+  /** Which statuses may be returned; Confluence's default is current and archived. */
+  status?: readonly string[];
+};
+
+function pageCall(pageId: string, query: PageQuery): Call {
+  return {
+    method: 'GET',
+    path: `/wiki/api/v2/pages/${pageId}`,
+    query,
+    scope: 'read:page:confluence',
+    notFound: `Page ${pageId} does not exist or the connected user may not view it${query['get-draft'] ? '' : ' (a draft needs get_draft: true)'}. Find page ids with search_confluence_pages or get_confluence_space_pages.`,
+  };
 }

@@ -11,6 +11,7 @@ import {
   type UpstreamAnswer,
   upstreamError,
 } from './errors.ts';
+import { type ParsedWithSources, parseKeepingLargeStrings } from './raw-json.ts';
 
 /** Query parameters; an array repeats the parameter (`status=current&status=draft`), as the specs' form style does. */
 export type Query = Record<string, string | number | boolean | readonly string[] | undefined>;
@@ -57,14 +58,23 @@ export class ConfluenceClient {
     return webui ? `${this.#integration.site.url}/wiki${webui}` : undefined;
   }
 
-  async request<T>(call: Call): Promise<T> {
+  request<T>(call: Call): Promise<T> {
+    return this.#send(call, (text) => JSON.parse(text) as T);
+  }
+
+  /** As request, keeping the JSON source of large strings so an answer can embed them as sent (raw-json.ts). */
+  requestKeepingLargeStrings<T>(call: Call): Promise<ParsedWithSources<T>> {
+    return this.#send(call, (text) => parseKeepingLargeStrings<T>(text));
+  }
+
+  async #send<R>(call: Call, parse: (text: string) => R): Promise<R> {
     const id = this.#integration.id;
     let token = await getAccessToken(this.#env, id);
     let refreshed = false;
     let waited = false;
     for (;;) {
       const answer = await this.#attempt(call, token);
-      if (answer.status >= 200 && answer.status < 300) return parseSuccess<T>(answer, call);
+      if (answer.status >= 200 && answer.status < 300) return parseSuccess(answer, call, parse);
       if (answer.status === 401 && !isScopeFailure(answer)) {
         if (refreshed) {
           logFailure(call, 401);
@@ -111,10 +121,10 @@ export class ConfluenceClient {
   }
 }
 
-function parseSuccess<T>(answer: UpstreamAnswer, call: Call): T {
-  if (answer.status === 204 || answer.text === '') return undefined as T;
+function parseSuccess<R>(answer: UpstreamAnswer, call: Call, parse: (text: string) => R): R {
+  if (answer.status === 204 || answer.text === '') return undefined as R;
   try {
-    return JSON.parse(answer.text) as T;
+    return parse(answer.text);
   } catch {
     logFailure(call, 'malformed_json');
     throw new ApiError(

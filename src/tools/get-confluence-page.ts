@@ -41,7 +41,7 @@ export const getConfluencePage = defineTool({
   ].join(' '),
   schema,
   async run(args, confluence) {
-    const page = await confluence.getPage(args.page_id, {
+    const { value: page, encoded } = await confluence.getPageKeepingBody(args.page_id, {
       'body-format': args.body_format,
       'include-labels': true,
       ...(args.get_draft && { 'get-draft': true }),
@@ -64,7 +64,8 @@ export const getConfluencePage = defineTool({
           message: page.version?.message ?? '',
           created_at: page.version?.createdAt,
         },
-        content: slice.text,
+        // A whole body goes out as Confluence encoded it, without escaping it all again.
+        content: slice.text.length === content.length ? encoded(content) : slice.text,
         content_format: args.body_format,
         labels: (page.labels?.results ?? []).map(({ id, name, prefix }) => ({ id, name, prefix })),
         url: confluence.webUrl(page._links?.webui) ?? null,

@@ -1,15 +1,13 @@
 import { Agent, request } from 'node:http';
 
-/** One closed-loop load run: `concurrency` workers, each sending its next request when the last answers. */
-export interface LoadOptions {
+/** A closed-loop load: `concurrency` workers, each sending its next request when the last answers. */
+export interface Target {
   url: string;
   method?: string;
   headers?: Record<string, string>;
   body?: string;
-  concurrency: number;
-  requests: number;
-  /** Calls sent and discarded first, to warm caches and connections. */
-  warmup?: number;
+  /** A process whose CPU time is charged to this target, read by `cpuSeconds`. */
+  cpuSeconds?: () => number;
 }
 
 export interface LoadResult {
@@ -19,31 +17,65 @@ export interface LoadResult {
   rps: number;
   p50Ms: number;
   p99Ms: number;
+  /** CPU time per call of the target's process, when it has one. */
+  cpuMsPerCall?: number;
 }
 
-export async function runLoad(options: LoadOptions): Promise<LoadResult> {
-  const agent = new Agent({ keepAlive: true, maxSockets: options.concurrency });
+/**
+ * Measures several targets against each other fairly on a shared, noisy machine: the calls are
+ * split into rounds, and each round runs every target once, in a rotating order, so a burst of
+ * background work lands on all of them alike. Every latency is kept, for exact percentiles.
+ */
+export async function compareTargets(
+  targets: Target[],
+  options: { concurrency: number; requests: number; rounds?: number; warmup?: number },
+): Promise<LoadResult[]> {
+  const rounds = options.rounds ?? 4;
+  const perRound = Math.ceil(options.requests / rounds);
+  const agents = targets.map(() => new Agent({ keepAlive: true, maxSockets: options.concurrency }));
+  const totals = targets.map(() => ({ latencies: [] as number[], errors: 0, seconds: 0, cpu: 0 }));
   try {
-    const warmup = options.warmup ?? Math.min(200, options.requests / 10);
-    await closedLoop(agent, options, warmup);
-    const started = process.hrtime.bigint();
-    const { latencies, errors } = await closedLoop(agent, options, options.requests);
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    for (const [index, target] of targets.entries()) {
+      await closedLoop(agents[index] as Agent, target, options.concurrency, options.warmup ?? 200);
+    }
+    for (let round = 0; round < rounds; round++) {
+      for (let step = 0; step < targets.length; step++) {
+        const index = (round + step) % targets.length;
+        const target = targets[index] as Target;
+        const total = totals[index] as (typeof totals)[number];
+        const cpuBefore = target.cpuSeconds?.() ?? 0;
+        const started = process.hrtime.bigint();
+        const { latencies, errors } = await closedLoop(
+          agents[index] as Agent,
+          target,
+          options.concurrency,
+          perRound,
+        );
+        total.seconds += Number(process.hrtime.bigint() - started) / 1e9;
+        total.cpu += (target.cpuSeconds?.() ?? 0) - cpuBefore;
+        total.latencies.push(...latencies);
+        total.errors += errors;
+      }
+    }
+  } finally {
+    for (const agent of agents) agent.destroy();
+  }
+  return targets.map((target, index) => {
+    const { latencies, errors, seconds, cpu } = totals[index] as (typeof totals)[number];
     latencies.sort((a, b) => a - b);
     return {
-      requests: options.requests,
+      requests: latencies.length,
       errors,
       seconds,
-      rps: options.requests / seconds,
+      rps: latencies.length / seconds,
       p50Ms: percentile(latencies, 0.5),
       p99Ms: percentile(latencies, 0.99),
+      ...(target.cpuSeconds && { cpuMsPerCall: (cpu * 1000) / latencies.length }),
     };
-  } finally {
-    agent.destroy();
-  }
+  });
 }
 
-async function closedLoop(agent: Agent, options: LoadOptions, total: number) {
+async function closedLoop(agent: Agent, target: Target, concurrency: number, total: number) {
   const latencies: number[] = [];
   let errors = 0;
   let sent = 0;
@@ -51,20 +83,20 @@ async function closedLoop(agent: Agent, options: LoadOptions, total: number) {
     while (sent < total) {
       sent++;
       const started = process.hrtime.bigint();
-      const status = await send(agent, options);
+      const status = await send(agent, target);
       latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
       if (status !== 200) errors++;
     }
   };
-  await Promise.all(Array.from({ length: options.concurrency }, worker));
+  await Promise.all(Array.from({ length: concurrency }, worker));
   return { latencies, errors };
 }
 
-function send(agent: Agent, options: LoadOptions): Promise<number> {
+function send(agent: Agent, target: Target): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = request(
-      options.url,
-      { agent, method: options.method ?? 'GET', headers: options.headers },
+      target.url,
+      { agent, method: target.method ?? 'GET', headers: target.headers },
       (res) => {
         res.on('data', () => {});
         res.on('end', () => resolve(res.statusCode ?? 0));
@@ -72,7 +104,7 @@ function send(agent: Agent, options: LoadOptions): Promise<number> {
       },
     );
     req.on('error', reject);
-    req.end(options.body);
+    req.end(target.body);
   });
 }
 
