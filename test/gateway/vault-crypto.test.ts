@@ -112,15 +112,30 @@ describe('putDurably', () => {
 });
 
 describe('timingSafeEqualText', () => {
-  it('compares with crypto.subtle.timingSafeEqual whether or not the lengths match', () => {
-    const spy = vi.spyOn(crypto.subtle, 'timingSafeEqual');
-    expect(
-      timingSafeEqualText('test-service-token-0123456789abcdef', 'test-service-token-0123456789abcdef'),
-    ).toBe(true);
-    expect(
-      timingSafeEqualText('test-service-token-0123456789abcdeX', 'test-service-token-0123456789abcdef'),
-    ).toBe(false);
-    expect(timingSafeEqualText('short', 'test-service-token-0123456789abcdef')).toBe(false);
-    expect(spy).toHaveBeenCalledTimes(3);
+  const token = 'test-service-token-0123456789abcdef';
+
+  it('tells equal strings from different ones, whatever their lengths', () => {
+    expect(timingSafeEqualText(token, token)).toBe(true);
+    expect(timingSafeEqualText('', '')).toBe(true);
+    expect(timingSafeEqualText(`X${token.slice(1)}`, token)).toBe(false);
+    expect(timingSafeEqualText(`${token.slice(0, -1)}X`, token)).toBe(false);
+    expect(timingSafeEqualText(token.slice(0, -1), token)).toBe(false);
+    expect(timingSafeEqualText(`${token}x`, token)).toBe(false);
+    expect(timingSafeEqualText('', token)).toBe(false);
+  });
+
+  it('reads every character, wherever the first difference is (no early exit)', () => {
+    const reads = (a: string, b: string) => {
+      const spy = vi.spyOn(String.prototype, 'charCodeAt');
+      timingSafeEqualText(a, b);
+      const count = spy.mock.calls.length;
+      spy.mockRestore();
+      return count;
+    };
+    const all = reads(token, token);
+    expect(all).toBe(2 * token.length);
+    expect(reads(`X${token.slice(1)}`, token)).toBe(all);
+    expect(reads(`${token.slice(0, -1)}X`, token)).toBe(all);
+    expect(reads('short', token)).toBe(all);
   });
 });
