@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { toStorageFormat } from '../confluence/body.ts';
 import { BODY_RULE, bodyText, oneSpace, pageId, resolveSpaceId, spaceId, spaceKey } from './arguments.ts';
+import { pageFields } from './page-fields.ts';
 import { defineTool } from './tool.ts';
 
 const schema = z
@@ -43,19 +44,7 @@ export const createConfluencePage = defineTool({
       body: { representation: 'storage', value: toStorageFormat(args.body) },
     });
     return {
-      page: {
-        id: page.id,
-        status: page.status,
-        title: page.title,
-        space_id: page.spaceId,
-        parent_id: page.parentId ?? null,
-        parent_type: page.parentType ?? null,
-        author_id: page.authorId,
-        created_at: page.createdAt,
-        version: page.version?.number,
-        url: confluence.webUrl(page._links?.webui) ?? null,
-        _links: page._links ?? {},
-      },
+      page: { ...pageFields(page, confluence), version: page.version?.number, _links: page._links ?? {} },
       message: `Successfully created page '${page.title}' in space ${spaceId}`,
     };
   },

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { pageId } from './arguments.ts';
+import { pageFields } from './page-fields.ts';
 import { defineTool } from './tool.ts';
 
 const schema = z.object({
@@ -50,15 +51,8 @@ export const getConfluencePage = defineTool({
     const slice = sliceContent(content, args.offset, args.max_chars);
     return {
       page: {
-        id: page.id,
-        status: page.status,
-        title: page.title,
-        space_id: page.spaceId,
-        parent_id: page.parentId ?? null,
-        parent_type: page.parentType ?? null,
+        ...pageFields(page, confluence),
         position: page.position ?? null,
-        author_id: page.authorId,
-        created_at: page.createdAt,
         version: {
           number: page.version?.number,
           message: page.version?.message ?? '',
@@ -68,7 +62,6 @@ export const getConfluencePage = defineTool({
         content: slice.text.length === content.length ? encoded(content) : slice.text,
         content_format: args.body_format,
         labels: (page.labels?.results ?? []).map(({ id, name, prefix }) => ({ id, name, prefix })),
-        url: confluence.webUrl(page._links?.webui) ?? null,
         offset: args.offset,
         total_chars: content.length,
         truncated: slice.next !== undefined,

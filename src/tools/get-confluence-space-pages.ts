@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { pagingFields } from '../confluence/paging.ts';
 import { cursor, limit, oneSpace, resolveSpaceId, spaceId, spaceKey } from './arguments.ts';
+import { pageFields } from './page-fields.ts';
 import { defineTool } from './tool.ts';
 
 const schema = z
@@ -35,17 +36,9 @@ export const getConfluenceSpacePages = defineTool({
       cursor: args.cursor,
     });
     const pages = answer.results.map((page) => ({
-      id: page.id,
-      status: page.status,
-      title: page.title,
-      space_id: page.spaceId,
-      parent_id: page.parentId ?? null,
-      parent_type: page.parentType ?? null,
+      ...pageFields(page, confluence),
       position: page.position ?? null,
-      author_id: page.authorId,
-      created_at: page.createdAt,
       version: page.version?.number,
-      url: confluence.webUrl(page._links?.webui) ?? null,
     }));
     return {
       space_id: spaceId,

@@ -3,6 +3,7 @@ import type { ConfluenceApi, Page } from '../confluence/api.ts';
 import { toStorageFormat } from '../confluence/body.ts';
 import { ApiError } from '../errors.ts';
 import { BODY_RULE, bodyText, pageId } from './arguments.ts';
+import { pageFields } from './page-fields.ts';
 import { defineTool } from './tool.ts';
 
 const schema = z
@@ -49,7 +50,7 @@ export const updateConfluencePage = defineTool({
     "Change an existing page's title and/or content. First read it with get_confluence_page; pass its version.number as version_number and send the full new body (your change merged into the current content). Omitted title, body or status stay as they are.",
     'The update is refused with version_conflict when the page has changed since the version you read (error.current_version tells {number, author_id, created_at}): read the page again, merge your change into the new content, and retry with the new number. It never overwrites an edit you have not seen.',
     `Body: ${BODY_RULE}`,
-    'Returns page {id, status, title, space_id, parent_id, version (the new number), author_id, created_at, url, _links} and a message.',
+    'Returns page {id, status, title, space_id, parent_id, parent_type, author_id, created_at, version (the new number), url, _links} and a message.',
   ].join(' '),
   schema,
   async run(args, confluence) {
@@ -79,18 +80,7 @@ export const updateConfluencePage = defineTool({
       throw error;
     }
     return {
-      page: {
-        id: page.id,
-        status: page.status,
-        title: page.title,
-        space_id: page.spaceId,
-        parent_id: page.parentId ?? null,
-        version: page.version?.number,
-        author_id: page.authorId,
-        created_at: page.createdAt,
-        url: confluence.webUrl(page._links?.webui) ?? null,
-        _links: page._links ?? {},
-      },
+      page: { ...pageFields(page, confluence), version: page.version?.number, _links: page._links ?? {} },
       message: `Successfully updated page ${page.id} to version ${page.version?.number}`,
     };
   },

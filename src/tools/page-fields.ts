@@ -1,0 +1,19 @@
+import type { ConfluenceApi, Page } from '../confluence/api.ts';
+
+/**
+ * The fields every tool that returns a page shares, named as Potpie's tools name them. Each tool
+ * adds its own (version as a number or an object, content, labels, _links…).
+ */
+export function pageFields(page: Page, confluence: ConfluenceApi) {
+  return {
+    id: page.id,
+    status: page.status,
+    title: page.title,
+    space_id: page.spaceId,
+    parent_id: page.parentId ?? null,
+    parent_type: page.parentType ?? null,
+    author_id: page.authorId,
+    created_at: page.createdAt,
+    url: confluence.webUrl(page._links?.webui) ?? null,
+  };
+}
