@@ -8,6 +8,7 @@ import type { TokenRefresher } from '../../src/vault/token-refresher.ts';
 import { openTokens, type TokenSet } from '../../src/vault/tokens.ts';
 import { connectIntegration } from './support/connect.ts';
 import { EMULATOR_URL, emulatorControl, serviceApi } from './support/http.ts';
+import { heldTokens, refresher } from './support/vault.ts';
 
 interface Stats {
   token_requests: { authorization_code: number; refresh_token: number };
@@ -29,18 +30,6 @@ async function integrationWithStaleToken(): Promise<string> {
   await emulatorControl('POST', '/config', { access_token_ttl_seconds: 3600 });
   forgetAccessToken(id);
   return id;
-}
-
-function refresher(id: string) {
-  return env.TOKEN_REFRESHER.get(env.TOKEN_REFRESHER.idFromName(id));
-}
-
-/** The tokens the integration's TokenRefresher holds right now. */
-function heldTokens(id: string): Promise<TokenSet> {
-  return runInDurableObject(
-    refresher(id),
-    (instance: TokenRefresher) => (instance as unknown as { tokens: TokenSet }).tokens,
-  );
 }
 
 async function kvTokens(id: string): Promise<TokenSet> {

@@ -8,22 +8,12 @@ import type { TokenRefresher } from '../../src/vault/token-refresher.ts';
 import { openTokens, type TokenSet } from '../../src/vault/tokens.ts';
 import { connectIntegration, kvDump } from './support/connect.ts';
 import { emulatorControl, SERVICE_TOKEN, serviceApi } from './support/http.ts';
+import { heldTokens, refresher } from './support/vault.ts';
 
 beforeEach(async () => {
   await reset();
   await emulatorControl('POST', '/reset');
 });
-
-function refresher(id: string) {
-  return env.TOKEN_REFRESHER.get(env.TOKEN_REFRESHER.idFromName(id));
-}
-
-function heldTokens(id: string): Promise<TokenSet> {
-  return runInDurableObject(
-    refresher(id),
-    (instance: TokenRefresher) => (instance as unknown as { tokens: TokenSet }).tokens,
-  );
-}
 
 async function accessToken(id: string, rejected?: string): Promise<string> {
   const result = await refresher(id).accessToken(id, rejected);
