@@ -124,9 +124,12 @@ export class ConfluenceApi extends ConfluenceClient {
     return this.request<Page>(pageCall(pageId, query));
   }
 
-  /** getPage for answers that carry the body on: its JSON source is kept to be embedded unchanged. */
-  getPageKeepingBody(pageId: string, query: PageQuery) {
-    return this.requestKeepingLargeStrings<Page>(pageCall(pageId, query));
+  /**
+   * getPage for answers that carry the body on whole: its JSON source is kept to be embedded
+   * unchanged, unless the answer is longer than `wholeUpTo` characters (then the body will be cut).
+   */
+  getPageKeepingBody(pageId: string, query: PageQuery, wholeUpTo?: number) {
+    return this.requestKeepingLargeStrings<Page>(pageCall(pageId, query), wholeUpTo);
   }
 
   search(query: { cql: string; limit: number; cursor?: string; includeArchivedSpaces: boolean }) {

@@ -63,8 +63,8 @@ export class ConfluenceClient {
   }
 
   /** As request, keeping the JSON source of large strings so an answer can embed them as sent (raw-json.ts). */
-  requestKeepingLargeStrings<T>(call: Call): Promise<ParsedWithSources<T>> {
-    return this.#send(call, (text) => parseKeepingLargeStrings<T>(text));
+  requestKeepingLargeStrings<T>(call: Call, worthUpTo?: number): Promise<ParsedWithSources<T>> {
+    return this.#send(call, (text) => parseKeepingLargeStrings<T>(text, worthUpTo));
   }
 
   async #send<R>(call: Call, parse: (text: string) => R): Promise<R> {

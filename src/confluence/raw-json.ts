@@ -29,8 +29,16 @@ export interface ParsedWithSources<T> {
   encoded(text: string): string | RawJson;
 }
 
-export function parseKeepingLargeStrings<T>(text: string): ParsedWithSources<T> {
-  if (!rawJSON) return { value: JSON.parse(text) as T, encoded: (s) => s };
+/**
+ * Keeping sources costs a reviver call per value, so it is skipped for texts longer than
+ * `worthUpTo`: a caller that will cut the large strings anyway says how long a text can be and
+ * still have them sent whole.
+ */
+export function parseKeepingLargeStrings<T>(
+  text: string,
+  worthUpTo = Number.POSITIVE_INFINITY,
+): ParsedWithSources<T> {
+  if (!rawJSON || text.length > worthUpTo) return { value: JSON.parse(text) as T, encoded: (s) => s };
   const sources = new Map<string, string>();
   const value = parseWithSource(text, (_key, parsed, context) => {
     if (typeof parsed === 'string' && parsed.length >= LARGE_STRING && context.source)

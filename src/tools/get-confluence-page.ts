@@ -42,11 +42,16 @@ export const getConfluencePage = defineTool({
   ].join(' '),
   schema,
   async run(args, confluence) {
-    const { value: page, encoded } = await confluence.getPageKeepingBody(args.page_id, {
-      'body-format': args.body_format,
-      'include-labels': true,
-      ...(args.get_draft && { 'get-draft': true }),
-    });
+    const { value: page, encoded } = await confluence.getPageKeepingBody(
+      args.page_id,
+      {
+        'body-format': args.body_format,
+        'include-labels': true,
+        ...(args.get_draft && { 'get-draft': true }),
+      },
+      // An answer much longer than max_chars holds a body that will be cut: no need to keep its source.
+      args.offset === 0 ? args.max_chars * 1.5 + 16_384 : 0,
+    );
     const content = page.body?.[args.body_format]?.value ?? '';
     const slice = sliceContent(content, args.offset, args.max_chars);
     return {
