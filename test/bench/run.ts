@@ -282,8 +282,11 @@ function printTable(rows: Row[]) {
       'p50 ms'.padStart(8),
       'p99 ms'.padStart(8),
       'CPU ms/call'.padStart(12),
+      'workerd busy'.padStart(12),
     ].join('  '),
   );
+  // "workerd busy" is the share of one core the Worker's process used. Near 100%, the isolate's one
+  // thread is the bottleneck, and throughput through it is set by CPU per call alone.
   for (const row of rows) {
     console.log(
       [
@@ -294,6 +297,9 @@ function printTable(rows: Row[]) {
         row.p50Ms.toFixed(2).padStart(8),
         row.p99Ms.toFixed(2).padStart(8),
         (row.cpuMsPerCall === undefined ? '' : row.cpuMsPerCall.toFixed(2)).padStart(12),
+        (row.cpuMsPerCall === undefined ? '' : `${((row.cpuMsPerCall * row.rps) / 10).toFixed(0)}%`).padStart(
+          12,
+        ),
       ].join('  '),
     );
   }
