@@ -2,6 +2,7 @@ import { requireConfig } from '../config.ts';
 import type { Env } from '../env.ts';
 import { ApiError } from '../errors.ts';
 import { SealedValueError } from './crypto.ts';
+import { REFRESH_SETTINGS } from './token-refresher.ts';
 import { isFresh, openTokens, readSealedTokens } from './tokens.ts';
 
 /**
@@ -28,9 +29,16 @@ export async function getAccessToken(
       return remember(integrationId, fromKv);
   }
   forgetAccessToken(integrationId);
+  requireConfig(env, REFRESH_SETTINGS);
   const stub = env.TOKEN_REFRESHER.get(env.TOKEN_REFRESHER.idFromName(integrationId));
   const result = await stub.accessToken(integrationId, options.rejected);
   if (result.ok) return remember(integrationId, result);
+  if (result.reason === 'misconfigured') {
+    throw new ApiError(
+      'misconfigured',
+      `The gateway is not configured: ${result.message}. An operator must fix it.`,
+    );
+  }
   if (result.reason === 'needs_reauth') {
     throw new ApiError(
       'needs_reauth',

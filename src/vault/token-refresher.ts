@@ -1,14 +1,30 @@
 import { DurableObject } from 'cloudflare:workers';
 import { requireConfig } from '../config.ts';
 import type { Env } from '../env.ts';
+import { ApiError } from '../errors.ts';
 import { kvKeys } from '../kv-keys.ts';
 import { refreshTokens, TokenRequestError } from './atlassian-oauth.ts';
+import { SealedValueError } from './crypto.ts';
 import { setIntegrationStatus } from './integrations.ts';
 import { isFresh, openTokens, putDurably, readSealedTokens, sealTokens, type TokenSet } from './tokens.ts';
 
 export type AccessTokenResult =
   | { ok: true; accessToken: string; expiresAt: number }
-  | { ok: false; reason: 'needs_reauth' | 'unavailable'; message: string; retryAfterSeconds?: number };
+  | {
+      ok: false;
+      reason: 'needs_reauth' | 'unavailable' | 'misconfigured';
+      message: string;
+      retryAfterSeconds?: number;
+    };
+
+/** The settings a refresh needs; callers check them first, since errors lose their class over RPC. */
+export const REFRESH_SETTINGS = [
+  'CONFLUENCE_CLIENT_ID',
+  'CONFLUENCE_CLIENT_SECRET',
+  'CONFLUENCE_REDIRECT_URI',
+  'ATLASSIAN_AUTH_BASE_URL',
+  'TOKEN_ENCRYPTION_KEYS',
+] as const;
 
 const STORAGE_TOKENS = 'tokens';
 const STORAGE_NEEDS_REAUTH = 'needs_reauth';
@@ -45,9 +61,11 @@ export class TokenRefresher extends DurableObject<Env> {
   async accessToken(integrationId: string, rejected?: string): Promise<AccessTokenResult> {
     for (let attempt = 0; attempt < 2; attempt++) {
       const joined = this.inFlight !== undefined;
-      this.inFlight ??= this.resolve(integrationId, rejected).finally(() => {
-        this.inFlight = undefined;
-      });
+      this.inFlight ??= this.resolve(integrationId, rejected)
+        .catch(explainFailure)
+        .finally(() => {
+          this.inFlight = undefined;
+        });
       const result = await this.inFlight;
       // A flight we joined may have returned the very token our caller saw rejected: go once more.
       if (!(joined && result.ok && result.accessToken === rejected)) return result;
@@ -77,13 +95,7 @@ export class TokenRefresher extends DurableObject<Env> {
   }
 
   private async refresh(integrationId: string, current: TokenSet): Promise<AccessTokenResult> {
-    const config = requireConfig(this.env, [
-      'CONFLUENCE_CLIENT_ID',
-      'CONFLUENCE_CLIENT_SECRET',
-      'CONFLUENCE_REDIRECT_URI',
-      'ATLASSIAN_AUTH_BASE_URL',
-      'TOKEN_ENCRYPTION_KEYS',
-    ]);
+    const config = requireConfig(this.env, REFRESH_SETTINGS);
     let next: TokenSet;
     try {
       const grant = await refreshTokens(config, current.refresh_token);
@@ -161,4 +173,22 @@ function needsReauth(): AccessTokenResult {
     reason: 'needs_reauth',
     message: "Atlassian no longer accepts this integration's authorization; the user must reconnect it",
   };
+}
+
+/**
+ * The failures a caller can act on, as results: an exception would reach the Worker as a bare Error
+ * (RPC keeps no class) and answer 500. Anything else is a bug and stays an exception.
+ */
+function explainFailure(error: unknown): AccessTokenResult {
+  if (error instanceof SealedValueError) {
+    return {
+      ok: false,
+      reason: 'misconfigured',
+      message: `no key in TOKEN_ENCRYPTION_KEYS opens this integration's tokens (was a key removed from the ring?)`,
+    };
+  }
+  if (error instanceof ApiError && error.code === 'misconfigured') {
+    return { ok: false, reason: 'misconfigured', message: error.message };
+  }
+  throw error;
 }
