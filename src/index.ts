@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { integrationRoutes } from './api/integrations.ts';
 import { connectRoutes, connectSessionRoutes } from './connect/routes.ts';
@@ -9,6 +10,12 @@ import { toolCallRoutes, toolCatalogRoutes } from './tools/routes.ts';
 import { webhookApiRoutes, webhookReceiverRoutes } from './webhooks/routes.ts';
 
 const app = new Hono<AppEnv>();
+
+// Bodies are read whole before they are parsed: cap them so no request can exhaust an isolate's
+// memory. Tool calls carry page bodies (Confluence takes up to 5 MB; JSON escaping adds to that).
+// The webhook receiver enforces its own 64 KiB while streaming.
+app.use('/api/v1/*', bodyLimit({ maxSize: 10 * 1024 * 1024, onError: tooLarge('10 MiB') }));
+app.use('/integrations/confluence/finalize', bodyLimit({ maxSize: 64 * 1024, onError: tooLarge('64 KiB') }));
 
 app.route('/healthz', healthRoutes);
 app.route('/integrations/confluence/webhooks', webhookReceiverRoutes);
@@ -51,6 +58,12 @@ app.onError((error, c) => {
     500,
   );
 });
+
+function tooLarge(limit: string) {
+  return (): never => {
+    throw new ApiError('payload_too_large', `The request body is over ${limit}. Send a smaller body.`);
+  };
+}
 
 export default app;
 export { TokenRefresher } from './vault/token-refresher.ts';

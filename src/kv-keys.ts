@@ -6,9 +6,9 @@
 export const kvKeys = {
   /** IntegrationRecord JSON: public facts about a connected site. Never a token. */
   integration: (id: string) => `integration:${id}`,
-  /** Empty marker per (owner, integration) so an owner's integrations list with one prefix scan. */
-  ownerIndex: (ownerId: string, id: string) => `owner:${encodeURIComponent(ownerId)}:${id}`,
-  ownerIndexPrefix: (ownerId: string) => `owner:${encodeURIComponent(ownerId)}:`,
+  /** Empty marker per (SHA-256 of the owner id, integration), so an owner's integrations list with one prefix scan. */
+  ownerIndex: (ownerHash: string, id: string) => `owner:${ownerHash}:${id}`,
+  ownerIndexPrefix: (ownerHash: string) => `owner:${ownerHash}:`,
   /** Sealed TokenSet (refresh token, access token, expiry), context = integration id. */
   tokens: (id: string) => `tokens:${id}`,
   /** Agent token record, keyed by the token's hash: {integration_id, token_id, label, created_at}. */

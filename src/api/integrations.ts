@@ -9,6 +9,7 @@ import { forgetAccessToken } from '../vault/access-token.ts';
 import { issueAgentToken, revokeAgentToken, revokeAllAgentTokens } from '../vault/agent-tokens.ts';
 import { forgetIntegration } from '../vault/integration-cache.ts';
 import {
+  deleteOwnerIndexEntry,
   type IntegrationRecord,
   listIntegrations,
   listKeys,
@@ -78,6 +79,6 @@ async function deleteIntegration(env: Env, record: IntegrationRecord): Promise<v
   await env.WEBHOOK_INBOX.get(env.WEBHOOK_INBOX.idFromName(record.id)).erase();
   const events = await listKeys(kv, kvKeys.webhookEventsPrefix(record.id));
   await Promise.all(events.map((key) => kv.delete(key)));
-  await kv.delete(kvKeys.ownerIndex(record.owner_id, record.id));
+  await deleteOwnerIndexEntry(kv, record);
   await kv.delete(kvKeys.integration(record.id));
 }

@@ -280,7 +280,8 @@ function toPickableSite(resource: AccessibleResource): PickableSite {
 async function readForm(c: Context): Promise<Record<string, string | undefined>> {
   const type = c.req.header('content-type') ?? '';
   if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(type)) return {};
-  const body = await c.req.parseBody();
+  // A malformed body reads as an empty form, which the caller answers with its "incomplete" page.
+  const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
   const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
   return { pending: text(body.pending), site_id: text(body.site_id), name: text(body.name) };
 }

@@ -33,6 +33,9 @@ export async function getAccessToken(
   const stub = env.TOKEN_REFRESHER.get(env.TOKEN_REFRESHER.idFromName(integrationId));
   const result = await stub.accessToken(integrationId, options.rejected);
   if (result.ok) return remember(integrationId, result);
+  if (result.reason === 'erased') {
+    throw new ApiError('integration_not_found', `Integration ${integrationId} was deleted.`);
+  }
   if (result.reason === 'misconfigured') {
     throw new ApiError(
       'misconfigured',

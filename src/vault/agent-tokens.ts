@@ -52,6 +52,7 @@ export async function revokeAgentToken(
   integrationId: string,
   tokenId: string,
 ): Promise<boolean> {
+  if (!/^atk_[0-9a-f]{32}$/.test(tokenId)) return false;
   const hash = await kv.get(kvKeys.agentTokenOf(integrationId, tokenId));
   if (hash === null) return false;
   await kv.delete(kvKeys.agentToken(hash));

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { kvKeys } from '../kv-keys.ts';
+import { sha256Hex } from './crypto.ts';
 
 /**
  * What the gateway knows about a connected Confluence site: the CONTRACT's `Integration`, exactly
@@ -21,7 +22,21 @@ export function newIntegrationId(): string {
   return `int_${crypto.randomUUID().replace(/-/g, '')}`;
 }
 
+/** Whether `id` has the shape newIntegrationId() gives: anything else is unknown without a KV read. */
+export function isIntegrationId(id: string): boolean {
+  return /^int_[0-9a-f]{32}$/.test(id);
+}
+
+/**
+ * Owners are indexed by a hash of their id: an owner id of any length or alphabet then makes a KV
+ * key of fixed length, well inside KV's 512-byte limit.
+ */
+async function ownerKey(ownerId: string): Promise<string> {
+  return sha256Hex(ownerId);
+}
+
 export async function readIntegration(kv: KVNamespace, id: string): Promise<IntegrationRecord | null> {
+  if (!isIntegrationId(id)) return null;
   const value = await kv.get(kvKeys.integration(id), 'json');
   return value === null ? null : IntegrationRecord.parse(value);
 }
@@ -29,7 +44,7 @@ export async function readIntegration(kv: KVNamespace, id: string): Promise<Inte
 /** Writes the record and its owner index entry (both idempotent, so a retry is always safe). */
 export async function writeIntegration(kv: KVNamespace, record: IntegrationRecord): Promise<void> {
   await kv.put(kvKeys.integration(record.id), JSON.stringify(record));
-  await kv.put(kvKeys.ownerIndex(record.owner_id, record.id), '');
+  await kv.put(kvKeys.ownerIndex(await ownerKey(record.owner_id), record.id), '');
 }
 
 export async function setIntegrationStatus(
@@ -45,7 +60,7 @@ export async function setIntegrationStatus(
 }
 
 export async function listIntegrations(kv: KVNamespace, ownerId: string): Promise<IntegrationRecord[]> {
-  const ids = (await listKeys(kv, kvKeys.ownerIndexPrefix(ownerId))).map(
+  const ids = (await listKeys(kv, kvKeys.ownerIndexPrefix(await ownerKey(ownerId)))).map(
     (key) => key.split(':').at(-1) as string,
   );
   const records = await Promise.all(ids.map((id) => readIntegration(kv, id)));
@@ -64,4 +79,9 @@ export async function listKeys(kv: KVNamespace, prefix: string): Promise<string[
     cursor = page.list_complete ? undefined : page.cursor;
   } while (cursor);
   return names;
+}
+
+/** Removes the owner index entry of a record (the record itself is deleted by the caller). */
+export async function deleteOwnerIndexEntry(kv: KVNamespace, record: IntegrationRecord): Promise<void> {
+  await kv.delete(kvKeys.ownerIndex(await ownerKey(record.owner_id), record.id));
 }

@@ -12,7 +12,7 @@ export type AccessTokenResult =
   | { ok: true; accessToken: string; expiresAt: number }
   | {
       ok: false;
-      reason: 'needs_reauth' | 'unavailable' | 'misconfigured';
+      reason: 'needs_reauth' | 'unavailable' | 'misconfigured' | 'erased';
       message: string;
       retryAfterSeconds?: number;
     };
@@ -29,6 +29,10 @@ export const REFRESH_SETTINGS = [
 const STORAGE_TOKENS = 'tokens';
 const STORAGE_NEEDS_REAUTH = 'needs_reauth';
 const STORAGE_KV_BEHIND = 'kv_behind';
+/** needs_reauth is known here but not yet in the KV record (that write failed): retried later. */
+const STORAGE_STATUS_BEHIND = 'status_behind';
+/** Left by erase(): the integration was deleted, and no stale copy of its tokens may revive it. */
+const STORAGE_ERASED = 'erased';
 
 /**
  * One object per integration (named by its id): the only place that spends a refresh token.
@@ -48,7 +52,7 @@ export class TokenRefresher extends DurableObject<Env> {
   async store(integrationId: string, tokens: TokenSet): Promise<void> {
     await this.inFlight?.catch(() => undefined);
     await this.persist(integrationId, tokens);
-    await this.ctx.storage.delete(STORAGE_NEEDS_REAUTH);
+    await this.ctx.storage.delete([STORAGE_NEEDS_REAUTH, STORAGE_STATUS_BEHIND, STORAGE_ERASED]);
     // Should KV fail here, the copy stays marked behind and the next accessToken() retries it.
     await this.syncKv(integrationId, tokens);
   }
@@ -73,15 +77,26 @@ export class TokenRefresher extends DurableObject<Env> {
     return { ok: false, reason: 'unavailable', message: 'Confluence keeps rejecting fresh access tokens' };
   }
 
-  /** Forgets everything: the integration was deleted. */
+  /** Forgets the tokens for good: the integration was deleted. */
   async erase(): Promise<void> {
     await this.inFlight?.catch(() => undefined);
     this.tokens = undefined;
     await this.ctx.storage.deleteAll();
+    await this.ctx.storage.put(STORAGE_ERASED, true);
   }
 
   private async resolve(integrationId: string, rejected: string | undefined): Promise<AccessTokenResult> {
-    if (await this.ctx.storage.get<boolean>(STORAGE_NEEDS_REAUTH)) return needsReauth();
+    const flags = await this.ctx.storage.get<boolean>([
+      STORAGE_ERASED,
+      STORAGE_NEEDS_REAUTH,
+      STORAGE_STATUS_BEHIND,
+    ]);
+    if (flags.get(STORAGE_ERASED))
+      return { ok: false, reason: 'erased', message: 'the integration was deleted' };
+    if (flags.get(STORAGE_NEEDS_REAUTH)) {
+      if (flags.get(STORAGE_STATUS_BEHIND)) await this.recordNeedsReauth(integrationId);
+      return needsReauth();
+    }
     const tokens = await this.load(integrationId);
     if (!tokens) return needsReauth();
     if (await this.ctx.storage.get<boolean>(STORAGE_KV_BEHIND)) {
@@ -110,6 +125,14 @@ export class TokenRefresher extends DurableObject<Env> {
         await this.markNeedsReauth(integrationId);
         return needsReauth();
       }
+      if (error instanceof TokenRequestError && error.kind === 'client_rejected') {
+        // An operator's mistake, not an outage: retrying will not help until the settings are fixed.
+        return {
+          ok: false,
+          reason: 'misconfigured',
+          message: 'Atlassian rejected CONFLUENCE_CLIENT_ID / CONFLUENCE_CLIENT_SECRET when refreshing',
+        };
+      }
       const message = error instanceof TokenRequestError ? error.message : 'the token refresh failed';
       const retryAfterSeconds = error instanceof TokenRequestError ? error.retryAfterSeconds : undefined;
       // The stored refresh token is kept: it is still the newest one Atlassian issued.
@@ -124,9 +147,9 @@ export class TokenRefresher extends DurableObject<Env> {
   private async load(integrationId: string): Promise<TokenSet | undefined> {
     if (this.tokens) return this.tokens;
     const { TOKEN_ENCRYPTION_KEYS: ring } = requireConfig(this.env, ['TOKEN_ENCRYPTION_KEYS']);
-    const sealed =
-      (await this.ctx.storage.get<string>(STORAGE_TOKENS)) ??
-      (await readSealedTokens(this.env.CONFLUENCE_KV, integrationId));
+    // Only the object's own storage counts: a KV copy may be stale (KV propagates in up to 60 s) or
+    // outlive a deletion, and spending its refresh token would revive a deleted integration.
+    const sealed = await this.ctx.storage.get<string>(STORAGE_TOKENS);
     if (!sealed) return undefined;
     this.tokens = await openTokens(ring, integrationId, sealed);
     return this.tokens;
@@ -162,8 +185,18 @@ export class TokenRefresher extends DurableObject<Env> {
   }
 
   private async markNeedsReauth(integrationId: string): Promise<void> {
-    await this.ctx.storage.put(STORAGE_NEEDS_REAUTH, true);
-    await setIntegrationStatus(this.env.CONFLUENCE_KV, integrationId, 'needs_reauth');
+    await this.ctx.storage.put({ [STORAGE_NEEDS_REAUTH]: true, [STORAGE_STATUS_BEHIND]: true });
+    await this.recordNeedsReauth(integrationId);
+  }
+
+  /** Best effort: the record's status in KV. Until it lands, every resolve() tries again. */
+  private async recordNeedsReauth(integrationId: string): Promise<void> {
+    try {
+      await setIntegrationStatus(this.env.CONFLUENCE_KV, integrationId, 'needs_reauth');
+      await this.ctx.storage.delete(STORAGE_STATUS_BEHIND);
+    } catch {
+      // Tool calls already answer needs_reauth from this object; the record catches up later.
+    }
   }
 }
 

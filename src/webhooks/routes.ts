@@ -7,6 +7,7 @@ import { ApiError } from '../errors.ts';
 import { serviceAuth } from '../middleware/service-auth/index.ts';
 import { parseWith } from '../validation.ts';
 import { randomSecret, sha256Hex } from '../vault/crypto.ts';
+import { isIntegrationId } from '../vault/integrations.ts';
 import { canonicalJson, parseJsonObject, readBodyWithin } from './body.ts';
 import { deleteEvent, describeEvent, listEvents, storeEvent } from './events.ts';
 
@@ -15,7 +16,6 @@ export const SECRET_HEADER = 'X-Webhook-Secret';
 /** The optional header naming an event; repeats with the same value are stored once. */
 export const EVENT_ID_HEADER = 'X-Event-Id';
 const MAX_EVENT_ID_LENGTH = 256;
-const MAX_INTEGRATION_ID_LENGTH = 200;
 
 /** POST /integrations/confluence/webhooks/:id (mounted at /integrations/confluence/webhooks). */
 export const webhookReceiverRoutes = new Hono<AppEnv>();
@@ -41,7 +41,7 @@ webhookReceiverRoutes.post('/:id', async (c) => {
   const secret = c.req.header(SECRET_HEADER);
   // Hashing first means the comparison in the inbox never sees the secret, only a fixed-length hash.
   const secretHash = await sha256Hex(secret ?? '');
-  if (!secret || integrationId.length > MAX_INTEGRATION_ID_LENGTH) throw refused();
+  if (!secret || !isIntegrationId(integrationId)) throw refused();
   const inbox = inboxOf(c.env, integrationId);
   // The secret is checked before a byte of the body is read.
   if (!(await inbox.verifySecret(secretHash))) throw refused();

@@ -71,7 +71,7 @@ describe('integrations', () => {
     expect(keys).toContain(`tokens:${keep.id}`);
     // The refresher forgot the tokens too, so nothing can bring them back.
     const refresher = env.TOKEN_REFRESHER.get(env.TOKEN_REFRESHER.idFromName(id));
-    expect(await refresher.accessToken(id)).toMatchObject({ ok: false, reason: 'needs_reauth' });
+    expect(await refresher.accessToken(id)).toMatchObject({ ok: false, reason: 'erased' });
     expect(
       (await asAgent(agent.token, `/api/v1/integrations/${id}/tools/get_confluence_spaces`)).status,
     ).toBe(401);
