@@ -12,7 +12,7 @@ import { startEmulator } from '../test/emulator/server.ts';
 const HOST = '127.0.0.1';
 const GATEWAY_PORT = Number(process.env.GATEWAY_PORT ?? 8787);
 const EMULATOR_PORT = Number(process.env.EMULATOR_PORT ?? 8788);
-const SANDBOX_DIR = '.sandbox';
+const SANDBOX_DIR = process.env.SANDBOX_DIR ?? '.sandbox';
 const SETTINGS_FILE = `${SANDBOX_DIR}/sandbox.json`;
 
 interface SandboxSettings {
@@ -64,6 +64,7 @@ const wrangler = spawn(
     '--persist-to',
     `${SANDBOX_DIR}/state`,
     '--show-interactive-dev-session=false',
+    ...(process.env.INSPECTOR_PORT ? ['--inspector-port', process.env.INSPECTOR_PORT] : []),
     ...Object.entries(vars).flatMap(([name, value]) => ['--var', `${name}:${value}`]),
   ],
   { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } },

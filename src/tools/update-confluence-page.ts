@@ -26,8 +26,10 @@ const schema = z
     body: bodyText('The new content, replacing the whole body; omit to keep the current one').optional(),
     status: z
       .enum(['current', 'draft'])
-      .optional()
-      .describe('"current" (published) or "draft"; omit to keep the page\'s current status.'),
+      .default('current')
+      .describe(
+        '"current" (published, the default: updating a draft publishes it) or "draft" (keep it a draft).',
+      ),
     version_message: z
       .string()
       .max(500)
@@ -35,19 +37,15 @@ const schema = z
       .describe('An optional note stored with the new version in the page history.'),
   })
   .superRefine((args, ctx) => {
-    if (args.title === undefined && args.body === undefined && args.status === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['body'],
-        message: 'nothing to change: give title and/or body (or status)',
-      });
+    if (args.title === undefined && args.body === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['body'], message: 'nothing to change: give title and/or body' });
     }
   });
 
 export const updateConfluencePage = defineTool({
   name: 'update_confluence_page',
   description: [
-    "Change an existing page's title and/or content. First read it with get_confluence_page; pass its version.number as version_number and send the full new body (your change merged into the current content). Omitted title, body or status stay as they are.",
+    "Change an existing page's title and/or content. First read it with get_confluence_page; pass its version.number as version_number and send the full new body (your change merged into the current content). An omitted title or body stays as it is; status defaults to current, so send status draft to keep a draft unpublished.",
     'The update is refused with version_conflict when the page has changed since the version you read (error.current_version tells {number, author_id, created_at}): read the page again, merge your change into the new content, and retry with the new number. It never overwrites an edit you have not seen.',
     `Body: ${BODY_RULE}`,
     'Returns page {id, status, title, space_id, parent_id, parent_type, author_id, created_at, version (the new number), url, _links} and a message.',
@@ -61,7 +59,7 @@ export const updateConfluencePage = defineTool({
     try {
       page = await confluence.updatePage(args.page_id, {
         id: args.page_id,
-        status: args.status ?? (current.status === 'draft' ? 'draft' : 'current'),
+        status: args.status,
         title: args.title ?? current.title,
         body: {
           representation: 'storage',

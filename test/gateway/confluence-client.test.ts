@@ -1,5 +1,5 @@
 import { env } from 'cloudflare:workers';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { emulatorControl } from './support/http.ts';
 import {
   callTool,
@@ -22,12 +22,25 @@ beforeEach(async () => {
   id = await connectAcme();
   await emulatorControl('DELETE', '/requests');
 });
-afterAll(expectNoSpecViolations);
+afterEach(expectNoSpecViolations);
 
 async function refreshCount(): Promise<number> {
   const stats = await emulatorControl<{ token_requests: { refresh_token: number } }>('GET', '/stats');
   return stats.token_requests.refresh_token;
 }
+
+describe('requests', () => {
+  it('ask Confluence for JSON and carry the bearer token on every call', async () => {
+    await callTool(id, 'get_confluence_spaces', {});
+    await callTool(id, 'search_confluence_pages', { cql: 'type = page' });
+    const requests = await confluenceRequests();
+    expect(requests).toHaveLength(2);
+    for (const request of requests) {
+      expect(request.headers.accept).toBe('application/json');
+      expect(request.headers.authorization).toMatch(/^Bearer sha256:/);
+    }
+  });
+});
 
 describe('rate limits', () => {
   it('waits out a short Retry-After once, inside the call, and succeeds', async () => {
@@ -55,6 +68,13 @@ describe('rate limits', () => {
     expect(status).toBe(429);
     expect(body.error.retry_after_seconds).toBe(1);
     expect(await confluenceRequests()).toHaveLength(2);
+  });
+
+  it('waits out a 503 with a short Retry-After on a read, once, and succeeds', async () => {
+    await injectFault({ match: { path_contains: SPACES }, status: 503, retry_after_seconds: 1 });
+    const { status } = await callTool(id, 'get_confluence_spaces', {});
+    expect(status).toBe(200);
+    expect((await confluenceRequests()).map((r) => r.status)).toEqual([503, 200]);
   });
 
   it('treats a 503 as rate_limited, and assumes 5 s when there is no Retry-After', async () => {

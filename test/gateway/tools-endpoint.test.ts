@@ -1,4 +1,4 @@
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { emulatorControl, gateway, SERVICE_TOKEN, serviceApi } from './support/http.ts';
 import {
   agentToken,
@@ -24,7 +24,7 @@ beforeEach(async () => {
   await emulatorControl('POST', '/reset');
   id = await connectAcme();
 });
-afterAll(expectNoSpecViolations);
+afterEach(expectNoSpecViolations);
 
 function catalog(token?: string) {
   return gateway('/api/v1/tools', { headers: token ? { authorization: `Bearer ${token}` } : {} });

@@ -1,4 +1,4 @@
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { emulatorControl } from './support/http.ts';
 import { callTool, confluenceRequests, connectAcme, expectNoSpecViolations, SEED } from './support/tools.ts';
 
@@ -8,7 +8,7 @@ beforeEach(async () => {
   id = await connectAcme();
   await emulatorControl('DELETE', '/requests');
 });
-afterAll(expectNoSpecViolations);
+afterEach(expectNoSpecViolations);
 
 describe('get_confluence_page', () => {
   it('returns the page with its storage content, version, labels and web url', async () => {

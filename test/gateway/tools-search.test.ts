@@ -1,4 +1,4 @@
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { emulatorControl } from './support/http.ts';
 import { callTool, confluenceRequests, connectAcme, expectNoSpecViolations, SEED } from './support/tools.ts';
 
@@ -8,7 +8,7 @@ beforeEach(async () => {
   id = await connectAcme();
   await emulatorControl('DELETE', '/requests');
 });
-afterAll(expectNoSpecViolations);
+afterEach(expectNoSpecViolations);
 
 describe('search_confluence_pages', () => {
   it('runs the CQL on v1 search and returns Potpie-shaped results with absolute urls', async () => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { emulatorControl } from './support/http.ts';
 import { callTool, confluenceRequests, connectAcme, expectNoSpecViolations } from './support/tools.ts';
 
@@ -7,7 +7,7 @@ beforeEach(async () => {
   await emulatorControl('POST', '/reset');
   id = await connectAcme();
 });
-afterAll(expectNoSpecViolations);
+afterEach(expectNoSpecViolations);
 
 describe('get_confluence_spaces', () => {
   it('lists the spaces with the fields Potpie agents read', async () => {

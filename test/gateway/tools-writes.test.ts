@@ -1,4 +1,4 @@
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { emulatorControl } from './support/http.ts';
 import {
   callTool,
@@ -16,7 +16,7 @@ beforeEach(async () => {
   id = await connectAcme();
   await emulatorControl('DELETE', '/requests');
 });
-afterAll(expectNoSpecViolations);
+afterEach(expectNoSpecViolations);
 
 async function sent(method: string): Promise<LoggedRequest[]> {
   return (await confluenceRequests()).filter((r) => r.method === method);
@@ -187,14 +187,25 @@ describe('update_confluence_page', () => {
     });
   });
 
-  it('keeps a draft a draft when status is omitted', async () => {
+  it('keeps a draft a draft when status "draft" is given', async () => {
     const { status, body } = await callTool(id, 'update_confluence_page', {
       page_id: SEED.pages.draft,
       version_number: 1,
       body: 'More goals.',
+      status: 'draft',
     });
     expect(status).toBe(200);
     expect(body.page.status).toBe('draft');
+  });
+
+  it('publishes with status "current" by default, as the contract (and Potpie) define', async () => {
+    const { status, body } = await callTool(id, 'update_confluence_page', {
+      page_id: SEED.pages.draft,
+      version_number: 1,
+      body: 'Final goals.',
+    });
+    expect(status).toBe(200);
+    expect(body.page.status).toBe('current');
   });
 
   it('refuses a stale version_number with version_conflict and the current version, writing nothing', async () => {

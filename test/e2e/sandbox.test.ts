@@ -1,0 +1,72 @@
+/**
+ * `npm start` as a newcomer runs it: the emulator and the gateway under wrangler dev come up, wired
+ * together, and answer. Run on free ports and in a temporary folder, so a sandbox already running
+ * on 8787/8788 is left alone.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../support/workerd.ts';
+
+let sandbox: ChildProcess | undefined;
+let folder: string | undefined;
+
+afterAll(() => {
+  if (sandbox?.pid) process.kill(-sandbox.pid, 'SIGTERM');
+  if (folder) rmSync(folder, { recursive: true, force: true });
+});
+
+describe('npm start', () => {
+  it('serves the gateway and the emulator, wired together, and prints the service token', async () => {
+    const [gatewayPort, emulatorPort, inspectorPort] = [await freePort(), await freePort(), await freePort()];
+    folder = mkdtempSync(join(tmpdir(), 'sandbox-'));
+    sandbox = spawn(process.execPath, ['scripts/sandbox.ts'], {
+      detached: true,
+      env: {
+        ...process.env,
+        GATEWAY_PORT: String(gatewayPort),
+        EMULATOR_PORT: String(emulatorPort),
+        INSPECTOR_PORT: String(inspectorPort),
+        SANDBOX_DIR: folder,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    sandbox.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    const ready = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), 90_000);
+      sandbox?.stdout?.on('data', () => {
+        if (output.includes('Sandbox ready')) {
+          clearTimeout(timer);
+          resolve(true);
+        }
+      });
+      sandbox?.on('exit', () => resolve(false));
+    });
+    expect(ready, output).toBe(true);
+
+    const { serviceToken } = JSON.parse(readFileSync(join(folder, 'sandbox.json'), 'utf8')) as {
+      serviceToken: string;
+    };
+    expect(output).toContain(`SERVICE_TOKEN=${serviceToken}`);
+    const health = await fetch(`http://127.0.0.1:${gatewayPort}/healthz`);
+    expect(health.status).toBe(200);
+    const seed = await fetch(`http://127.0.0.1:${emulatorPort}/_emulator/seed`);
+    expect(seed.status).toBe(200);
+    // Wired together: a connect session's URL leads to the emulator's consent page.
+    const session = await fetch(`http://127.0.0.1:${gatewayPort}/api/v1/connect-sessions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${serviceToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ owner_id: 'newcomer' }),
+    });
+    const { connect_url } = (await session.json()) as { connect_url: string };
+    const connect = await fetch(connect_url, { redirect: 'manual' });
+    expect(connect.headers.get('location')).toMatch(
+      new RegExp(`^http://127\\.0\\.0\\.1:${emulatorPort}/authorize\\?`),
+    );
+  }, 120_000);
+});
