@@ -1,3 +1,4 @@
+import { raw } from 'hono/html';
 import type { Child, FC, PropsWithChildren } from 'hono/jsx';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { IntegrationRecord } from '../vault/integrations.ts';
@@ -39,7 +40,8 @@ const Layout: FC<{ title: string; children?: Child }> = ({ title, children }) =>
       <meta name="viewport" content="width=device-width, initial-scale=1" />
       <meta name="robots" content="noindex" />
       <title>{title}</title>
-      <style>{STYLE}</style>
+      {/* A constant of this file, not user input: inserted as is so CSS quotes survive. */}
+      <style>{raw(STYLE)}</style>
     </head>
     <body>
       <main>{children}</main>

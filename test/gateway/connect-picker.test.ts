@@ -1,9 +1,7 @@
-import { listDurableObjectIds, reset, runInDurableObject } from 'cloudflare:test';
+import { listDurableObjectIds, reset } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import app from '../../src/index.ts';
-import type { TokenRefresher } from '../../src/vault/token-refresher.ts';
-import type { TokenSet } from '../../src/vault/tokens.ts';
 import { CLOUD_IDS } from '../emulator/sites.ts';
 import {
   approveConsent,
@@ -15,6 +13,7 @@ import {
   startConnect,
 } from './support/connect.ts';
 import { emulatorControl, gateway, serviceApi } from './support/http.ts';
+import { heldTokens } from './support/vault.ts';
 
 beforeEach(async () => {
   await reset();
@@ -37,15 +36,6 @@ async function integrationsOf(ownerId: string): Promise<{ id: string }[]> {
   return ((await response.json()) as { integrations: { id: string }[] }).integrations;
 }
 
-/** The tokens an integration's TokenRefresher holds (what the emulator issued to the gateway). */
-async function heldTokens(id: string): Promise<TokenSet> {
-  const stub = env.TOKEN_REFRESHER.get(env.TOKEN_REFRESHER.idFromName(id));
-  return runInDurableObject(
-    stub,
-    (instance: TokenRefresher) => (instance as unknown as { tokens: TokenSet }).tokens,
-  );
-}
-
 describe('the site picker', () => {
   it('offers each Confluence site (not Jira) as a labelled radio whose value is the cloud id', async () => {
     const { html, siteIds } = await reachPicker();
@@ -59,6 +49,9 @@ describe('the site picker', () => {
     expect(html).toContain('<form method="post" action="finalize"');
     expect(html).not.toContain('<script');
     expect(html.startsWith('<!doctype html><html lang="en">')).toBe(true);
+    // The page's own stylesheet is served as CSS, its quotes intact.
+    expect(html).toContain('"Segoe UI"');
+    expect(html).not.toMatch(/<style>[^<]*&quot;/);
   });
 
   it('escapes everything it shows: site names from Atlassian and the name from the session', async () => {
