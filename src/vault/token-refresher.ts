@@ -6,7 +6,7 @@ import { kvKeys } from '../kv-keys.ts';
 import { refreshTokens, TokenRequestError } from './atlassian-oauth.ts';
 import { SealedValueError } from './crypto.ts';
 import { setIntegrationStatus } from './integrations.ts';
-import { isFresh, openTokens, putDurably, readSealedTokens, sealTokens, type TokenSet } from './tokens.ts';
+import { isFresh, openTokens, putDurably, sealTokens, type TokenSet } from './tokens.ts';
 
 export type AccessTokenResult =
   | { ok: true; accessToken: string; expiresAt: number }
