@@ -82,6 +82,10 @@ export interface SearchAnswer extends List<SearchResult> {
 
 export type StorageBody = { representation: 'storage'; value: string };
 
+const SPACE_ID_CACHE_MS = 5 * 60_000;
+const SPACE_ID_CACHE_ENTRIES = 10_000;
+const spaceIds = new Map<string, { id: string; until: number }>();
+
 export class ConfluenceApi extends ConfluenceClient {
   listSpaces(query: { limit: number; type?: string; cursor?: string }) {
     return this.request<List<Space>>({
@@ -94,8 +98,15 @@ export class ConfluenceApi extends ConfluenceClient {
     });
   }
 
-  /** The id of the space with this key; 404 not_found when there is none the user may see. */
+  /**
+   * The id of the space with this key; 404 not_found when there is none the user may see. Answers
+   * are remembered per integration for a few minutes: ids never change, and agents that work by
+   * key would otherwise pay a second Confluence call on every tool call.
+   */
   async spaceIdForKey(key: string): Promise<string> {
+    const cacheKey = `${this.integrationId}:${key}`;
+    const cached = spaceIds.get(cacheKey);
+    if (cached && cached.until > Date.now()) return cached.id;
     const notFound = `No space with key "${key}" exists, or the connected user may not see it. List spaces with get_confluence_spaces.`;
     const answer = await this.request<List<Space>>({
       method: 'GET',
@@ -106,6 +117,8 @@ export class ConfluenceApi extends ConfluenceClient {
     });
     const space = answer.results[0];
     if (!space) throw new ApiError('not_found', notFound);
+    if (spaceIds.size >= SPACE_ID_CACHE_ENTRIES) spaceIds.clear();
+    spaceIds.set(cacheKey, { id: space.id, until: Date.now() + SPACE_ID_CACHE_MS });
     return space.id;
   }
 

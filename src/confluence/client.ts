@@ -53,6 +53,11 @@ export class ConfluenceClient {
     this.#timeoutMs = config.CONFLUENCE_TIMEOUT_MS;
   }
 
+  /** The integration this client acts for. */
+  get integrationId(): string {
+    return this.#integration.id;
+  }
+
   /** The web address of a site-relative Confluence UI path such as a page's `_links.webui`. */
   webUrl(webui: string | undefined): string | undefined {
     return webui ? `${this.#integration.site.url}/wiki${webui}` : undefined;

@@ -158,6 +158,13 @@ describe('get_confluence_space_pages', () => {
     expect(lookup?.query.keys).toBe('ENG');
   });
 
+  it('resolves a space key once, then remembers it for this integration', async () => {
+    await callTool(id, 'get_confluence_space_pages', { space_key: 'OPS', limit: 5 });
+    await callTool(id, 'get_confluence_space_pages', { space_key: 'OPS', limit: 5 });
+    const lookups = (await confluenceRequests()).filter((r) => r.query.keys === 'OPS');
+    expect(lookups).toHaveLength(1);
+  });
+
   it('answers 404 not_found naming a space key that does not exist', async () => {
     const { status, body } = await callTool(id, 'get_confluence_space_pages', { space_key: 'NOPE' });
     expect(status).toBe(404);
