@@ -1,13 +1,9 @@
 import { Hono } from 'hono';
-import { createMiddleware } from 'hono/factory';
-import { requireConfig } from '../config.ts';
 import { ConfluenceApi } from '../confluence/api.ts';
 import type { AppEnv, Env } from '../env.ts';
 import { ApiError } from '../errors.ts';
-import { integrationAuth } from '../middleware/integration-auth/index.ts';
-import { bearerToken, isServiceToken } from '../middleware/service-auth/index.ts';
+import { integrationAuth, serviceOrAgentAuth } from '../middleware/integration-auth/index.ts';
 import { parseWith, readJsonObject } from '../validation.ts';
-import { findAgentToken, looksLikeAgentToken } from '../vault/agent-tokens.ts';
 import { forgetIntegration, readIntegrationCached } from '../vault/integration-cache.ts';
 import type { IntegrationRecord } from '../vault/integrations.ts';
 import { findTool, toolCatalog, tools } from './registry.ts';
@@ -18,7 +14,7 @@ import { findTool, toolCatalog, tools } from './registry.ts';
  */
 export const toolCatalogRoutes = new Hono<AppEnv>();
 
-toolCatalogRoutes.get('/', catalogAuth(), (c) => c.json(toolCatalog()));
+toolCatalogRoutes.get('/', serviceOrAgentAuth, (c) => c.json(toolCatalog()));
 
 /** POST /api/v1/integrations/:id/tools/:tool_name (mounted at /api/v1/integrations). */
 export const toolCallRoutes = new Hono<AppEnv>();
@@ -70,27 +66,4 @@ async function requireActiveIntegration(env: Env, id: string): Promise<Integrati
     );
   }
   return record;
-}
-
-function catalogAuth() {
-  return createMiddleware<AppEnv>(async (c, next) => {
-    const { SERVICE_API_TOKEN } = requireConfig(c.env, ['SERVICE_API_TOKEN']);
-    const token = bearerToken(c.req.header('authorization'));
-    if (token && isServiceToken(token, SERVICE_API_TOKEN)) {
-      c.set('caller', { kind: 'service' });
-      return next();
-    }
-    const record =
-      token && looksLikeAgentToken(token) ? await findAgentToken(c.env.CONFLUENCE_KV, token) : null;
-    if (!record) {
-      throw new ApiError(
-        'unauthorized',
-        token
-          ? 'The bearer token is neither the service API token nor a valid agent token.'
-          : 'Send "Authorization: Bearer <token>" with the service API token or an agent token.',
-      );
-    }
-    c.set('caller', { kind: 'agent', tokenId: record.token_id, integrationId: record.integration_id });
-    await next();
-  });
 }

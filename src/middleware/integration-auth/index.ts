@@ -1,40 +1,61 @@
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { requireConfig } from '../../config.ts';
-import type { AppEnv } from '../../env.ts';
+import type { AppEnv, Caller } from '../../env.ts';
 import { ApiError } from '../../errors.ts';
 import { findAgentToken, looksLikeAgentToken } from '../../vault/agent-tokens.ts';
 import { bearerToken, isServiceToken } from '../service-auth/index.ts';
+
+/** Who the bearer token says the caller is: the service, an agent, or nobody (no or unknown token). */
+async function identify(c: Context<AppEnv>): Promise<Caller | 'no_token' | 'unknown_token'> {
+  const { SERVICE_API_TOKEN } = requireConfig(c.env, ['SERVICE_API_TOKEN']);
+  const token = bearerToken(c.req.header('authorization'));
+  if (!token) return 'no_token';
+  if (isServiceToken(token, SERVICE_API_TOKEN)) return { kind: 'service' };
+  const record = looksLikeAgentToken(token) ? await findAgentToken(c.env.CONFLUENCE_KV, token) : null;
+  if (!record) return 'unknown_token';
+  return { kind: 'agent', tokenId: record.token_id, integrationId: record.integration_id };
+}
 
 /**
  * Tool calls on `/integrations/:id/…`: the service token, or an agent token issued for this same
  * integration. An agent token of another integration is a valid credential without the right: 403.
  */
 export const integrationAuth = createMiddleware<AppEnv>(async (c, next) => {
-  const { SERVICE_API_TOKEN } = requireConfig(c.env, ['SERVICE_API_TOKEN']);
-  const token = bearerToken(c.req.header('authorization'));
-  if (!token) {
+  const caller = await identify(c);
+  if (caller === 'no_token') {
     throw new ApiError(
       'unauthorized',
       'Send "Authorization: Bearer <token>" with an agent token of this integration or the service API token.',
     );
   }
-  if (isServiceToken(token, SERVICE_API_TOKEN)) {
-    c.set('caller', { kind: 'service' });
-    return next();
-  }
-  const record = looksLikeAgentToken(token) ? await findAgentToken(c.env.CONFLUENCE_KV, token) : null;
-  if (!record) {
+  if (caller === 'unknown_token') {
     throw new ApiError(
       'unauthorized',
       'The bearer token is not a valid agent token (it may have been revoked). Ask for a new one.',
     );
   }
-  if (record.integration_id !== c.req.param('id')) {
+  if (caller.kind === 'agent' && caller.integrationId !== c.req.param('id')) {
     throw new ApiError(
       'forbidden',
       'This agent token belongs to another integration; use the token issued for this one.',
     );
   }
-  c.set('caller', { kind: 'agent', tokenId: record.token_id, integrationId: record.integration_id });
+  c.set('caller', caller);
+  await next();
+});
+
+/** Routes open to the service token and to any valid agent token (e.g. the tool catalog). */
+export const serviceOrAgentAuth = createMiddleware<AppEnv>(async (c, next) => {
+  const caller = await identify(c);
+  if (caller === 'no_token' || caller === 'unknown_token') {
+    throw new ApiError(
+      'unauthorized',
+      caller === 'unknown_token'
+        ? 'The bearer token is neither the service API token nor a valid agent token.'
+        : 'Send "Authorization: Bearer <token>" with the service API token or an agent token.',
+    );
+  }
+  c.set('caller', caller);
   await next();
 });
