@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { Env } from './env.ts';
 import { ApiError } from './errors.ts';
+import { fromBase64Url } from './vault/crypto.ts';
 
 /** The scopes asked for when CONFLUENCE_OAUTH_SCOPE is not set (atlassian/FACTS.md). */
 export const DEFAULT_SCOPES = [
@@ -113,8 +114,7 @@ export function requireConfig<K extends SettingName>(env: Env, names: readonly K
 
 function decodeBase64(text: string): Uint8Array<ArrayBuffer> | undefined {
   try {
-    const standard = text.replace(/-/g, '+').replace(/_/g, '/');
-    return Uint8Array.from(atob(standard), (char) => char.charCodeAt(0));
+    return fromBase64Url(text);
   } catch {
     return undefined;
   }

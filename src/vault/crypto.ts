@@ -93,13 +93,15 @@ export function randomSecret(bytes = 32): string {
   return toBase64Url(crypto.getRandomValues(new Uint8Array(bytes)));
 }
 
-function toBase64Url(bytes: Uint8Array): string {
+/** Base64url without padding (RFC 4648 §5). */
+export function toBase64Url(bytes: Uint8Array): string {
   let binary = '';
   for (const byte of bytes) binary += String.fromCharCode(byte);
   return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
-function fromBase64Url(text: string): Uint8Array<ArrayBuffer> {
+/** Decodes base64url or standard base64 (padding optional); throws on characters outside them. */
+export function fromBase64Url(text: string): Uint8Array<ArrayBuffer> {
   const standard = text.replace(/-/g, '+').replace(/_/g, '/');
   return Uint8Array.from(atob(standard), (char) => char.charCodeAt(0));
 }

@@ -1,5 +1,6 @@
 import { ApiError } from '../errors.ts';
 import { kvKeys } from '../kv-keys.ts';
+import { fromBase64Url, toBase64Url } from '../vault/crypto.ts';
 
 /** One received delivery, as stored in KV and as the events route lists it. */
 export interface WebhookEvent {
@@ -106,18 +107,12 @@ export async function listEvents(
 }
 
 function wrapCursor(integrationId: string, kvCursor: string): string {
-  const bytes = new TextEncoder().encode(JSON.stringify({ i: integrationId, k: kvCursor }));
-  return btoa(String.fromCharCode(...bytes))
-    .replace(/\+/g, '-')
-    .replace(/\//g, '_')
-    .replace(/=+$/, '');
+  return toBase64Url(new TextEncoder().encode(JSON.stringify({ i: integrationId, k: kvCursor })));
 }
 
 function unwrapCursor(integrationId: string, cursor: string): string {
   try {
-    const binary = atob(cursor.replace(/-/g, '+').replace(/_/g, '/'));
-    const text = new TextDecoder().decode(Uint8Array.from(binary, (char) => char.charCodeAt(0)));
-    const { i, k } = JSON.parse(text);
+    const { i, k } = JSON.parse(new TextDecoder().decode(fromBase64Url(cursor)));
     if (i === integrationId && typeof k === 'string' && k !== '') return k;
   } catch {
     // Falls through to the 400 below.
