@@ -67,3 +67,12 @@ export class ApiError extends Error {
     };
   }
 }
+
+/** 409 needs_reauth: the user must reconnect; the answer says how. */
+export function needsReauth(message: string): ApiError {
+  return new ApiError('needs_reauth', message, {
+    details: {
+      reconnect: 'POST /api/v1/connect-sessions with {"owner_id", "integration_id"} and open its connect_url',
+    },
+  });
+}

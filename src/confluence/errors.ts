@@ -1,4 +1,4 @@
-import { ApiError } from '../errors.ts';
+import { ApiError, needsReauth } from '../errors.ts';
 
 /** What the client knows about the call that failed, so the message can say what to do next. */
 export interface FailedCall {
@@ -87,15 +87,8 @@ export function upstreamError(answer: UpstreamAnswer, call: FailedCall): ApiErro
 
 /** A second 401, after a freshly refreshed token: the grant itself is no longer good for this site. */
 export function rejectedAfterRefresh(): ApiError {
-  return new ApiError(
-    'needs_reauth',
+  return needsReauth(
     'Confluence rejected a freshly refreshed access token for this site (the user may have revoked the app or lost access to the site). Ask the user to reconnect the integration; retrying will not help.',
-    {
-      details: {
-        reconnect:
-          'POST /api/v1/connect-sessions with {"owner_id", "integration_id"} and open its connect_url',
-      },
-    },
   );
 }
 

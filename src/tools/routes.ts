@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { ConfluenceApi } from '../confluence/api.ts';
 import type { AppEnv, Env } from '../env.ts';
-import { ApiError } from '../errors.ts';
+import { ApiError, needsReauth } from '../errors.ts';
 import { integrationAuth, serviceOrAgentAuth } from '../middleware/integration-auth/index.ts';
 import { parseWith, readJsonObject } from '../validation.ts';
 import { forgetIntegration, readIntegrationCached } from '../vault/integration-cache.ts';
@@ -54,15 +54,8 @@ async function requireActiveIntegration(env: Env, id: string): Promise<Integrati
     );
   }
   if (record.status === 'needs_reauth') {
-    throw new ApiError(
-      'needs_reauth',
+    throw needsReauth(
       `Integration ${id} needs the user to reconnect it: Atlassian no longer accepts its authorization. Retrying will not help until then.`,
-      {
-        details: {
-          reconnect:
-            'POST /api/v1/connect-sessions with {"owner_id", "integration_id"} and open its connect_url',
-        },
-      },
     );
   }
   return record;

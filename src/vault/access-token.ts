@@ -1,6 +1,6 @@
 import { requireConfig } from '../config.ts';
 import type { Env } from '../env.ts';
-import { ApiError } from '../errors.ts';
+import { ApiError, needsReauth } from '../errors.ts';
 import { SealedValueError } from './crypto.ts';
 import { REFRESH_SETTINGS } from './token-refresher.ts';
 import { isFresh, openTokens, readSealedTokens } from './tokens.ts';
@@ -43,15 +43,8 @@ export async function getAccessToken(
     );
   }
   if (result.reason === 'needs_reauth') {
-    throw new ApiError(
-      'needs_reauth',
+    throw needsReauth(
       "Atlassian no longer accepts this integration's authorization (the user revoked access or it expired). Ask the user to reconnect the integration; retrying will not help.",
-      {
-        details: {
-          reconnect:
-            'POST /api/v1/connect-sessions with {"owner_id", "integration_id"} and open its connect_url',
-        },
-      },
     );
   }
   throw new ApiError(
