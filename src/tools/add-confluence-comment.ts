@@ -15,6 +15,7 @@ const schema = z.object({
 
 export const addConfluenceComment = defineTool({
   name: 'add_confluence_comment',
+  title: 'Add a comment to a page',
   description: [
     'Add a footer comment to a Confluence page, or reply to an existing comment (parent_comment_id). Use it for feedback, questions or to explain a change; use update_confluence_page to change the page itself.',
     `Comment: ${BODY_RULE}`,
@@ -22,6 +23,7 @@ export const addConfluenceComment = defineTool({
     "Errors: not_found means the page or parent comment does not exist or the user may not see it; forbidden means the user may not comment there; upstream_timeout means check the page's comments before retrying, so the comment is not posted twice.",
   ].join(' '),
   schema,
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   async run(args, confluence) {
     const body = { representation: 'storage' as const, value: toStorageFormat(args.comment) };
     // A reply names only its parent (Confluence takes the page from it); a top-level comment its page.

@@ -27,6 +27,7 @@ const schema = z
 
 export const createConfluencePage = defineTool({
   name: 'create_confluence_page',
+  title: 'Create a page',
   description: [
     'Create a new Confluence page in a space (give space_id or space_key), optionally under a parent page.',
     `Body: ${BODY_RULE}`,
@@ -34,6 +35,7 @@ export const createConfluencePage = defineTool({
     'Errors: invalid_arguments quoting Confluence usually means the title is taken in that space or the HTML is not well-formed; not_found means no such space or parent; upstream_timeout on a create means check (search by title) before retrying, so the page is not created twice.',
   ].join(' '),
   schema,
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   async run(args, confluence) {
     const spaceId = await resolveSpaceId(confluence, args);
     const page = await confluence.createPage({

@@ -34,6 +34,7 @@ const schema = z.object({
 
 export const getConfluencePage = defineTool({
   name: 'get_confluence_page',
+  title: 'Read a page',
   description: [
     'Read one Confluence page by id: its title, content, labels, version and web url. Use it to read documentation, and always before update_confluence_page (you need page.version.number and the current content to merge into).',
     'Returns page {id, status, title, space_id, parent_id, parent_type, position, author_id, created_at, version {number, message, created_at}, content, content_format, labels [{id, name, prefix}], url, offset, total_chars, truncated, next_offset?}.',
@@ -41,6 +42,7 @@ export const getConfluencePage = defineTool({
     'Errors: not_found means the page does not exist or the user may not see it (drafts need get_draft: true); rate_limited means wait retry_after_seconds and repeat.',
   ].join(' '),
   schema,
+  annotations: { readOnlyHint: true, openWorldHint: true },
   async run(args, confluence) {
     const { value: page, encoded } = await confluence.getPageKeepingBody(
       args.page_id,

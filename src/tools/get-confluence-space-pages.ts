@@ -21,6 +21,7 @@ const schema = z
 
 export const getConfluenceSpacePages = defineTool({
   name: 'get_confluence_space_pages',
+  title: 'List the pages of a space',
   description: [
     'List the pages of one Confluence space, to browse its structure (parents, positions) or find a page id. Give space_id (numeric, from get_confluence_spaces) or space_key (e.g. "ENG"). To find pages by words, use search_confluence_pages instead.',
     'Returns space_id, pages [{id, status, title, space_id, parent_id, parent_type, position, author_id, created_at, version, url}], total (the number of pages in THIS answer, not in the space), status_filter and has_more.',
@@ -28,6 +29,7 @@ export const getConfluenceSpacePages = defineTool({
     'Errors: not_found means no such space (or key) the user may see; rate_limited means wait retry_after_seconds and repeat.',
   ].join(' '),
   schema,
+  annotations: { readOnlyHint: true, openWorldHint: true },
   async run(args, confluence) {
     const spaceId = await resolveSpaceId(confluence, args);
     const answer = await confluence.listSpacePages(spaceId, {

@@ -25,6 +25,7 @@ const schema = z.object({
 
 export const getConfluenceSpaces = defineTool({
   name: 'get_confluence_spaces',
+  title: 'List spaces',
   description: [
     'List the Confluence spaces the connected user can see. Use it first, to find the space id (numeric, e.g. "98305") or key (e.g. "ENG") that the page tools need.',
     'Returns spaces [{id, key, name, type, status, homepage_id, description}], total (the number of spaces in THIS answer, not in the site) and has_more.',
@@ -32,6 +33,7 @@ export const getConfluenceSpaces = defineTool({
     'Errors: rate_limited means wait retry_after_seconds and repeat; needs_reauth means the user must reconnect the integration.',
   ].join(' '),
   schema,
+  annotations: { readOnlyHint: true, openWorldHint: true },
   async run(args, confluence) {
     const answer = await confluence.listSpaces({
       limit: args.limit,

@@ -23,6 +23,7 @@ const schema = z.object({
 
 export const searchConfluencePages = defineTool({
   name: 'search_confluence_pages',
+  title: 'Search pages with CQL',
   description: [
     'Search Confluence with CQL (Confluence Query Language): the primary way to find pages by words, title, label or space. text ~ "word" searches titles, bodies and labels.',
     "Returns pages [{id, status, title, url, excerpt (without highlight markers), last_modified, entity_type, space_key, space_name, version}], total (Confluence's count of all matches, as Potpie reported it; the number in this answer when Confluence gives none), limit (the page size Confluence applied; it may cap yours), has_more and query (the CQL run). url is the absolute web address.",
@@ -30,6 +31,7 @@ export const searchConfluencePages = defineTool({
     "Errors: invalid_arguments with Confluence's message means the CQL does not parse (check quotes, field names, AND/OR); rate_limited means wait retry_after_seconds and repeat.",
   ].join(' '),
   schema,
+  annotations: { readOnlyHint: true, openWorldHint: true },
   async run(args, confluence) {
     const answer = await confluence.search({
       cql: args.cql,

@@ -2,14 +2,28 @@ import type * as z from 'zod';
 import type { ConfluenceApi } from '../confluence/api.ts';
 
 /**
+ * Hints for clients about what a tool does (MCP tool annotations). They drive confirmation prompts
+ * and policy (`readOnlyHint` separates reads from writes); they are not a security boundary alone.
+ */
+export interface ToolAnnotations {
+  readOnlyHint: boolean;
+  destructiveHint?: boolean;
+  idempotentHint?: boolean;
+  openWorldHint?: boolean;
+}
+
+/**
  * A tool an agent can call: its arguments' zod schema (validation, TypeScript type and the catalog's
- * JSON Schema all come from it), a description written for an LLM, and `run`, which calls Confluence
- * and shapes the answer. `run` returns the fields that follow `"success": true`.
+ * JSON Schema all come from it), a title and a description written for an LLM, annotations, and
+ * `run`, which calls Confluence and shapes the answer. `run` returns the fields that follow
+ * `"success": true`. Both doors (REST and MCP) are generated from this one definition.
  */
 export interface Tool<S extends z.ZodType = z.ZodType> {
   name: string;
+  title: string;
   description: string;
   schema: S;
+  annotations: ToolAnnotations;
   run(args: z.output<S>, confluence: ConfluenceApi): Promise<Record<string, unknown>>;
 }
 

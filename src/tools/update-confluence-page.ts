@@ -44,6 +44,7 @@ const schema = z
 
 export const updateConfluencePage = defineTool({
   name: 'update_confluence_page',
+  title: 'Update a page',
   description: [
     "Change an existing page's title and/or content. First read it with get_confluence_page; pass its version.number as version_number and send the full new body (your change merged into the current content). An omitted title or body stays as it is; status defaults to current, so send status draft to keep a draft unpublished.",
     'The update is refused with version_conflict when the page has changed since the version you read (error.current_version tells {number, author_id, created_at}): read the page again, merge your change into the new content, and retry with the new number. It never overwrites an edit you have not seen.',
@@ -51,6 +52,7 @@ export const updateConfluencePage = defineTool({
     'Returns page {id, status, title, space_id, parent_id, parent_type, author_id, created_at, version (the new number), url, _links} and a message.',
   ].join(' '),
   schema,
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async run(args, confluence) {
     const current = await readForUpdate(confluence, args.page_id);
     const currentNumber = current.version?.number ?? 0;
