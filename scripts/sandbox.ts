@@ -40,7 +40,7 @@ const emulator = await startEmulator({
   port: EMULATOR_PORT,
   host: HOST,
   log: process.env.EMULATOR_LOG === '1',
-  clients: [{ clientId, clientSecret }],
+  clients: [{ clientId, clientSecret, name: 'Confluence Agent Gateway (sandbox)' }],
 });
 
 rmSync(`${SANDBOX_DIR}/state`, { recursive: true, force: true });
