@@ -134,8 +134,10 @@ webhookApiRoutes.get('/:id/events', serviceAuth, async (c) => {
   const deliveries = await outboxOf(c.env, record.id).states(events.map((event) => event.id));
   return c.json({
     events: events.map((event) => {
-      const delivery = deliveries[event.id];
-      return delivery ? { ...event, delivery } : event;
+      const state = deliveries[event.id];
+      if (!state) return event;
+      const { id: _id, event: _event, received_at: _receivedAt, ...delivery } = state;
+      return { ...event, delivery };
     }),
     next_cursor,
   });
