@@ -20,12 +20,16 @@ export async function deliverEvents(batch: MessageBatch<unknown>, env: Env): Pro
 
 async function deliverOne(message: Message<unknown>, env: Env): Promise<void> {
   const reference = message.body as Partial<DeliveryMessage> | null;
-  if (typeof reference?.integration_id !== 'string' || typeof reference.event_id !== 'string') {
+  if (
+    typeof reference?.integration_id !== 'string' ||
+    typeof reference.event_id !== 'string' ||
+    typeof reference.round !== 'number'
+  ) {
     log({ outcome: 'malformed_message' });
     message.ack();
     return;
   }
-  const { integration_id, event_id } = reference;
+  const { integration_id, event_id, round } = reference;
   try {
     const config = requireConfig(env, [
       'TOKEN_ENCRYPTION_KEYS',
@@ -33,7 +37,7 @@ async function deliverOne(message: Message<unknown>, env: Env): Promise<void> {
       'EVENT_DELIVERY_RETRY_WINDOW_SECONDS',
     ]);
     const outbox = outboxOf(env, integration_id);
-    const attempt = await outbox.startAttempt(event_id);
+    const attempt = await outbox.startAttempt(event_id, round);
     if (!attempt) {
       log({ integration_id, event_id, outcome: 'settled' });
       message.ack();
@@ -54,7 +58,7 @@ async function deliverOne(message: Message<unknown>, env: Env): Promise<void> {
             'The signing secret could not be opened: TOKEN_ENCRYPTION_KEYS no longer holds its key. Set the destination again with PUT …/event-destination.',
         }),
       );
-    const decision = await outbox.finishAttempt(event_id, result, {
+    const decision = await outbox.finishAttempt(event_id, round, result, {
       firstRetrySeconds: config.EVENT_DELIVERY_FIRST_RETRY_SECONDS,
       windowSeconds: config.EVENT_DELIVERY_RETRY_WINDOW_SECONDS,
     });

@@ -7,6 +7,12 @@ import { type RetryPolicy, retryDelaySeconds } from './retry-policy.ts';
 export interface DeliveryMessage {
   integration_id: string;
   event_id: string;
+  /**
+   * Which sending of the event this message carries: a manual retry starts a new round, so a
+   * message of an earlier round still in the queue (say, from before the destination was removed)
+   * finds nothing to do instead of starting a second chain of retries.
+   */
+  round: number;
 }
 
 export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
@@ -176,17 +182,18 @@ export class EventOutbox extends DurableObject<Env> {
       now,
       expiresAt,
     );
-    return this.enqueue(integrationId, event.id);
+    return this.enqueue(integrationId, event.id, 0);
   }
 
   /** Starts one attempt, or null when there is nothing (left) to deliver: the message is done. */
-  async startAttempt(eventId: string): Promise<Attempt | null> {
+  async startAttempt(eventId: string, round: number): Promise<Attempt | null> {
     if (!this.hasTables) return null;
     const sql = this.ctx.storage.sql;
     const row = sql
       .exec<{ body: string | null; attempts: number }>(
-        "SELECT body, attempts FROM deliveries WHERE event_id = ? AND status = 'pending'",
+        "SELECT body, attempts FROM deliveries WHERE event_id = ? AND round = ? AND status = 'pending'",
         eventId,
+        round,
       )
       .toArray()[0];
     const destination = this.readDestination();
@@ -205,13 +212,19 @@ export class EventOutbox extends DurableObject<Env> {
    * Records an attempt's result and says what the queue should do with the message: acknowledge it
    * (delivered, or failed once the next try would fall outside the retry window) or retry it later.
    */
-  async finishAttempt(eventId: string, result: AttemptResult, policy: RetryPolicy): Promise<AttemptDecision> {
+  async finishAttempt(
+    eventId: string,
+    round: number,
+    result: AttemptResult,
+    policy: RetryPolicy,
+  ): Promise<AttemptDecision> {
     if (!this.hasTables) return { outcome: 'settled' };
     const sql = this.ctx.storage.sql;
     const row = sql
       .exec<{ attempts: number; queued_at: number }>(
-        "SELECT attempts, queued_at FROM deliveries WHERE event_id = ? AND status = 'pending'",
+        "SELECT attempts, queued_at FROM deliveries WHERE event_id = ? AND round = ? AND status = 'pending'",
         eventId,
+        round,
       )
       .toArray()[0];
     if (!row) return { outcome: 'settled' };
@@ -243,17 +256,22 @@ export class EventOutbox extends DurableObject<Env> {
     if (!this.hasTables) return 'not_found';
     const sql = this.ctx.storage.sql;
     const row = sql
-      .exec<{ status: DeliveryStatus }>('SELECT status FROM deliveries WHERE event_id = ?', eventId)
+      .exec<{ status: DeliveryStatus; round: number }>(
+        'SELECT status, round FROM deliveries WHERE event_id = ?',
+        eventId,
+      )
       .toArray()[0];
     if (!row) return 'not_found';
     if (row.status !== 'failed') return 'not_failed';
     if (!this.readDestination()) return 'no_destination';
+    const round = row.round + 1;
     sql.exec(
-      "UPDATE deliveries SET status = 'pending', attempts = 0, queued_at = ? WHERE event_id = ?",
+      "UPDATE deliveries SET status = 'pending', attempts = 0, queued_at = ?, round = ? WHERE event_id = ?",
       Date.now(),
+      round,
       eventId,
     );
-    return this.enqueue(integrationId, eventId);
+    return this.enqueue(integrationId, eventId, round);
   }
 
   /** Deliveries newest first (event ids sort that way), optionally of one status, after a cursor. */
@@ -297,8 +315,12 @@ export class EventOutbox extends DurableObject<Env> {
     this.hasTables = false;
   }
 
-  private async enqueue(integrationId: string, eventId: string): Promise<'queued' | 'enqueue_failed'> {
-    const message: DeliveryMessage = { integration_id: integrationId, event_id: eventId };
+  private async enqueue(
+    integrationId: string,
+    eventId: string,
+    round: number,
+  ): Promise<'queued' | 'enqueue_failed'> {
+    const message: DeliveryMessage = { integration_id: integrationId, event_id: eventId, round };
     try {
       await this.env.EVENT_QUEUE.send(message, { contentType: 'json' });
       return 'queued';
@@ -365,6 +387,7 @@ export class EventOutbox extends DurableObject<Env> {
         received_at TEXT NOT NULL,
         status TEXT NOT NULL,
         attempts INTEGER NOT NULL,
+        round INTEGER NOT NULL DEFAULT 0,
         body TEXT,
         queued_at INTEGER NOT NULL,
         expires_at INTEGER NOT NULL,

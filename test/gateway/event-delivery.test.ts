@@ -469,6 +469,22 @@ describe('event delivery over the queue', () => {
     expect(((await retry.json()) as { error: { message: string } }).error.message).toMatch(/PUT/);
   });
 
+  it('a manual retry starts a new round: a message of the earlier round finds nothing to send', async () => {
+    const { id, webhookSecret, path } = await subscribed();
+    await receiverControl('POST', '/behaviour', { path, down: true });
+    const eventId = await receive(id, webhookSecret, { event: 'page_updated', page: { id: '14' } });
+    await until('a first attempt', async () => ((await arrivals(path)).length ? true : undefined));
+    // Removing the destination fails the event while its first round's retry is still queued.
+    expect((await serviceApi('DELETE', `/api/v1/integrations/${id}/event-destination`)).status).toBe(204);
+    await setDestination(id, path);
+    const retry = await serviceApi('POST', `/api/v1/integrations/${id}/event-deliveries/${eventId}/retry`);
+    expect(retry.status).toBe(202);
+    const outbox = env.EVENT_OUTBOX.get(env.EVENT_OUTBOX.idFromName(id));
+    expect(await outbox.startAttempt(eventId, 0)).toBeNull();
+    await receiverControl('POST', '/behaviour', { path, down: false });
+    await untilStatus(id, eventId, 'delivered');
+  });
+
   it('logs one line per attempt with ids, status and timing, never the payload, the URL path or a secret', async () => {
     const { id, webhookSecret, path, signingSecret } = await subscribed();
     await receiverControl('POST', '/behaviour', { path, fail_next: 1 });

@@ -3,7 +3,7 @@ import { env } from 'cloudflare:workers';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { kvKeys } from '../../src/kv-keys.ts';
 import { sha256Hex } from '../../src/vault/crypto.ts';
-import { listKeys, newIntegrationId, writeIntegration } from '../../src/vault/integrations.ts';
+import { listKeys, newIntegrationId } from '../../src/vault/integrations.ts';
 import { connectIntegration, kvDump } from './support/connect.ts';
 import { emulatorControl, GATEWAY, gateway, SERVICE_TOKEN, serviceApi } from './support/http.ts';
 import {
@@ -545,16 +545,7 @@ describe('DELETE /api/v1/integrations/:id', () => {
     const left = (await listKeys(env.CONFLUENCE_KV, '')).filter((key) => key.includes(id));
     expect(left).toEqual([]);
     // Should the id ever come back, the old secret and the old dedupe memory are gone with it.
-    await writeIntegration(env.CONFLUENCE_KV, {
-      id,
-      owner_id: 'owner-webhooks',
-      name: 'Recreated',
-      status: 'active',
-      site: { cloud_id: 'cloud-webhooks', url: 'https://webhooks.atlassian.net', name: 'webhooks' },
-      scopes: [],
-      created_at: new Date().toISOString(),
-      updated_at: new Date().toISOString(),
-    });
+    await newIntegration(id, 'Recreated');
     expect((await deliver(id, secret, { n: 0 })).status).toBe(401);
     const { secret: fresh } = await issueSecret(id);
     expect(await (await deliver(id, fresh, { n: 0 })).json()).toEqual({ accepted: true, duplicate: false });

@@ -7,13 +7,15 @@ import { newIntegrationId, writeIntegration } from '../../../src/vault/integrati
 import { GATEWAY, gateway, serviceApi } from './http.ts';
 
 /** An integration written directly: the webhook receiver and event delivery never need Atlassian tokens. */
-export async function newIntegration(): Promise<string> {
-  const id = newIntegrationId();
+export async function newIntegration(
+  id = newIntegrationId(),
+  name = 'Webhook receiver test',
+): Promise<string> {
   const now = new Date().toISOString();
   await writeIntegration(env.CONFLUENCE_KV, {
     id,
     owner_id: 'owner-webhooks',
-    name: 'Webhook receiver test',
+    name,
     status: 'active',
     site: { cloud_id: 'cloud-webhooks', url: 'https://webhooks.atlassian.net', name: 'webhooks' },
     scopes: ['read:page:confluence'],
