@@ -44,20 +44,19 @@ async function deliverOne(message: Message<unknown>, env: Env): Promise<void> {
       return;
     }
     const started = Date.now();
-    const result = await open(
+    const secret = await open(
       config.TOKEN_ENCRYPTION_KEYS,
       secretContext(integration_id),
       attempt.sealedSecret,
-    )
-      .then((secret) => post(attempt.url, event_id, secret, attempt.body))
-      .catch(
-        (): AttemptResult => ({
+    ).catch(() => null);
+    const result: AttemptResult = secret
+      ? await post(attempt.url, event_id, secret, attempt.body)
+      : {
           ok: false,
           status: null,
           error:
             'The signing secret could not be opened: TOKEN_ENCRYPTION_KEYS no longer holds its key. Set the destination again with PUT …/event-destination.',
-        }),
-      );
+        };
     const decision = await outbox.finishAttempt(event_id, round, result, {
       firstRetrySeconds: config.EVENT_DELIVERY_FIRST_RETRY_SECONDS,
       windowSeconds: config.EVENT_DELIVERY_RETRY_WINDOW_SECONDS,

@@ -39,6 +39,10 @@ export interface DestinationSettings {
   updated_at: string;
 }
 
+interface StoredDestination extends DestinationSettings {
+  sealed_secret: string;
+}
+
 /** What the queue consumer needs for one attempt. */
 export interface Attempt {
   url: string;
@@ -91,7 +95,7 @@ const DESTINATION_REMOVED = 'The event destination was removed before the event 
  * One object per integration (named by its id): its event destination and the delivery state of
  * each event pushed there.
  *
- * The queue carries only {integration_id, event_id}; every attempt asks this object for the body,
+ * The queue carries only {integration_id, event_id, round}; every attempt asks this object for the body,
  * the destination and its sealed secret. So a rotated secret or a changed URL applies to the very
  * next attempt (queued retries included), a removed destination or a deleted integration stops
  * deliveries at once, and the dead-letter list, the retry route and the event log all read one
@@ -130,9 +134,9 @@ export class EventOutbox extends DurableObject<Env> {
 
   async getDestination(): Promise<DestinationSettings | null> {
     const row = this.readDestination();
-    return (
-      row && { url: row.url, events: row.events, created_at: row.created_at, updated_at: row.updated_at }
-    );
+    if (!row) return null;
+    const { sealed_secret: _sealed, ...destination } = row;
+    return destination;
   }
 
   /** Stops deliveries: events still waiting are failed, so they show in the dead-letter list. */
@@ -342,13 +346,7 @@ export class EventOutbox extends DurableObject<Env> {
     }
   }
 
-  private readDestination(): {
-    url: string;
-    events: string[] | null;
-    sealed_secret: string;
-    created_at: string;
-    updated_at: string;
-  } | null {
+  private readDestination(): StoredDestination | null {
     if (!this.hasTables) return null;
     const row = this.ctx.storage.sql
       .exec<{
