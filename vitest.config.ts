@@ -17,6 +17,7 @@ export default defineConfig({
         plugins: [
           cloudflareTest(({ inject }) => {
             const emulatorUrl = inject<string>('emulatorUrl');
+            const receiverUrl = inject<string>('receiverUrl');
             return {
               remoteBindings: false,
               wrangler: { configPath: './wrangler.toml' },
@@ -26,6 +27,7 @@ export default defineConfig({
                   ATLASSIAN_AUTH_BASE_URL: emulatorUrl,
                   ATLASSIAN_API_BASE_URL: emulatorUrl,
                   EMULATOR_URL: emulatorUrl,
+                  RECEIVER_URL: receiverUrl,
                 },
               },
             };
@@ -61,4 +63,9 @@ const testBindings = {
   TOKEN_ENCRYPTION_KEYS:
     'k2:qOw9RcQw2Zk2KuCz0g7r5r8mQ3QYqXzYc8PBjzV0vKk=,k1:7Lh2r5Y0Fq8X6yE3bA1nC4dZ9sW2tV5uR8oP0iK3jM4=',
   SERVICE_API_TOKEN: 'test-service-token-0123456789abcdef',
+  // The event receiver listens on http://127.0.0.1. Retries are seconds apart, not minutes, and
+  // give up after a few seconds instead of a day, so the suite sees a whole retry window pass.
+  EVENT_DESTINATIONS_ALLOW_HTTP: 'true',
+  EVENT_DELIVERY_FIRST_RETRY_SECONDS: '1',
+  EVENT_DELIVERY_RETRY_WINDOW_SECONDS: '10',
 };

@@ -1,6 +1,7 @@
 /**
- * `npm start`: the sandbox. The Atlassian emulator on :8788 and the gateway (wrangler dev) on :8787,
- * wired together with local settings: a dev OAuth client registered in the emulator, a dev key ring
+ * `npm start`: the sandbox. The Atlassian emulator on :8788, the gateway (wrangler dev) on :8787 and
+ * an event receiver on :8789 standing for the agent platform (it prints each event the gateway
+ * pushes and checks its signature), wired together with local settings: a dev OAuth client registered in the emulator, a dev key ring
  * and a service token, generated once and kept in .sandbox/sandbox.json. Gateway state lives in
  * .sandbox/state and is wiped at each start, because the emulator forgets its tokens when it stops.
  */
@@ -8,10 +9,12 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { startEmulator } from '../test/emulator/server.ts';
+import { type ReceivedDelivery, startReceiver } from '../test/receiver/server.ts';
 
 const HOST = '127.0.0.1';
 const GATEWAY_PORT = Number(process.env.GATEWAY_PORT ?? 8787);
 const EMULATOR_PORT = Number(process.env.EMULATOR_PORT ?? 8788);
+const RECEIVER_PORT = Number(process.env.RECEIVER_PORT ?? 8789);
 const SANDBOX_DIR = process.env.SANDBOX_DIR ?? '.sandbox';
 const SETTINGS_FILE = `${SANDBOX_DIR}/sandbox.json`;
 
@@ -43,6 +46,28 @@ const emulator = await startEmulator({
   clients: [{ clientId, clientSecret, name: 'Confluence Agent Gateway (sandbox)' }],
 });
 
+const receiver = await startReceiver({ port: RECEIVER_PORT, host: HOST, onDelivery: printDelivery });
+
+/** What the platform's endpoint would see: the event, and whether its signature verified. */
+function printDelivery(delivery: ReceivedDelivery): void {
+  const signature =
+    delivery.verified === null
+      ? 'signature not checked (POST the signing secret to /_receiver/secret)'
+      : delivery.verified
+        ? 'signature verified'
+        : 'signature does NOT verify';
+  const outcome = delivery.answered === 0 ? 'dropped (down)' : `answered ${delivery.answered}`;
+  let body = delivery.body;
+  try {
+    body = JSON.stringify(JSON.parse(body), null, 2);
+  } catch {
+    // Printed as it came.
+  }
+  console.log(
+    `\n[receiver] ${delivery.path} webhook-id=${delivery.headers['webhook-id']}: ${signature}, ${outcome}\n${body}\n`,
+  );
+}
+
 rmSync(`${SANDBOX_DIR}/state`, { recursive: true, force: true });
 const vars: Record<string, string> = {
   CONFLUENCE_CLIENT_ID: clientId,
@@ -52,6 +77,8 @@ const vars: Record<string, string> = {
   SERVICE_API_TOKEN: settings.serviceToken,
   ATLASSIAN_AUTH_BASE_URL: emulator.url,
   ATLASSIAN_API_BASE_URL: emulator.url,
+  // The receiver listens on plain http on loopback.
+  EVENT_DESTINATIONS_ALLOW_HTTP: 'true',
 };
 const wrangler = spawn(
   'wrangler',
@@ -110,9 +137,10 @@ wrangler.stdout.on('data', (chunk: Buffer) => {
     gateway             ${gatewayUrl}
     service token       ${settings.serviceToken}
     Atlassian emulator  ${emulator.url}   (consent page; control routes under ${emulator.url}/_emulator, e.g. /_emulator/seed)
+    event receiver      ${receiver.url}   (prints pushed events; control routes under /_receiver)
 
   In another shell, start the tour (README, "Sandbox tour"):
-    export GATEWAY=${gatewayUrl} SERVICE_TOKEN=${settings.serviceToken} EMULATOR=${emulator.url}
+    export GATEWAY=${gatewayUrl} SERVICE_TOKEN=${settings.serviceToken} EMULATOR=${emulator.url} RECEIVER=${receiver.url}
     curl -s $GATEWAY/healthz
 `);
     }
@@ -121,6 +149,7 @@ wrangler.stdout.on('data', (chunk: Buffer) => {
 
 async function stop(code: number) {
   wrangler.kill('SIGTERM');
+  await receiver.close();
   await emulator.close();
   process.exit(code);
 }

@@ -62,6 +62,13 @@ const settings = {
   WEBHOOK_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).optional().default(7),
   WEBHOOK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).optional().default(120),
   CONFLUENCE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).optional().default(15_000),
+  EVENT_DESTINATIONS_ALLOW_HTTP: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((value) => value === 'true'),
+  EVENT_DELIVERY_FIRST_RETRY_SECONDS: z.coerce.number().int().min(1).max(3600).optional().default(30),
+  // Queues keep a message four days by default: a longer window could outlive its message.
+  EVENT_DELIVERY_RETRY_WINDOW_SECONDS: z.coerce.number().int().min(1).max(345_600).optional().default(86_400),
 } as const;
 
 export type SettingName = keyof typeof settings;

@@ -1,3 +1,4 @@
+import type { DeliveryMessage, EventOutbox } from './event-delivery/outbox.ts';
 import type { TokenRefresher } from './vault/token-refresher.ts';
 import type { WebhookInbox } from './webhooks/inbox.ts';
 
@@ -9,6 +10,9 @@ export interface Env {
   CONFLUENCE_KV: KVNamespace;
   TOKEN_REFRESHER: DurableObjectNamespace<TokenRefresher>;
   WEBHOOK_INBOX: DurableObjectNamespace<WebhookInbox>;
+  EVENT_OUTBOX: DurableObjectNamespace<EventOutbox>;
+  /** The queue that carries received events to the event destination (wrangler.toml). */
+  EVENT_QUEUE: Queue<DeliveryMessage>;
   CONFLUENCE_CLIENT_ID?: string;
   CONFLUENCE_CLIENT_SECRET?: string;
   CONFLUENCE_OAUTH_SCOPE?: string;
@@ -23,6 +27,12 @@ export interface Env {
   WEBHOOK_RATE_LIMIT_PER_MINUTE?: string;
   /** Milliseconds one Confluence call may take before it answers 504 upstream_timeout (default 15000). */
   CONFLUENCE_TIMEOUT_MS?: string;
+  /** "true" lets event destinations use http:// URLs (the sandbox and tests); https only otherwise. */
+  EVENT_DESTINATIONS_ALLOW_HTTP?: string;
+  /** Seconds before the first retry of a failed event delivery; doubles per failure up to an hour (default 30). */
+  EVENT_DELIVERY_FIRST_RETRY_SECONDS?: string;
+  /** Seconds after queueing during which a failing delivery is retried, then failed (default 86400). */
+  EVENT_DELIVERY_RETRY_WINDOW_SECONDS?: string;
 }
 
 type GatewayEnv = Env;

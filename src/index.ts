@@ -3,8 +3,10 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { integrationRoutes } from './api/integrations.ts';
 import { connectRoutes, connectSessionRoutes } from './connect/routes.ts';
-import type { AppEnv } from './env.ts';
+import type { AppEnv, Env } from './env.ts';
 import { ApiError } from './errors.ts';
+import { deliverEvents } from './event-delivery/consumer.ts';
+import { eventDeliveryRoutes } from './event-delivery/routes.ts';
 import { healthRoutes } from './health.ts';
 import { toolCallRoutes, toolCatalogRoutes } from './tools/routes.ts';
 import { webhookApiRoutes, webhookReceiverRoutes } from './webhooks/routes.ts';
@@ -24,6 +26,7 @@ app.route('/api/v1/connect-sessions', connectSessionRoutes);
 app.route('/api/v1/tools', toolCatalogRoutes);
 app.route('/api/v1/integrations', toolCallRoutes);
 app.route('/api/v1/integrations', webhookApiRoutes);
+app.route('/api/v1/integrations', eventDeliveryRoutes);
 app.route('/api/v1/integrations', integrationRoutes);
 
 app.notFound((c) =>
@@ -65,6 +68,11 @@ function tooLarge(limit: string) {
   };
 }
 
-export default app;
+export default {
+  fetch: app.fetch,
+  // The event queue's consumer: pushes received events to integrations' event destinations.
+  queue: (batch, env) => deliverEvents(batch, env),
+} satisfies ExportedHandler<Env, unknown>;
+export { EventOutbox } from './event-delivery/outbox.ts';
 export { TokenRefresher } from './vault/token-refresher.ts';
 export { WebhookInbox } from './webhooks/inbox.ts';

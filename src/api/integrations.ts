@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import * as z from 'zod';
 import type { AppEnv, Env } from '../env.ts';
 import { ApiError } from '../errors.ts';
+import { outboxOf } from '../event-delivery/outbox.ts';
 import { kvKeys } from '../kv-keys.ts';
 import { serviceAuth } from '../middleware/service-auth/index.ts';
 import { parseWith, readJsonObject } from '../validation.ts';
@@ -77,6 +78,8 @@ async function deleteIntegration(env: Env, record: IntegrationRecord): Promise<v
   await kv.delete(kvKeys.tokens(record.id));
   await revokeAllAgentTokens(kv, record.id);
   await env.WEBHOOK_INBOX.get(env.WEBHOOK_INBOX.idFromName(record.id)).erase();
+  // Its destination and delivery states go too: events still queued find nothing to send.
+  await outboxOf(env, record.id).erase();
   const events = await listKeys(kv, kvKeys.webhookEventsPrefix(record.id));
   await Promise.all(events.map((key) => kv.delete(key)));
   await deleteOwnerIndexEntry(kv, record);

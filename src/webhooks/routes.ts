@@ -4,6 +4,7 @@ import { requireIntegration } from '../api/integrations.ts';
 import { requireConfig } from '../config.ts';
 import type { AppEnv, Env } from '../env.ts';
 import { ApiError } from '../errors.ts';
+import { outboxOf } from '../event-delivery/outbox.ts';
 import { serviceAuth } from '../middleware/service-auth/index.ts';
 import { parseWith } from '../validation.ts';
 import { randomSecret, sha256Hex } from '../vault/crypto.ts';
@@ -79,15 +80,19 @@ webhookReceiverRoutes.post('/:id', async (c) => {
       retryable: true,
     });
   }
-  const kept = await inbox.commit(
-    dedupeKey,
-    admission.ticket,
-    admission.receivedAt + retentionSeconds * 1000,
-  );
+  const expiresAt = admission.receivedAt + retentionSeconds * 1000;
+  const kept = await inbox.commit(dedupeKey, admission.ticket, expiresAt);
   if (!kept) {
     // The integration was deleted while the event was being written: do not leave it behind.
     await deleteEvent(kv, integrationId, admission.sortKey);
     throw refused();
+  }
+  try {
+    await outboxOf(c.env, integrationId).offer(integrationId, event, expiresAt);
+  } catch (error) {
+    // The event is stored and listed by GET …/events; only its push is lost. Answering an error
+    // would not help: the sender's retry is a duplicate now, acknowledged without a second offer.
+    console.error(JSON.stringify({ event: 'event_delivery_offer_failed', error: (error as Error).name }));
   }
   return c.json({ accepted: true, duplicate: false }, 202);
 });
@@ -124,5 +129,16 @@ const EventsQuery = z.object({
 webhookApiRoutes.get('/:id/events', serviceAuth, async (c) => {
   const record = await requireIntegration(c.env, c.req.param('id'));
   const query = parseWith(EventsQuery, c.req.query());
-  return c.json(await listEvents(c.env.CONFLUENCE_KV, record.id, query));
+  const { events, next_cursor } = await listEvents(c.env.CONFLUENCE_KV, record.id, query);
+  // Each event pushed to the event destination carries its delivery state; others carry none.
+  const deliveries = await outboxOf(c.env, record.id).states(events.map((event) => event.id));
+  return c.json({
+    events: events.map((event) => {
+      const state = deliveries[event.id];
+      if (!state) return event;
+      const { id: _id, event: _event, received_at: _receivedAt, ...delivery } = state;
+      return { ...event, delivery };
+    }),
+    next_cursor,
+  });
 });

@@ -1,6 +1,7 @@
 /**
- * `npm start` as a newcomer runs it: the emulator and the gateway under wrangler dev come up, wired
- * together, and answer. Run on free ports and in a temporary folder, so a sandbox already running
+ * `npm start` as a newcomer runs it: the emulator, the gateway under wrangler dev and the event
+ * receiver come up, wired together, and answer; an event the gateway receives is pushed, signed, to
+ * the receiver. Run on free ports and in a temporary folder, so a sandbox already running
  * on 8787/8788 is left alone.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -8,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { connectOverHttp } from '../support/connect-over-http.ts';
 import { freePort } from '../support/workerd.ts';
 
 let sandbox: ChildProcess | undefined;
@@ -19,8 +21,13 @@ afterAll(() => {
 });
 
 describe('npm start', () => {
-  it('serves the gateway and the emulator, wired together, and prints the service token and nothing alarming', async () => {
-    const [gatewayPort, emulatorPort, inspectorPort] = [await freePort(), await freePort(), await freePort()];
+  it('serves the gateway, the emulator and the event receiver, wired together, and prints the service token and nothing alarming', async () => {
+    const [gatewayPort, emulatorPort, receiverPort, inspectorPort] = [
+      await freePort(),
+      await freePort(),
+      await freePort(),
+      await freePort(),
+    ];
     folder = mkdtempSync(join(tmpdir(), 'sandbox-'));
     sandbox = spawn(process.execPath, ['scripts/sandbox.ts'], {
       detached: true,
@@ -28,6 +35,7 @@ describe('npm start', () => {
         ...process.env,
         GATEWAY_PORT: String(gatewayPort),
         EMULATOR_PORT: String(emulatorPort),
+        RECEIVER_PORT: String(receiverPort),
         INSPECTOR_PORT: String(inspectorPort),
         SANDBOX_DIR: folder,
       },
@@ -70,5 +78,50 @@ describe('npm start', () => {
     expect(connect.headers.get('location')).toMatch(
       new RegExp(`^http://127\\.0\\.0\\.1:${emulatorPort}/authorize\\?`),
     );
+
+    // The events tour: an automation-style POST reaches the platform's endpoint (the sandbox's
+    // receiver), signed, and the receiver verifies the signature.
+    const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+    const receiverUrl = `http://127.0.0.1:${receiverPort}`;
+    const service = { authorization: `Bearer ${serviceToken}`, 'content-type': 'application/json' };
+    await fetch(`http://127.0.0.1:${emulatorPort}/_emulator/config`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ auto_approve: true, site_preset: 'single' }),
+    });
+    const id = await connectOverHttp({ gatewayUrl, serviceToken, ownerId: 'newcomer', name: 'Sandbox wiki' });
+    const webhook = (await (
+      await fetch(`${gatewayUrl}/api/v1/integrations/${id}/webhook-secret`, {
+        method: 'POST',
+        headers: service,
+      })
+    ).json()) as { secret: string };
+    const destination = await fetch(`${gatewayUrl}/api/v1/integrations/${id}/event-destination`, {
+      method: 'PUT',
+      headers: service,
+      body: JSON.stringify({ url: `${receiverUrl}/events` }),
+    });
+    expect(destination.status).toBe(201);
+    const { secret } = (await destination.json()) as { secret: string };
+    await fetch(`${receiverUrl}/_receiver/secret`, { method: 'POST', body: JSON.stringify({ secret }) });
+    const received = await fetch(`${gatewayUrl}/integrations/confluence/webhooks/${id}`, {
+      method: 'POST',
+      headers: { 'x-webhook-secret': webhook.secret, 'content-type': 'application/json' },
+      body: JSON.stringify({ event: 'page_updated', page: { id: '65538', version: '6' } }),
+    });
+    expect(received.status).toBe(202);
+    const arrived = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), 30_000);
+      const check = () => {
+        if (output.includes('signature verified, answered 204')) {
+          clearTimeout(timer);
+          resolve(true);
+        }
+      };
+      check();
+      sandbox?.stdout?.on('data', check);
+    });
+    expect(arrived, output).toBe(true);
+    expect(output).toContain('"page_updated"');
   }, 120_000);
 });

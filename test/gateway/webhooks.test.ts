@@ -1,80 +1,20 @@
-import { createExecutionContext, runInDurableObject, waitOnExecutionContext } from 'cloudflare:test';
+import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { Env } from '../../src/env.ts';
-import app from '../../src/index.ts';
 import { kvKeys } from '../../src/kv-keys.ts';
 import { sha256Hex } from '../../src/vault/crypto.ts';
-import { listKeys, newIntegrationId, writeIntegration } from '../../src/vault/integrations.ts';
+import { listKeys, newIntegrationId } from '../../src/vault/integrations.ts';
 import { connectIntegration, kvDump } from './support/connect.ts';
 import { emulatorControl, GATEWAY, gateway, SERVICE_TOKEN, serviceApi } from './support/http.ts';
-
-// Webhook tests create their integrations directly: the receiver never needs Atlassian tokens.
-async function newIntegration(): Promise<string> {
-  const id = newIntegrationId();
-  const now = new Date().toISOString();
-  await writeIntegration(env.CONFLUENCE_KV, {
-    id,
-    owner_id: 'owner-webhooks',
-    name: 'Webhook receiver test',
-    status: 'active',
-    site: { cloud_id: 'cloud-webhooks', url: 'https://webhooks.atlassian.net', name: 'webhooks' },
-    scopes: ['read:page:confluence'],
-    created_at: now,
-    updated_at: now,
-  });
-  return id;
-}
-
-interface IssuedSecret {
-  url: string;
-  secret: string;
-  header: string;
-}
-
-async function issueSecret(id: string): Promise<IssuedSecret> {
-  const response = await serviceApi('POST', `/api/v1/integrations/${id}/webhook-secret`);
-  expect(response.status).toBe(201);
-  return response.json();
-}
-
-/** An integration with a webhook secret, ready to receive. */
-async function receivingIntegration(): Promise<{ id: string; secret: string }> {
-  const id = await newIntegration();
-  return { id, secret: (await issueSecret(id)).secret };
-}
-
-function delivery(
-  id: string,
-  secret: string | undefined,
-  body: unknown,
-  headers: Record<string, string> = {},
-): [string, RequestInit] {
-  return [
-    `/integrations/confluence/webhooks/${id}`,
-    {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        ...(secret === undefined ? {} : { 'x-webhook-secret': secret }),
-        ...headers,
-      },
-      body: typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body),
-    },
-  ];
-}
-
-function deliver(id: string, secret: string | undefined, body: unknown, headers?: Record<string, string>) {
-  return gateway(...delivery(id, secret, body, headers));
-}
-
-/** The app under a modified environment, as a deployment with other settings would run it. */
-async function gatewayWith(overrides: Partial<Env>, path: string, init?: RequestInit): Promise<Response> {
-  const ctx = createExecutionContext();
-  const response = await app.fetch(new Request(new URL(path, GATEWAY), init), { ...env, ...overrides }, ctx);
-  await waitOnExecutionContext(ctx);
-  return response;
-}
+import {
+  deliver,
+  delivery,
+  gatewayWith,
+  type IssuedSecret,
+  issueSecret,
+  newIntegration,
+  receivingIntegration,
+} from './support/webhooks.ts';
 
 interface ListedEvent {
   id: string;
@@ -605,16 +545,7 @@ describe('DELETE /api/v1/integrations/:id', () => {
     const left = (await listKeys(env.CONFLUENCE_KV, '')).filter((key) => key.includes(id));
     expect(left).toEqual([]);
     // Should the id ever come back, the old secret and the old dedupe memory are gone with it.
-    await writeIntegration(env.CONFLUENCE_KV, {
-      id,
-      owner_id: 'owner-webhooks',
-      name: 'Recreated',
-      status: 'active',
-      site: { cloud_id: 'cloud-webhooks', url: 'https://webhooks.atlassian.net', name: 'webhooks' },
-      scopes: [],
-      created_at: new Date().toISOString(),
-      updated_at: new Date().toISOString(),
-    });
+    await newIntegration(id, 'Recreated');
     expect((await deliver(id, secret, { n: 0 })).status).toBe(401);
     const { secret: fresh } = await issueSecret(id);
     expect(await (await deliver(id, fresh, { n: 0 })).json()).toEqual({ accepted: true, duplicate: false });
