@@ -21,7 +21,7 @@ afterAll(() => {
 });
 
 describe('npm start', () => {
-  it('serves the gateway and the emulator, wired together, prints the service token, and speaks MCP', async () => {
+  it('serves the gateway and the emulator, wired together, prints the service token and nothing alarming, and speaks MCP', async () => {
     const [gatewayPort, emulatorPort, inspectorPort] = [await freePort(), await freePort(), await freePort()];
     folder = mkdtempSync(join(tmpdir(), 'sandbox-'));
     sandbox = spawn(process.execPath, ['scripts/sandbox.ts'], {
@@ -55,6 +55,8 @@ describe('npm start', () => {
       serviceToken: string;
     };
     expect(output).toContain(`SERVICE_TOKEN=${serviceToken}`);
+    // wrangler's offline noise (Request.cf warnings with ENOTFOUND stacks, update banner) is filtered.
+    expect(output).not.toMatch(/ENOTFOUND|Request\.cf|update available|Error:/);
     const health = await fetch(`http://127.0.0.1:${gatewayPort}/healthz`);
     expect(health.status).toBe(200);
     const seed = await fetch(`http://127.0.0.1:${emulatorPort}/_emulator/seed`);
