@@ -33,6 +33,8 @@ export interface Env {
   EVENT_DELIVERY_FIRST_RETRY_SECONDS?: string;
   /** Seconds after queueing during which a failing delivery is retried, then failed (default 86400). */
   EVENT_DELIVERY_RETRY_WINDOW_SECONDS?: string;
+  /** Browser origins, besides the gateway's own, that may call the MCP endpoints (comma-separated). */
+  MCP_ALLOWED_ORIGINS?: string;
 }
 
 type GatewayEnv = Env;
