@@ -12,6 +12,7 @@ import {
   upstreamError,
 } from './errors.ts';
 import { type ParsedWithSources, parseKeepingLargeStrings } from './raw-json.ts';
+import { mayHaveDied } from './token-liveness.ts';
 
 /** Query parameters; an array repeats the parameter (`status=current&status=draft`), as the specs' form style does. */
 export type Query = Record<string, string | number | boolean | readonly string[] | undefined>;
@@ -33,8 +34,9 @@ const MAX_INLINE_RETRY_SECONDS = 2;
  *
  * Per call: the integration's access token (isolate cache, then KV, then the TokenRefresher), one
  * attempt under a timeout, and at most two retries, each for a reason that a retry fixes:
- * - a 401 that is not a scope failure: the token was rejected early (revoked, rotated, clock skew),
- *   so the refresher is told which token failed and the call is repeated once with a new one;
+ * - a 401 that is not a scope failure, or a 404/403 that token-liveness.ts finds may be a dead token
+ *   in disguise: the token was rejected early (revoked, rotated, clock skew), so the refresher is
+ *   told which token failed and the call is repeated once with a new one;
  * - a 429 (or a 503 to a GET) whose Retry-After is at most 2 s: waited out once. A 503 to a write is
  *   not repeated, since Confluence may have applied it.
  * Every other failure becomes an ApiError (errors.ts). Each answer body is read and parsed once.
@@ -42,6 +44,7 @@ const MAX_INLINE_RETRY_SECONDS = 2;
 export class ConfluenceClient {
   readonly #env: Env;
   readonly #integration: IntegrationRecord;
+  readonly #apiBaseUrl: string;
   readonly #base: string;
   readonly #timeoutMs: number;
 
@@ -49,6 +52,7 @@ export class ConfluenceClient {
     const config = requireConfig(env, ['ATLASSIAN_API_BASE_URL', 'CONFLUENCE_TIMEOUT_MS']);
     this.#env = env;
     this.#integration = integration;
+    this.#apiBaseUrl = config.ATLASSIAN_API_BASE_URL;
     this.#base = `${config.ATLASSIAN_API_BASE_URL}/ex/confluence/${encodeURIComponent(integration.site.cloud_id)}`;
     this.#timeoutMs = config.CONFLUENCE_TIMEOUT_MS;
   }
@@ -78,15 +82,20 @@ export class ConfluenceClient {
     let refreshed = false;
     let waited = false;
     for (;;) {
-      const answer = await this.#attempt(call, token);
+      const answer = await this.#attempt(call, token.accessToken);
       if (answer.status >= 200 && answer.status < 300) return parseSuccess(answer, call, parse);
-      if (answer.status === 401 && !isScopeFailure(answer)) {
+      const rejected =
+        (answer.status === 401 && !isScopeFailure(answer)) ||
+        (!refreshed &&
+          (answer.status === 404 || answer.status === 403) &&
+          (await mayHaveDied(this.#apiBaseUrl, id, token)));
+      if (rejected) {
         if (refreshed) {
           logFailure(call, 401);
           throw rejectedAfterRefresh();
         }
         refreshed = true;
-        token = await getAccessToken(this.#env, id, { rejected: token });
+        token = await getAccessToken(this.#env, id, { rejected: token.accessToken });
         continue;
       }
       const limited = answer.status === 429 || (answer.status === 503 && call.method === 'GET');

@@ -57,7 +57,9 @@ describe('single-flight refresh', () => {
 
   it('50 concurrent getAccessToken calls on an expired token cause exactly one refresh', async () => {
     const id = await integrationWithStaleToken();
-    const results = await Promise.all(Array.from({ length: 50 }, () => getAccessToken(env as Env, id)));
+    const results = await Promise.all(
+      Array.from({ length: 50 }, async () => (await getAccessToken(env as Env, id)).accessToken),
+    );
     expect((await stats()).token_requests.refresh_token).toBe(1);
     expect(new Set(results).size).toBe(1);
     const response = await fetch(`${EMULATOR_URL}/oauth/token/accessible-resources`, {
