@@ -20,8 +20,6 @@ export type Query = Record<string, string | number | boolean | readonly string[]
 /** One call to Confluence, as an operation in api.ts describes it. */
 export interface Call extends FailedCall {
   method: 'GET' | 'POST' | 'PUT';
-  /** Site-relative, e.g. `/wiki/api/v2/pages/123`. */
-  path: string;
   query?: Query;
   body?: unknown;
 }

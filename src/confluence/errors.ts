@@ -3,6 +3,8 @@ import { ApiError, needsReauth } from '../errors.ts';
 /** What the client knows about the call that failed, so the message can say what to do next. */
 export interface FailedCall {
   method: string;
+  /** Site-relative, e.g. `/wiki/api/v2/pages/123`. */
+  path: string;
   /** The scope Atlassian requires for the operation, named when a token lacks it. */
   scope: string;
   /** The sentence a 404 becomes, e.g. "Page 123 does not exist or the connected user may not view it." */
@@ -51,6 +53,14 @@ export function upstreamError(answer: UpstreamAnswer, call: FailedCall): ApiErro
     );
   }
   if (status === 404) return new ApiError('not_found', call.notFound);
+  if (status === 410) {
+    const operation = operationName(call);
+    return new ApiError(
+      'upstream_gone',
+      `Confluence has removed the endpoint this operation uses (${operation} answered 410 Gone).${quoted} The gateway needs an update to use its replacement; retrying will not help. Tell the gateway's operator.`,
+      { details: { operation } },
+    );
+  }
   if (status === 409) {
     return new ApiError(
       'version_conflict',
@@ -90,6 +100,11 @@ export function rejectedAfterRefresh(): ApiError {
   return needsReauth(
     'Confluence rejected a freshly refreshed access token for this site (the user may have revoked the app or lost access to the site). Ask the user to reconnect the integration; retrying will not help.',
   );
+}
+
+/** The route a call took, ids replaced, e.g. `GET /wiki/api/v2/pages/{id}`: names an endpoint without its data. */
+export function operationName(call: Pick<FailedCall, 'method' | 'path'>): string {
+  return `${call.method} ${call.path.replace(/\/\d+(?=\/|$)/g, '/{id}')}`;
 }
 
 /** api.atlassian.com's own 401 for a token without the operation's scope (not an expired token). */

@@ -96,6 +96,34 @@ describe('faults', () => {
   });
 });
 
+describe('removed endpoints', () => {
+  it('answer 410 Gone with the v1 GoneException body on every call until reset, other routes untouched', async () => {
+    const search = () => emulator.confluence(token, '/wiki/rest/api/search?cql=type%3Dpage');
+    await emulator.control('/config', { removed_endpoints: [{ path_contains: '/wiki/rest/api/search' }] });
+    for (let round = 0; round < 2; round++) {
+      const gone = await search();
+      expect(gone.status).toBe(410);
+      expect(await gone.json()).toEqual({
+        statusCode: 410,
+        message:
+          'com.atlassian.confluence.api.service.exceptions.GoneException: This deprecated endpoint has been removed.',
+        reason: 'Gone',
+      });
+    }
+    expect((await getSpaces()).status).toBe(200);
+    await emulator.control('/reset', {});
+    token = (await emulator.connect()).access_token;
+    expect((await search()).status).toBe(200);
+  });
+
+  it('can take any route away, v2 included, with a v2 error body', async () => {
+    await emulator.control('/config', { removed_endpoints: [{ method: 'GET', path_contains: '/pages/' }] });
+    const gone = await getPage();
+    expect(gone.status).toBe(410);
+    expect(((await gone.json()) as LooseJson).errors[0]).toMatchObject({ status: 410, code: 'GONE' });
+  });
+});
+
 describe('request log', () => {
   it('records method, path, query, status, and redacts authorization to a fingerprint', async () => {
     await emulator.confluence(token, '/wiki/api/v2/spaces?limit=5');

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { reasonPhrase, v1ErrorBody, v2ErrorBody } from './confluence/errors.ts';
 import type { EmulatorEnv } from './env.ts';
-import type { Fault } from './faults.ts';
+import { type Fault, matches } from './faults.ts';
 import type { EmulatorState } from './state.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -12,13 +12,19 @@ const V2_CODES: Record<number, string> = {
   403: 'FORBIDDEN',
   404: 'NOT_FOUND',
   409: 'CONFLICT',
+  410: 'GONE',
   429: 'TOO_MANY_REQUESTS',
   500: 'INTERNAL_SERVER_ERROR',
   503: 'SERVICE_UNAVAILABLE',
 };
 
+/** What a v1 endpoint removed from the OAuth gateway answers (RFC-19 enforcement, FACTS.md). */
+const GONE_MESSAGE =
+  'com.atlassian.confluence.api.service.exceptions.GoneException: This deprecated endpoint has been removed.';
+
 /** The error body the real endpoint family would send for this status. */
 function defaultBody(status: number, path: string): unknown {
+  if (status === 410 && path.includes('/wiki/rest/')) return v1ErrorBody(status, GONE_MESSAGE);
   if (path.includes('/wiki/api/v2/'))
     return v2ErrorBody(status, V2_CODES[status] ?? 'ERROR', reasonPhrase(status));
   if (path.includes('/wiki/rest/')) return v1ErrorBody(status, reasonPhrase(status));
@@ -54,9 +60,17 @@ function faultResponse(fault: Fault, status: number, path: string, now: number):
   return new Response(JSON.stringify(fault.body ?? defaultBody(status, path)), { status, headers });
 }
 
-/** Serves queued faults (`POST /_emulator/faults`) in place of the real answer. */
+/**
+ * Serves queued faults (`POST /_emulator/faults`) in place of the real answer, and `410 Gone` for
+ * every route the config lists as removed (`removed_endpoints`), as Atlassian does for v1 endpoints
+ * it has taken off the OAuth gateway.
+ */
 export function injectFaults(state: EmulatorState): MiddlewareHandler<EmulatorEnv> {
   return async (c, next) => {
+    if (state.removedEndpoints.some((match) => matches(match, c.req.method, c.req.path))) {
+      c.res = faultResponse({ match: {}, times: 1 }, 410, c.req.path, state.clock.now());
+      return;
+    }
     const fault = state.faults.take(c.req.method, c.req.path);
     if (!fault) return next();
     state.stats.faults_injected++;

@@ -1,6 +1,25 @@
+export interface RequestMatch {
+  method?: string;
+  path_contains?: string;
+}
+
+export function matches(match: RequestMatch, method: string, path: string): boolean {
+  return (
+    (!match.method || match.method === method) && (!match.path_contains || path.includes(match.path_contains))
+  );
+}
+
+export function parseMatch(input: unknown): RequestMatch {
+  const match = (input ?? {}) as Record<string, unknown>;
+  return {
+    method: typeof match.method === 'string' ? match.method.toUpperCase() : undefined,
+    path_contains: typeof match.path_contains === 'string' ? match.path_contains : undefined,
+  };
+}
+
 /** A failure a test asks for, served to the next matching request(s) instead of the real answer. */
 export interface Fault {
-  match: { method?: string; path_contains?: string };
+  match: RequestMatch;
   status?: number;
   retry_after_seconds?: number;
   delay_ms?: number;
@@ -15,12 +34,8 @@ export interface Fault {
 
 export function parseFault(input: unknown): Fault {
   const raw = (input ?? {}) as Record<string, unknown>;
-  const match = (raw.match ?? {}) as Record<string, unknown>;
   const fault: Fault = {
-    match: {
-      method: typeof match.method === 'string' ? match.method.toUpperCase() : undefined,
-      path_contains: typeof match.path_contains === 'string' ? match.path_contains : undefined,
-    },
+    match: parseMatch(raw.match),
     times: typeof raw.times === 'number' && raw.times > 0 ? raw.times : 1,
   };
   if (typeof raw.status === 'number') fault.status = raw.status;
@@ -45,11 +60,7 @@ export class FaultQueue {
   }
 
   take(method: string, path: string): Fault | undefined {
-    const index = this.#faults.findIndex(
-      (f) =>
-        (!f.match.method || f.match.method === method) &&
-        (!f.match.path_contains || path.includes(f.match.path_contains)),
-    );
+    const index = this.#faults.findIndex((f) => matches(f.match, method, path));
     const fault = this.#faults[index];
     if (!fault) return undefined;
     fault.times -= 1;

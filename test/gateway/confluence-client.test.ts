@@ -219,3 +219,31 @@ describe('access tokens', () => {
     expect(await refreshCount()).toBe(before);
   });
 });
+
+describe('endpoints Atlassian has removed', () => {
+  it('a 410 from CQL search is upstream_gone: names the operation, says the gateway needs an update, not retryable', async () => {
+    await emulatorControl('POST', '/config', {
+      removed_endpoints: [{ path_contains: '/wiki/rest/api/search' }],
+    });
+    const { status, body } = await callTool(id, 'search_confluence_pages', { cql: 'type = page' });
+    expect(status).toBe(502);
+    expect(body.error).toMatchObject({
+      code: 'upstream_gone',
+      retryable: false,
+      operation: 'GET /wiki/rest/api/search',
+    });
+    expect(body.error.message).toMatch(/GET \/wiki\/rest\/api\/search/);
+    expect(body.error.message).toMatch(/This deprecated endpoint has been removed/);
+    expect(body.error.message).toMatch(/gateway needs an update/);
+    expect(body.error.message).not.toMatch(/GoneException/);
+    // A removed endpoint is not mistaken for a dead token: no refresh is spent on it.
+    expect(await refreshCount()).toBe(0);
+  });
+
+  it('names a v2 operation with its ids left out', async () => {
+    await injectFault({ match: { path_contains: `/pages/${SEED.pages.architecture}` }, status: 410 });
+    const { status, body } = await callTool(id, 'get_confluence_page', { page_id: SEED.pages.architecture });
+    expect(status).toBe(502);
+    expect(body.error).toMatchObject({ code: 'upstream_gone', operation: 'GET /wiki/api/v2/pages/{id}' });
+  });
+});
