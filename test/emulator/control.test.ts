@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { tokenFingerprint } from './request-log.ts';
 import { SEED } from './seed.ts';
-import { type LooseJson, startTestEmulator, type TestEmulator } from './test-client.ts';
+import { CLIENT, type LooseJson, startTestEmulator, type TestEmulator } from './test-client.ts';
 
 let emulator: TestEmulator;
 let token: string;
@@ -85,6 +85,28 @@ describe('faults', () => {
     const response = await fetch(`${emulator.url}/oauth/token`, { method: 'POST', body: '{}' });
     expect(response.status).toBe(500);
     expect(await response.json()).toMatchObject({ error: 'server_error' });
+  });
+
+  it('drop_answer: the refresh rotates the token, but the connection closes unanswered', async () => {
+    const tokens = await emulator.connect();
+    await emulator.control('/faults', { match: { path_contains: '/oauth/token' }, drop_answer: true });
+    const refresh = () =>
+      emulator.token({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token ?? '', ...CLIENT });
+    await expect(refresh()).rejects.toThrow();
+    // Rotated: the old refresh token is now only tolerated within the leeway, then kills the family.
+    expect((await refresh()).status).toBe(200);
+    await emulator.control('/clock', { advance_seconds: 601 });
+    expect((await refresh()).status).toBe(403);
+  });
+
+  it('stream_bytes: a JSON answer of exactly that size, made as it is read', async () => {
+    await emulator.control('/faults', { match: {}, stream_bytes: 3_000_000 });
+    const response = await getPage();
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    expect(text).toHaveLength(3_000_000);
+    expect(JSON.parse(text)).toMatchObject({ id: '1' });
+    expect(((await emulator.control('/stats')) as LooseJson).streamed_bytes).toBe(3_000_000);
   });
 
   it('refuse a fault that does nothing with 400', async () => {

@@ -60,6 +60,35 @@ function faultResponse(fault: Fault, status: number, path: string, now: number):
   return new Response(JSON.stringify(fault.body ?? defaultBody(status, path)), { status, headers });
 }
 
+const STREAM_CHUNK_BYTES = 64 * 1024;
+
+/**
+ * `{"id":"1","padding":"xxxx…"}` of exactly `size` bytes, produced chunk by chunk as the reader
+ * pulls (so a 40 MB answer never sits in the emulator's memory); `stats.streamed_bytes` counts
+ * what was actually handed to the connection, which shows whether a client stopped reading.
+ */
+function streamedJson(size: number, state: EmulatorState): ReadableStream<Uint8Array> {
+  const head = '{"id":"1","padding":"';
+  const tail = '"}';
+  const paddingEnd = size - tail.length;
+  const encoder = new TextEncoder();
+  let sent = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      let text = sent === 0 ? head : '';
+      const start = sent + text.length;
+      const padding = Math.max(0, Math.min(STREAM_CHUNK_BYTES, paddingEnd - start));
+      text += 'x'.repeat(padding);
+      if (start + padding >= paddingEnd) text += tail;
+      const chunk = encoder.encode(text);
+      sent += chunk.byteLength;
+      state.stats.streamed_bytes += chunk.byteLength;
+      controller.enqueue(chunk);
+      if (sent >= size) controller.close();
+    },
+  });
+}
+
 /**
  * Serves queued faults (`POST /_emulator/faults`) in place of the real answer, and `410 Gone` for
  * every route the config lists as removed (`removed_endpoints`), as Atlassian does for v1 endpoints
@@ -75,6 +104,19 @@ export function injectFaults(state: EmulatorState): MiddlewareHandler<EmulatorEn
     if (!fault) return next();
     state.stats.faults_injected++;
     if (fault.delay_ms) await sleep(fault.delay_ms);
+    if (fault.stream_bytes) {
+      c.res = new Response(streamedJson(fault.stream_bytes, state), {
+        status: fault.status ?? 200,
+        headers: { 'Content-Type': 'application/json' },
+      });
+      return;
+    }
+    if (fault.drop_answer) {
+      await next();
+      // The answer is lost on the way back: the socket closes before a byte of it is written.
+      c.env.incoming?.socket.destroy();
+      return;
+    }
     if (fault.status) {
       c.res = faultResponse(fault, fault.status, c.req.path, state.clock.now());
       return;

@@ -25,6 +25,13 @@ export interface Fault {
   delay_ms?: number;
   /** Answer 200 with the real body cut in half, as a dropped connection would leave it. */
   malformed_json?: boolean;
+  /**
+   * Handle the request for real (a refresh rotates the token, a write lands), then close the
+   * connection without answering: the client never learns the outcome.
+   */
+  drop_answer?: boolean;
+  /** Answer (status, default 200) with a JSON object of exactly this many bytes, made as it is read. */
+  stream_bytes?: number;
   /** Replaces the error body (JSON); `text` sends text/plain instead, as some Atlassian 401s do. */
   body?: unknown;
   text?: string;
@@ -42,11 +49,24 @@ export function parseFault(input: unknown): Fault {
   if (typeof raw.retry_after_seconds === 'number') fault.retry_after_seconds = raw.retry_after_seconds;
   if (typeof raw.delay_ms === 'number') fault.delay_ms = raw.delay_ms;
   if (raw.malformed_json === true) fault.malformed_json = true;
+  if (raw.drop_answer === true) fault.drop_answer = true;
+  if (typeof raw.stream_bytes === 'number') {
+    if (!Number.isInteger(raw.stream_bytes) || raw.stream_bytes < 32) {
+      throw new Error('"stream_bytes" must be an integer of at least 32');
+    }
+    fault.stream_bytes = raw.stream_bytes;
+  }
   if (raw.body !== undefined) fault.body = raw.body;
   if (typeof raw.text === 'string') fault.text = raw.text;
   if (raw.headers && typeof raw.headers === 'object') fault.headers = raw.headers as Record<string, string>;
-  if (!fault.status && !fault.delay_ms && !fault.malformed_json) {
-    throw new Error('a fault needs "status", "delay_ms" or "malformed_json"');
+  if (
+    !fault.status &&
+    !fault.delay_ms &&
+    !fault.malformed_json &&
+    !fault.drop_answer &&
+    !fault.stream_bytes
+  ) {
+    throw new Error('a fault needs "status", "delay_ms", "malformed_json", "drop_answer" or "stream_bytes"');
   }
   return fault;
 }
