@@ -62,6 +62,14 @@ const settings = {
   WEBHOOK_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).optional().default(7),
   WEBHOOK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).optional().default(120),
   CONFLUENCE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).optional().default(15_000),
+  // An isolate has 128 MB: an answer is held once as bytes read and once as the string parsed.
+  CONFLUENCE_MAX_RESPONSE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(64 * 1024)
+    .max(48 * 1024 * 1024)
+    .optional()
+    .default(16 * 1024 * 1024),
 } as const;
 
 export type SettingName = keyof typeof settings;

@@ -23,6 +23,8 @@ export interface Env {
   WEBHOOK_RATE_LIMIT_PER_MINUTE?: string;
   /** Milliseconds one Confluence call may take before it answers 504 upstream_timeout (default 15000). */
   CONFLUENCE_TIMEOUT_MS?: string;
+  /** Bytes of one Confluence answer the gateway reads before it gives up on it (default 16 MiB). */
+  CONFLUENCE_MAX_RESPONSE_BYTES?: string;
 }
 
 type GatewayEnv = Env;

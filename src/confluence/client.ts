@@ -4,6 +4,7 @@ import { ApiError } from '../errors.ts';
 import { getAccessToken } from '../vault/access-token.ts';
 import type { IntegrationRecord } from '../vault/integrations.ts';
 import {
+  answerTooLarge,
   type FailedCall,
   isScopeFailure,
   rejectedAfterRefresh,
@@ -45,14 +46,20 @@ export class ConfluenceClient {
   readonly #apiBaseUrl: string;
   readonly #base: string;
   readonly #timeoutMs: number;
+  readonly #maxResponseBytes: number;
 
   constructor(env: Env, integration: IntegrationRecord) {
-    const config = requireConfig(env, ['ATLASSIAN_API_BASE_URL', 'CONFLUENCE_TIMEOUT_MS']);
+    const config = requireConfig(env, [
+      'ATLASSIAN_API_BASE_URL',
+      'CONFLUENCE_TIMEOUT_MS',
+      'CONFLUENCE_MAX_RESPONSE_BYTES',
+    ]);
     this.#env = env;
     this.#integration = integration;
     this.#apiBaseUrl = config.ATLASSIAN_API_BASE_URL;
     this.#base = `${config.ATLASSIAN_API_BASE_URL}/ex/confluence/${encodeURIComponent(integration.site.cloud_id)}`;
     this.#timeoutMs = config.CONFLUENCE_TIMEOUT_MS;
+    this.#maxResponseBytes = config.CONFLUENCE_MAX_RESPONSE_BYTES;
   }
 
   /** The integration this client acts for. */
@@ -112,18 +119,27 @@ export class ConfluenceClient {
     const url = this.#base + call.path + queryString(call.query);
     const headers: Record<string, string> = { accept: 'application/json', authorization: `Bearer ${token}` };
     if (call.body !== undefined) headers['content-type'] = 'application/json';
-    const signal = AbortSignal.timeout(this.#timeoutMs);
+    const timeout = AbortSignal.timeout(this.#timeoutMs);
+    // Aborted when an answer passes the byte cap: the connection is dropped rather than drained.
+    const tooLarge = new AbortController();
     try {
       const response = await fetch(url, {
         method: call.method,
         headers,
         body: call.body === undefined ? undefined : JSON.stringify(call.body),
-        signal,
+        signal: AbortSignal.any([timeout, tooLarge.signal]),
       });
-      return { status: response.status, headers: response.headers, text: await response.text() };
+      const text = await readText(response, this.#maxResponseBytes);
+      if (text === undefined) {
+        tooLarge.abort();
+        logFailure(call, 'too_large');
+        throw answerTooLarge(call, this.#maxResponseBytes);
+      }
+      return { status: response.status, headers: response.headers, text };
     } catch (error) {
-      logFailure(call, signal.aborted ? 'timeout' : 'network');
-      if (signal.aborted) throw timedOut(call, this.#timeoutMs);
+      if (error instanceof ApiError) throw error;
+      logFailure(call, timeout.aborted ? 'timeout' : 'network');
+      if (timeout.aborted) throw timedOut(call, this.#timeoutMs);
       throw new ApiError(
         'upstream_error',
         `Could not reach Confluence (${error instanceof Error ? error.name : 'network error'}). Retry shortly${writeCaveat(call)}.`,
@@ -131,6 +147,29 @@ export class ConfluenceClient {
       );
     }
   }
+}
+
+/**
+ * The body as text, or undefined once it passes `maxBytes` (the caller then aborts the request, so
+ * the rest is never read): an answer of any size costs at most `maxBytes` of memory.
+ */
+async function readText(response: Response, maxBytes: number): Promise<string | undefined> {
+  const declared = Number(response.headers.get('content-length'));
+  if (!response.body) return '';
+  if (declared > maxBytes) return undefined;
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  const parts: string[] = [];
+  let received = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    received += value.byteLength;
+    if (received > maxBytes) return undefined;
+    parts.push(decoder.decode(value, { stream: true }));
+  }
+  parts.push(decoder.decode());
+  return parts.join('');
 }
 
 function parseSuccess<R>(answer: UpstreamAnswer, call: Call, parse: (text: string) => R): R {

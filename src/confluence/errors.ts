@@ -11,6 +11,8 @@ export interface FailedCall {
   notFound: string;
   /** Advice appended to a 400, e.g. how to write CQL. */
   badRequestHint?: string;
+  /** Advice appended when the answer is over CONFLUENCE_MAX_RESPONSE_BYTES, e.g. another body format. */
+  tooLargeHint?: string;
 }
 
 /** An upstream answer that was not a success, read once. */
@@ -93,6 +95,19 @@ export function upstreamError(answer: UpstreamAnswer, call: FailedCall): ApiErro
   return new ApiError('upstream_error', `Confluence answered HTTP ${status}.${quoted}`, {
     retryable: false,
   });
+}
+
+/** An answer over CONFLUENCE_MAX_RESPONSE_BYTES: it was not read to the end, so nothing of it is used. */
+export function answerTooLarge(call: FailedCall, maxBytes: number): ApiError {
+  return new ApiError(
+    'upstream_error',
+    `Confluence's answer to ${operationName(call)} is larger than the ${formatBytes(maxBytes)} the gateway reads (CONFLUENCE_MAX_RESPONSE_BYTES), so it was dropped.${call.tooLargeHint ? ` ${call.tooLargeHint}` : ' Ask for less, for example with a smaller limit.'}`,
+    { retryable: false, details: { max_response_bytes: maxBytes } },
+  );
+}
+
+function formatBytes(bytes: number): string {
+  return bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MiB` : `${bytes} bytes`;
 }
 
 /** A second 401, after a freshly refreshed token: the grant itself is no longer good for this site. */
