@@ -2,9 +2,8 @@ import { evictDurableObject, reset, runDurableObjectAlarm, runInDurableObject } 
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { forgetAccessToken } from '../../src/vault/access-token.ts';
 import { nextRetryAt } from '../../src/vault/token-refresher.ts';
-import { connectIntegration } from './support/connect.ts';
 import { emulatorControl, serviceApi } from './support/http.ts';
-import { heldTokens, refresher } from './support/vault.ts';
+import { heldTokens, integrationWithStaleToken, refresher } from './support/vault.ts';
 
 /**
  * Atlassian rotates the refresh token on every refresh; reuse of the rotated-out one is tolerated for
@@ -15,15 +14,6 @@ beforeEach(async () => {
   await reset();
   await emulatorControl('POST', '/reset');
 });
-
-/** Connected with a 60-second access token, already inside the gateway's refresh margin. */
-async function integrationWithStaleToken(): Promise<string> {
-  await emulatorControl('POST', '/config', { access_token_ttl_seconds: 60 });
-  const { id } = await connectIntegration({ preset: 'single', name: 'Wiki' });
-  await emulatorControl('POST', '/config', { access_token_ttl_seconds: 3600 });
-  forgetAccessToken(id);
-  return id;
-}
 
 function listSpaces(id: string) {
   return serviceApi('POST', `/api/v1/integrations/${id}/tools/get_confluence_spaces`, {});
