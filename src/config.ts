@@ -93,6 +93,14 @@ const settings = {
   // Queues keep a message four days by default: a longer window could outlive its message.
   EVENT_DELIVERY_RETRY_WINDOW_SECONDS: z.coerce.number().int().min(1).max(345_600).optional().default(86_400),
   MCP_ALLOWED_ORIGINS: originList,
+  // An isolate has 128 MB: an answer is held once as bytes read and once as the string parsed.
+  CONFLUENCE_MAX_RESPONSE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(64 * 1024)
+    .max(48 * 1024 * 1024)
+    .optional()
+    .default(16 * 1024 * 1024),
 } as const;
 
 export type SettingName = keyof typeof settings;

@@ -35,6 +35,8 @@ export interface Env {
   EVENT_DELIVERY_RETRY_WINDOW_SECONDS?: string;
   /** Browser origins, besides the gateway's own, that may call the MCP endpoints (comma-separated). */
   MCP_ALLOWED_ORIGINS?: string;
+  /** Bytes of one Confluence answer the gateway reads before it gives up on it (default 16 MiB). */
+  CONFLUENCE_MAX_RESPONSE_BYTES?: string;
 }
 
 type GatewayEnv = Env;

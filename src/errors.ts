@@ -17,6 +17,8 @@ export const ERROR_STATUS = {
   rate_limited: 429,
   internal_error: 500,
   upstream_error: 502,
+  /** Atlassian removed the endpoint an operation uses (410 Gone): the gateway needs an update. */
+  upstream_gone: 502,
   misconfigured: 503,
   upstream_timeout: 504,
 } as const satisfies Record<string, ContentfulStatusCode>;

@@ -240,5 +240,7 @@ function pageCall(pageId: string, query: PageQuery): Call {
     query,
     scope: 'read:page:confluence',
     notFound: `Page ${pageId} does not exist or the connected user may not view it${query['get-draft'] ? '' : ' (a draft needs get_draft: true)'}. Find page ids with search_confluence_pages or get_confluence_space_pages.`,
+    // Confluence sends the whole body whatever max_chars says; only the format changes its size.
+    tooLargeHint: `The page's body in the ${query['body-format']} format is too large to read whole. Try another body_format (storage is usually the most compact); max_chars and offset slice what the gateway has read, so they cannot help here.`,
   };
 }

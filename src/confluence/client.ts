@@ -4,6 +4,7 @@ import { ApiError } from '../errors.ts';
 import { getAccessToken } from '../vault/access-token.ts';
 import type { IntegrationRecord } from '../vault/integrations.ts';
 import {
+  answerTooLarge,
   type FailedCall,
   isScopeFailure,
   rejectedAfterRefresh,
@@ -12,6 +13,7 @@ import {
   upstreamError,
 } from './errors.ts';
 import { type ParsedWithSources, parseKeepingLargeStrings } from './raw-json.ts';
+import { mayHaveDied } from './token-liveness.ts';
 
 /** Query parameters; an array repeats the parameter (`status=current&status=draft`), as the specs' form style does. */
 export type Query = Record<string, string | number | boolean | readonly string[] | undefined>;
@@ -19,8 +21,6 @@ export type Query = Record<string, string | number | boolean | readonly string[]
 /** One call to Confluence, as an operation in api.ts describes it. */
 export interface Call extends FailedCall {
   method: 'GET' | 'POST' | 'PUT';
-  /** Site-relative, e.g. `/wiki/api/v2/pages/123`. */
-  path: string;
   query?: Query;
   body?: unknown;
 }
@@ -33,8 +33,9 @@ const MAX_INLINE_RETRY_SECONDS = 2;
  *
  * Per call: the integration's access token (isolate cache, then KV, then the TokenRefresher), one
  * attempt under a timeout, and at most two retries, each for a reason that a retry fixes:
- * - a 401 that is not a scope failure: the token was rejected early (revoked, rotated, clock skew),
- *   so the refresher is told which token failed and the call is repeated once with a new one;
+ * - a 401 that is not a scope failure, or a 404/403 that token-liveness.ts finds may be a dead token
+ *   in disguise: the token was rejected early (revoked, rotated, clock skew), so the refresher is
+ *   told which token failed and the call is repeated once with a new one;
  * - a 429 (or a 503 to a GET) whose Retry-After is at most 2 s: waited out once. A 503 to a write is
  *   not repeated, since Confluence may have applied it.
  * Every other failure becomes an ApiError (errors.ts). Each answer body is read and parsed once.
@@ -42,15 +43,23 @@ const MAX_INLINE_RETRY_SECONDS = 2;
 export class ConfluenceClient {
   readonly #env: Env;
   readonly #integration: IntegrationRecord;
+  readonly #apiBaseUrl: string;
   readonly #base: string;
   readonly #timeoutMs: number;
+  readonly #maxResponseBytes: number;
 
   constructor(env: Env, integration: IntegrationRecord) {
-    const config = requireConfig(env, ['ATLASSIAN_API_BASE_URL', 'CONFLUENCE_TIMEOUT_MS']);
+    const config = requireConfig(env, [
+      'ATLASSIAN_API_BASE_URL',
+      'CONFLUENCE_TIMEOUT_MS',
+      'CONFLUENCE_MAX_RESPONSE_BYTES',
+    ]);
     this.#env = env;
     this.#integration = integration;
+    this.#apiBaseUrl = config.ATLASSIAN_API_BASE_URL;
     this.#base = `${config.ATLASSIAN_API_BASE_URL}/ex/confluence/${encodeURIComponent(integration.site.cloud_id)}`;
     this.#timeoutMs = config.CONFLUENCE_TIMEOUT_MS;
+    this.#maxResponseBytes = config.CONFLUENCE_MAX_RESPONSE_BYTES;
   }
 
   /** The integration this client acts for. */
@@ -78,15 +87,20 @@ export class ConfluenceClient {
     let refreshed = false;
     let waited = false;
     for (;;) {
-      const answer = await this.#attempt(call, token);
+      const answer = await this.#attempt(call, token.accessToken);
       if (answer.status >= 200 && answer.status < 300) return parseSuccess(answer, call, parse);
-      if (answer.status === 401 && !isScopeFailure(answer)) {
+      const rejected =
+        (answer.status === 401 && !isScopeFailure(answer)) ||
+        (!refreshed &&
+          (answer.status === 404 || answer.status === 403) &&
+          (await mayHaveDied(this.#apiBaseUrl, id, token)));
+      if (rejected) {
         if (refreshed) {
           logFailure(call, 401);
           throw rejectedAfterRefresh();
         }
         refreshed = true;
-        token = await getAccessToken(this.#env, id, { rejected: token });
+        token = await getAccessToken(this.#env, id, { rejected: token.accessToken });
         continue;
       }
       const limited = answer.status === 429 || (answer.status === 503 && call.method === 'GET');
@@ -105,18 +119,27 @@ export class ConfluenceClient {
     const url = this.#base + call.path + queryString(call.query);
     const headers: Record<string, string> = { accept: 'application/json', authorization: `Bearer ${token}` };
     if (call.body !== undefined) headers['content-type'] = 'application/json';
-    const signal = AbortSignal.timeout(this.#timeoutMs);
+    const timeout = AbortSignal.timeout(this.#timeoutMs);
+    // Aborted when an answer passes the byte cap: the connection is dropped rather than drained.
+    const tooLarge = new AbortController();
     try {
       const response = await fetch(url, {
         method: call.method,
         headers,
         body: call.body === undefined ? undefined : JSON.stringify(call.body),
-        signal,
+        signal: AbortSignal.any([timeout, tooLarge.signal]),
       });
-      return { status: response.status, headers: response.headers, text: await response.text() };
+      const text = await readText(response, this.#maxResponseBytes);
+      if (text === undefined) {
+        tooLarge.abort();
+        logFailure(call, 'too_large');
+        throw answerTooLarge(call, this.#maxResponseBytes);
+      }
+      return { status: response.status, headers: response.headers, text };
     } catch (error) {
-      logFailure(call, signal.aborted ? 'timeout' : 'network');
-      if (signal.aborted) throw timedOut(call, this.#timeoutMs);
+      if (error instanceof ApiError) throw error;
+      logFailure(call, timeout.aborted ? 'timeout' : 'network');
+      if (timeout.aborted) throw timedOut(call, this.#timeoutMs);
       throw new ApiError(
         'upstream_error',
         `Could not reach Confluence (${error instanceof Error ? error.name : 'network error'}). Retry shortly${writeCaveat(call)}.`,
@@ -124,6 +147,29 @@ export class ConfluenceClient {
       );
     }
   }
+}
+
+/**
+ * The body as text, or undefined once it passes `maxBytes` (the caller then aborts the request, so
+ * the rest is never read): an answer of any size costs at most `maxBytes` of memory.
+ */
+async function readText(response: Response, maxBytes: number): Promise<string | undefined> {
+  const declared = Number(response.headers.get('content-length'));
+  if (!response.body) return '';
+  if (declared > maxBytes) return undefined;
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  const parts: string[] = [];
+  let received = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    received += value.byteLength;
+    if (received > maxBytes) return undefined;
+    parts.push(decoder.decode(value, { stream: true }));
+  }
+  parts.push(decoder.decode());
+  return parts.join('');
 }
 
 function parseSuccess<R>(answer: UpstreamAnswer, call: Call, parse: (text: string) => R): R {

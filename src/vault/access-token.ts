@@ -14,16 +14,22 @@ import { isFresh, openTokens, readSealedTokens } from './tokens.ts';
 const CACHE_TTL_MS = 30_000;
 const cache = new Map<string, { accessToken: string; expiresAt: number; cachedUntil: number }>();
 
+/** An access token and the expiry the gateway recorded for it (epoch milliseconds). */
+export interface AccessToken {
+  accessToken: string;
+  expiresAt: number;
+}
+
 export async function getAccessToken(
   env: Env,
   integrationId: string,
   options: { rejected?: string } = {},
-): Promise<string> {
+): Promise<AccessToken> {
   const now = Date.now();
   if (!options.rejected) {
     const cached = cache.get(integrationId);
     if (cached && cached.cachedUntil > now && isFresh({ access_expires_at: cached.expiresAt }, now))
-      return cached.accessToken;
+      return cached;
     const fromKv = await readFromKv(env, integrationId);
     if (fromKv && isFresh({ access_expires_at: fromKv.expiresAt }, now))
       return remember(integrationId, fromKv);
@@ -75,7 +81,8 @@ async function readFromKv(env: Env, integrationId: string) {
   }
 }
 
-function remember(integrationId: string, token: { accessToken: string; expiresAt: number }): string {
-  cache.set(integrationId, { ...token, cachedUntil: Date.now() + CACHE_TTL_MS });
-  return token.accessToken;
+function remember(integrationId: string, token: AccessToken): AccessToken {
+  const { accessToken, expiresAt } = token;
+  cache.set(integrationId, { accessToken, expiresAt, cachedUntil: Date.now() + CACHE_TTL_MS });
+  return { accessToken, expiresAt };
 }

@@ -3,12 +3,11 @@ import { env } from 'cloudflare:workers';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { requireConfig } from '../../src/config.ts';
 import type { Env } from '../../src/env.ts';
-import { forgetAccessToken, getAccessToken } from '../../src/vault/access-token.ts';
+import { getAccessToken } from '../../src/vault/access-token.ts';
 import type { TokenRefresher } from '../../src/vault/token-refresher.ts';
 import { openTokens, type TokenSet } from '../../src/vault/tokens.ts';
-import { connectIntegration } from './support/connect.ts';
 import { EMULATOR_URL, emulatorControl, serviceApi } from './support/http.ts';
-import { heldTokens, refresher } from './support/vault.ts';
+import { heldTokens, integrationWithStaleToken, refresher } from './support/vault.ts';
 
 interface Stats {
   token_requests: { authorization_code: number; refresh_token: number };
@@ -19,18 +18,6 @@ beforeEach(async () => {
   await reset();
   await emulatorControl('POST', '/reset');
 });
-
-/**
- * An integration whose stored access token is already past the refresh point: the emulator issues
- * 60-second tokens for the consent (the gateway refreshes 5 minutes early), then normal 1-hour ones.
- */
-async function integrationWithStaleToken(): Promise<string> {
-  await emulatorControl('POST', '/config', { access_token_ttl_seconds: 60 });
-  const { id } = await connectIntegration({ preset: 'single', name: 'Wiki' });
-  await emulatorControl('POST', '/config', { access_token_ttl_seconds: 3600 });
-  forgetAccessToken(id);
-  return id;
-}
 
 async function kvTokens(id: string): Promise<TokenSet> {
   const sealed = (await env.CONFLUENCE_KV.get(`tokens:${id}`)) as string;
@@ -57,7 +44,9 @@ describe('single-flight refresh', () => {
 
   it('50 concurrent getAccessToken calls on an expired token cause exactly one refresh', async () => {
     const id = await integrationWithStaleToken();
-    const results = await Promise.all(Array.from({ length: 50 }, () => getAccessToken(env as Env, id)));
+    const results = await Promise.all(
+      Array.from({ length: 50 }, async () => (await getAccessToken(env as Env, id)).accessToken),
+    );
     expect((await stats()).token_requests.refresh_token).toBe(1);
     expect(new Set(results).size).toBe(1);
     const response = await fetch(`${EMULATOR_URL}/oauth/token/accessible-resources`, {

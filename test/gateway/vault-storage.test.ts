@@ -73,7 +73,7 @@ describe('what KV holds', () => {
     const tokenOfB = await accessToken(b.id);
     await env.CONFLUENCE_KV.put(`tokens:${b.id}`, (await env.CONFLUENCE_KV.get(`tokens:${a.id}`)) as string);
     forgetAccessToken(b.id);
-    const served = await getAccessToken(env as Env, b.id);
+    const served = (await getAccessToken(env as Env, b.id)).accessToken;
     expect(served).not.toBe(tokenOfA);
     expect(served).toBe(tokenOfB);
   });
