@@ -1,3 +1,5 @@
+import type { IntegrationLifecycle } from './lifecycle/integration-lifecycle.ts';
+import type { CallBudget } from './tools/call-budget.ts';
 import type { TokenRefresher } from './vault/token-refresher.ts';
 import type { WebhookInbox } from './webhooks/inbox.ts';
 
@@ -9,6 +11,8 @@ export interface Env {
   CONFLUENCE_KV: KVNamespace;
   TOKEN_REFRESHER: DurableObjectNamespace<TokenRefresher>;
   WEBHOOK_INBOX: DurableObjectNamespace<WebhookInbox>;
+  INTEGRATION_LIFECYCLE: DurableObjectNamespace<IntegrationLifecycle>;
+  CALL_BUDGET: DurableObjectNamespace<CallBudget>;
   CONFLUENCE_CLIENT_ID?: string;
   CONFLUENCE_CLIENT_SECRET?: string;
   CONFLUENCE_OAUTH_SCOPE?: string;
@@ -23,6 +27,8 @@ export interface Env {
   WEBHOOK_RATE_LIMIT_PER_MINUTE?: string;
   /** Milliseconds one Confluence call may take before it answers 504 upstream_timeout (default 15000). */
   CONFLUENCE_TIMEOUT_MS?: string;
+  /** Tool calls one integration may make per minute, over both doors (default 600). */
+  TOOL_CALLS_PER_MINUTE?: string;
 }
 
 type GatewayEnv = Env;

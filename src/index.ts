@@ -66,5 +66,7 @@ function tooLarge(limit: string) {
 }
 
 export default app;
+export { IntegrationLifecycle } from './lifecycle/integration-lifecycle.ts';
+export { CallBudget } from './tools/call-budget.ts';
 export { TokenRefresher } from './vault/token-refresher.ts';
 export { WebhookInbox } from './webhooks/inbox.ts';

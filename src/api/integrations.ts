@@ -2,19 +2,13 @@ import { Hono } from 'hono';
 import * as z from 'zod';
 import type { AppEnv, Env } from '../env.ts';
 import { ApiError } from '../errors.ts';
-import { kvKeys } from '../kv-keys.ts';
+import { lifecycleOf } from '../lifecycle/integration-lifecycle.ts';
 import { serviceAuth } from '../middleware/service-auth/index.ts';
 import { parseWith, readJsonObject } from '../validation.ts';
 import { forgetAccessToken } from '../vault/access-token.ts';
-import { issueAgentToken, revokeAgentToken, revokeAllAgentTokens } from '../vault/agent-tokens.ts';
+import { issueAgentToken, revokeAgentToken } from '../vault/agent-tokens.ts';
 import { forgetIntegration } from '../vault/integration-cache.ts';
-import {
-  deleteOwnerIndexEntry,
-  type IntegrationRecord,
-  listIntegrations,
-  listKeys,
-  readIntegration,
-} from '../vault/integrations.ts';
+import { type IntegrationRecord, listIntegrations, readIntegration } from '../vault/integrations.ts';
 
 /** The service API's integration routes (the trusted backend only). */
 export const integrationRoutes = new Hono<AppEnv>();
@@ -66,19 +60,14 @@ export async function requireIntegration(env: Env, id: string): Promise<Integrat
 }
 
 /**
- * Deletes an integration and everything it owns. Secrets go first and the record last, so a
- * deletion interrupted half-way leaves a record that a repeated DELETE finishes off.
+ * Deletes an integration: its lifecycle object erases secrets, tokens, record and index before this
+ * answers, and purges agent tokens and events afterwards in bounded batches (so an integration with
+ * any number of events is deleted within the platform's per-invocation limits). This isolate drops
+ * its cached copies at once; other isolates' copies lapse within 30 s, and agent tokens stop working
+ * at once because the auth middleware refuses those of a missing integration.
  */
 async function deleteIntegration(env: Env, record: IntegrationRecord): Promise<void> {
-  const kv = env.CONFLUENCE_KV;
   forgetAccessToken(record.id);
   forgetIntegration(record.id);
-  await env.TOKEN_REFRESHER.get(env.TOKEN_REFRESHER.idFromName(record.id)).erase();
-  await kv.delete(kvKeys.tokens(record.id));
-  await revokeAllAgentTokens(kv, record.id);
-  await env.WEBHOOK_INBOX.get(env.WEBHOOK_INBOX.idFromName(record.id)).erase();
-  const events = await listKeys(kv, kvKeys.webhookEventsPrefix(record.id));
-  await Promise.all(events.map((key) => kv.delete(key)));
-  await deleteOwnerIndexEntry(kv, record);
-  await kv.delete(kvKeys.integration(record.id));
+  await lifecycleOf(env, record.id).erase(record.id, record);
 }

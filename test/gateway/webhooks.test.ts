@@ -8,6 +8,7 @@ import { sha256Hex } from '../../src/vault/crypto.ts';
 import { listKeys, newIntegrationId, writeIntegration } from '../../src/vault/integrations.ts';
 import { connectIntegration, kvDump } from './support/connect.ts';
 import { emulatorControl, GATEWAY, gateway, SERVICE_TOKEN, serviceApi } from './support/http.ts';
+import { finishSweep } from './support/lifecycle.ts';
 
 // Webhook tests create their integrations directly: the receiver never needs Atlassian tokens.
 async function newIntegration(): Promise<string> {
@@ -601,6 +602,7 @@ describe('DELETE /api/v1/integrations/:id', () => {
     expect(await listKeys(env.CONFLUENCE_KV, kvKeys.webhookEventsPrefix(id))).toHaveLength(5);
 
     expect((await serviceApi('DELETE', `/api/v1/integrations/${id}`)).status).toBe(204);
+    await finishSweep(id);
 
     const left = (await listKeys(env.CONFLUENCE_KV, '')).filter((key) => key.includes(id));
     expect(left).toEqual([]);
@@ -629,6 +631,7 @@ describe('DELETE /api/v1/integrations/:id', () => {
     ).toHaveLength(1);
 
     expect((await serviceApi('DELETE', `/api/v1/integrations/${id}`)).status).toBe(204);
+    await finishSweep(id);
 
     const dump = await kvDump();
     expect([...dump.keys()].filter((key) => key.includes(id))).toEqual([]);
