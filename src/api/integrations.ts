@@ -7,8 +7,14 @@ import { serviceAuth } from '../middleware/service-auth/index.ts';
 import { parseWith, readJsonObject } from '../validation.ts';
 import { forgetAccessToken } from '../vault/access-token.ts';
 import { issueAgentToken, revokeAgentToken } from '../vault/agent-tokens.ts';
+import { sha256Hex } from '../vault/crypto.ts';
 import { forgetIntegration } from '../vault/integration-cache.ts';
-import { type IntegrationRecord, listIntegrations, readIntegration } from '../vault/integrations.ts';
+import {
+  type IntegrationRecord,
+  listIntegrations,
+  readIntegration,
+  setIntegrationStatus,
+} from '../vault/integrations.ts';
 
 /** The service API's integration routes (the trusted backend only). */
 export const integrationRoutes = new Hono<AppEnv>();
@@ -28,6 +34,39 @@ integrationRoutes.delete('/:id', async (c) => {
   const record = await requireIntegration(c.env, c.req.param('id'));
   await deleteIntegration(c.env, record);
   return c.body(null, 204);
+});
+
+const ConfirmBody = z.object({
+  code: z
+    .string('required: the confirmation code the return_url redirect carried')
+    .min(1, 'must not be empty')
+    .max(200, 'at most 200 characters'),
+});
+
+/**
+ * Confirms an integration made with `require_confirmation`, once the backend has checked that the
+ * user who came back to its return_url is the one who started connecting. Repeating it with the
+ * same code is harmless.
+ */
+integrationRoutes.post('/:id/confirm', async (c) => {
+  const record = await requireIntegration(c.env, c.req.param('id'));
+  const { code } = parseWith(ConfirmBody, await readJsonObject(c));
+  const outcome = await lifecycleOf(c.env, record.id).confirm(await sha256Hex(code));
+  if (outcome === 'not_pending') {
+    throw new ApiError(
+      'invalid_request',
+      `Integration ${record.id} is not awaiting confirmation (its status is ${record.status}): only integrations connected through a session with require_confirmation are confirmed.`,
+    );
+  }
+  if (outcome === 'wrong_code') {
+    throw new ApiError(
+      'invalid_request',
+      `That code does not confirm integration ${record.id}. Send the confirmation parameter of the return_url redirect for this integration, unchanged.`,
+    );
+  }
+  forgetIntegration(record.id);
+  if (record.status !== 'pending_confirmation') return c.json(record);
+  return c.json((await setIntegrationStatus(c.env.CONFLUENCE_KV, record.id, 'active')) ?? record);
 });
 
 integrationRoutes.post('/:id/agent-tokens', async (c) => {

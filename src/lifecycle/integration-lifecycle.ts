@@ -61,13 +61,17 @@ export class IntegrationLifecycle extends DurableObject<Env> {
     return { ok: true, evicted };
   }
 
-  /** Takes a state out of the session (the callback): true once, for a state still in flight. */
-  async takeState(sessionHash: string, stateHash: string): Promise<boolean> {
+  /**
+   * Takes a state out of the session (the callback): `taken` once, for a state still in flight;
+   * `used` once the session has finished, whatever the state.
+   */
+  async takeState(sessionHash: string, stateHash: string): Promise<'taken' | 'used' | 'unknown'> {
     const entry = await this.session(sessionHash);
-    if (!entry.states.includes(stateHash)) return false;
+    if (entry.finished_by) return 'used';
+    if (!entry.states.includes(stateHash)) return 'unknown';
     const states = entry.states.filter((state) => state !== stateHash);
     await this.ctx.storage.put(sessionKey(sessionHash), { ...entry, states });
-    return true;
+    return 'taken';
   }
 
   /**

@@ -62,6 +62,12 @@ async function requireActiveIntegration(env: Env, id: string): Promise<Integrati
       `No integration ${id}. It may have been deleted; list integrations with GET /api/v1/integrations?owner_id=….`,
     );
   }
+  if (record.status === 'pending_confirmation') {
+    throw new ApiError(
+      'forbidden',
+      `Integration ${id} is not confirmed yet: the application that connected it must confirm it with POST /api/v1/integrations/${id}/confirm (it is discarded if unconfirmed 10 minutes after connecting). Tools are refused until then.`,
+    );
+  }
   if (record.status === 'needs_reauth') {
     throw needsReauth(
       `Integration ${id} needs the user to reconnect it: Atlassian no longer accepts its authorization. Retrying will not help until then.`,
