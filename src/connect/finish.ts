@@ -16,8 +16,11 @@ export interface Connection {
   name: string | null;
   scopes: string[];
   tokens: TokenSet;
-  /** Hash of the browser finishing the flow. */
-  browser: string;
+  /**
+   * What this finish is: the hash of the OAuth state (finished at the callback) or of the site form
+   * (finished by its submission). A repeat of the same finish carries the same tokens.
+   */
+  finisher: string;
 }
 
 export interface Finished {
@@ -48,18 +51,11 @@ export async function finishConnection(env: Env, connection: Connection): Promis
   const claim = await lifecycleOf(env, id).claim(
     id,
     session.session_hash,
-    connection.browser,
+    connection.finisher,
     confirmation === undefined ? null : await sha256Hex(confirmation),
   );
   if (claim === 'deleted') throw fail('integration_not_found');
-  if (claim !== 'first') {
-    // The same browser finishing twice (a double-submitted form) sees the result, nothing changed.
-    if (claim === 'repeat' && existing?.status === 'active') return { record: existing };
-    throw fail('session_used');
-  }
-
-  await env.TOKEN_REFRESHER.get(env.TOKEN_REFRESHER.idFromName(id)).store(id, connection.tokens);
-  forgetAccessToken(id);
+  if (claim === 'used') throw fail('session_used');
 
   const now = new Date().toISOString();
   const record: IntegrationRecord = {
@@ -72,7 +68,17 @@ export async function finishConnection(env: Env, connection: Connection): Promis
     created_at: existing?.created_at ?? now,
     updated_at: now,
   };
-  await writeIntegration(env.CONFLUENCE_KV, record);
+  try {
+    await env.TOKEN_REFRESHER.get(env.TOKEN_REFRESHER.idFromName(id)).store(id, connection.tokens);
+    forgetAccessToken(id);
+    await writeIntegration(env.CONFLUENCE_KV, record);
+  } catch (error) {
+    // Nothing was connected: the session may be finished again (the same form, or a new sign-in).
+    await lifecycleOf(env, id)
+      .release(session.session_hash, connection.finisher)
+      .catch(() => undefined);
+    throw error;
+  }
   forgetIntegration(id);
   await retireSession(env.CONFLUENCE_KV, session);
   return { record, confirmation };

@@ -14,7 +14,7 @@ import {
   isConfluenceSite,
   TokenRequestError,
 } from '../vault/atlassian-oauth.ts';
-import { timingSafeEqualText } from '../vault/crypto.ts';
+import { sha256Hex, timingSafeEqualText } from '../vault/crypto.ts';
 import { readIntegration } from '../vault/integrations.ts';
 import { bindBrowser, browserHash, readBrowserId } from './browser-binding.ts';
 import { CONNECT_ERRORS, ConnectError } from './errors.ts';
@@ -172,6 +172,7 @@ connectRoutes.get('/callback', async (c) => {
     session.session_hash,
     await stateHash(query.state as string),
   );
+  if (taken === 'deleted') throw fail('integration_not_found');
   if (taken === 'used') throw fail('session_used');
   if (taken !== 'taken') throw fail('invalid_state');
   if (!(await isSameBrowser(c, config, flow.browser))) throw fail('invalid_state');
@@ -213,7 +214,7 @@ connectRoutes.get('/callback', async (c) => {
       name: null,
       scopes,
       tokens,
-      browser: flow.browser,
+      finisher: await stateHash(query.state as string),
     });
     return finished(c, result, session.return_url);
   }
@@ -225,7 +226,7 @@ connectRoutes.get('/callback', async (c) => {
       name: null,
       scopes,
       tokens,
-      browser: flow.browser,
+      finisher: await stateHash(query.state as string),
     });
     return finished(c, result, session.return_url);
   }
@@ -283,7 +284,7 @@ connectRoutes.post('/finalize', async (c) => {
     name,
     scopes: pending.scopes,
     tokens: pending.tokens,
-    browser: pending.browser,
+    finisher: await sha256Hex(`pending:${pendingId}`),
   });
   await markFinished(kv, pendingId, pending, result.record.id);
   return finished(c, result, pending.session.return_url);

@@ -11,7 +11,10 @@ export const MAX_STATES_PER_SESSION = 5;
 export const CONFIRMATION_WINDOW_MS = 10 * 60_000;
 
 export type StateAdmission = { ok: true; evicted: string[] } | { ok: false; reason: 'used' | 'deleted' };
-/** `first`: go on and store the tokens. `repeat`: this browser already finished this session. */
+/**
+ * `first`: go on and store the tokens. `repeat`: the same finish again (the same site form posted
+ * twice), carrying the same tokens: go on too. `used`: another finish of the session came first.
+ */
 export type Claim = 'first' | 'repeat' | 'used' | 'deleted';
 export type Confirmation = 'confirmed' | 'wrong_code' | 'not_pending';
 
@@ -27,7 +30,7 @@ const sessionKey = (sessionHash: string) => `session:${sessionHash}`;
 interface SessionEntry {
   /** Hashes of the session's OAuth states still in flight, oldest first. */
   states: string[];
-  /** The browser (hash) that finished the session; once set, the session is spent. */
+  /** What finished the session (hash of its state or site form); once set, the session is spent. */
   finished_by?: string;
 }
 
@@ -63,9 +66,10 @@ export class IntegrationLifecycle extends DurableObject<Env> {
 
   /**
    * Takes a state out of the session (the callback): `taken` once, for a state still in flight;
-   * `used` once the session has finished, whatever the state.
+   * `used` once the session has finished, whatever the state; `deleted` once the id is.
    */
-  async takeState(sessionHash: string, stateHash: string): Promise<'taken' | 'used' | 'unknown'> {
+  async takeState(sessionHash: string, stateHash: string): Promise<'taken' | 'used' | 'deleted' | 'unknown'> {
+    if (await this.ctx.storage.get<boolean>(DELETED)) return 'deleted';
     const entry = await this.session(sessionHash);
     if (entry.finished_by) return 'used';
     if (!entry.states.includes(stateHash)) return 'unknown';
@@ -75,21 +79,25 @@ export class IntegrationLifecycle extends DurableObject<Env> {
   }
 
   /**
-   * The moment a session finishes: only the first claim may store tokens. With `confirmationHash`,
-   * the integration awaits confirmation and is discarded after CONFIRMATION_WINDOW_MS without it.
+   * The moment a session finishes: only the first finish (`finisher`: the hash of its state or its
+   * site form) may store tokens. With `confirmationHash`, the integration awaits confirmation and is
+   * discarded after CONFIRMATION_WINDOW_MS without it; a repeat replaces the code, since only the
+   * repeat's answer reaches the browser.
    */
   async claim(
     integrationId: string,
     sessionHash: string,
-    browserHash: string,
+    finisher: string,
     confirmationHash: string | null,
   ): Promise<Claim> {
     if (await this.ctx.storage.get<boolean>(DELETED)) return 'deleted';
     const entry = await this.session(sessionHash);
-    if (entry.finished_by) return entry.finished_by === browserHash ? 'repeat' : 'used';
+    if (entry.finished_by && entry.finished_by !== finisher) return 'used';
+    const pending = await this.ctx.storage.get<PendingConfirmation>(CONFIRMATION);
+    if (entry.finished_by && pending?.confirmed) return 'used';
     const writes: Record<string, unknown> = {
       [ID]: integrationId,
-      [sessionKey(sessionHash)]: { states: [], finished_by: browserHash } satisfies SessionEntry,
+      [sessionKey(sessionHash)]: { states: entry.states, finished_by: finisher } satisfies SessionEntry,
     };
     if (confirmationHash !== null) {
       writes[CONFIRMATION] = {
@@ -100,7 +108,16 @@ export class IntegrationLifecycle extends DurableObject<Env> {
     }
     await this.ctx.storage.put(writes);
     await this.schedule();
-    return 'first';
+    return entry.finished_by ? 'repeat' : 'first';
+  }
+
+  /** The finish that claimed the session failed before its record was written: the session is open again. */
+  async release(sessionHash: string, finisher: string): Promise<void> {
+    const entry = await this.session(sessionHash);
+    if (entry.finished_by !== finisher) return;
+    await this.ctx.storage.put(sessionKey(sessionHash), { states: entry.states } satisfies SessionEntry);
+    await this.ctx.storage.delete(CONFIRMATION);
+    await this.schedule();
   }
 
   /** Confirms with the code's hash. Idempotent: the same code confirms again, harmlessly. */
