@@ -7,6 +7,8 @@ import { SWEEP_START, type SweepProgress, sweepBatch } from './sweep.ts';
 
 /** OAuth states one connect session may have in flight; opening the link again evicts the oldest. */
 export const MAX_STATES_PER_SESSION = 5;
+/** Between two sweep batches: a pause that keeps a large purge from crowding KV. */
+const SWEEP_PAUSE_MS = 1_000;
 /** How long an integration made with `require_confirmation` waits for its confirmation. */
 export const CONFIRMATION_WINDOW_MS = 10 * 60_000;
 
@@ -172,12 +174,12 @@ export class IntegrationLifecycle extends DurableObject<Env> {
     return (await this.ctx.storage.get<SessionEntry>(sessionKey(sessionHash))) ?? { states: [] };
   }
 
-  /** One alarm serves both duties: now while a sweep is unfinished, else at the discard deadline. */
+  /** One alarm serves both duties: soon while a sweep is unfinished, else at the discard deadline. */
   private async schedule(): Promise<void> {
     const entries = await this.ctx.storage.get<unknown>([SWEEP, CONFIRMATION]);
     const pending = entries.get(CONFIRMATION) as PendingConfirmation | undefined;
     const due = entries.has(SWEEP)
-      ? Date.now()
+      ? Date.now() + SWEEP_PAUSE_MS
       : pending && !pending.confirmed
         ? pending.discard_at
         : undefined;
