@@ -17,6 +17,8 @@ const WINDOW_MS = 60_000;
 /** A slice is this share of the budget (at least 1, at most MAX_SLICE calls). */
 const SLICE_SHARE = 1 / 20;
 const MAX_SLICE = 100;
+/** While the budget's object cannot be reached, how long a locally granted slice lasts. */
+const UNAVAILABLE_RETRY_MS = 5_000;
 
 interface Lease {
   granted: number;
@@ -73,8 +75,15 @@ export async function spendToolCall(env: Env, integrationId: string, limit: numb
 
 async function leaseSlice(env: Env, integrationId: string, limit: number): Promise<void> {
   const wanted = Math.min(MAX_SLICE, Math.max(1, Math.floor(limit * SLICE_SHARE)));
-  const budget = env.CALL_BUDGET.get(env.CALL_BUDGET.idFromName(integrationId));
-  const lease = await budget.lease(limit, wanted);
+  let lease: Lease;
+  try {
+    lease = await env.CALL_BUDGET.get(env.CALL_BUDGET.idFromName(integrationId)).lease(limit, wanted);
+  } catch (error) {
+    // The budget guards the shared rate limit; it must not become an outage of its own. Without its
+    // object, this isolate allows one slice per few seconds and asks again after that.
+    console.warn(JSON.stringify({ event: 'call_budget_unavailable', error: (error as Error).name }));
+    lease = { granted: wanted, windowEndsAt: Date.now() + UNAVAILABLE_RETRY_MS };
+  }
   // A negative count marks a window the object has no more calls for.
   slices.set(integrationId, {
     left: lease.granted > 0 ? lease.granted : -1,

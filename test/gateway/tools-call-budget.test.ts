@@ -69,4 +69,26 @@ describe('the per-integration tool call budget (TOOL_CALLS_PER_MINUTE)', () => {
     expect((await callWithLimit(id, 2)).status).toBe(200);
     expect((await callWithLimit(id, 2)).status).toBe(429);
   });
+
+  it('does not fail calls when its Durable Object cannot be reached', async () => {
+    const id = await connectAcme();
+    const unreachable = {
+      idFromName: (name: string) => env.CALL_BUDGET.idFromName(name),
+      get: () => ({
+        lease: async () => {
+          throw new Error('Durable Object reset because its code was updated');
+        },
+      }),
+    };
+    const response = await app.fetch(
+      new Request(`${GATEWAY}/api/v1/integrations/${id}/tools/get_confluence_spaces`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${SERVICE_TOKEN}`, 'content-type': 'application/json' },
+        body: '{}',
+      }),
+      { ...env, CALL_BUDGET: unreachable },
+      createExecutionContext(),
+    );
+    expect(response.status).toBe(200);
+  });
 });
