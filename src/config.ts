@@ -101,6 +101,7 @@ const settings = {
     .max(48 * 1024 * 1024)
     .optional()
     .default(16 * 1024 * 1024),
+  TOOL_CALLS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).optional().default(600),
 } as const;
 
 export type SettingName = keyof typeof settings;

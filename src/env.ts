@@ -1,4 +1,6 @@
 import type { DeliveryMessage, EventOutbox } from './event-delivery/outbox.ts';
+import type { IntegrationLifecycle } from './lifecycle/integration-lifecycle.ts';
+import type { CallBudget } from './tools/call-budget.ts';
 import type { TokenRefresher } from './vault/token-refresher.ts';
 import type { WebhookInbox } from './webhooks/inbox.ts';
 
@@ -13,6 +15,8 @@ export interface Env {
   EVENT_OUTBOX: DurableObjectNamespace<EventOutbox>;
   /** The queue that carries received events to the event destination (wrangler.toml). */
   EVENT_QUEUE: Queue<DeliveryMessage>;
+  INTEGRATION_LIFECYCLE: DurableObjectNamespace<IntegrationLifecycle>;
+  CALL_BUDGET: DurableObjectNamespace<CallBudget>;
   CONFLUENCE_CLIENT_ID?: string;
   CONFLUENCE_CLIENT_SECRET?: string;
   CONFLUENCE_OAUTH_SCOPE?: string;
@@ -37,6 +41,8 @@ export interface Env {
   MCP_ALLOWED_ORIGINS?: string;
   /** Bytes of one Confluence answer the gateway reads before it gives up on it (default 16 MiB). */
   CONFLUENCE_MAX_RESPONSE_BYTES?: string;
+  /** Tool calls one integration may make per minute, over both doors (default 600). */
+  TOOL_CALLS_PER_MINUTE?: string;
 }
 
 type GatewayEnv = Env;

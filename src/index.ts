@@ -71,5 +71,7 @@ export default {
   queue: (batch, env) => deliverEvents(batch, env),
 } satisfies ExportedHandler<Env, unknown>;
 export { EventOutbox } from './event-delivery/outbox.ts';
+export { IntegrationLifecycle } from './lifecycle/integration-lifecycle.ts';
+export { CallBudget } from './tools/call-budget.ts';
 export { TokenRefresher } from './vault/token-refresher.ts';
 export { WebhookInbox } from './webhooks/inbox.ts';

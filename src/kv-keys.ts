@@ -9,7 +9,7 @@ export const kvKeys = {
   /** Empty marker per (SHA-256 of the owner id, integration), so an owner's integrations list with one prefix scan. */
   ownerIndex: (ownerHash: string, id: string) => `owner:${ownerHash}:${id}`,
   ownerIndexPrefix: (ownerHash: string) => `owner:${ownerHash}:`,
-  /** Sealed TokenSet (refresh token, access token, expiry), context = integration id. */
+  /** Sealed access token and its expiry (never the refresh token), context = integration id. */
   tokens: (id: string) => `tokens:${id}`,
   /** Agent token record, keyed by the token's hash: {integration_id, token_id, label, created_at}. */
   agentToken: (tokenHash: string) => `agent-token:${tokenHash}`,

@@ -4,17 +4,18 @@ import type { AppEnv, Env } from '../env.ts';
 import { ApiError } from '../errors.ts';
 import { outboxOf } from '../event-delivery/outbox.ts';
 import { kvKeys } from '../kv-keys.ts';
+import { lifecycleOf } from '../lifecycle/integration-lifecycle.ts';
 import { serviceAuth } from '../middleware/service-auth/index.ts';
 import { parseWith, readJsonObject } from '../validation.ts';
 import { forgetAccessToken } from '../vault/access-token.ts';
-import { issueAgentToken, revokeAgentToken, revokeAllAgentTokens } from '../vault/agent-tokens.ts';
+import { issueAgentToken, revokeAgentToken } from '../vault/agent-tokens.ts';
+import { sha256Hex } from '../vault/crypto.ts';
 import { forgetIntegration } from '../vault/integration-cache.ts';
 import {
-  deleteOwnerIndexEntry,
   type IntegrationRecord,
   listIntegrations,
-  listKeys,
   readIntegration,
+  setIntegrationStatus,
 } from '../vault/integrations.ts';
 
 /** The service API's integration routes (the trusted backend only). */
@@ -35,6 +36,39 @@ integrationRoutes.delete('/:id', async (c) => {
   const record = await requireIntegration(c.env, c.req.param('id'));
   await deleteIntegration(c.env, record);
   return c.body(null, 204);
+});
+
+const ConfirmBody = z.object({
+  code: z
+    .string('required: the confirmation code the return_url redirect carried')
+    .min(1, 'must not be empty')
+    .max(200, 'at most 200 characters'),
+});
+
+/**
+ * Confirms an integration made with `require_confirmation`, once the backend has checked that the
+ * user who came back to its return_url is the one who started connecting. Repeating it with the
+ * same code is harmless.
+ */
+integrationRoutes.post('/:id/confirm', async (c) => {
+  const record = await requireIntegration(c.env, c.req.param('id'));
+  const { code } = parseWith(ConfirmBody, await readJsonObject(c));
+  const outcome = await lifecycleOf(c.env, record.id).confirm(await sha256Hex(code));
+  if (outcome === 'not_pending') {
+    throw new ApiError(
+      'invalid_request',
+      `Integration ${record.id} is not awaiting confirmation (its status is ${record.status}): only integrations connected through a session with require_confirmation are confirmed.`,
+    );
+  }
+  if (outcome === 'wrong_code') {
+    throw new ApiError(
+      'invalid_request',
+      `That code does not confirm integration ${record.id}. Send the confirmation parameter of the return_url redirect for this integration, unchanged.`,
+    );
+  }
+  forgetIntegration(record.id);
+  if (record.status !== 'pending_confirmation') return c.json(record);
+  return c.json((await setIntegrationStatus(c.env.CONFLUENCE_KV, record.id, 'active')) ?? record);
 });
 
 integrationRoutes.post('/:id/agent-tokens', async (c) => {
@@ -67,21 +101,14 @@ export async function requireIntegration(env: Env, id: string): Promise<Integrat
 }
 
 /**
- * Deletes an integration and everything it owns. Secrets go first and the record last, so a
- * deletion interrupted half-way leaves a record that a repeated DELETE finishes off.
+ * Deletes an integration: its lifecycle object erases secrets, tokens, record and index before this
+ * answers, and purges agent tokens and events afterwards in bounded batches (so an integration with
+ * any number of events is deleted within the platform's per-invocation limits). This isolate drops
+ * its cached copies at once; other isolates' copies lapse within 30 s, and agent tokens stop working
+ * at once because the auth middleware refuses those of a missing integration.
  */
 async function deleteIntegration(env: Env, record: IntegrationRecord): Promise<void> {
-  const kv = env.CONFLUENCE_KV;
   forgetAccessToken(record.id);
   forgetIntegration(record.id);
-  await env.TOKEN_REFRESHER.get(env.TOKEN_REFRESHER.idFromName(record.id)).erase();
-  await kv.delete(kvKeys.tokens(record.id));
-  await revokeAllAgentTokens(kv, record.id);
-  await env.WEBHOOK_INBOX.get(env.WEBHOOK_INBOX.idFromName(record.id)).erase();
-  // Its destination and delivery states go too: events still queued find nothing to send.
-  await outboxOf(env, record.id).erase();
-  const events = await listKeys(kv, kvKeys.webhookEventsPrefix(record.id));
-  await Promise.all(events.map((key) => kv.delete(key)));
-  await deleteOwnerIndexEntry(kv, record);
-  await kv.delete(kvKeys.integration(record.id));
+  await lifecycleOf(env, record.id).erase(record.id, record);
 }

@@ -1,9 +1,11 @@
+import { requireConfig } from '../config.ts';
 import { ConfluenceApi } from '../confluence/api.ts';
 import type { Caller, Env } from '../env.ts';
 import { ApiError, needsReauth } from '../errors.ts';
 import { parseWith } from '../validation.ts';
 import { forgetIntegration, readIntegrationCached } from '../vault/integration-cache.ts';
 import type { IntegrationRecord } from '../vault/integrations.ts';
+import { spendToolCall } from './call-budget.ts';
 import { findTool, tools } from './registry.ts';
 import type { Tool } from './tool.ts';
 
@@ -17,7 +19,8 @@ export interface ToolCallContext {
 /**
  * The one path from a door (REST or MCP) to a tool, in this order: which tool (404 unknown_tool) →
  * its arguments (400 invalid_arguments, before anything touches Confluence) → the integration (404,
- * or 409 needs_reauth) → the call itself, which fetches the access token and shapes the answer.
+ * or 409 needs_reauth) → the integration's call budget (429 rate_limited) → the call itself, which
+ * fetches the access token and shapes the answer. Only calls that would reach Confluence count.
  * Whatever must hold for every door (limits, policy, audit) belongs here, not in a door.
  * Failures are thrown as ApiError; each door renders them its own way.
  */
@@ -29,6 +32,8 @@ export async function callTool(
   const tool = requireTool(name);
   const args = parseWith(tool.schema, rawArgs, 'invalid_arguments', { forgiveScalars: true });
   const integration = await requireActiveIntegration(context.env, context.integrationId);
+  const { TOOL_CALLS_PER_MINUTE } = requireConfig(context.env, ['TOOL_CALLS_PER_MINUTE']);
+  await spendToolCall(context.env, integration.id, TOOL_CALLS_PER_MINUTE);
   try {
     return await tool.run(args, new ConfluenceApi(context.env, integration));
   } catch (error) {
@@ -55,6 +60,12 @@ async function requireActiveIntegration(env: Env, id: string): Promise<Integrati
     throw new ApiError(
       'integration_not_found',
       `No integration ${id}. It may have been deleted; list integrations with GET /api/v1/integrations?owner_id=….`,
+    );
+  }
+  if (record.status === 'pending_confirmation') {
+    throw new ApiError(
+      'forbidden',
+      `Integration ${id} is not confirmed yet: the application that connected it must confirm it with POST /api/v1/integrations/${id}/confirm (it is discarded if unconfirmed 10 minutes after connecting). Tools are refused until then.`,
     );
   }
   if (record.status === 'needs_reauth') {

@@ -3,7 +3,7 @@ import type { Env } from '../env.ts';
 import { ApiError, needsReauth } from '../errors.ts';
 import { SealedValueError } from './crypto.ts';
 import { REFRESH_SETTINGS } from './token-refresher.ts';
-import { isFresh, openTokens, readSealedTokens } from './tokens.ts';
+import { isFresh, openAccessCopy, readSealedTokens } from './tokens.ts';
 
 /**
  * Access tokens on the hot path. Lookups go: this isolate's memory, then the KV copy, then the
@@ -72,7 +72,7 @@ async function readFromKv(env: Env, integrationId: string) {
   const sealed = await readSealedTokens(env.CONFLUENCE_KV, integrationId);
   if (!sealed) return undefined;
   try {
-    const tokens = await openTokens(ring, integrationId, sealed);
+    const tokens = await openAccessCopy(ring, integrationId, sealed);
     return { accessToken: tokens.access_token, expiresAt: tokens.access_expires_at };
   } catch (error) {
     // A copy no key opens is left to the refresher, which holds the authoritative one.

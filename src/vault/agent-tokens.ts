@@ -1,7 +1,6 @@
 import * as z from 'zod';
 import { kvKeys } from '../kv-keys.ts';
 import { randomSecret, sha256Hex } from './crypto.ts';
-import { listKeys } from './integrations.ts';
 
 /**
  * Agent tokens: bearer tokens a remote agent uses for one integration's tool calls. The token is
@@ -58,9 +57,4 @@ export async function revokeAgentToken(
   await kv.delete(kvKeys.agentToken(hash));
   await kv.delete(kvKeys.agentTokenOf(integrationId, tokenId));
   return true;
-}
-
-export async function revokeAllAgentTokens(kv: KVNamespace, integrationId: string): Promise<void> {
-  const keys = await listKeys(kv, kvKeys.agentTokensOfPrefix(integrationId));
-  await Promise.all(keys.map((key) => revokeAgentToken(kv, integrationId, key.split(':').at(-1) as string)));
 }

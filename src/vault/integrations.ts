@@ -10,7 +10,7 @@ export const IntegrationRecord = z.object({
   id: z.string(),
   owner_id: z.string(),
   name: z.string(),
-  status: z.enum(['active', 'needs_reauth']),
+  status: z.enum(['active', 'needs_reauth', 'pending_confirmation']),
   site: z.object({ cloud_id: z.string(), url: z.string(), name: z.string() }),
   scopes: z.array(z.string()),
   created_at: z.string(),

@@ -4,9 +4,9 @@ import type { Env } from '../env.ts';
 import { ApiError } from '../errors.ts';
 import { kvKeys } from '../kv-keys.ts';
 import { refreshTokens, TokenRequestError } from './atlassian-oauth.ts';
-import { SealedValueError } from './crypto.ts';
+import { SealedValueError, sealedUnderOldKey } from './crypto.ts';
 import { setIntegrationStatus } from './integrations.ts';
-import { isFresh, openTokens, putDurably, sealTokens, type TokenSet } from './tokens.ts';
+import { isFresh, openTokens, putDurably, sealAccessCopy, sealTokens, type TokenSet } from './tokens.ts';
 
 export type AccessTokenResult =
   | { ok: true; accessToken: string; expiresAt: number }
@@ -58,7 +58,7 @@ const FIRST_RETRY_AFTER_MS = 15_000;
  * leeway revokes the whole family. So refreshes must never race: every caller in every isolate asks
  * this object, which runs at most one refresh at a time and hands the result to everyone waiting.
  * The object's own storage holds the authoritative sealed tokens (strongly consistent, unlike KV);
- * the KV copy is what Workers read on the hot path. The order of writes after a refresh is: object
+ * the KV copy, the access token alone, is what Workers read on the hot path. The order of writes after a refresh is: object
  * storage, then KV (retried), then the new access token is handed out.
  *
  * A refresh whose answer is lost (timeout, dropped connection, 5xx, or this object evicted before it
@@ -217,6 +217,10 @@ export class TokenRefresher extends DurableObject<Env> {
     const sealed = await this.ctx.storage.get<string>(STORAGE_TOKENS);
     if (!sealed) return undefined;
     this.tokens = await openTokens(ring, integrationId, sealed);
+    // Sealed under a key that is no longer first: move it to the first key now, not at the next
+    // refresh, so an old key can leave the ring once every integration has been used once. persist()
+    // marks KV behind, so the caller re-seals the KV copy too.
+    if (sealedUnderOldKey(ring, sealed)) await this.persist(integrationId, this.tokens);
     return this.tokens;
   }
 
@@ -261,7 +265,7 @@ export class TokenRefresher extends DurableObject<Env> {
       await putDurably(
         this.env.CONFLUENCE_KV,
         kvKeys.tokens(integrationId),
-        await sealTokens(ring, integrationId, tokens),
+        await sealAccessCopy(ring, integrationId, tokens),
       );
     } catch {
       return {

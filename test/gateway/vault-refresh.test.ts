@@ -5,7 +5,7 @@ import { requireConfig } from '../../src/config.ts';
 import type { Env } from '../../src/env.ts';
 import { getAccessToken } from '../../src/vault/access-token.ts';
 import type { TokenRefresher } from '../../src/vault/token-refresher.ts';
-import { openTokens, type TokenSet } from '../../src/vault/tokens.ts';
+import { type AccessCopy, openAccessCopy, type TokenSet } from '../../src/vault/tokens.ts';
 import { EMULATOR_URL, emulatorControl, serviceApi } from './support/http.ts';
 import { heldTokens, integrationWithStaleToken, refresher } from './support/vault.ts';
 
@@ -19,9 +19,18 @@ beforeEach(async () => {
   await emulatorControl('POST', '/reset');
 });
 
-async function kvTokens(id: string): Promise<TokenSet> {
+/** The KV copy: the access token and its expiry. */
+async function kvTokens(id: string): Promise<AccessCopy> {
   const sealed = (await env.CONFLUENCE_KV.get(`tokens:${id}`)) as string;
-  return openTokens(requireConfig(env as Env, ['TOKEN_ENCRYPTION_KEYS']).TOKEN_ENCRYPTION_KEYS, id, sealed);
+  return openAccessCopy(
+    requireConfig(env as Env, ['TOKEN_ENCRYPTION_KEYS']).TOKEN_ENCRYPTION_KEYS,
+    id,
+    sealed,
+  );
+}
+
+function accessCopyOf(tokens: TokenSet): AccessCopy {
+  return { access_token: tokens.access_token, access_expires_at: tokens.access_expires_at };
 }
 
 const stats = () => emulatorControl<Stats>('GET', '/stats');
@@ -114,7 +123,7 @@ describe('refresh failures', () => {
       error: { code: 'upstream_error', retryable: true, retry_after_seconds: 7 },
     });
     expect(await heldTokens(id)).toEqual(before);
-    expect(await kvTokens(id)).toEqual(before);
+    expect(await kvTokens(id)).toEqual(accessCopyOf(before));
     expect(await (await serviceApi('GET', `/api/v1/integrations/${id}`)).json()).toMatchObject({
       status: 'active',
     });
@@ -168,11 +177,11 @@ describe('the KV copy after a refresh', () => {
     expect(first).toMatchObject({ ok: false, reason: 'unavailable' });
     const held = await heldTokens(id);
     // The rotated refresh token is safe in the object's storage even though KV missed it.
-    expect((await kvTokens(id)).refresh_token).not.toBe(held.refresh_token);
+    expect((await kvTokens(id)).access_token).not.toBe(held.access_token);
 
     const second = await refresher(id).accessToken(id);
     expect(second).toMatchObject({ ok: true, accessToken: held.access_token });
-    expect(await kvTokens(id)).toEqual(held);
+    expect(await kvTokens(id)).toEqual(accessCopyOf(held));
     expect((await stats()).token_requests.refresh_token).toBe(1);
   }, 20_000);
 });

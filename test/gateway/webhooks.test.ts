@@ -6,6 +6,7 @@ import { sha256Hex } from '../../src/vault/crypto.ts';
 import { listKeys, newIntegrationId } from '../../src/vault/integrations.ts';
 import { connectIntegration, kvDump } from './support/connect.ts';
 import { emulatorControl, GATEWAY, gateway, SERVICE_TOKEN, serviceApi } from './support/http.ts';
+import { finishSweep } from './support/lifecycle.ts';
 import {
   deliver,
   delivery,
@@ -541,6 +542,7 @@ describe('DELETE /api/v1/integrations/:id', () => {
     expect(await listKeys(env.CONFLUENCE_KV, kvKeys.webhookEventsPrefix(id))).toHaveLength(5);
 
     expect((await serviceApi('DELETE', `/api/v1/integrations/${id}`)).status).toBe(204);
+    await finishSweep(id);
 
     const left = (await listKeys(env.CONFLUENCE_KV, '')).filter((key) => key.includes(id));
     expect(left).toEqual([]);
@@ -560,6 +562,7 @@ describe('DELETE /api/v1/integrations/:id', () => {
     ).toHaveLength(1);
 
     expect((await serviceApi('DELETE', `/api/v1/integrations/${id}`)).status).toBe(204);
+    await finishSweep(id);
 
     const dump = await kvDump();
     expect([...dump.keys()].filter((key) => key.includes(id))).toEqual([]);

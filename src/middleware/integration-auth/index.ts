@@ -4,6 +4,7 @@ import { requireConfig } from '../../config.ts';
 import type { AppEnv, Caller } from '../../env.ts';
 import { ApiError } from '../../errors.ts';
 import { findAgentToken, looksLikeAgentToken } from '../../vault/agent-tokens.ts';
+import { readIntegrationCached } from '../../vault/integration-cache.ts';
 import { bearerToken, isServiceToken } from '../service-auth/index.ts';
 
 /** Who the bearer token says the caller is: the service, an agent, or nobody (no or unknown token). */
@@ -39,6 +40,14 @@ export const integrationAuth = createMiddleware<AppEnv>(async (c, next) => {
     throw new ApiError(
       'forbidden',
       'This agent token belongs to another integration; use the token issued for this one.',
+    );
+  }
+  // A deleted integration's agent tokens are purged after the deletion answers: refuse them meanwhile.
+  // (The record is read through the isolate cache the tool call itself reads next.)
+  if (caller.kind === 'agent' && !(await readIntegrationCached(c.env.CONFLUENCE_KV, caller.integrationId))) {
+    throw new ApiError(
+      'unauthorized',
+      'The bearer token is not a valid agent token (its integration was deleted). Ask for a new one.',
     );
   }
   c.set('caller', caller);
