@@ -24,9 +24,17 @@ export function buildGateway(): void {
   });
 }
 
+/** Miniflare settings a caller may add: where storage persists, an inspector port for profiling. */
+export interface WorkerdExtras {
+  resourcePersistencePath?: string;
+  inspectorPort?: number;
+}
+
 export async function startGatewayInWorkerd(
   bindings: Record<string, string>,
   port = 0,
+  extras: WorkerdExtras = {},
+  scriptPath = 'dist/index.js',
 ): Promise<RunningWorker> {
   // The bundle is one self-contained module, so wrangler's module rules have nothing to do.
   const { modulesRules: _rules, ...workerOptions } =
@@ -34,9 +42,10 @@ export async function startGatewayInWorkerd(
   return startWorkerd({
     ...workerOptions,
     modules: true,
-    scriptPath: 'dist/index.js',
+    scriptPath,
     bindings: { ...(workerOptions.bindings as Record<string, unknown> | undefined), ...bindings },
     port,
+    ...extras,
   } as V4MiniflareOptions);
 }
 
@@ -48,6 +57,14 @@ export function startBareProxyInWorkerd(upstream: string): Promise<RunningWorker
     compatibilityDate: '2026-11-01',
     bindings: { UPSTREAM: upstream },
   });
+}
+
+/**
+ * The bare proxy under the gateway's configuration (its bindings, Durable Object classes and queue):
+ * the floor for a cold start, where the runtime's set-up of those bindings is not the gateway's code.
+ */
+export function startBareProxyWithGatewayBindings(upstream: string, extras: WorkerdExtras = {}) {
+  return startGatewayInWorkerd({ UPSTREAM: upstream }, 0, extras, 'test/bench/bare-proxy-bindings.js');
 }
 
 async function startWorkerd(options: V4MiniflareOptions): Promise<RunningWorker> {
@@ -73,6 +90,23 @@ function workerdChildren(): number[] {
     }
   }
   return pids;
+}
+
+/**
+ * CPU nanoseconds the live threads of a process have run so far (the scheduler's own account in
+ * /proc/<pid>/task/<tid>/schedstat): exact where `processCpuSeconds` counts 10 ms ticks, so it is
+ * the one to use for a short span such as a cold start.
+ */
+export function processCpuNanoseconds(pid: number): number {
+  let total = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      total += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      // The thread ended while we looked.
+    }
+  }
+  return total;
 }
 
 /** CPU seconds (user + system) a process has used so far, from /proc. */

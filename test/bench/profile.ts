@@ -1,0 +1,135 @@
+/**
+ * `npm run bench:profile`: where the gateway's CPU goes on warm calls. Serves the production bundle
+ * in workerd with the V8 inspector open, samples the isolate with the inspector's profiler while a
+ * closed loop of tool calls runs (one profile per scenario), and prints the functions and the
+ * bundled modules with the largest share of the samples (self time; idle excluded). Writes each
+ * profile to bench-results/<scenario>.cpuprofile, which Chrome DevTools' Performance panel opens.
+ * `-- --quick` takes fewer calls.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { freePort } from '../support/workerd.ts';
+import { compareTargets } from './load.ts';
+import { SCENARIOS, startBenchEnvironment } from './setup.ts';
+
+const CALLS = process.argv.includes('--quick') ? 400 : 3000;
+const CONCURRENCY = 16;
+const TOP = 12;
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
+}
+interface Profile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+const bundleModules = moduleStarts(readFileSync('dist/index.js', 'utf8'));
+const inspectorPort = await freePort();
+const env = await startBenchEnvironment({ inspectorPort });
+try {
+  const inspector = await connectInspector(inspectorPort);
+  await inspector.call('Profiler.enable');
+  await inspector.call('Profiler.setSamplingInterval', { interval: 100 });
+  mkdirSync('bench-results', { recursive: true });
+  for (const scenario of SCENARIOS) {
+    const target = env.toolRequest(scenario);
+    await compareTargets([target], { concurrency: CONCURRENCY, callsPerRound: 200, rounds: 1 });
+    await inspector.call('Profiler.start');
+    await compareTargets([target], { concurrency: CONCURRENCY, callsPerRound: CALLS, rounds: 1, warmup: 0 });
+    const { profile } = (await inspector.call('Profiler.stop')) as { profile: Profile };
+    const file = `bench-results/${scenario.name.replaceAll(/[^a-z0-9]+/gi, '-')}.cpuprofile`;
+    writeFileSync(file, JSON.stringify(profile));
+    report(scenario.name, profile, file);
+  }
+  inspector.close();
+} finally {
+  await env.gateway.close();
+  await env.emulator.close();
+}
+
+function report(name: string, profile: Profile, file: string) {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const functions = new Map<string, number>();
+  const modules = new Map<string, number>();
+  let busy = 0;
+  for (const id of profile.samples) {
+    const { callFrame } = byId.get(id) as ProfileNode;
+    if (callFrame.functionName === '(idle)') continue;
+    busy++;
+    const module = callFrame.url.endsWith('index.js')
+      ? moduleAt(callFrame.lineNumber)
+      : callFrame.url || callFrame.functionName;
+    const where = callFrame.url ? ` (${module}:${callFrame.lineNumber + 1})` : '';
+    const key = `${callFrame.functionName || '(anonymous)'}${where}`;
+    functions.set(key, (functions.get(key) ?? 0) + 1);
+    modules.set(module, (modules.get(module) ?? 0) + 1);
+  }
+  const top = (counts: Map<string, number>) =>
+    [...counts]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, TOP)
+      .map(([key, count]) => `  ${((count / busy) * 100).toFixed(1).padStart(5)}%  ${key}`)
+      .join('\n');
+  console.log(
+    `\n${name}: ${CALLS} calls at c=${CONCURRENCY}, ${busy} busy samples of 100 µs (${file})\nTop functions, self time:\n${top(functions)}\nBy module, self time:\n${top(modules)}`,
+  );
+}
+
+/** The bundle's module of each line: esbuild heads every module with a `// path` comment. */
+function moduleStarts(source: string): { line: number; module: string }[] {
+  const starts: { line: number; module: string }[] = [];
+  for (const [line, text] of source.split('\n').entries()) {
+    const match = /^\/\/ ((?:src|node_modules)\/\S+)$/.exec(text);
+    if (match) starts.push({ line, module: (match[1] as string).replace(/^node_modules\//, '') });
+  }
+  return starts;
+}
+
+function moduleAt(line: number): string {
+  let module = '(bundle)';
+  for (const start of bundleModules) {
+    if (start.line > line) break;
+    module = start.module;
+  }
+  return module;
+}
+
+/** A minimal Chrome DevTools Protocol client on the gateway isolate's inspector WebSocket. */
+async function connectInspector(port: number) {
+  const targets = (await (await fetch(`http://127.0.0.1:${port}/json`)).json()) as {
+    id: string;
+    title?: string;
+    webSocketDebuggerUrl: string;
+  }[];
+  const target = targets.find((t) => t.id.includes('confluence-agent-gateway')) ?? targets[0];
+  if (!target) throw new Error('workerd offered no inspector target');
+  const socket = new WebSocket(target.webSocketDebuggerUrl);
+  await new Promise((resolve, reject) => {
+    socket.addEventListener('open', resolve, { once: true });
+    socket.addEventListener('error', reject, { once: true });
+  });
+  const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  socket.addEventListener('message', (event) => {
+    const message = JSON.parse(String(event.data)) as {
+      id?: number;
+      result?: unknown;
+      error?: { message: string };
+    };
+    const waiter = message.id === undefined ? undefined : pending.get(message.id);
+    if (!waiter) return;
+    pending.delete(message.id as number);
+    if (message.error) waiter.reject(new Error(message.error.message));
+    else waiter.resolve(message.result);
+  });
+  let nextId = 1;
+  return {
+    call(method: string, params: Record<string, unknown> = {}): Promise<unknown> {
+      const id = nextId++;
+      socket.send(JSON.stringify({ id, method, params }));
+      return new Promise((resolve, reject) => pending.set(id, { resolve, reject }));
+    },
+    close: () => socket.close(),
+  };
+}
