@@ -154,9 +154,15 @@ export class ConfluenceClient {
  * the rest is never read): an answer of any size costs at most `maxBytes` of memory.
  */
 async function readText(response: Response, maxBytes: number): Promise<string | undefined> {
-  const declared = Number(response.headers.get('content-length'));
+  const length = response.headers.get('content-length');
+  const declared = Number(length);
   if (!response.body) return '';
   if (declared > maxBytes) return undefined;
+  // A declared length the runtime reads to and no further bounds the body already: one native read
+  // then costs a third of the loop below on a 50 KB page (the bench's profile). Not for an encoded
+  // body, whose decoded size the declared length does not bound.
+  const encoded = (response.headers.get('content-encoding') ?? 'identity') !== 'identity';
+  if (length !== null && Number.isSafeInteger(declared) && !encoded) return response.text();
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
   const parts: string[] = [];

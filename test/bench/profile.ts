@@ -7,7 +7,7 @@
  * `-- --quick` takes fewer calls.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { freePort } from '../support/workerd.ts';
+import { buildGateway, freePort } from '../support/workerd.ts';
 import { compareTargets } from './load.ts';
 import { SCENARIOS, startBenchEnvironment } from './setup.ts';
 
@@ -25,6 +25,7 @@ interface Profile {
   timeDeltas: number[];
 }
 
+buildGateway();
 const bundleModules = moduleStarts(readFileSync('dist/index.js', 'utf8'));
 const inspectorPort = await freePort();
 const env = await startBenchEnvironment({ inspectorPort });
