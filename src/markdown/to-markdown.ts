@@ -203,13 +203,16 @@ class Context {
 
   macro(node: ElementNode): string {
     const name = node.attrs['ac:name'] ?? 'macro';
-    if (name === 'code' || name === 'noformat') {
-      const body = firstChild(node, 'ac:plain-text-body');
-      const language = macroParameter(node, 'language') ?? '';
-      const others = childElements(node, 'ac:parameter').filter((p) => p.attrs['ac:name'] !== 'language');
-      // Parameters beyond the language (title, line numbers) have no fenced form: keep the macro.
-      if (body !== undefined && others.length === 0 && name === 'code') return fence(textOf(body), language);
-      if (body !== undefined && others.length === 0 && language === '') return fence(textOf(body), '');
+    const plain = firstChild(node, 'ac:plain-text-body');
+    if ((name === 'code' || name === 'noformat') && plain !== undefined) {
+      // Parameters beyond the language (title, line numbers) ride in the fence's info string.
+      const parameters = childElements(node, 'ac:parameter')
+        .filter((p) => p.attrs['ac:name'] !== 'language' && /^\w+$/.test(p.attrs['ac:name'] ?? ''))
+        .map((p) => ` ${p.attrs['ac:name']}="${collapse(textOf(p)).replace(/"/g, "'")}"`);
+      return fence(
+        textOf(plain),
+        (macroParameter(node, 'language') ?? '').replace(/\s+/g, '') + parameters.join(''),
+      );
     }
     const panel = PANELS[name];
     const body = firstChild(node, 'ac:rich-text-body');
@@ -321,7 +324,7 @@ class Context {
       case 'ac:emoticon':
         return this.keep(node, `:${node.attrs['ac:name'] ?? 'emoticon'}:`, 'emoticon', true);
       case 'time':
-        return this.keep(node, `[date: ${node.attrs.datetime ?? ''}]`, 'date', true);
+        return this.keep(node, `[date: ${node.attrs.datetime ?? ''}]`, 'date', false);
       case 'ac:structured-macro':
       case 'ac:macro':
         return this.inlineMacro(node);
@@ -464,7 +467,10 @@ function collapse(text: string): string {
 }
 
 function paragraph(inline: string): string {
-  const text = inline.replace(/ *\\\n */g, '\\\n').replace(/^(?:\\\n| )+|(?:\\\n| )+$/g, '');
+  const text = inline
+    .replace(/ {2,}/g, ' ')
+    .replace(/ *\\\n */g, '\\\n')
+    .replace(/^(?:\\\n| )+|(?:\\\n| )+$/g, '');
   return text
     .split('\n')
     .map((line) => escapeLineStart(line))
@@ -508,7 +514,7 @@ function codeSpan(code: string): string {
 function fence(code: string, language: string): string {
   const longest = Math.max(2, ...(code.match(/^`{3,}/gm) ?? []).map((run) => run.length));
   const ticks = '`'.repeat(longest + 1);
-  return `${ticks}${language.replace(/\s+/g, '')}\n${code}${code.endsWith('\n') || code === '' ? '' : '\n'}${ticks}`;
+  return `${ticks}${language}\n${code}${code.endsWith('\n') || code === '' ? '' : '\n'}${ticks}`;
 }
 
 function quote(text: string): string {

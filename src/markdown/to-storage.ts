@@ -5,7 +5,8 @@ import { cdata, escapeAttribute, escapeText } from './xml.ts';
 /**
  * Markdown (CommonMark with GFM tables, strikethrough and task lists) → clean storage format.
  * A fenced block becomes a code macro with its language, a `> [!INFO]` quote an info panel, a task
- * list an `ac:task-list`, `@user:<account id>` a mention, and a link to `page:Title`, `attachment:file`
+ * list an `ac:task-list`, `@user:<account id>` a mention, `[date: 2026-12-01]` a date,
+ * `[status: Done (green)]` a status lozenge, and a link to `page:Title`, `attachment:file`
  * or a page URL of the site an `ac:link`. Raw HTML in the Markdown is text, never markup.
  *
  * With `kept` (the memory of the page being rewritten), each kept element's Markdown form found in
@@ -109,10 +110,7 @@ class Writer {
         return this.quote(children);
       case 'fence':
       case 'code_block':
-        return codeMacro(
-          this.#code(token.content.replace(/\n$/, '')),
-          token.info.trim().split(/\s+/)[0] ?? '',
-        );
+        return codeMacro(this.#code(token.content.replace(/\n$/, '')), token.info);
       case 'hr':
         return '<hr/>';
       case 'table_open':
@@ -178,7 +176,7 @@ class Writer {
       const { token, children } = node;
       switch (token.type) {
         case 'text':
-          out += mentions(escapeText(token.content));
+          out += inlineForms(escapeText(token.content));
           break;
         case 'softbreak':
           out += ' ';
@@ -252,15 +250,28 @@ function image(src: string, alt: string): string {
   return `<ac:image${altAttribute}>${resource}</ac:image>`;
 }
 
-function codeMacro(code: string, language: string): string {
-  const parameter =
+/** A code macro from a fence's info string: the language, then any `name="value"` parameters. */
+function codeMacro(code: string, info: string): string {
+  const language = /^[^\s"=]+(?=\s|$)/.exec(info.trim())?.[0] ?? '';
+  let parameters =
     language === '' ? '' : `<ac:parameter ac:name="language">${escapeText(language)}</ac:parameter>`;
-  return `<ac:structured-macro ac:name="code" ac:schema-version="1">${parameter}<ac:plain-text-body>${cdata(code)}</ac:plain-text-body></ac:structured-macro>`;
+  for (const [, name, value] of info.matchAll(/(\w+)="([^"]*)"/g)) {
+    parameters += `<ac:parameter ac:name="${name}">${escapeText(value as string)}</ac:parameter>`;
+  }
+  return `<ac:structured-macro ac:name="code" ac:schema-version="1">${parameters}<ac:plain-text-body>${cdata(code)}</ac:plain-text-body></ac:structured-macro>`;
 }
 
-/** `@user:<account id>` in text is a mention. */
-function mentions(text: string): string {
-  return text.replace(/@user:([\w:-]+)/g, (_, id) => `<ac:link><ri:user ri:account-id="${id}"/></ac:link>`);
+/** The readable forms the reader writes for a mention, a date and a status, in (escaped) text. */
+function inlineForms(text: string): string {
+  return text
+    .replace(/@user:([\w:-]+)/g, (_, id) => `<ac:link><ri:user ri:account-id="${id}"/></ac:link>`)
+    .replace(/\[date: (\d{4}-\d{2}-\d{2})\]/g, (_, date) => `<time datetime="${date}"/>`)
+    .replace(/\[status: ([^\]]*?)(?: \((\w+)\))?\]/g, (_, title: string, colour?: string) => {
+      const colourParameter = colour
+        ? `<ac:parameter ac:name="colour">${colour[0]?.toUpperCase()}${colour.slice(1)}</ac:parameter>`
+        : '';
+      return `<ac:structured-macro ac:name="status" ac:schema-version="1">${colourParameter}<ac:parameter ac:name="title">${title}</ac:parameter></ac:structured-macro>`;
+    });
 }
 
 function plainText(node: Node): string {
