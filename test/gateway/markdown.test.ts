@@ -289,7 +289,7 @@ describe('content_loss', () => {
       allow_removal: true,
     });
     expect(status).toBe(200);
-    const toc = /<ac:structured-macro ac:name="toc"[^]*?<\/ac:structured-macro>/.exec(
+    const toc = /<ac:structured-macro ac:name="toc"[\s\S]*?<\/ac:structured-macro>/.exec(
       dashboard.body,
     )?.[0] as string;
     expect(await lastWrittenStorage()).toBe(dashboard.body.replace(toc, ''));
@@ -305,7 +305,7 @@ describe('content_loss', () => {
       body_format: 'markdown',
     });
     expect(status).toBe(200);
-    const toc = /<ac:structured-macro ac:name="toc"[^]*?<\/ac:structured-macro>/.exec(
+    const toc = /<ac:structured-macro ac:name="toc"[\s\S]*?<\/ac:structured-macro>/.exec(
       dashboard.body,
     )?.[0] as string;
     expect(await lastWrittenStorage()).toBe(dashboard.body.replace(toc, '') + toc);
