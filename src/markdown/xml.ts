@@ -39,7 +39,8 @@ export function parseStorage(source: string): StorageNode[] {
     {
       onopentag(name, attribs) {
         const attrs: Record<string, string> = {};
-        for (const [key, value] of Object.entries(attribs)) attrs[key] = decodeHTMLAttribute(value);
+        for (const [key, value] of Object.entries(attribs))
+          attrs[key] = value.includes('&') ? decodeHTMLAttribute(value) : value;
         const element: ElementNode = {
           type: 'element',
           name,
@@ -78,13 +79,13 @@ export function parseStorage(source: string): StorageNode[] {
           return;
         }
         if (last?.type === 'text' && !last.cdata && last.end === parser.startIndex) {
-          last.text += decodeHTML(data);
+          last.text += decode(data);
           last.end = parser.endIndex + 1;
           return;
         }
         children.push({
           type: 'text',
-          text: decodeHTML(data),
+          text: decode(data),
           cdata: false,
           start: parser.startIndex,
           end: parser.endIndex + 1,
@@ -95,6 +96,10 @@ export function parseStorage(source: string): StorageNode[] {
   );
   parser.end(source);
   return root.children;
+}
+
+function decode(text: string): string {
+  return text.includes('&') ? decodeHTML(text) : text;
 }
 
 /** The text of a node and its descendants, CDATA included. */
