@@ -400,7 +400,7 @@ class Context {
         node,
         `[status: ${title}${colour ? ` (${colour.toLowerCase()})` : ''}]`,
         'status',
-        true,
+        false,
       );
     }
     return this.keep(node, `[[${name}: ${macroTitle(node)}]]`.replace(': ]]', ']]'), `macro ${name}`, true);

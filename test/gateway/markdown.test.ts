@@ -269,12 +269,15 @@ describe('content_loss', () => {
     const { status, body } = await callTool(id, 'update_confluence_page', {
       page_id: dashboard.id,
       version_number: version,
-      body: markdown.replace('[[toc: 3]]\n\n', '').replace(' The key issue is [[jira: PLAT-42]].', ''),
+      body: markdown.replace('[[toc: 3]]\n\n', '').replace('\n\nThe key issue is [[jira: PLAT-42]].', ''),
       body_format: 'markdown',
     });
     expect(status).toBe(409);
     expect(body.error.code).toBe('content_loss');
-    expect(body.error.lost).toEqual([{ kind: 'macro toc', markdown: '[[toc: 3]]' }]);
+    expect(body.error.lost).toEqual([
+      { kind: 'macro toc', markdown: '[[toc: 3]]' },
+      { kind: 'macro jira', markdown: '[[jira: PLAT-42]]' },
+    ]);
     expect(body.error.message).toContain('allow_removal');
     expect(await writes()).toHaveLength(0);
   });
