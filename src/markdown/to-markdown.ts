@@ -528,6 +528,7 @@ function quote(text: string): string {
 }
 
 function indentItem(marker: string, text: string): string {
+  if (!text.includes('\n')) return (marker + text).trimEnd();
   const pad = ' '.repeat(marker.length);
   const [first = '', ...rest] = text.split('\n');
   return [marker + first, ...rest.map((line) => (line === '' ? '' : pad + line))].join('\n').trimEnd();

@@ -38,13 +38,15 @@ export function parseStorage(source: string): StorageNode[] {
   const parser = new Parser(
     {
       onopentag(name, attribs) {
-        const attrs: Record<string, string> = {};
-        for (const [key, value] of Object.entries(attribs))
-          attrs[key] = value.includes('&') ? decodeHTMLAttribute(value) : value;
+        // The parser hands each tag a fresh object: decode its values in place rather than copy it.
+        for (const key in attribs) {
+          const value = attribs[key] as string;
+          if (value.includes('&')) attribs[key] = decodeHTMLAttribute(value);
+        }
         const element: ElementNode = {
           type: 'element',
           name,
-          attrs,
+          attrs: attribs,
           children: [],
           start: parser.startIndex,
           end: parser.endIndex + 1,
