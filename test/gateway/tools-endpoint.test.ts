@@ -16,6 +16,7 @@ const TOOL_NAMES = [
   'search_confluence_pages',
   'create_confluence_page',
   'update_confluence_page',
+  'update_confluence_page_section',
   'add_confluence_comment',
 ];
 
