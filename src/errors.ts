@@ -15,6 +15,7 @@ export const ERROR_STATUS = {
   rate_limited: 429,
   internal_error: 500,
   upstream_error: 502,
+  upstream_gone: 502,
   misconfigured: 503,
   upstream_timeout: 504,
 } as const satisfies Record<string, ContentfulStatusCode>;
