@@ -11,6 +11,7 @@ export const ERROR_STATUS = {
   unknown_tool: 404,
   version_conflict: 409,
   needs_reauth: 409,
+  content_loss: 409,
   payload_too_large: 413,
   rate_limited: 429,
   internal_error: 500,

@@ -7,6 +7,7 @@ import { getConfluenceSpaces } from './get-confluence-spaces.ts';
 import { searchConfluencePages } from './search-confluence-pages.ts';
 import type { Tool } from './tool.ts';
 import { updateConfluencePage } from './update-confluence-page.ts';
+import { updateConfluencePageSection } from './update-confluence-page-section.ts';
 
 /** Every tool the gateway offers, in the order the catalog lists them. */
 export const tools: readonly Tool[] = [
@@ -16,6 +17,7 @@ export const tools: readonly Tool[] = [
   getConfluencePage,
   createConfluencePage,
   updateConfluencePage,
+  updateConfluencePageSection,
   addConfluenceComment,
 ];
 

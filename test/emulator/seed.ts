@@ -19,7 +19,11 @@ export const SEED = {
     bulk: { id: '98307', key: 'BULK', name: 'Bulk Test Space', homepageId: '70000' },
     archived: { id: '98308', key: 'ARCH', name: 'Legacy Archive', homepageId: '65701' },
     personal: { id: '98309', key: '~5b10ac8d82e05b22cc7d4ef5', name: 'Alice Archer', homepageId: '65801' },
+    /** The storage-format corpus (seed/corpus.ts): pages 66001… in CORPUS order. */
+    docs: { id: '98310', key: 'DOCS', name: 'Storage Format Corpus', homepageId: '66000' },
   },
+  /** The id of the first corpus page; the others follow in CORPUS order. */
+  corpusFirstId: 66001,
   /** Pages of the acme site. */
   pages: {
     engHome: { id: '65537', title: 'Engineering Home', spaceKey: 'ENG' },

@@ -9,6 +9,7 @@ import { SEED } from '../seed.ts';
 import { CLOUD_IDS, type Site } from '../sites.ts';
 import { USERS } from '../users.ts';
 import * as bodies from './bodies.ts';
+import { CORPUS } from './corpus.ts';
 
 const { current, alice, bob } = USERS;
 
@@ -113,6 +114,7 @@ function buildAcme(site: Site): ContentStore {
   const bulk = space(store, { ...S.bulk, type: 'global', status: 'current' }, 2);
   const arch = space(store, { ...S.archived, type: 'global', status: 'archived' }, 3);
   const personal = space(store, { ...S.personal, type: 'personal', status: 'current' }, 4);
+  const docs = space(store, { ...S.docs, type: 'global', status: 'current' }, 5);
 
   const home = addPage(store, {
     ...P.engHome,
@@ -273,6 +275,24 @@ function buildAcme(site: Site): ContentStore {
     space: bulk,
     day: 2,
     body: bodies.simplePage(P.bulkHome.title, 'Many pages, for paging tests.'),
+  });
+  const docsHome = addPage(store, {
+    id: S.docs.homepageId,
+    title: S.docs.name,
+    space: docs,
+    day: 3,
+    body: bodies.simplePage(S.docs.name, 'Storage-format documents for the Markdown conversion.'),
+  });
+  CORPUS.forEach((document, n) => {
+    const id = String(SEED.corpusFirstId + n);
+    addPage(store, {
+      id,
+      title: document.title,
+      space: docs,
+      day: 4,
+      parentId: docsHome.id,
+      body: document.body,
+    });
   });
   for (let n = 1; n < SEED.bulkPageCount; n++) {
     const title = `Bulk Page ${String(n).padStart(3, '0')}`;
