@@ -464,7 +464,14 @@ export class ConfluenceApi extends ConfluenceClient {
     form.append('file', file);
     form.append('minorEdit', 'false');
     if (comment !== undefined) form.append('comment', comment);
-    return this.request<{ results: Array<{ id: string; title: string; version?: { number?: number } }> }>({
+    return this.request<{
+      results: Array<{
+        id: string;
+        title: string;
+        version?: { number?: number };
+        _links?: Links & { download?: string };
+      }>;
+    }>({
       method: 'POST',
       path: `/wiki/rest/api/content/${pageId}/child/attachment`,
       form,
