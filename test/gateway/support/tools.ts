@@ -17,6 +17,7 @@ export const SEED = {
     large: '65543',
     huge: '65544',
     deployRunbook: '65540',
+    apiGuidelines: '65542',
     incidentResponse: '65541',
     restricted: '65545',
     glossary: '65548',
