@@ -1,6 +1,30 @@
 import { ApiError } from '../errors.ts';
 import { type Call, ConfluenceClient, type Download } from './client.ts';
+import type { BadRequestHint } from './errors.ts';
 import type { Links } from './paging.ts';
+
+const CURSOR_HINT: BadRequestHint = {
+  when: /cursor/i,
+  say: 'Pass next_cursor exactly as a previous call returned it, with the same other arguments, or omit it to start over.',
+};
+
+const CQL_HINT: BadRequestHint = {
+  when: /cql|parse/i,
+  say: 'Check the CQL: field names such as text, title, space, label, type; quote phrases (text ~ "release notes"), escape quotes inside them with a backslash, put ? and * wildcards only inside quotes and not first, and join clauses with AND/OR.',
+};
+
+const XHTML_HINT: BadRequestHint = {
+  when: /xhtml|markup|storage|parse|unexpected|element|tag|entity/i,
+  say: 'An HTML body must be well-formed XHTML: close every tag (e.g. <br/>, </b>) and escape & as &amp;. Or send plain text, which the gateway wraps for you.',
+};
+
+const PAGE_WRITE_HINTS: readonly BadRequestHint[] = [
+  {
+    when: /title/i,
+    say: 'A title must be unique among the current pages of a space: choose another title, or update the existing page (find it with search_confluence_pages, e.g. title = "…").',
+  },
+  XHTML_HINT,
+];
 
 /**
  * The Confluence operations the tools use, with the fields of Atlassian's answers they read. Each
@@ -144,7 +168,6 @@ export interface SearchAnswer extends List<SearchResult> {
 
 export type StorageBody = { representation: 'storage'; value: string };
 
-const CURSOR_HINT = 'If you sent a cursor, pass next_cursor exactly as a previous call returned it.';
 const pageMissing = (pageId: string) =>
   `Page ${pageId} does not exist or the connected user may not view it. Find page ids with search_confluence_pages or get_confluence_space_pages.`;
 /** v1 endpoints the OAuth gateway has been retiring (FACTS.md): say which tools still work on a 410. */
@@ -162,7 +185,7 @@ export class ConfluenceApi extends ConfluenceClient {
       query: { ...query, 'description-format': 'plain' },
       scope: 'read:space:confluence',
       notFound: 'Confluence found no spaces endpoint for this site; the site may have been removed.',
-      badRequestHint: 'If you sent a cursor, pass next_cursor exactly as a previous call returned it.',
+      badRequestHints: [CURSOR_HINT],
     });
   }
 
@@ -197,7 +220,7 @@ export class ConfluenceApi extends ConfluenceClient {
       query,
       scope: 'read:page:confluence',
       notFound: `Space ${spaceId} does not exist or the connected user may not see it. List spaces with get_confluence_spaces.`,
-      badRequestHint: 'If you sent a cursor, pass next_cursor exactly as a previous call returned it.',
+      badRequestHints: [CURSOR_HINT],
     });
   }
 
@@ -221,8 +244,7 @@ export class ConfluenceApi extends ConfluenceClient {
       query: { ...query, ...(query.cursor && { next: true }), expand: 'content.version' },
       scope: 'search:confluence',
       notFound: 'Confluence search is not available on this site.',
-      badRequestHint:
-        'Check the CQL: field names such as text, title, space, label, type; quote phrases (text ~ "release notes"), escape quotes inside them with a backslash, put ? and * wildcards only inside quotes and not first, and join clauses with AND/OR. If you sent a cursor, pass next_cursor exactly as returned.',
+      badRequestHints: [CQL_HINT, CURSOR_HINT],
     });
   }
 
@@ -233,8 +255,7 @@ export class ConfluenceApi extends ConfluenceClient {
       body,
       scope: 'write:page:confluence',
       notFound: `Space ${body.spaceId}${body.parentId ? ` or parent page ${body.parentId}` : ''} does not exist or the connected user may not see it.`,
-      badRequestHint:
-        'A title must be unique among the current pages of a space, and an HTML body must be well-formed XHTML (close every tag, e.g. <br/>).',
+      badRequestHints: PAGE_WRITE_HINTS,
     });
   }
 
@@ -256,8 +277,7 @@ export class ConfluenceApi extends ConfluenceClient {
       body,
       scope: 'write:page:confluence',
       notFound: `Page ${pageId} does not exist or the connected user may not view it.`,
-      badRequestHint:
-        'A title must be unique among the current pages of a space, and an HTML body must be well-formed XHTML (close every tag, e.g. <br/>).',
+      badRequestHints: PAGE_WRITE_HINTS,
     });
   }
 
@@ -269,7 +289,7 @@ export class ConfluenceApi extends ConfluenceClient {
       body,
       scope: 'write:comment:confluence',
       notFound: `${target} does not exist or the connected user may not view it.`,
-      badRequestHint: 'An HTML comment must be well-formed XHTML (close every tag, e.g. <br/>).',
+      badRequestHints: [XHTML_HINT],
     });
   }
 
@@ -281,7 +301,7 @@ export class ConfluenceApi extends ConfluenceClient {
       query,
       scope: 'read:hierarchical-content:confluence',
       notFound: pageMissing(pageId),
-      badRequestHint: CURSOR_HINT,
+      badRequestHints: [CURSOR_HINT],
     });
   }
 
@@ -293,7 +313,7 @@ export class ConfluenceApi extends ConfluenceClient {
       query,
       scope: 'read:hierarchical-content:confluence',
       notFound: pageMissing(pageId),
-      badRequestHint: CURSOR_HINT,
+      badRequestHints: [CURSOR_HINT],
     });
   }
 
@@ -327,7 +347,7 @@ export class ConfluenceApi extends ConfluenceClient {
       query: { ...query, 'body-format': 'storage', sort: 'created-date' },
       scope: 'read:comment:confluence',
       notFound: pageMissing(pageId),
-      badRequestHint: CURSOR_HINT,
+      badRequestHints: [CURSOR_HINT],
     });
   }
 
@@ -357,8 +377,13 @@ export class ConfluenceApi extends ConfluenceClient {
       body,
       scope: 'write:comment:confluence',
       notFound: pageMissing(body.pageId),
-      badRequestHint:
-        'The selected text must occur on the published page exactly as given (read it again: it may have changed), and an HTML comment must be well-formed XHTML.',
+      badRequestHints: [
+        {
+          when: /selection|match|inline/i,
+          say: 'The selected text must occur on the published page exactly as given: read the page again (it may have changed) and copy the passage.',
+        },
+        XHTML_HINT,
+      ],
     });
   }
 
@@ -370,7 +395,7 @@ export class ConfluenceApi extends ConfluenceClient {
       query: { ...query, sort: '-modified-date' },
       scope: 'read:page:confluence',
       notFound: pageMissing(pageId),
-      badRequestHint: CURSOR_HINT,
+      badRequestHints: [CURSOR_HINT],
     });
   }
 
@@ -406,7 +431,12 @@ export class ConfluenceApi extends ConfluenceClient {
       body: names.map((name) => ({ prefix: 'global', name })),
       scope: V1_WRITE,
       notFound: pageMissing(pageId),
-      badRequestHint: 'Label names are lowercase words without spaces or any of !#&()*,.:;<>?@[]^.',
+      badRequestHints: [
+        {
+          when: /label/i,
+          say: 'Label names are lowercase words without spaces or any of !#&()*,.:;<>?@[]^.',
+        },
+      ],
     });
   }
 
@@ -429,7 +459,7 @@ export class ConfluenceApi extends ConfluenceClient {
       query,
       scope: 'read:attachment:confluence',
       notFound: pageMissing(pageId),
-      badRequestHint: CURSOR_HINT,
+      badRequestHints: [CURSOR_HINT],
     });
   }
 

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { BODY_RULE, bodyText, oneSpace, pageId, resolveSpaceId, spaceId, spaceKey } from './arguments.ts';
 import { bodyFormat, toStorage } from './body-format.ts';
+import { writtenPageOutput } from './outputs.ts';
 import { pageFields } from './page-fields.ts';
 import { defineTool } from './tool.ts';
 
@@ -36,6 +37,7 @@ export const createConfluencePage = defineTool({
     'Errors: invalid_arguments quoting Confluence usually means the title is taken in that space or the HTML is not well-formed; not_found means no such space or parent; upstream_timeout on a create means check (search by title) before retrying, so the page is not created twice.',
   ].join(' '),
   schema,
+  output: writtenPageOutput,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   async run(args, confluence) {
     const spaceId = await resolveSpaceId(confluence, args);
@@ -48,7 +50,7 @@ export const createConfluencePage = defineTool({
     });
     return {
       page: { ...pageFields(page, confluence), version: page.version?.number, _links: page._links ?? {} },
-      message: `Successfully created page '${page.title}' in space ${spaceId}`,
+      message: `Successfully created page '${page.title}' in space ${args.space_key ?? spaceId}`,
     };
   },
 });

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { mergeMarkdown } from '../markdown/index.ts';
 import { BODY_RULE, bodyText, pageId } from './arguments.ts';
 import { allowRemoval, bodyFormat, refuseLoss, siteUrl, toStorage } from './body-format.ts';
+import { writtenPageOutput } from './outputs.ts';
 import { pageFields } from './page-fields.ts';
 import { readVersion, saveNextVersion, storageOf } from './page-versions.ts';
 import { defineTool } from './tool.ts';
@@ -55,6 +56,9 @@ export const updateConfluencePage = defineTool({
     'Returns page {id, status, title, space_id, parent_id, parent_type, author_id, created_at, version (the new number), url, _links}, unchanged (true when nothing was written) and a message.',
   ].join(' '),
   schema,
+  output: writtenPageOutput.extend({
+    unchanged: z.boolean().describe('true when the content was already as sent and nothing was written.'),
+  }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async run(args, confluence) {
     const current = await readVersion(confluence, args.page_id, args.version_number);
