@@ -28,6 +28,22 @@ const schema = z.object({
   body_format: bodyFormat,
 });
 
+const output = z.object({
+  comment: z.object({
+    id: z.string(),
+    page_id: z.string(),
+    text_selection: z.string(),
+    match_index: z.number(),
+    match_count: z.number(),
+    resolution_status: z.string(),
+    version: z.number().nullable(),
+    author_id: z.string().nullable(),
+    created_at: z.string().nullable(),
+    url: z.string().nullable(),
+  }),
+  message: z.string(),
+});
+
 export const addConfluenceInlineComment = defineTool({
   name: 'add_confluence_inline_comment',
   title: 'Comment on a passage of a page',
@@ -39,6 +55,7 @@ export const addConfluenceInlineComment = defineTool({
     'Errors: not_found means the page does not exist or the user may not see it; forbidden means the user may not comment there.',
   ].join(' '),
   schema,
+  output,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   async run(args, confluence) {
     const page = await confluence.getPage(args.page_id, { 'body-format': 'storage' });

@@ -1,12 +1,14 @@
 import * as z from 'zod';
 import { pageId } from './arguments.ts';
-import { labelName, pageLabels } from './labels.ts';
+import { labelName, labelsOutput, pageLabels } from './labels.ts';
 import { defineTool } from './tool.ts';
 
 const schema = z.object({
   page_id: pageId.describe('The id of the page to label.'),
   labels: z.array(labelName).min(1).max(20).describe('1 to 20 label names to add.'),
 });
+
+const output = z.object({ page_id: z.string(), added: z.array(z.string()), labels: labelsOutput });
 
 export const addConfluenceLabels = defineTool({
   name: 'add_confluence_labels',
@@ -18,6 +20,7 @@ export const addConfluenceLabels = defineTool({
     'Errors: not_found means the page does not exist or the user may not see it; forbidden means the user may not edit it; upstream_gone means Atlassian retired the label endpoint this tool uses.',
   ].join(' '),
   schema,
+  output,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async run(args, confluence) {
     const added = [...new Set(args.labels)];

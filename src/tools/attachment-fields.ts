@@ -1,4 +1,17 @@
+import * as z from 'zod';
 import type { Attachment, ConfluenceApi } from '../confluence/api.ts';
+
+export const attachmentOutput = z.object({
+  id: z.string(),
+  title: z.string(),
+  media_type: z.string().nullable(),
+  file_size: z.number().nullable(),
+  version: z.number().nullable(),
+  created_at: z.string().nullable(),
+  comment: z.string(),
+  page_id: z.string().nullable(),
+  download_url: z.string().nullable(),
+});
 
 /** An attachment as the attachment tools return it. */
 export function attachmentFields(attachment: Attachment, confluence: ConfluenceApi) {

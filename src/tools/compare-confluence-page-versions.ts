@@ -25,6 +25,21 @@ const schema = z
     }
   });
 
+const output = z.object({
+  page_id: z.string(),
+  title: z.string(),
+  from_version: z.number(),
+  to_version: z.number().optional(),
+  body_format: z.enum(['markdown', 'storage']),
+  added_lines: z.number(),
+  removed_lines: z.number(),
+  diff: z.string(),
+  offset: z.number(),
+  total_chars: z.number(),
+  truncated: z.boolean(),
+  next_offset: z.number().optional(),
+});
+
 export const compareConfluencePageVersions = defineTool({
   name: 'compare_confluence_page_versions',
   title: 'Show what changed between two versions of a page',
@@ -34,6 +49,7 @@ export const compareConfluencePageVersions = defineTool({
     'Errors: not_found means the page or one of the versions does not exist (or the user may not see it).',
   ].join(' '),
   schema,
+  output,
   annotations: { readOnlyHint: true, openWorldHint: true },
   async run(args, confluence) {
     const [older, newer] = await Promise.all([

@@ -9,6 +9,12 @@ const schema = z.object({
   version_number: versionNumber('the deletion'),
 });
 
+const output = z.object({
+  page: z.object({ id: z.string(), title: z.string(), space_id: z.string(), status: z.literal('trashed') }),
+  restore: z.string().describe('How a person restores the page from the trash.'),
+  message: z.string(),
+});
+
 export const deleteConfluencePage = defineTool({
   name: 'delete_confluence_page',
   title: 'Move a page to the trash',
@@ -19,6 +25,7 @@ export const deleteConfluencePage = defineTool({
     'Errors: not_found means the page does not exist, is already in the trash, or the user may not see it; forbidden means the user may not delete pages there.',
   ].join(' '),
   schema,
+  output,
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   async run(args, confluence) {
     const current = await readVersion(confluence, args.page_id, args.version_number);

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import type { Attachment } from '../confluence/api.ts';
-import { attachmentFields } from './attachment-fields.ts';
+import { attachmentFields, attachmentOutput } from './attachment-fields.ts';
 import { maxChars, offset, sliceContent } from './slicing.ts';
 import { defineTool } from './tool.ts';
 
@@ -36,6 +36,18 @@ const schema = z.object({
   offset: offset('text'),
 });
 
+const output = z.object({
+  attachment: attachmentOutput,
+  kind: z.enum(['text', 'image', 'unreadable']),
+  content: z.string().optional(),
+  offset: z.number().optional(),
+  total_chars: z.number().nullable().optional(),
+  truncated: z.boolean().optional(),
+  next_offset: z.number().optional(),
+  image: z.object({ media_type: z.string(), data_base64: z.string() }).optional(),
+  message: z.string().optional(),
+});
+
 export const getConfluenceAttachmentContent = defineTool({
   name: 'get_confluence_attachment_content',
   title: 'Read an attached file',
@@ -45,6 +57,7 @@ export const getConfluenceAttachmentContent = defineTool({
     'Errors: not_found means the attachment does not exist or the user may not see its page.',
   ].join(' '),
   schema,
+  output,
   annotations: { readOnlyHint: true, openWorldHint: true },
   async run(args, confluence) {
     const id = args.attachment_id.startsWith('att') ? args.attachment_id : `att${args.attachment_id}`;

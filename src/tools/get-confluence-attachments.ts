@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import { pagingFields } from '../confluence/paging.ts';
 import { cursor, limit, pageId } from './arguments.ts';
-import { attachmentFields } from './attachment-fields.ts';
+import { attachmentFields, attachmentOutput } from './attachment-fields.ts';
+import { pagingOutput } from './outputs.ts';
 import { defineTool } from './tool.ts';
 
 const schema = z.object({
@@ -21,6 +22,12 @@ const schema = z.object({
   cursor,
 });
 
+const output = z.object({
+  page_id: z.string(),
+  attachments: z.array(attachmentOutput),
+  ...pagingOutput,
+});
+
 export const getConfluenceAttachments = defineTool({
   name: 'get_confluence_attachments',
   title: 'List the files attached to a page',
@@ -31,6 +38,7 @@ export const getConfluenceAttachments = defineTool({
     'Errors: not_found means the page does not exist or the user may not see it.',
   ].join(' '),
   schema,
+  output,
   annotations: { readOnlyHint: true, openWorldHint: true },
   async run(args, confluence) {
     const answer = await confluence.listPageAttachments(args.page_id, {

@@ -3,6 +3,7 @@ import type { CommentItem, ConfluenceApi } from '../confluence/api.ts';
 import { nextCursor } from '../confluence/paging.ts';
 import { ApiError } from '../errors.ts';
 import { cursor, pageId } from './arguments.ts';
+import { pagingOutput } from './outputs.ts';
 import { type ReadBodyFormat, readBodyFormat, renderBody } from './read-body.ts';
 import { defineTool } from './tool.ts';
 
@@ -34,6 +35,31 @@ const schema = z.object({
 
 type Kind = 'footer' | 'inline';
 
+const commentOutput = {
+  id: z.string(),
+  kind: z.enum(['footer', 'inline']),
+  author_id: z.string().nullable(),
+  created_at: z.string().nullable(),
+  version: z.number().nullable(),
+  body: z.string(),
+  url: z.string().nullable(),
+  parent_comment_id: z.string().nullable(),
+  text_selection: z.string().nullable().optional(),
+  resolution_status: z.string().nullable().optional(),
+};
+
+const output = z.object({
+  page_id: z.string(),
+  comments: z.array(
+    z.object({
+      ...commentOutput,
+      replies: z.array(z.object(commentOutput)).optional(),
+      replies_truncated: z.boolean().optional(),
+    }),
+  ),
+  ...pagingOutput,
+});
+
 export const getConfluenceComments = defineTool({
   name: 'get_confluence_comments',
   title: 'Read the comments on a page',
@@ -44,6 +70,7 @@ export const getConfluenceComments = defineTool({
     'Errors: not_found means the page does not exist or the user may not see it.',
   ].join(' '),
   schema,
+  output,
   annotations: { readOnlyHint: true, openWorldHint: true },
   async run(args, confluence) {
     let { kind, from } = startingPoint(args.kind, args.cursor);

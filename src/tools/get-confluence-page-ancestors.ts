@@ -6,6 +6,13 @@ const schema = z.object({
   page_id: pageId.describe('The id of the page to place in its tree.'),
 });
 
+const output = z.object({
+  page_id: z.string(),
+  ancestors: z.array(
+    z.object({ id: z.string(), title: z.string().nullable(), type: z.string(), url: z.string().nullable() }),
+  ),
+});
+
 export const getConfluencePageAncestors = defineTool({
   name: 'get_confluence_page_ancestors',
   title: 'Show the path above a page',
@@ -15,6 +22,7 @@ export const getConfluencePageAncestors = defineTool({
     'Errors: not_found means the page does not exist or the user may not see it.',
   ].join(' '),
   schema,
+  output,
   annotations: { readOnlyHint: true, openWorldHint: true },
   async run(args, confluence) {
     const { results } = await confluence.listAncestors(args.page_id);

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { pagingFields } from '../confluence/paging.ts';
 import { cursor, limit, pageId } from './arguments.ts';
+import { pagingOutput } from './outputs.ts';
 import { defineTool } from './tool.ts';
 
 const schema = z.object({
@@ -18,6 +19,24 @@ const schema = z.object({
   cursor,
 });
 
+const output = z.object({
+  page_id: z.string(),
+  depth: z.number(),
+  pages: z.array(
+    z.object({
+      id: z.string(),
+      title: z.string(),
+      type: z.string().describe('page, folder, whiteboard, database or embed.'),
+      status: z.string().nullable(),
+      parent_id: z.string().nullable(),
+      depth: z.number(),
+      position: z.number().nullable(),
+      url: z.string().nullable(),
+    }),
+  ),
+  ...pagingOutput,
+});
+
 export const getConfluencePageChildren = defineTool({
   name: 'get_confluence_page_children',
   title: 'List the pages under a page',
@@ -28,6 +47,7 @@ export const getConfluencePageChildren = defineTool({
     'Errors: not_found means the page does not exist or the user may not see it; forbidden naming a scope means the integration must be reconnected to grant it.',
   ].join(' '),
   schema,
+  output,
   annotations: { readOnlyHint: true, openWorldHint: true },
   async run(args, confluence) {
     const query = { limit: args.limit, cursor: args.cursor };

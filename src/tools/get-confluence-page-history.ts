@@ -1,12 +1,27 @@
 import * as z from 'zod';
 import { pagingFields } from '../confluence/paging.ts';
 import { cursor, limit, pageId } from './arguments.ts';
+import { pagingOutput } from './outputs.ts';
 import { defineTool } from './tool.ts';
 
 const schema = z.object({
   page_id: pageId.describe('The id of the page whose versions to list.'),
   limit,
   cursor,
+});
+
+const output = z.object({
+  page_id: z.string(),
+  versions: z.array(
+    z.object({
+      number: z.number(),
+      author_id: z.string().nullable(),
+      created_at: z.string().nullable(),
+      message: z.string(),
+      minor_edit: z.boolean(),
+    }),
+  ),
+  ...pagingOutput,
 });
 
 export const getConfluencePageHistory = defineTool({
@@ -19,6 +34,7 @@ export const getConfluencePageHistory = defineTool({
     'Errors: not_found means the page does not exist or the user may not see it.',
   ].join(' '),
   schema,
+  output,
   annotations: { readOnlyHint: true, openWorldHint: true },
   async run(args, confluence) {
     const answer = await confluence.listPageVersions(args.page_id, {

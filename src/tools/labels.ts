@@ -23,3 +23,7 @@ export async function pageLabels(confluence: ConfluenceApi, pageId: string) {
   const { results } = await confluence.listPageLabels(pageId);
   return results.map(({ id, name, prefix }) => ({ id, name, prefix }));
 }
+
+export const labelsOutput = z
+  .array(z.object({ id: z.string(), name: z.string(), prefix: z.string() }))
+  .describe('Every label of the page afterwards.');

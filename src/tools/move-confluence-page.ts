@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { ApiError } from '../errors.ts';
 import { pageId, versionNumber } from './arguments.ts';
+import { writtenPageOutput } from './outputs.ts';
 import { pageFields } from './page-fields.ts';
 import { readVersion, saveNextVersion, storageOf } from './page-versions.ts';
 import { defineTool } from './tool.ts';
@@ -10,6 +11,8 @@ const schema = z.object({
   version_number: versionNumber('the move'),
   parent_id: pageId.describe('The id of the new parent page, in the same space.'),
 });
+
+const output = writtenPageOutput.extend({ previous_parent_id: z.string().nullable() });
 
 export const moveConfluencePage = defineTool({
   name: 'move_confluence_page',
@@ -22,6 +25,7 @@ export const moveConfluencePage = defineTool({
     'Errors: not_found means the page or the new parent does not exist or the user may not see it.',
   ].join(' '),
   schema,
+  output,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async run(args, confluence) {
     if (args.parent_id === args.page_id) {

@@ -1,11 +1,18 @@
 import * as z from 'zod';
 import { pageId } from './arguments.ts';
-import { labelName, pageLabels } from './labels.ts';
+import { labelName, labelsOutput, pageLabels } from './labels.ts';
 import { defineTool } from './tool.ts';
 
 const schema = z.object({
   page_id: pageId.describe('The id of the page to remove the label from.'),
   label: labelName.describe('The label name to remove, e.g. "draft".'),
+});
+
+const output = z.object({
+  page_id: z.string(),
+  label: z.string(),
+  removed: z.boolean(),
+  labels: labelsOutput,
 });
 
 export const removeConfluenceLabel = defineTool({
@@ -17,6 +24,7 @@ export const removeConfluenceLabel = defineTool({
     'Errors: not_found means the page does not exist or the user may not see it; forbidden means the user may not edit it; upstream_gone means Atlassian retired the label endpoint this tool uses.',
   ].join(' '),
   schema,
+  output,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async run(args, confluence) {
     const before = await pageLabels(confluence, args.page_id);

@@ -44,6 +44,17 @@ const schema = z
     }
   });
 
+const output = z.object({
+  users: z.array(
+    z.object({
+      account_id: z.string().nullable(),
+      display_name: z.string().nullable(),
+      email: z.string().optional(),
+      type: z.string(),
+    }),
+  ),
+});
+
 export const searchConfluenceUsers = defineTool({
   name: 'search_confluence_users',
   title: 'Find people',
@@ -53,6 +64,7 @@ export const searchConfluenceUsers = defineTool({
     'Errors: forbidden naming a scope means the integration must be reconnected to grant it.',
   ].join(' '),
   schema,
+  output,
   annotations: { readOnlyHint: true, openWorldHint: true },
   async run(args, confluence) {
     if (args.current) return { users: [fromV1(await confluence.currentUser())] };

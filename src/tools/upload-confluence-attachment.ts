@@ -55,6 +55,19 @@ const schema = z
     }
   });
 
+const output = z.object({
+  attachment: z.object({
+    id: z.string(),
+    title: z.string(),
+    version: z.number().nullable(),
+    media_type: z.string(),
+    file_size: z.number(),
+    page_id: z.string(),
+    download_url: z.string().nullable(),
+  }),
+  message: z.string(),
+});
+
 export const uploadConfluenceAttachment = defineTool({
   name: 'upload_confluence_attachment',
   title: 'Attach a file to a page',
@@ -64,6 +77,7 @@ export const uploadConfluenceAttachment = defineTool({
     'Errors: invalid_arguments for a file over 10 MB or bad base64; not_found means the page does not exist or the user may not see it; forbidden means the user may not add attachments there; upstream_gone means Atlassian retired the upload endpoint this tool uses; upstream_timeout means check get_confluence_attachments before retrying, so no extra version is made.',
   ].join(' '),
   schema,
+  output,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   async run(args, confluence) {
     const bytes =

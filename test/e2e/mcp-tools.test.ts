@@ -85,6 +85,29 @@ describe.each([
     expect(text.text).not.toContain(image.data);
   });
 
+  it('answers the write tools with results their output schemas admit', async () => {
+    const page = SEED.pages.apiGuidelines.id;
+    const calls: [string, Record<string, unknown>][] = [
+      ['add_confluence_labels', { page_id: page, labels: ['mcp'] }],
+      ['remove_confluence_label', { page_id: page, label: 'mcp' }],
+      ['upload_confluence_attachment', { page_id: page, filename: 'mcp.txt', content: 'hello' }],
+      ['add_confluence_inline_comment', { page_id: page, text_selection: 'Guidelines', comment: 'Hi' }],
+    ];
+    for (const [name, args] of calls) {
+      const result = await client.callTool(name, args);
+      expect(result.isError, `${name}: ${JSON.stringify(result.structuredContent)}`).toBeFalsy();
+    }
+    const read = await restCall('get_confluence_page', { page_id: page });
+    const parent =
+      read.page.parent_id === SEED.pages.runbooks.id ? SEED.pages.engHome.id : SEED.pages.runbooks.id;
+    const moved = await client.callTool('move_confluence_page', {
+      page_id: page,
+      version_number: read.page.version.number,
+      parent_id: parent,
+    });
+    expect(moved.structuredContent.page.parent_id).toBe(parent);
+  });
+
   it('answers a stale delete with an isError version_conflict, and trashes nothing', async () => {
     const result = await client.callTool('delete_confluence_page', {
       page_id: SEED.pages.glossary.id,
