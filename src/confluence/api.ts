@@ -170,7 +170,7 @@ export type StorageBody = { representation: 'storage'; value: string };
 
 const pageMissing = (pageId: string) =>
   `Page ${pageId} does not exist or the connected user may not view it. Find page ids with search_confluence_pages or get_confluence_space_pages.`;
-/** v1 endpoints the OAuth gateway has been retiring (FACTS.md): say which tools still work on a 410. */
+/** The classic scope v1 content writes (labels) need: v2 has no label write. */
 const V1_WRITE = 'write:confluence-content';
 
 const SPACE_ID_CACHE_MS = 5 * 60_000;

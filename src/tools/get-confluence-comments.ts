@@ -74,17 +74,13 @@ export const getConfluenceComments = defineTool({
   annotations: { readOnlyHint: true, openWorldHint: true },
   async run(args, confluence) {
     let { kind, from } = startingPoint(args.kind, args.cursor);
-    const threads: CommentItem[][] = [];
-    const kinds: Kind[] = [];
+    const threads: { comment: CommentItem; kind: Kind }[] = [];
     let next: string | undefined;
     // Footer threads first, then inline ones: one list after the other, within one limit per answer.
     for (;;) {
       const room = args.limit - threads.length;
       const answer = await confluence.listPageComments(kind, args.page_id, { limit: room, cursor: from });
-      for (const comment of answer.results) {
-        threads.push([comment]);
-        kinds.push(kind);
-      }
+      for (const comment of answer.results) threads.push({ comment, kind });
       const more = nextCursor(answer._links);
       if (more) {
         next = `${kind}:${more}`;
@@ -99,14 +95,8 @@ export const getConfluenceComments = defineTool({
       }
     }
     const comments = await Promise.all(
-      threads.map(([comment], i) =>
-        shapeThread(
-          confluence,
-          comment as CommentItem,
-          kinds[i] as Kind,
-          args.include_replies,
-          args.body_format,
-        ),
+      threads.map(({ comment, kind }) =>
+        shapeThread(confluence, comment, kind, args.include_replies, args.body_format),
       ),
     );
     return {
