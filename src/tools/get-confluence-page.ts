@@ -3,6 +3,7 @@ import { storageToMarkdown } from '../markdown/index.ts';
 import { pageId } from './arguments.ts';
 import { pageFieldsOutput } from './outputs.ts';
 import { pageFields } from './page-fields.ts';
+import { maxChars, offset, sliceContent } from './slicing.ts';
 import { defineTool } from './tool.ts';
 
 const schema = z.object({
@@ -17,21 +18,8 @@ const schema = z.object({
     .boolean()
     .default(false)
     .describe('true to read the unpublished draft of the page instead of the published version.'),
-  max_chars: z
-    .number()
-    .int()
-    .min(1)
-    .max(200_000)
-    .default(20_000)
-    .describe('At most this many characters of content are returned (default 20000, up to 200000).'),
-  offset: z
-    .number()
-    .int()
-    .min(0)
-    .default(0)
-    .describe(
-      'Where the returned content starts, in characters: 0 (default), or the next_offset of a previous answer.',
-    ),
+  max_chars: maxChars('content'),
+  offset: offset('content'),
 });
 
 const output = z.object({
@@ -103,15 +91,3 @@ export const getConfluencePage = defineTool({
     };
   },
 });
-
-/** `max` characters from `offset`, never splitting a surrogate pair; `next` is where the rest starts. */
-function sliceContent(content: string, offset: number, max: number): { text: string; next?: number } {
-  let end = Math.min(content.length, offset + max);
-  if (end < content.length && end > offset && isHighSurrogate(content.charCodeAt(end - 1))) end -= 1;
-  const text = content.slice(offset, end);
-  return end < content.length ? { text, next: end } : { text };
-}
-
-function isHighSurrogate(code: number): boolean {
-  return code >= 0xd800 && code <= 0xdbff;
-}

@@ -26,7 +26,7 @@ export function storageOf(page: Page): string {
 export async function saveNextVersion(
   confluence: ConfluenceApi,
   current: Page,
-  change: { status: string; title: string; storage: string; message?: string },
+  change: { status: string; title: string; storage: string; message?: string; parentId?: string },
 ): Promise<Page> {
   const currentNumber = current.version?.number ?? 0;
   try {
@@ -39,6 +39,7 @@ export async function saveNextVersion(
         number: currentNumber + 1,
         ...(change.message !== undefined && { message: change.message }),
       },
+      ...(change.parentId !== undefined && { parentId: change.parentId }),
     });
   } catch (error) {
     // Someone saved between our read and our write: report the version that won.

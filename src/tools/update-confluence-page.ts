@@ -56,7 +56,9 @@ export const updateConfluencePage = defineTool({
     'Returns page {id, status, title, space_id, parent_id, parent_type, author_id, created_at, version (the new number), url, _links}, unchanged (true when nothing was written) and a message.',
   ].join(' '),
   schema,
-  output: writtenPageOutput,
+  output: writtenPageOutput.extend({
+    unchanged: z.boolean().describe('true when the content was already as sent and nothing was written.'),
+  }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async run(args, confluence) {
     const current = await readVersion(confluence, args.page_id, args.version_number);
