@@ -3,6 +3,7 @@ import { ApiError } from '../errors.ts';
 import { matchSections, mergeMarkdown, type Section, sectionsOf } from '../markdown/index.ts';
 import { bodyText, pageId } from './arguments.ts';
 import { allowRemoval, refuseLoss, siteUrl, toStorage } from './body-format.ts';
+import { writtenPageOutput } from './outputs.ts';
 import { pageFields } from './page-fields.ts';
 import { readVersion, saveNextVersion, storageOf } from './page-versions.ts';
 import { defineTool } from './tool.ts';
@@ -39,6 +40,11 @@ const schema = z.object({
   version_message: z.string().max(500).optional().describe('An optional note stored with the new version.'),
 });
 
+const output = writtenPageOutput.extend({
+  section: z.string().describe('The heading of the section that was replaced.'),
+  unchanged: z.boolean().describe('true when the section was already as sent and nothing was written.'),
+});
+
 export const updateConfluencePageSection = defineTool({
   name: 'update_confluence_page_section',
   title: 'Update one section of a page',
@@ -50,6 +56,7 @@ export const updateConfluencePageSection = defineTool({
     'Returns page {id, status, title, space_id, parent_id, parent_type, author_id, created_at, version, url, _links}, section (the heading), unchanged and a message.',
   ].join(' '),
   schema,
+  output,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   async run(args, confluence) {
     const current = await readVersion(confluence, args.page_id, args.version_number);
