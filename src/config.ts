@@ -23,6 +23,7 @@ export const DEFAULT_SCOPES = [
   'write:page:confluence',
   'write:comment:confluence',
   'read:content-details:confluence',
+  'read:comment:confluence',
   'offline_access',
 ];
 

@@ -1,3 +1,4 @@
+import type { Policy } from './policy/policy.ts';
 import type { TokenRefresher } from './vault/token-refresher.ts';
 import type { WebhookInbox } from './webhooks/inbox.ts';
 
@@ -33,8 +34,13 @@ declare global {
   }
 }
 
-/** Who made a request, as the auth middleware established it. */
-export type Caller = { kind: 'service' } | { kind: 'agent'; tokenId: string; integrationId: string };
+/**
+ * Who made a request, as the auth middleware established it. An agent carries its token's label (for
+ * the audit log) and its token's own policy, which can only narrow the integration's.
+ */
+export type Caller =
+  | { kind: 'service' }
+  | { kind: 'agent'; tokenId: string; integrationId: string; label: string | null; policy: Policy | null };
 
 /** The Hono environment of every route. */
 export interface AppEnv {

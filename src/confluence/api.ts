@@ -1,6 +1,11 @@
+import type { Env } from '../env.ts';
 import { ApiError } from '../errors.ts';
+import { confineCql } from '../policy/cql.ts';
+import { type Reach, SpaceFence, SpaceRefusal } from '../policy/space-fence.ts';
+import type { IntegrationRecord } from '../vault/integrations.ts';
 import { type Call, ConfluenceClient } from './client.ts';
 import type { Links } from './paging.ts';
+import type { ParsedWithSources } from './raw-json.ts';
 
 /**
  * The Confluence operations the tools use, with the fields of Atlassian's answers they read. Each
@@ -82,16 +87,118 @@ export interface SearchAnswer extends List<SearchResult> {
 
 export type StorageBody = { representation: 'storage'; value: string };
 
+/** A call as an operation below describes it: with the space content it reaches (policy/space-fence.ts). */
+export interface ApiCall extends Call {
+  within: Reach | readonly Reach[];
+}
+
+/** A page's versions as this tool call saw them: read before a write, and written. For the audit log. */
+export interface PageVersions {
+  spaceId: string;
+  before?: number;
+  after?: number;
+}
+
 const SPACE_ID_CACHE_MS = 5 * 60_000;
 const SPACE_ID_CACHE_ENTRIES = 10_000;
 const spaceIds = new Map<string, { id: string; until: number }>();
 
+/**
+ * The operations. Every call passes through `request` below, which holds a space-confined caller to
+ * its spaces (before sending, and again on each answer that names a space) and notes the versions
+ * of the pages it sees.
+ */
 export class ConfluenceApi extends ConfluenceClient {
+  /** Set when the caller may reach only some spaces (the policy's allowed_spaces). */
+  readonly #fence: SpaceFence | undefined;
+  /** Page id → the versions seen in this call. */
+  readonly pageVersions = new Map<string, PageVersions>();
+
+  constructor(
+    env: Env,
+    integration: IntegrationRecord,
+    options: { allowedSpaces?: readonly string[] | null } = {},
+  ) {
+    super(env, integration);
+    const keys = options.allowedSpaces;
+    this.#fence = keys ? new SpaceFence(integration.id, keys, this.#lookups) : undefined;
+  }
+
+  override async request<T>(call: ApiCall): Promise<T> {
+    await this.#fence?.admit(call.within, call.notFound);
+    const answer = await super.request<T>(call);
+    await this.#observe(call, answer);
+    return answer;
+  }
+
+  override async requestKeepingLargeStrings<T>(
+    call: ApiCall,
+    worthUpTo?: number,
+  ): Promise<ParsedWithSources<T>> {
+    await this.#fence?.admit(call.within, call.notFound);
+    const answer = await super.requestKeepingLargeStrings<T>(call, worthUpTo);
+    await this.#observe(call, answer.value);
+    return answer;
+  }
+
+  async #observe(call: ApiCall, answer: unknown): Promise<void> {
+    await this.#fence?.inspect(answer, call.notFound);
+    const page = answer as Partial<Page> | undefined;
+    const number = page?.version?.number;
+    if (typeof page?.id !== 'string' || typeof page.spaceId !== 'string' || typeof number !== 'number')
+      return;
+    const seen = this.pageVersions.get(page.id) ?? { spaceId: page.spaceId };
+    if (call.method === 'GET') seen.before ??= number;
+    else seen.after = number;
+    this.pageVersions.set(page.id, seen);
+  }
+
+  /** What the fence asks Confluence. */
+  readonly #lookups = {
+    spaceIdsOf: async (keys: readonly string[]) => {
+      const answer = await this.request<List<Space>>({
+        method: 'GET',
+        path: '/wiki/api/v2/spaces',
+        query: { keys: keys.join(','), limit: 250 },
+        scope: 'read:space:confluence',
+        notFound: 'Confluence found no spaces endpoint for this site; the site may have been removed.',
+        within: 'confined',
+      });
+      return answer.results.map((space) => space.id);
+    },
+    spaceOfPage: async (pageId: string) => {
+      const page = await this.request<Page>({
+        method: 'GET',
+        path: `/wiki/api/v2/pages/${pageId}`,
+        query: { status: ['current', 'archived', 'draft'] },
+        scope: 'read:page:confluence',
+        notFound: `Page ${pageId} does not exist or the connected user may not view it.`,
+        within: 'answer',
+      });
+      return page.spaceId;
+    },
+    pageOfFooterComment: async (commentId: string) => {
+      const comment = await this.request<Comment>({
+        method: 'GET',
+        path: `/wiki/api/v2/footer-comments/${commentId}`,
+        scope: 'read:comment:confluence',
+        notFound: `Comment ${commentId} does not exist or the connected user may not view it.`,
+        within: 'none',
+      });
+      // A comment on a blog post names no page: nothing a page-confined caller may reach.
+      if (!comment.pageId)
+        throw new SpaceRefusal(`Comment ${commentId} does not exist or the connected user may not view it.`);
+      return comment.pageId;
+    },
+  };
+
   listSpaces(query: { limit: number; type?: string; cursor?: string }) {
+    const fence = this.#fence;
     return this.request<List<Space>>({
       method: 'GET',
       path: '/wiki/api/v2/spaces',
-      query: { ...query, 'description-format': 'plain' },
+      query: { ...query, 'description-format': 'plain', ...(fence && { keys: fence.keys.join(',') }) },
+      within: 'confined',
       scope: 'read:space:confluence',
       notFound: 'Confluence found no spaces endpoint for this site; the site may have been removed.',
       badRequestHint: 'If you sent a cursor, pass next_cursor exactly as a previous call returned it.',
@@ -104,16 +211,18 @@ export class ConfluenceApi extends ConfluenceClient {
    * key would otherwise pay a second Confluence call on every tool call.
    */
   async spaceIdForKey(key: string): Promise<string> {
+    const notFound = `No space with key "${key}" exists, or the connected user may not see it. List spaces with get_confluence_spaces.`;
+    if (this.#fence && !this.#fence.allowsKey(key)) throw new SpaceRefusal(notFound);
     const cacheKey = `${this.integrationId}:${key}`;
     const cached = spaceIds.get(cacheKey);
     if (cached && cached.until > Date.now()) return cached.id;
-    const notFound = `No space with key "${key}" exists, or the connected user may not see it. List spaces with get_confluence_spaces.`;
     const answer = await this.request<List<Space>>({
       method: 'GET',
       path: '/wiki/api/v2/spaces',
       query: { keys: key, limit: 1 },
       scope: 'read:space:confluence',
       notFound,
+      within: 'confined',
     });
     const space = answer.results[0];
     if (!space) throw new ApiError('not_found', notFound);
@@ -127,6 +236,7 @@ export class ConfluenceApi extends ConfluenceClient {
       method: 'GET',
       path: `/wiki/api/v2/spaces/${spaceId}/pages`,
       query,
+      within: { spaceId },
       scope: 'read:page:confluence',
       notFound: `Space ${spaceId} does not exist or the connected user may not see it. List spaces with get_confluence_spaces.`,
       badRequestHint: 'If you sent a cursor, pass next_cursor exactly as a previous call returned it.',
@@ -146,11 +256,13 @@ export class ConfluenceApi extends ConfluenceClient {
   }
 
   search(query: { cql: string; limit: number; cursor?: string; includeArchivedSpaces: boolean }) {
+    const cql = this.#fence ? confineCql(query.cql, this.#fence.keys) : query.cql;
     return this.request<SearchAnswer>({
       method: 'GET',
       path: '/wiki/rest/api/search',
       // v1 follows a cursor forward only with next=true, as its own `_links.next` does.
-      query: { ...query, ...(query.cursor && { next: true }), expand: 'content.version' },
+      query: { ...query, cql, ...(query.cursor && { next: true }), expand: 'content.version' },
+      within: 'confined',
       scope: 'search:confluence',
       notFound: 'Confluence search is not available on this site.',
       badRequestHint:
@@ -163,6 +275,9 @@ export class ConfluenceApi extends ConfluenceClient {
       method: 'POST',
       path: '/wiki/api/v2/pages',
       body,
+      within: body.parentId
+        ? [{ spaceId: body.spaceId }, { pageId: body.parentId }]
+        : { spaceId: body.spaceId },
       scope: 'write:page:confluence',
       notFound: `Space ${body.spaceId}${body.parentId ? ` or parent page ${body.parentId}` : ''} does not exist or the connected user may not see it.`,
       badRequestHint:
@@ -184,6 +299,7 @@ export class ConfluenceApi extends ConfluenceClient {
       method: 'PUT',
       path: `/wiki/api/v2/pages/${pageId}`,
       body,
+      within: { pageId },
       scope: 'write:page:confluence',
       notFound: `Page ${pageId} does not exist or the connected user may not view it.`,
       badRequestHint:
@@ -197,6 +313,9 @@ export class ConfluenceApi extends ConfluenceClient {
       method: 'POST',
       path: '/wiki/api/v2/footer-comments',
       body,
+      within: body.parentCommentId
+        ? { footerCommentId: body.parentCommentId }
+        : { pageId: body.pageId as string },
       scope: 'write:comment:confluence',
       notFound: `${target} does not exist or the connected user may not view it.`,
       badRequestHint: 'An HTML comment must be well-formed XHTML (close every tag, e.g. <br/>).',
@@ -212,11 +331,12 @@ type PageQuery = {
   status?: readonly string[];
 };
 
-function pageCall(pageId: string, query: PageQuery): Call {
+function pageCall(pageId: string, query: PageQuery): ApiCall {
   return {
     method: 'GET',
     path: `/wiki/api/v2/pages/${pageId}`,
     query,
+    within: 'answer',
     scope: 'read:page:confluence',
     notFound: `Page ${pageId} does not exist or the connected user may not view it${query['get-draft'] ? '' : ' (a draft needs get_draft: true)'}. Find page ids with search_confluence_pages or get_confluence_space_pages.`,
   };

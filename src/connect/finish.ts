@@ -1,4 +1,5 @@
 import type { Env } from '../env.ts';
+import { OPEN_POLICY } from '../policy/policy.ts';
 import { forgetAccessToken } from '../vault/access-token.ts';
 import { forgetIntegration } from '../vault/integration-cache.ts';
 import { type IntegrationRecord, readIntegration, writeIntegration } from '../vault/integrations.ts';
@@ -43,6 +44,8 @@ export async function finishConnection(env: Env, connection: Connection): Promis
     status: 'active',
     site,
     scopes: connection.scopes,
+    // A reconnect renews the grant; it never lifts the limits an operator set.
+    policy: existing?.policy ?? OPEN_POLICY,
     created_at: existing?.created_at ?? now,
     updated_at: now,
   };

@@ -1,6 +1,7 @@
 import { ConfluenceApi } from '../confluence/api.ts';
 import type { Caller, Env } from '../env.ts';
 import { ApiError, needsReauth } from '../errors.ts';
+import { effectivePolicy, type Policy, type Refusal, refusal } from '../policy/policy.ts';
 import { parseWith } from '../validation.ts';
 import { forgetIntegration, readIntegrationCached } from '../vault/integration-cache.ts';
 import type { IntegrationRecord } from '../vault/integrations.ts';
@@ -12,12 +13,15 @@ export interface ToolCallContext {
   env: Env;
   caller: Caller;
   integrationId: string;
+  /** Where work that must not delay the answer goes (the audit record). */
+  executionCtx: Pick<ExecutionContext, 'waitUntil'>;
 }
 
 /**
  * The one path from a door (REST or MCP) to a tool, in this order: which tool (404 unknown_tool) →
  * its arguments (400 invalid_arguments, before anything touches Confluence) → the integration (404,
- * or 409 needs_reauth) → the call itself, which fetches the access token and shapes the answer.
+ * or 409 needs_reauth) → the policy (403 forbidden naming the rule) → the call itself, which fetches
+ * the access token, stays inside the allowed spaces and shapes the answer.
  * Whatever must hold for every door (limits, policy, audit) belongs here, not in a door.
  * Failures are thrown as ApiError; each door renders them its own way.
  */
@@ -29,13 +33,31 @@ export async function callTool(
   const tool = requireTool(name);
   const args = parseWith(tool.schema, rawArgs, 'invalid_arguments');
   const integration = await requireActiveIntegration(context.env, context.integrationId);
+  const tokenPolicy = context.caller.kind === 'agent' ? context.caller.policy : null;
+  const refused = refusal(integration.policy, tokenPolicy, tool);
+  if (refused) throw forbidden(refused, integration.id);
+  const policy = effectivePolicy(integration.policy, tokenPolicy);
+  const confluence = new ConfluenceApi(context.env, integration, { allowedSpaces: policy.allowed_spaces });
   try {
-    return await tool.run(args, new ConfluenceApi(context.env, integration));
+    return await tool.run(args, confluence);
   } catch (error) {
     // The refresher found the grant gone: the record now says so in KV; stop serving the cached one.
     if (error instanceof ApiError && error.code === 'needs_reauth') forgetIntegration(integration.id);
     throw error;
   }
+}
+
+/** The tools a caller may call under its integration's policy and its own. */
+export function permittedTools(integration: Policy, token: Policy | null): Tool[] {
+  return tools.filter((tool) => refusal(integration, token, tool) === null);
+}
+
+function forbidden(refused: Refusal, integrationId: string): ApiError {
+  return new ApiError(
+    'forbidden',
+    `${refused.message} Nothing was sent to Confluence. GET /api/v1/integrations/${integrationId}/tools lists the tools this caller may use.`,
+    { details: { rule: refused.rule, policy: refused.source } },
+  );
 }
 
 export function requireTool(name: string): Tool {
@@ -49,7 +71,7 @@ export function requireTool(name: string): Tool {
   return tool;
 }
 
-async function requireActiveIntegration(env: Env, id: string): Promise<IntegrationRecord> {
+export async function requireActiveIntegration(env: Env, id: string): Promise<IntegrationRecord> {
   const record = await readIntegrationCached(env.CONFLUENCE_KV, id);
   if (!record) {
     throw new ApiError(

@@ -1,8 +1,9 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../env.ts';
 import { integrationAuth, serviceOrAgentAuth } from '../middleware/integration-auth/index.ts';
+import { effectivePolicy } from '../policy/policy.ts';
 import { readJsonObject } from '../validation.ts';
-import { callTool, requireTool } from './call.ts';
+import { callTool, permittedTools, requireActiveIntegration, requireTool } from './call.ts';
 import { toolCatalog } from './registry.ts';
 
 /**
@@ -13,16 +14,29 @@ export const toolCatalogRoutes = new Hono<AppEnv>();
 
 toolCatalogRoutes.get('/', serviceOrAgentAuth, (c) => c.json(toolCatalog()));
 
-/** POST /api/v1/integrations/:id/tools/:tool_name (mounted at /api/v1/integrations): the REST door. */
+/** The REST door (mounted at /api/v1/integrations). */
 export const toolCallRoutes = new Hono<AppEnv>();
 
+/** GET /:id/tools: the catalog this caller may use on this integration, and the policy that decides it. */
+toolCallRoutes.get('/:id/tools', integrationAuth, async (c) => {
+  const integration = await requireActiveIntegration(c.env, c.req.param('id'));
+  const caller = c.get('caller');
+  const tokenPolicy = caller.kind === 'agent' ? caller.policy : null;
+  const permitted = new Set(permittedTools(integration.policy, tokenPolicy).map((tool) => tool.name));
+  return c.json({
+    tools: toolCatalog().tools.filter((entry) => permitted.has(entry.name)),
+    policy: effectivePolicy(integration.policy, tokenPolicy),
+  });
+});
+
+/** POST /:id/tools/:tool_name: one tool call. */
 toolCallRoutes.post('/:id/tools/:tool_name', integrationAuth, async (c) => {
   const name = c.req.param('tool_name');
   // An unknown tool is named before the body is read, as it always was.
   requireTool(name);
   const args = await readJsonObject(c, 'invalid_arguments');
   const result = await callTool(
-    { env: c.env, caller: c.get('caller'), integrationId: c.req.param('id') },
+    { env: c.env, caller: c.get('caller'), integrationId: c.req.param('id'), executionCtx: c.executionCtx },
     name,
     args,
   );

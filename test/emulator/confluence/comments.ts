@@ -50,3 +50,11 @@ export function createFooterComment(c: Context<EmulatorEnv>) {
   c.header('Location', `${store.baseUrl}/api/v2/footer-comments/${comment.id}`);
   return c.json(commentJson(comment, store), 201);
 }
+
+/** `GET /footer-comments/{comment-id}`: a footer comment the user may see (on a page they may see). */
+export function getFooterComment(c: Context<EmulatorEnv>) {
+  const store = c.get('store');
+  const comment = store.comments.get(c.req.param('comment-id') ?? '');
+  if (!comment || !store.visiblePage(comment.pageId, CURRENT_USER.accountId)) return v2NotFound(c);
+  return c.json(commentJson(comment, store));
+}

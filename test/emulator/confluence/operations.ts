@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { EmulatorEnv } from '../env.ts';
-import { createFooterComment } from './comments.ts';
+import { createFooterComment, getFooterComment } from './comments.ts';
 import { createPage, updatePage } from './page-writes.ts';
 import { getPage, getSpacePages } from './pages.ts';
 import { search } from './search.ts';
@@ -41,6 +41,13 @@ export const V2_OPERATIONS: ConfluenceOperation[] = [
     template: '/footer-comments',
     scopes: ['write:comment:confluence'],
     handle: createFooterComment,
+  },
+  {
+    method: 'GET',
+    api: 'v2',
+    template: '/footer-comments/{comment-id}',
+    scopes: ['read:comment:confluence'],
+    handle: getFooterComment,
   },
 ];
 

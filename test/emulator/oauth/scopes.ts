@@ -18,5 +18,6 @@ export const DEFAULT_SCOPES = [
   'write:page:confluence',
   'write:comment:confluence',
   'read:content-details:confluence',
+  'read:comment:confluence',
   'offline_access',
 ];
