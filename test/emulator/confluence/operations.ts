@@ -66,7 +66,7 @@ export const ALL_OPERATIONS = [...V2_OPERATIONS, ...V1_OPERATIONS];
 
 /** The path as the emulator serves it (api.atlassian.com style, with the cloud id). */
 export function honoPath(operation: ConfluenceOperation): string {
-  const path = operation.template.replace(/\{(\w+)\}/g, ':$1');
+  const path = operation.template.replace(/\{([\w-]+)\}/g, ':$1');
   return operation.api === 'v2'
     ? `/ex/confluence/:cloudId/wiki/api/v2${path}`
     : `/ex/confluence/:cloudId${path}`;
