@@ -63,6 +63,7 @@ const settings = {
   WEBHOOK_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).optional().default(7),
   WEBHOOK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).optional().default(120),
   CONFLUENCE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).optional().default(15_000),
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).optional().default(90),
 } as const;
 
 export type SettingName = keyof typeof settings;

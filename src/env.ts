@@ -1,3 +1,4 @@
+import type { AuditLog } from './audit/log.ts';
 import type { Policy } from './policy/policy.ts';
 import type { TokenRefresher } from './vault/token-refresher.ts';
 import type { WebhookInbox } from './webhooks/inbox.ts';
@@ -10,6 +11,7 @@ export interface Env {
   CONFLUENCE_KV: KVNamespace;
   TOKEN_REFRESHER: DurableObjectNamespace<TokenRefresher>;
   WEBHOOK_INBOX: DurableObjectNamespace<WebhookInbox>;
+  AUDIT_LOG: DurableObjectNamespace<AuditLog>;
   CONFLUENCE_CLIENT_ID?: string;
   CONFLUENCE_CLIENT_SECRET?: string;
   CONFLUENCE_OAUTH_SCOPE?: string;
@@ -24,6 +26,8 @@ export interface Env {
   WEBHOOK_RATE_LIMIT_PER_MINUTE?: string;
   /** Milliseconds one Confluence call may take before it answers 504 upstream_timeout (default 15000). */
   CONFLUENCE_TIMEOUT_MS?: string;
+  /** Days an audit entry is kept (default 90). */
+  AUDIT_RETENTION_DAYS?: string;
 }
 
 type GatewayEnv = Env;

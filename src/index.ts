@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { integrationRoutes } from './api/integrations.ts';
+import { auditRoutes } from './audit/routes.ts';
 import { connectRoutes, connectSessionRoutes } from './connect/routes.ts';
 import type { AppEnv } from './env.ts';
 import { ApiError } from './errors.ts';
@@ -24,6 +25,7 @@ app.route('/api/v1/connect-sessions', connectSessionRoutes);
 app.route('/api/v1/tools', toolCatalogRoutes);
 app.route('/api/v1/integrations', toolCallRoutes);
 app.route('/api/v1/integrations', webhookApiRoutes);
+app.route('/api/v1/integrations', auditRoutes);
 app.route('/api/v1/integrations', integrationRoutes);
 
 app.notFound((c) =>
@@ -66,5 +68,6 @@ function tooLarge(limit: string) {
 }
 
 export default app;
+export { AuditLog } from './audit/log.ts';
 export { TokenRefresher } from './vault/token-refresher.ts';
 export { WebhookInbox } from './webhooks/inbox.ts';

@@ -132,6 +132,7 @@ async function deleteIntegration(env: Env, record: IntegrationRecord): Promise<v
   await kv.delete(kvKeys.tokens(record.id));
   await revokeAllAgentTokens(kv, record.id);
   await env.WEBHOOK_INBOX.get(env.WEBHOOK_INBOX.idFromName(record.id)).erase();
+  await env.AUDIT_LOG.get(env.AUDIT_LOG.idFromName(record.id)).erase();
   const events = await listKeys(kv, kvKeys.webhookEventsPrefix(record.id));
   await Promise.all(events.map((key) => kv.delete(key)));
   await deleteOwnerIndexEntry(kv, record);

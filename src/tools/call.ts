@@ -1,7 +1,10 @@
+import { recordCall } from '../audit/record.ts';
+import { requireConfig } from '../config.ts';
 import { ConfluenceApi } from '../confluence/api.ts';
 import type { Caller, Env } from '../env.ts';
 import { ApiError, needsReauth } from '../errors.ts';
-import { effectivePolicy, type Policy, type Refusal, refusal } from '../policy/policy.ts';
+import { effectivePolicy, type Policy, type Refusal, refusal, writes } from '../policy/policy.ts';
+import { SpaceRefusal } from '../policy/space-fence.ts';
 import { parseWith } from '../validation.ts';
 import { forgetIntegration, readIntegrationCached } from '../vault/integration-cache.ts';
 import type { IntegrationRecord } from '../vault/integrations.ts';
@@ -33,18 +36,49 @@ export async function callTool(
   const tool = requireTool(name);
   const args = parseWith(tool.schema, rawArgs, 'invalid_arguments');
   const integration = await requireActiveIntegration(context.env, context.integrationId);
+  const { AUDIT_RETENTION_DAYS } = requireConfig(context.env, ['AUDIT_RETENTION_DAYS']);
   const tokenPolicy = context.caller.kind === 'agent' ? context.caller.policy : null;
-  const refused = refusal(integration.policy, tokenPolicy, tool);
-  if (refused) throw forbidden(refused, integration.id);
   const policy = effectivePolicy(integration.policy, tokenPolicy);
   const confluence = new ConfluenceApi(context.env, integration, { allowedSpaces: policy.allowed_spaces });
+  const audited = {
+    ...context,
+    retentionDays: AUDIT_RETENTION_DAYS,
+    tool: tool.name,
+    args: args as Record<string, unknown>,
+    pages: confluence.pageVersions,
+  };
+  const refused = refusal(integration.policy, tokenPolicy, tool);
+  if (refused) {
+    const error = forbidden(refused, integration.id);
+    recordCall(audited, { error, refusedBy: { rule: refused.rule, policy: refused.source } });
+    throw error;
+  }
+  let result: Record<string, unknown>;
   try {
-    return await tool.run(args, confluence);
+    result = await tool.run(args, confluence);
   } catch (error) {
     // The refresher found the grant gone: the record now says so in KV; stop serving the cached one.
     if (error instanceof ApiError && error.code === 'needs_reauth') forgetIntegration(integration.id);
+    // Content outside the allowed spaces was answered as missing; the operator still sees the attempt.
+    const fenced = error instanceof SpaceRefusal;
+    if (fenced || writes(tool)) {
+      recordCall(audited, {
+        error,
+        ...(fenced && {
+          refusedBy: { rule: 'allowed_spaces', policy: spacesSource(integration.policy, tokenPolicy) },
+        }),
+      });
+    }
     throw error;
   }
+  if (writes(tool)) recordCall(audited, { result });
+  return result;
+}
+
+/** Whose allowed_spaces confined a call: the integration's, the token's, or both lists together. */
+function spacesSource(integration: Policy, token: Policy | null): string {
+  if (!token?.allowed_spaces) return 'integration';
+  return integration.allowed_spaces ? 'integration_and_agent_token' : 'agent_token';
 }
 
 /** The tools a caller may call under its integration's policy and its own. */
