@@ -28,6 +28,8 @@ export interface Env {
   CONFLUENCE_TIMEOUT_MS?: string;
   /** Days an audit entry is kept (default 90). */
   AUDIT_RETENTION_DAYS?: string;
+  /** Browser origins, besides the gateway's own, that may call the MCP endpoints (comma-separated). */
+  MCP_ALLOWED_ORIGINS?: string;
 }
 
 type GatewayEnv = Env;

@@ -81,9 +81,24 @@ function spacesSource(integration: Policy, token: Policy | null): string {
   return integration.allowed_spaces ? 'integration_and_agent_token' : 'agent_token';
 }
 
-/** The tools a caller may call under its integration's policy and its own. */
-export function permittedTools(integration: Policy, token: Policy | null): Tool[] {
-  return tools.filter((tool) => refusal(integration, token, tool) === null);
+/**
+ * What a caller may use on an integration: the tools its integration's policy and its own allow
+ * (the per-integration REST catalog and MCP `tools/list` list only these), and that combined policy.
+ */
+export async function callerPolicy(
+  env: Env,
+  caller: Caller,
+  integrationId: string,
+): Promise<{ tools: ReadonlySet<string>; policy: Policy }> {
+  // A needs_reauth integration still lists its tools: each call then says how to reconnect.
+  const integration = await requireKnownIntegration(env, integrationId);
+  const token = caller.kind === 'agent' ? caller.policy : null;
+  return {
+    tools: new Set(
+      tools.filter((tool) => refusal(integration.policy, token, tool) === null).map((t) => t.name),
+    ),
+    policy: effectivePolicy(integration.policy, token),
+  };
 }
 
 function forbidden(refused: Refusal, integrationId: string): ApiError {
@@ -105,7 +120,7 @@ export function requireTool(name: string): Tool {
   return tool;
 }
 
-export async function requireActiveIntegration(env: Env, id: string): Promise<IntegrationRecord> {
+async function requireKnownIntegration(env: Env, id: string): Promise<IntegrationRecord> {
   const record = await readIntegrationCached(env.CONFLUENCE_KV, id);
   if (!record) {
     throw new ApiError(
@@ -113,6 +128,11 @@ export async function requireActiveIntegration(env: Env, id: string): Promise<In
       `No integration ${id}. It may have been deleted; list integrations with GET /api/v1/integrations?owner_id=….`,
     );
   }
+  return record;
+}
+
+async function requireActiveIntegration(env: Env, id: string): Promise<IntegrationRecord> {
+  const record = await requireKnownIntegration(env, id);
   if (record.status === 'needs_reauth') {
     throw needsReauth(
       `Integration ${id} needs the user to reconnect it: Atlassian no longer accepts its authorization. Retrying will not help until then.`,

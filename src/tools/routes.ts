@@ -1,9 +1,8 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../env.ts';
 import { integrationAuth, serviceOrAgentAuth } from '../middleware/integration-auth/index.ts';
-import { effectivePolicy } from '../policy/policy.ts';
 import { readJsonObject } from '../validation.ts';
-import { callTool, permittedTools, requireActiveIntegration, requireTool } from './call.ts';
+import { callerPolicy, callTool, requireTool } from './call.ts';
 import { toolCatalog } from './registry.ts';
 
 /**
@@ -19,14 +18,8 @@ export const toolCallRoutes = new Hono<AppEnv>();
 
 /** GET /:id/tools: the catalog this caller may use on this integration, and the policy that decides it. */
 toolCallRoutes.get('/:id/tools', integrationAuth, async (c) => {
-  const integration = await requireActiveIntegration(c.env, c.req.param('id'));
-  const caller = c.get('caller');
-  const tokenPolicy = caller.kind === 'agent' ? caller.policy : null;
-  const permitted = new Set(permittedTools(integration.policy, tokenPolicy).map((tool) => tool.name));
-  return c.json({
-    tools: toolCatalog().tools.filter((entry) => permitted.has(entry.name)),
-    policy: effectivePolicy(integration.policy, tokenPolicy),
-  });
+  const { tools, policy } = await callerPolicy(c.env, c.get('caller'), c.req.param('id'));
+  return c.json({ tools: toolCatalog().tools.filter((entry) => tools.has(entry.name)), policy });
 });
 
 /** POST /:id/tools/:tool_name: one tool call. */
