@@ -12,10 +12,12 @@ export const ERROR_STATUS = {
   method_not_allowed: 405,
   version_conflict: 409,
   needs_reauth: 409,
+  content_loss: 409,
   payload_too_large: 413,
   rate_limited: 429,
   internal_error: 500,
   upstream_error: 502,
+  upstream_gone: 502,
   misconfigured: 503,
   upstream_timeout: 504,
 } as const satisfies Record<string, ContentfulStatusCode>;

@@ -15,8 +15,13 @@ const app = new Hono<AppEnv>();
 
 // Bodies are read whole before they are parsed: cap them so no request can exhaust an isolate's
 // memory. Tool calls carry page bodies (Confluence takes up to 5 MB; JSON escaping adds to that).
-// The webhook receiver enforces its own 64 KiB while streaming.
-app.use('/api/v1/*', bodyLimit({ maxSize: 10 * 1024 * 1024, onError: tooLarge('10 MiB') }));
+// The webhook receiver enforces its own 64 KiB while streaming. An attachment upload may carry a
+// 10 MB file as base64 (4/3 of its size), so that one tool gets 14 MiB on the REST door.
+const apiBodyLimit = bodyLimit({ maxSize: 10 * 1024 * 1024, onError: tooLarge('10 MiB') });
+const uploadBodyLimit = bodyLimit({ maxSize: 14 * 1024 * 1024, onError: tooLarge('14 MiB') });
+app.use('/api/v1/*', (c, next) =>
+  (c.req.path.endsWith('/tools/upload_confluence_attachment') ? uploadBodyLimit : apiBodyLimit)(c, next),
+);
 app.use('/mcp', bodyLimit({ maxSize: 10 * 1024 * 1024, onError: tooLarge('10 MiB') }));
 app.use('/integrations/confluence/finalize', bodyLimit({ maxSize: 64 * 1024, onError: tooLarge('64 KiB') }));
 

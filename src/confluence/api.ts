@@ -3,7 +3,7 @@ import { ApiError } from '../errors.ts';
 import { confineCql } from '../policy/cql.ts';
 import { type Reach, SpaceFence, SpaceRefusal } from '../policy/space-fence.ts';
 import type { IntegrationRecord } from '../vault/integrations.ts';
-import { type Call, ConfluenceClient } from './client.ts';
+import { type Call, ConfluenceClient, type Download } from './client.ts';
 import type { Links } from './paging.ts';
 import type { ParsedWithSources } from './raw-json.ts';
 
@@ -57,6 +57,68 @@ export interface Comment {
   _links?: Links;
 }
 
+/** A node of a page tree: `/direct-children` (ChildrenResponse) or `/descendants` (DescendantsResponse). */
+export interface TreeNode {
+  id: string;
+  status?: string;
+  title?: string;
+  /** page, folder, whiteboard, database or embed. */
+  type?: string;
+  parentId?: string;
+  depth?: number;
+  childPosition?: number | null;
+}
+
+export interface Ancestor {
+  id: string;
+  type?: string;
+}
+
+/** A footer or inline comment as the v2 lists return it. */
+export interface CommentItem extends Comment {
+  body?: { storage?: { value?: string } };
+  resolutionStatus?: string;
+  properties?: { inlineOriginalSelection?: string };
+}
+
+export interface Attachment {
+  id: string;
+  status?: string;
+  title: string;
+  createdAt?: string;
+  pageId?: string;
+  mediaType?: string;
+  comment?: string;
+  fileSize?: number;
+  downloadLink?: string;
+  version?: Version;
+  _links?: Links & { download?: string };
+}
+
+/** A v2 user (`/users-bulk`). */
+export interface User {
+  accountId: string;
+  accountType?: string;
+  displayName?: string;
+  publicName?: string;
+  email?: string;
+}
+
+/** A v1 user (`/user/current`, `/search/user`): `email` may be null when hidden. */
+export interface V1User {
+  accountId?: string | null;
+  accountType?: string;
+  displayName?: string | null;
+  publicName?: string;
+  email?: string | null;
+}
+
+export interface Label {
+  id: string;
+  name: string;
+  prefix: string;
+}
+
 export interface SearchResult {
   content?: {
     id: string;
@@ -99,6 +161,12 @@ export interface PageVersions {
   after?: number;
 }
 
+const CURSOR_HINT = 'If you sent a cursor, pass next_cursor exactly as a previous call returned it.';
+const pageMissing = (pageId: string) =>
+  `Page ${pageId} does not exist or the connected user may not view it. Find page ids with search_confluence_pages or get_confluence_space_pages.`;
+/** v1 endpoints the OAuth gateway has been retiring (FACTS.md): say which tools still work on a 410. */
+const V1_WRITE = 'write:confluence-content';
+
 const SPACE_ID_CACHE_MS = 5 * 60_000;
 const SPACE_ID_CACHE_ENTRIES = 10_000;
 const spaceIds = new Map<string, { id: string; until: number }>();
@@ -129,6 +197,11 @@ export class ConfluenceApi extends ConfluenceClient {
     const answer = await super.request<T>(call);
     await this.#observe(call, answer);
     return answer;
+  }
+
+  override async download(call: ApiCall, maxBytes: number): Promise<Download> {
+    await this.#fence?.admit(call.within, call.notFound);
+    return super.download(call, maxBytes);
   }
 
   override async requestKeepingLargeStrings<T>(
@@ -177,18 +250,16 @@ export class ConfluenceApi extends ConfluenceClient {
       });
       return page.spaceId;
     },
-    pageOfFooterComment: async (commentId: string) => {
+    pageOfComment: async (commentId: string, kind: 'footer' | 'inline') => {
       const comment = await this.request<Comment>({
         method: 'GET',
-        path: `/wiki/api/v2/footer-comments/${commentId}`,
+        path: `/wiki/api/v2/${kind}-comments/${commentId}`,
         scope: 'read:comment:confluence',
         notFound: `Comment ${commentId} does not exist or the connected user may not view it.`,
-        within: 'none',
+        // Checked on arrival: a comment names its page (or only a blog post, which is refused).
+        within: 'answer',
       });
-      // A comment on a blog post names no page: nothing a page-confined caller may reach.
-      if (!comment.pageId)
-        throw new SpaceRefusal(`Comment ${commentId} does not exist or the connected user may not view it.`);
-      return comment.pageId;
+      return comment.pageId as string;
     },
   };
 
@@ -293,6 +364,8 @@ export class ConfluenceApi extends ConfluenceClient {
       title: string;
       body: StorageBody;
       version: { number: number; message?: string };
+      /** Moves the page under another page of the same space. */
+      parentId?: string;
     },
   ) {
     return this.request<Page>({
@@ -314,11 +387,279 @@ export class ConfluenceApi extends ConfluenceClient {
       path: '/wiki/api/v2/footer-comments',
       body,
       within: body.parentCommentId
-        ? { footerCommentId: body.parentCommentId }
+        ? { commentId: body.parentCommentId, kind: 'footer' as const }
         : { pageId: body.pageId as string },
       scope: 'write:comment:confluence',
       notFound: `${target} does not exist or the connected user may not view it.`,
       badRequestHint: 'An HTML comment must be well-formed XHTML (close every tag, e.g. <br/>).',
+    });
+  }
+
+  /** A page's direct children of every type (pages, folders, whiteboards, databases), in tree order. */
+  listDirectChildren(pageId: string, query: { limit: number; cursor?: string }) {
+    return this.request<List<TreeNode>>({
+      method: 'GET',
+      path: `/wiki/api/v2/pages/${pageId}/direct-children`,
+      within: { pageId },
+      query,
+      scope: 'read:hierarchical-content:confluence',
+      notFound: pageMissing(pageId),
+      badRequestHint: CURSOR_HINT,
+    });
+  }
+
+  /** A page's descendants down to `depth` levels, with each node's depth and parent. */
+  listDescendants(pageId: string, query: { limit: number; depth: number; cursor?: string }) {
+    return this.request<List<TreeNode>>({
+      method: 'GET',
+      path: `/wiki/api/v2/pages/${pageId}/descendants`,
+      within: { pageId },
+      query,
+      scope: 'read:hierarchical-content:confluence',
+      notFound: pageMissing(pageId),
+      badRequestHint: CURSOR_HINT,
+    });
+  }
+
+  /** The ids and types of a page's ancestors, from the top of the tree down (up to 250). */
+  listAncestors(pageId: string) {
+    return this.request<List<Ancestor>>({
+      method: 'GET',
+      path: `/wiki/api/v2/pages/${pageId}/ancestors`,
+      within: { pageId },
+      query: { limit: 250 },
+      scope: 'read:content.metadata:confluence',
+      notFound: pageMissing(pageId),
+    });
+  }
+
+  /** Pages by id (titles and links without bodies), up to 250 at once. */
+  listPagesById(ids: readonly string[]) {
+    return this.request<List<Page>>({
+      method: 'GET',
+      path: '/wiki/api/v2/pages',
+      query: { id: ids.join(','), limit: 250 },
+      within: 'answer',
+      scope: 'read:page:confluence',
+      notFound: 'Confluence found no pages endpoint for this site.',
+    });
+  }
+
+  /** A page's top-level comments of one kind, oldest first, with storage bodies. */
+  listPageComments(kind: 'footer' | 'inline', pageId: string, query: { limit: number; cursor?: string }) {
+    return this.request<List<CommentItem>>({
+      method: 'GET',
+      path: `/wiki/api/v2/pages/${pageId}/${kind}-comments`,
+      within: { pageId },
+      query: { ...query, 'body-format': 'storage', sort: 'created-date' },
+      scope: 'read:comment:confluence',
+      notFound: pageMissing(pageId),
+      badRequestHint: CURSOR_HINT,
+    });
+  }
+
+  /** The replies to one comment, oldest first. */
+  listCommentReplies(kind: 'footer' | 'inline', commentId: string, query: { limit: number }) {
+    return this.request<List<CommentItem>>({
+      method: 'GET',
+      path: `/wiki/api/v2/${kind}-comments/${commentId}/children`,
+      within: { commentId, kind },
+      query: { ...query, 'body-format': 'storage', sort: 'created-date' },
+      scope: 'read:comment:confluence',
+      notFound: `Comment ${commentId} does not exist or the connected user may not view it.`,
+    });
+  }
+
+  createInlineComment(body: {
+    pageId: string;
+    body: StorageBody;
+    inlineCommentProperties: {
+      textSelection: string;
+      textSelectionMatchCount: number;
+      textSelectionMatchIndex: number;
+    };
+  }) {
+    return this.request<CommentItem>({
+      method: 'POST',
+      path: '/wiki/api/v2/inline-comments',
+      body,
+      within: { pageId: body.pageId },
+      scope: 'write:comment:confluence',
+      notFound: pageMissing(body.pageId),
+      badRequestHint:
+        'The selected text must occur on the published page exactly as given (read it again: it may have changed), and an HTML comment must be well-formed XHTML.',
+    });
+  }
+
+  /** A page's versions, newest first. */
+  listPageVersions(pageId: string, query: { limit: number; cursor?: string }) {
+    return this.request<List<Version & { minorEdit?: boolean }>>({
+      method: 'GET',
+      path: `/wiki/api/v2/pages/${pageId}/versions`,
+      within: { pageId },
+      query: { ...query, sort: '-modified-date' },
+      scope: 'read:page:confluence',
+      notFound: pageMissing(pageId),
+      badRequestHint: CURSOR_HINT,
+    });
+  }
+
+  /** One version of a page with its storage body (the current one when `version` is left out). */
+  getPageVersion(pageId: string, version: number | undefined) {
+    return this.request<Page>({
+      method: 'GET',
+      path: `/wiki/api/v2/pages/${pageId}`,
+      query: { 'body-format': 'storage', ...(version !== undefined && { version }) },
+      within: { pageId },
+      scope: 'read:page:confluence',
+      notFound:
+        version === undefined
+          ? pageMissing(pageId)
+          : `Page ${pageId} has no version ${version}, or the connected user may not view it. List its versions with get_confluence_page_history.`,
+    });
+  }
+
+  listPageLabels(pageId: string) {
+    return this.request<List<Label>>({
+      method: 'GET',
+      path: `/wiki/api/v2/pages/${pageId}/labels`,
+      within: { pageId },
+      query: { limit: 250 },
+      scope: 'read:page:confluence',
+      notFound: pageMissing(pageId),
+    });
+  }
+
+  /** Adds labels (v1: v2 has no label write). Confluence keeps one of each name. */
+  addLabels(pageId: string, names: readonly string[]) {
+    return this.request<unknown>({
+      method: 'POST',
+      path: `/wiki/rest/api/content/${pageId}/label`,
+      within: { pageId },
+      body: names.map((name) => ({ prefix: 'global', name })),
+      scope: V1_WRITE,
+      notFound: pageMissing(pageId),
+      badRequestHint: 'Label names are lowercase words without spaces or any of !#&()*,.:;<>?@[]^.',
+    });
+  }
+
+  removeLabel(pageId: string, name: string) {
+    return this.request<undefined>({
+      method: 'DELETE',
+      path: `/wiki/rest/api/content/${pageId}/label/${encodeURIComponent(name)}`,
+      within: { pageId },
+      scope: V1_WRITE,
+      notFound: `Page ${pageId} does not exist, the user may not view it, or the label "${name}" is not on it.`,
+    });
+  }
+
+  listPageAttachments(
+    pageId: string,
+    query: { limit: number; cursor?: string; filename?: string; mediaType?: string },
+  ) {
+    return this.request<List<Attachment>>({
+      method: 'GET',
+      path: `/wiki/api/v2/pages/${pageId}/attachments`,
+      within: { pageId },
+      query,
+      scope: 'read:attachment:confluence',
+      notFound: pageMissing(pageId),
+      badRequestHint: CURSOR_HINT,
+    });
+  }
+
+  getAttachment(attachmentId: string) {
+    return this.request<Attachment>({
+      method: 'GET',
+      path: `/wiki/api/v2/attachments/${attachmentId}`,
+      within: 'answer',
+      scope: 'read:attachment:confluence',
+      notFound: `Attachment ${attachmentId} does not exist or the connected user may not view it. List a page's attachments with get_confluence_attachments.`,
+    });
+  }
+
+  /** An attachment's bytes (v1 download; v2 has none), at most `maxBytes`. */
+  downloadAttachment(pageId: string, attachmentId: string, maxBytes: number): Promise<Download> {
+    return this.download(
+      {
+        method: 'GET',
+        path: `/wiki/rest/api/content/${pageId}/child/attachment/${attachmentId}/download`,
+        within: { pageId },
+        scope: 'readonly:content.attachment:confluence',
+        notFound: `Attachment ${attachmentId} does not exist or the connected user may not view it.`,
+      },
+      maxBytes,
+    );
+  }
+
+  /**
+   * Uploads a file to a page (v1 multipart; v2 has no upload). A file with the name of an existing
+   * attachment becomes its new version. `X-Atlassian-Token: no-check` passes Confluence's XSRF check.
+   */
+  uploadAttachment(pageId: string, file: File, comment: string | undefined) {
+    const form = new FormData();
+    form.append('file', file);
+    form.append('minorEdit', 'false');
+    if (comment !== undefined) form.append('comment', comment);
+    return this.request<{
+      results: Array<{
+        id: string;
+        title: string;
+        version?: { number?: number };
+        _links?: Links & { download?: string };
+      }>;
+    }>({
+      method: 'POST',
+      path: `/wiki/rest/api/content/${pageId}/child/attachment`,
+      form,
+      within: { pageId },
+      headers: { 'x-atlassian-token': 'no-check' },
+      scope: 'write:confluence-file',
+      notFound: pageMissing(pageId),
+    });
+  }
+
+  /** Sends a page to the trash (never purges: that would need a second DELETE with purge=true). */
+  trashPage(pageId: string) {
+    return this.request<undefined>({
+      method: 'DELETE',
+      path: `/wiki/api/v2/pages/${pageId}`,
+      within: { pageId },
+      scope: 'delete:page:confluence',
+      notFound: pageMissing(pageId),
+    });
+  }
+
+  currentUser() {
+    return this.request<V1User>({
+      method: 'GET',
+      path: '/wiki/rest/api/user/current',
+      within: 'none',
+      scope: 'read:confluence-user',
+      notFound: 'Confluence found no current-user endpoint for this site.',
+    });
+  }
+
+  /** People search by user CQL (`user.fullname ~ "…"`), v1: v2 has no user search. */
+  searchUsers(cql: string, limit: number) {
+    return this.request<{ results: Array<{ user?: V1User }> }>({
+      method: 'GET',
+      path: '/wiki/rest/api/search/user',
+      within: 'none',
+      query: { cql, limit },
+      scope: 'read:confluence-user',
+      notFound: 'Confluence user search is not available on this site.',
+    });
+  }
+
+  usersById(accountIds: readonly string[]) {
+    return this.request<List<User>>({
+      method: 'POST',
+      path: '/wiki/api/v2/users-bulk',
+      within: 'none',
+      body: { accountIds },
+      scope: 'read:user:confluence',
+      notFound: 'Confluence found no users endpoint for this site.',
     });
   }
 }

@@ -6,16 +6,18 @@ import { ApiError } from '../errors.ts';
  * space-confined caller is held to its spaces by the fence below before the call is sent:
  * - `{spaceId}`: acts in this space (list its pages, create a page in it);
  * - `{pageId}`: reads or changes this page, or something on it (comments, labels, attachments);
- * - `{footerCommentId}`: acts on this comment, and so on its page;
- * - `'answer'`: a read whose answer is the content itself, carrying its `spaceId`; checked on arrival;
+ * - `{commentId, kind}`: acts on this comment, and so on its page;
+ * - `'answer'`: a read whose answer is the content itself (or a list of it), checked on arrival;
  * - `'confined'`: the operation confines itself (space keys passed along, CQL wrapped);
  * - `'none'`: no space content at all (users, the site).
- * Every answer that carries a `spaceId` is checked as well, whatever the call declared.
+ * Every answer is checked as well, whatever the call declared: the answer and each of its `results`
+ * that names a space (`spaceId`), a page (`pageId`: comments, attachments), or only a blog post or
+ * other container the fence cannot place (refused: nothing is let through unplaced).
  */
 export type Reach =
   | { spaceId: string }
   | { pageId: string }
-  | { footerCommentId: string }
+  | { commentId: string; kind: 'footer' | 'inline' }
   | 'answer'
   | 'confined'
   | 'none';
@@ -26,8 +28,8 @@ export interface SpaceLookups {
   spaceIdsOf(keys: readonly string[]): Promise<string[]>;
   /** The space of a page (404 not_found when there is none). */
   spaceOfPage(pageId: string): Promise<string>;
-  /** The page a footer comment is on. */
-  pageOfFooterComment(commentId: string): Promise<string>;
+  /** The page a comment is on. */
+  pageOfComment(commentId: string, kind: 'footer' | 'inline'): Promise<string>;
 }
 
 /**
@@ -46,13 +48,15 @@ const spaceIdsCache = new Map<string, { ids: ReadonlySet<string>; until: number 
 /**
  * One tool call's view of its allowed spaces. Space ids are resolved from the policy's keys once per
  * integration and key list for five minutes (ids never change; a space created meanwhile is seen
- * after that). Pages seen during the call are remembered, so a write after a read costs no lookup.
+ * after that). Pages and comments seen during the call are remembered, so a write after a read, or
+ * the replies of a listed comment, cost no lookup.
  */
 export class SpaceFence {
   readonly #keys: readonly string[];
   readonly #lookups: SpaceLookups;
   readonly #cacheKey: string;
   readonly #pageSpaces = new Map<string, string>();
+  readonly #commentPages = new Map<string, string>();
 
   constructor(integrationId: string, keys: readonly string[], lookups: SpaceLookups) {
     this.#keys = keys;
@@ -74,17 +78,32 @@ export class SpaceFence {
       if (typeof one === 'string') continue;
       if ('spaceId' in one) await this.#requireSpace(one.spaceId, notFound);
       else if ('pageId' in one) await this.#requirePage(one.pageId, notFound);
-      else await this.#requirePage(await this.#lookups.pageOfFooterComment(one.footerCommentId), notFound);
+      else {
+        const pageId =
+          this.#commentPages.get(one.commentId) ??
+          (await this.#lookups.pageOfComment(one.commentId, one.kind));
+        await this.#requirePage(pageId, notFound);
+      }
     }
   }
 
-  /** Checks an answer that carries a `spaceId` (a page, a blog post…), and remembers where its page lives. */
+  /** Checks an answer and each of its `results`, and remembers where the pages and comments in it live. */
   async inspect(answer: unknown, notFound: string): Promise<void> {
     if (typeof answer !== 'object' || answer === null) return;
-    const { id, spaceId } = answer as { id?: unknown; spaceId?: unknown };
-    if (typeof spaceId !== 'string') return;
-    await this.#requireSpace(spaceId, notFound);
-    if (typeof id === 'string') this.#pageSpaces.set(id, spaceId);
+    const results = (answer as { results?: unknown }).results;
+    for (const item of [answer, ...(Array.isArray(results) ? results : [])]) {
+      if (typeof item !== 'object' || item === null) continue;
+      const { id, spaceId, pageId, blogPostId, customContentId } = item as Record<string, unknown>;
+      if (typeof spaceId === 'string') {
+        await this.#requireSpace(spaceId, notFound);
+        if (typeof id === 'string') this.#pageSpaces.set(id, spaceId);
+      } else if (typeof pageId === 'string') {
+        await this.#requirePage(pageId, notFound);
+        if (typeof id === 'string') this.#commentPages.set(id, pageId);
+      } else if (blogPostId !== undefined || customContentId !== undefined) {
+        throw new SpaceRefusal(notFound);
+      }
+    }
   }
 
   async #requirePage(pageId: string, notFound: string): Promise<void> {

@@ -4,12 +4,14 @@
  * a space-confined token finds nothing outside its spaces. Production bundle in workerd, emulator.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tools } from '../../src/tools/registry.ts';
 import { SEED } from '../emulator/seed.ts';
 import { connectOverHttp } from '../support/connect-over-http.ts';
 import { type ClientFactory, connectV1, connectV2 } from '../support/mcp-clients.ts';
 import { type SandboxServers, startSandboxServers } from '../support/sandbox-servers.ts';
+import { writeCalls } from '../support/write-calls.ts';
 
-const WRITE_TOOLS = ['create_confluence_page', 'update_confluence_page', 'add_confluence_comment'];
+const WRITE_TOOLS = writeCalls().map(([name]) => name);
 
 let servers: SandboxServers;
 let readOnlyId: string;
@@ -65,16 +67,12 @@ describe.each([
     const client = await connect(`${servers.gatewayUrl}/mcp`, readOnlyToken);
     const { tools } = await client.listTools();
     const names = tools.map((tool: { name: string }) => tool.name);
-    expect(names).toEqual(['get_confluence_space_pages', 'search_confluence_pages', 'get_confluence_page']);
+    const reads = tools.filter((tool) => tool.annotations.readOnlyHint).map((tool) => tool.name);
+    expect(names).toEqual(reads.filter((name) => name !== 'get_confluence_spaces'));
 
     await fetch(`${servers.emulatorUrl}/_emulator/requests`, { method: 'DELETE' });
-    const args: Record<string, Record<string, unknown>> = {
-      create_confluence_page: { space_key: 'ENG', title: 'Nope', body: 'x' },
-      update_confluence_page: { page_id: SEED.pages.architecture.id, version_number: 5, body: 'x' },
-      add_confluence_comment: { page_id: SEED.pages.architecture.id, comment: 'x' },
-    };
-    for (const name of WRITE_TOOLS) {
-      const result = await client.callTool(name, args[name] as Record<string, unknown>);
+    for (const [name, args] of writeCalls()) {
+      const result = await client.callTool(name, args);
       expect(result.isError).toBe(true);
       expect(result.structuredContent.error).toMatchObject({
         code: 'forbidden',
@@ -125,8 +123,10 @@ describe.each([
     });
     const keys = new Set(found.structuredContent.pages.map((page: { space_key: string }) => page.space_key));
     expect([...keys]).toEqual(['ENG']);
-    const escape = await narrow.callTool('search_confluence_pages', { cql: 'type = page) OR (space = OPS' });
-    expect(escape.structuredContent.error.code).toBe('invalid_arguments');
+    const breakout = await narrow.callTool('search_confluence_pages', {
+      cql: 'type = page) OR (space = OPS',
+    });
+    expect(breakout.structuredContent.error.code).toBe('invalid_arguments');
     const spaces = await narrow.callTool('get_confluence_space_pages', { space_key: 'OPS' });
     expect(spaces.structuredContent.error.code).toBe('not_found');
     await narrow.close();

@@ -6,6 +6,8 @@ import type { Site } from './sites.ts';
 export type EmulatorEnv = {
   Variables: {
     rawBody: string;
+    /** The same body as bytes (multipart uploads carry binary files). */
+    rawBytes: Uint8Array;
     /** Set on Confluence routes once the caller is authorised for the site. */
     site: Site;
     store: ContentStore;
