@@ -131,6 +131,27 @@ const SCENARIOS: Record<string, Scenario[]> = {
       invalidRequest: true,
     },
   ],
+  'GET /wiki/api/v2/pages': [
+    {
+      name: 'by ids',
+      method: 'GET',
+      path: `/wiki/api/v2/pages?id=${P.engHome.id},${P.runbooks.id}&limit=250`,
+      status: 200,
+    },
+    {
+      name: 'a space, sorted, with bodies',
+      method: 'GET',
+      path: `/wiki/api/v2/pages?space-id=${eng.id}&sort=-title&body-format=storage&limit=5`,
+      status: 200,
+    },
+    {
+      name: 'an id that is not a number',
+      method: 'GET',
+      path: '/wiki/api/v2/pages?id=ENG',
+      status: 400,
+      invalidRequest: true,
+    },
+  ],
   'GET /wiki/api/v2/pages/{id}': [
     { name: 'metadata only', method: 'GET', path: `/wiki/api/v2/pages/${P.architecture.id}`, status: 200 },
     {

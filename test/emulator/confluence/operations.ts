@@ -10,7 +10,7 @@ import {
 } from './comments.ts';
 import { addLabels, getPageLabels, removeLabel } from './labels.ts';
 import { createPage, deletePage, updatePage } from './page-writes.ts';
-import { getPage, getSpacePages } from './pages.ts';
+import { getPage, getPages, getSpacePages } from './pages.ts';
 import { currentUser, searchUsers, usersBulk } from './people.ts';
 import { search } from './search.ts';
 import { getSpaces } from './spaces.ts';
@@ -37,6 +37,7 @@ export const V2_OPERATIONS: ConfluenceOperation[] = [
     scopes: ['read:page:confluence'],
     handle: getSpacePages,
   },
+  { method: 'GET', api: 'v2', template: '/pages', scopes: ['read:page:confluence'], handle: getPages },
   { method: 'GET', api: 'v2', template: '/pages/{id}', scopes: ['read:page:confluence'], handle: getPage },
   {
     method: 'PUT',
