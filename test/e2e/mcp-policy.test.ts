@@ -4,7 +4,7 @@
  * a space-confined token finds nothing outside its spaces. Production bundle in workerd, emulator.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tools } from '../../src/tools/registry.ts';
+import { tools as registry } from '../../src/tools/registry.ts';
 import { SEED } from '../emulator/seed.ts';
 import { connectOverHttp } from '../support/connect-over-http.ts';
 import { type ClientFactory, connectV1, connectV2 } from '../support/mcp-clients.ts';
@@ -67,7 +67,7 @@ describe.each([
     const client = await connect(`${servers.gatewayUrl}/mcp`, readOnlyToken);
     const { tools } = await client.listTools();
     const names = tools.map((tool: { name: string }) => tool.name);
-    const reads = tools.filter((tool) => tool.annotations.readOnlyHint).map((tool) => tool.name);
+    const reads = registry.filter((tool) => tool.annotations.readOnlyHint).map((tool) => tool.name);
     expect(names).toEqual(reads.filter((name) => name !== 'get_confluence_spaces'));
 
     await fetch(`${servers.emulatorUrl}/_emulator/requests`, { method: 'DELETE' });
