@@ -22,10 +22,14 @@ export interface AuditEntry {
   page_version: { before: number | null; after: number | null } | null;
 }
 
+/** Who called, as the log names it. Exhaustive: a new kind of caller does not compile until it is named here. */
 export function auditCaller(caller: Caller): AuditEntry['caller'] {
-  return caller.kind === 'agent'
-    ? { kind: 'agent_token', token_id: caller.tokenId, label: caller.label }
-    : { kind: 'service' };
+  switch (caller.kind) {
+    case 'service':
+      return { kind: 'service' };
+    case 'agent':
+      return { kind: 'agent_token', token_id: caller.tokenId, label: caller.label };
+  }
 }
 
 /** Arguments that name a target: `page_id`, `space_key`, `parent_comment_id`, `attachment_ids`… */

@@ -128,6 +128,45 @@ describe('the audit log', () => {
     expect(ids).toEqual([...ids].sort((a, b) => b - a));
   });
 
+  it('records create → update → delete, each with the versions it saw', async () => {
+    const created = await callTool(id, 'create_confluence_page', {
+      space_key: 'ENG',
+      title: 'Short-lived',
+      body: BODY,
+    });
+    const pageId = created.body.page.id as string;
+    await callTool(id, 'update_confluence_page', {
+      page_id: pageId,
+      version_number: 1,
+      title: 'Shorter-lived',
+    });
+    const deleted = await callTool(id, 'delete_confluence_page', { page_id: pageId, version_number: 2 });
+    expect(deleted.status).toBe(200);
+    const { entries } = await audit();
+    expect(
+      entries.map(({ tool, outcome, targets, page_version }) => ({ tool, outcome, targets, page_version })),
+    ).toEqual([
+      {
+        tool: 'delete_confluence_page',
+        outcome: 'ok',
+        targets: { page_id: pageId, space_id: SEED.spaces.eng.id },
+        page_version: { before: 2, after: null },
+      },
+      {
+        tool: 'update_confluence_page',
+        outcome: 'ok',
+        targets: { page_id: pageId, space_id: SEED.spaces.eng.id },
+        page_version: { before: 1, after: 2 },
+      },
+      {
+        tool: 'create_confluence_page',
+        outcome: 'ok',
+        targets: { space_key: 'ENG', page_id: pageId, space_id: SEED.spaces.eng.id },
+        page_version: { before: null, after: 1 },
+      },
+    ]);
+  });
+
   it('records a read refused by allowed_spaces, answered to the agent as not_found', async () => {
     await serviceApi('PATCH', `/api/v1/integrations/${id}`, { policy: { allowed_spaces: ['OPS'] } });
     const hidden = await callTool(
