@@ -1,6 +1,5 @@
 import type { PageVersions } from '../confluence/api.ts';
 import type { Caller } from '../env.ts';
-import type { Refusal } from '../policy/policy.ts';
 
 /**
  * One audit entry: who called which tool on what, and how it ended. Ids and version numbers only:
@@ -79,8 +78,4 @@ function pageOf(
 
 function isId(value: unknown): value is string {
   return typeof value === 'string' && value.length <= 255;
-}
-
-export function refusedBy(refusal: Refusal): AuditEntry['refused_by'] {
-  return { rule: refusal.rule, policy: refusal.source };
 }

@@ -37,7 +37,7 @@ export async function callTool(
   const args = parseWith(tool.schema, rawArgs, 'invalid_arguments');
   const integration = await requireActiveIntegration(context.env, context.integrationId);
   const { AUDIT_RETENTION_DAYS } = requireConfig(context.env, ['AUDIT_RETENTION_DAYS']);
-  const tokenPolicy = context.caller.kind === 'agent' ? context.caller.policy : null;
+  const tokenPolicy = tokenPolicyOf(context.caller);
   const policy = effectivePolicy(integration.policy, tokenPolicy);
   const confluence = new ConfluenceApi(context.env, integration, { allowedSpaces: policy.allowed_spaces });
   const audited = {
@@ -75,6 +75,11 @@ export async function callTool(
   return result;
 }
 
+/** The narrower policy an agent token carries; other callers have only their integration's. */
+function tokenPolicyOf(caller: Caller): Policy | null {
+  return caller.kind === 'agent' ? caller.policy : null;
+}
+
 /** Whose allowed_spaces confined a call: the integration's, the token's, or both lists together. */
 function spacesSource(integration: Policy, token: Policy | null): string {
   if (!token?.allowed_spaces) return 'integration';
@@ -92,7 +97,7 @@ export async function callerPolicy(
 ): Promise<{ tools: ReadonlySet<string>; policy: Policy }> {
   // A needs_reauth integration still lists its tools: each call then says how to reconnect.
   const integration = await requireKnownIntegration(env, integrationId);
-  const token = caller.kind === 'agent' ? caller.policy : null;
+  const token = tokenPolicyOf(caller);
   return {
     tools: new Set(
       tools.filter((tool) => refusal(integration.policy, token, tool) === null).map((t) => t.name),
