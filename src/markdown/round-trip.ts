@@ -56,7 +56,7 @@ function findBlock(text: string, block: string, from: number): number {
   return -1;
 }
 
-/** Guarded elements that appear fewer times in the new text than in the current rendering. */
+/** Guarded elements whose Markdown form no longer appears anywhere in the new text. */
 function lostElements(kept: Kept[], text: string): Kept[] {
   return kept.filter((element) => element.guarded && !text.includes(element.markdown));
 }

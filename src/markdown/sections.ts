@@ -1,4 +1,4 @@
-import { type Block, renderStorage } from './to-markdown.ts';
+import { renderStorage } from './to-markdown.ts';
 
 /**
  * A page's sections: a top-level heading and the blocks under it, up to the next heading of the
@@ -18,13 +18,19 @@ export interface Section {
 export function sectionsOf(storage: string): Section[] {
   const { blocks } = renderStorage(storage);
   const sections: Section[] = [];
-  blocks.forEach((block, index) => {
-    if (!block.heading) return;
-    const next = blocks
-      .slice(index + 1)
-      .find((b) => b.heading && b.heading.level <= (block.heading as Block['heading'] & object).level);
-    sections.push({ heading: block.heading, contentStart: block.end, end: next?.start ?? storage.length });
-  });
+  for (const [index, block] of blocks.entries()) {
+    const heading = block.heading;
+    if (!heading) continue;
+    let end = storage.length;
+    for (let next = index + 1; next < blocks.length; next++) {
+      const later = blocks[next];
+      if (later?.heading && later.heading.level <= heading.level) {
+        end = later.start;
+        break;
+      }
+    }
+    sections.push({ heading, contentStart: block.end, end });
+  }
   return sections;
 }
 

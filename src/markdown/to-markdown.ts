@@ -400,7 +400,7 @@ class Context {
         node,
         `[status: ${title}${colour ? ` (${colour.toLowerCase()})` : ''}]`,
         'status',
-        true,
+        false,
       );
     }
     return this.keep(node, `[[${name}: ${macroTitle(node)}]]`.replace(': ]]', ']]'), `macro ${name}`, true);
@@ -463,10 +463,12 @@ function findDescendant(node: ElementNode, name: string): ElementNode | undefine
 
 /** XHTML whitespace collapses: runs of spaces, tabs and line breaks read as one space. */
 function collapse(text: string): string {
-  return text.replace(/[ \t\n\r\f]+/g, ' ');
+  // Most text has nothing to collapse: skip the copy (this runs on every text node).
+  return /[\t\n\r\f]| {2}/.test(text) ? text.replace(/[ \t\n\r\f]+/g, ' ') : text;
 }
 
 function paragraph(inline: string): string {
+  if (!/^[ \\#>=+\-\d]| {2}|\n| $/.test(inline)) return inline;
   const text = inline
     .replace(/ {2,}/g, ' ')
     .replace(/ *\\\n */g, '\\\n')
@@ -487,6 +489,7 @@ function escapeLineStart(line: string): string {
 
 /** Markdown's inline syntax characters in text, escaped so they read back as text. */
 export function escapeInline(text: string): string {
+  if (!/[\\`*[\]~|_<&!]/.test(text)) return text;
   return text
     .replace(/[\\`*[\]~|]/g, '\\$&')
     .replace(/(^|[^\p{L}\p{N}])_|_(?=$|[^\p{L}\p{N}])/gu, (m) => m.replace('_', '\\_'))
@@ -525,6 +528,7 @@ function quote(text: string): string {
 }
 
 function indentItem(marker: string, text: string): string {
+  if (!text.includes('\n')) return (marker + text).trimEnd();
   const pad = ' '.repeat(marker.length);
   const [first = '', ...rest] = text.split('\n');
   return [marker + first, ...rest.map((line) => (line === '' ? '' : pad + line))].join('\n').trimEnd();

@@ -38,12 +38,15 @@ export function parseStorage(source: string): StorageNode[] {
   const parser = new Parser(
     {
       onopentag(name, attribs) {
-        const attrs: Record<string, string> = {};
-        for (const [key, value] of Object.entries(attribs)) attrs[key] = decodeHTMLAttribute(value);
+        // The parser hands each tag a fresh object: decode its values in place rather than copy it.
+        for (const key in attribs) {
+          const value = attribs[key] as string;
+          if (value.includes('&')) attribs[key] = decodeHTMLAttribute(value);
+        }
         const element: ElementNode = {
           type: 'element',
           name,
-          attrs,
+          attrs: attribs,
           children: [],
           start: parser.startIndex,
           end: parser.endIndex + 1,
@@ -78,13 +81,13 @@ export function parseStorage(source: string): StorageNode[] {
           return;
         }
         if (last?.type === 'text' && !last.cdata && last.end === parser.startIndex) {
-          last.text += decodeHTML(data);
+          last.text += decode(data);
           last.end = parser.endIndex + 1;
           return;
         }
         children.push({
           type: 'text',
-          text: decodeHTML(data),
+          text: decode(data),
           cdata: false,
           start: parser.startIndex,
           end: parser.endIndex + 1,
@@ -95,6 +98,10 @@ export function parseStorage(source: string): StorageNode[] {
   );
   parser.end(source);
   return root.children;
+}
+
+function decode(text: string): string {
+  return text.includes('&') ? decodeHTML(text) : text;
 }
 
 /** The text of a node and its descendants, CDATA included. */

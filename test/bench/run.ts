@@ -17,6 +17,7 @@ import {
   startGatewayInWorkerd,
 } from '../support/workerd.ts';
 import { compareTargets, type LoadResult } from './load.ts';
+import { markdownBench } from './markdown.ts';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
 const CONCURRENCIES = [1, 16];
@@ -161,6 +162,8 @@ try {
       holds: bundleKiB.gzip <= BUDGETS.bundleGzipKiB,
     },
   ];
+  const markdown = markdownBench();
+  checks.push(...markdown.checks);
   console.log('\nBudgets');
   for (const check of checks)
     console.log(`  ${check.holds ? 'holds' : 'FAILS'}  ${check.budget}: ${check.value}`);
@@ -173,6 +176,7 @@ try {
     ratios,
     tokenRequestsFor200,
     bundleKiB,
+    markdown: markdown.figures,
     checks,
   };
   writeFileSync('bench-results/bench.json', `${JSON.stringify(results, null, 2)}\n`);

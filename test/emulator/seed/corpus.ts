@@ -81,7 +81,7 @@ const LINKS = [
   '<p>External: <a href="https://www.atlassian.com/software/confluence">Confluence</a>, and a bare <a href="https://example.com/status">https://example.com/status</a>.</p>',
   '<p>To a page: <ac:link><ri:page ri:content-title="Architecture Overview" /></ac:link>; in another space with its own text: ',
   '<ac:link><ri:page ri:space-key="OPS" ri:content-title="On-call Schedule" /><ac:plain-text-link-body><![CDATA[who is on call]]></ac:plain-text-link-body></ac:link>.</p>',
-  '<p>To an anchor on a page: <ac:link ac:anchor="rollback"><ri:page ri:content-title="Incident Response" /><ac:plain-text-link-body><![CDATA[rollback section]]></ac:plain-text-link-body></ac:link>, ',
+  '<p>To an anchor on a page: <ac:link ac:anchor="recovery"><ri:page ri:content-title="Incident Response" /><ac:plain-text-link-body><![CDATA[recovery section]]></ac:plain-text-link-body></ac:link>, ',
   'and on this page: <ac:link ac:anchor="attachments"><ac:plain-text-link-body><![CDATA[see attachments]]></ac:plain-text-link-body></ac:link>.</p>',
   '<p>To an attachment: <ac:link><ri:attachment ri:filename="quarterly-report.pdf" /><ac:plain-text-link-body><![CDATA[the Q3 report]]></ac:plain-text-link-body></ac:link>.</p>',
   '<p>To a blog post: <ac:link><ri:blog-post ri:content-title="Release Notes: November 2026" ri:posting-day="2026/11/02" /></ac:link>.</p>',
