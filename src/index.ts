@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { integrationRoutes } from './api/integrations.ts';
+import { auditRoutes } from './audit/routes.ts';
 import { connectRoutes, connectSessionRoutes } from './connect/routes.ts';
 import type { AppEnv, Env } from './env.ts';
 import { ApiError, unexpectedError } from './errors.ts';
@@ -35,6 +36,7 @@ app.route('/api/v1/tools', toolCatalogRoutes);
 app.route('/api/v1/integrations', toolCallRoutes);
 app.route('/api/v1/integrations', webhookApiRoutes);
 app.route('/api/v1/integrations', eventDeliveryRoutes);
+app.route('/api/v1/integrations', auditRoutes);
 app.route('/api/v1/integrations', integrationRoutes);
 
 app.notFound((c) =>
@@ -75,6 +77,7 @@ export default {
   // The event queue's consumer: pushes received events to integrations' event destinations.
   queue: (batch, env) => deliverEvents(batch, env),
 } satisfies ExportedHandler<Env, unknown>;
+export { AuditLog } from './audit/log.ts';
 export { EventOutbox } from './event-delivery/outbox.ts';
 export { IntegrationLifecycle } from './lifecycle/integration-lifecycle.ts';
 export { CallBudget } from './tools/call-budget.ts';

@@ -149,6 +149,8 @@ export class IntegrationLifecycle extends DurableObject<Env> {
     await this.env.WEBHOOK_INBOX.get(this.env.WEBHOOK_INBOX.idFromName(integrationId)).erase();
     // Its event destination and delivery states go too: events still queued find nothing to send.
     await outboxOf(this.env, integrationId).erase();
+    // Its audit trail goes with it.
+    await this.env.AUDIT_LOG.get(this.env.AUDIT_LOG.idFromName(integrationId)).erase();
     const current = record ?? (await readIntegration(kv, integrationId));
     if (current) await deleteOwnerIndexEntry(kv, current);
     await kv.delete(kvKeys.integration(integrationId));

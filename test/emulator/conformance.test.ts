@@ -499,6 +499,24 @@ const SCENARIOS: Record<string, Scenario[]> = {
       status: 404,
     },
   ],
+  'GET /wiki/api/v2/footer-comments/{comment-id}': [
+    {
+      name: 'a comment',
+      method: 'GET',
+      path: `/wiki/api/v2/footer-comments/${C.onArchitecture.id}`,
+      status: 200,
+    },
+    {
+      name: 'an inline comment is not a footer one',
+      method: 'GET',
+      path: `/wiki/api/v2/footer-comments/${C.inline.id}`,
+      status: 404,
+    },
+  ],
+  'GET /wiki/api/v2/inline-comments/{comment-id}': [
+    { name: 'a comment', method: 'GET', path: `/wiki/api/v2/inline-comments/${C.inline.id}`, status: 200 },
+    { name: 'a missing comment', method: 'GET', path: '/wiki/api/v2/inline-comments/999999', status: 404 },
+  ],
   'GET /wiki/api/v2/footer-comments/{id}/children': [
     {
       name: 'replies',

@@ -55,6 +55,18 @@ export function createFooterComment(c: Context<EmulatorEnv>) {
   return c.json(commentJson(comment, store), 201);
 }
 
+/** `GET /footer-comments/{comment-id}`, `GET /inline-comments/{comment-id}`: one comment the user may see. */
+export function getComment(kind: CommentRecord['kind']) {
+  return (c: Context<EmulatorEnv>) => {
+    const store = c.get('store');
+    const comment = store.comments.get(c.req.param('comment-id') ?? '');
+    if (comment?.kind !== kind || !store.visiblePage(comment.pageId, CURRENT_USER.accountId)) {
+      return v2NotFound(c);
+    }
+    return c.json(commentJson(comment, store));
+  };
+}
+
 const COMMENT_SORTS = ['created-date', '-created-date', 'modified-date', '-modified-date'] as const;
 const RESOLUTION = ['open', 'reopened', 'resolved', 'dangling'] as const;
 

@@ -1,7 +1,13 @@
 import type { Context } from 'hono';
 import type { EmulatorEnv } from '../env.ts';
 import { downloadAttachment, getAttachment, getPageAttachments, uploadAttachment } from './attachments.ts';
-import { createFooterComment, createInlineComment, getCommentChildren, getPageComments } from './comments.ts';
+import {
+  createFooterComment,
+  createInlineComment,
+  getComment,
+  getCommentChildren,
+  getPageComments,
+} from './comments.ts';
 import { addLabels, getPageLabels, removeLabel } from './labels.ts';
 import { createPage, deletePage, updatePage } from './page-writes.ts';
 import { getPage, getPages, getSpacePages } from './pages.ts';
@@ -47,6 +53,20 @@ export const V2_OPERATIONS: ConfluenceOperation[] = [
     template: '/footer-comments',
     scopes: ['write:comment:confluence'],
     handle: createFooterComment,
+  },
+  {
+    method: 'GET',
+    api: 'v2',
+    template: '/footer-comments/{comment-id}',
+    scopes: ['read:comment:confluence'],
+    handle: getComment('footer'),
+  },
+  {
+    method: 'GET',
+    api: 'v2',
+    template: '/inline-comments/{comment-id}',
+    scopes: ['read:comment:confluence'],
+    handle: getComment('inline'),
   },
   {
     method: 'DELETE',
@@ -200,7 +220,7 @@ export const ALL_OPERATIONS = [...V2_OPERATIONS, ...V1_OPERATIONS];
 
 /** The path as the emulator serves it (api.atlassian.com style, with the cloud id). */
 export function honoPath(operation: ConfluenceOperation): string {
-  const path = operation.template.replace(/\{(\w+)\}/g, ':$1');
+  const path = operation.template.replace(/\{([\w-]+)\}/g, ':$1');
   return operation.api === 'v2'
     ? `/ex/confluence/:cloudId/wiki/api/v2${path}`
     : `/ex/confluence/:cloudId${path}`;
