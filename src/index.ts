@@ -6,6 +6,7 @@ import { connectRoutes, connectSessionRoutes } from './connect/routes.ts';
 import type { AppEnv } from './env.ts';
 import { ApiError } from './errors.ts';
 import { healthRoutes } from './health.ts';
+import { oauthRoutes } from './oauth/routes.ts';
 import { toolCallRoutes, toolCatalogRoutes } from './tools/routes.ts';
 import { webhookApiRoutes, webhookReceiverRoutes } from './webhooks/routes.ts';
 
@@ -16,6 +17,9 @@ const app = new Hono<AppEnv>();
 // The webhook receiver enforces its own 64 KiB while streaming.
 app.use('/api/v1/*', bodyLimit({ maxSize: 10 * 1024 * 1024, onError: tooLarge('10 MiB') }));
 app.use('/integrations/confluence/finalize', bodyLimit({ maxSize: 64 * 1024, onError: tooLarge('64 KiB') }));
+for (const path of ['/token', '/register']) {
+  app.use(path, bodyLimit({ maxSize: 64 * 1024, onError: tooLarge('64 KiB') }));
+}
 
 app.route('/healthz', healthRoutes);
 app.route('/integrations/confluence/webhooks', webhookReceiverRoutes);
@@ -25,6 +29,7 @@ app.route('/api/v1/tools', toolCatalogRoutes);
 app.route('/api/v1/integrations', toolCallRoutes);
 app.route('/api/v1/integrations', webhookApiRoutes);
 app.route('/api/v1/integrations', integrationRoutes);
+app.route('/', oauthRoutes);
 
 app.notFound((c) =>
   c.json(

@@ -4,6 +4,7 @@ import type { AppEnv, Env } from '../env.ts';
 import { ApiError } from '../errors.ts';
 import { kvKeys } from '../kv-keys.ts';
 import { serviceAuth } from '../middleware/service-auth/index.ts';
+import { listMcpGrants, revokeAllMcpGrants, revokeMcpGrant } from '../oauth/grants.ts';
 import { parseWith, readJsonObject } from '../validation.ts';
 import { forgetAccessToken } from '../vault/access-token.ts';
 import { issueAgentToken, revokeAgentToken, revokeAllAgentTokens } from '../vault/agent-tokens.ts';
@@ -54,6 +55,22 @@ integrationRoutes.delete('/:id/agent-tokens/:token_id', async (c) => {
   return c.body(null, 204);
 });
 
+integrationRoutes.get('/:id/mcp-grants', async (c) => {
+  const record = await requireIntegration(c.env, c.req.param('id'));
+  return c.json({ grants: await listMcpGrants(c.env, record.id) });
+});
+
+integrationRoutes.delete('/:id/mcp-grants/:grant_id', async (c) => {
+  const record = await requireIntegration(c.env, c.req.param('id'));
+  if (!(await revokeMcpGrant(c.env, record.id, c.req.param('grant_id')))) {
+    throw new ApiError(
+      'not_found',
+      `Integration ${record.id} has no MCP grant ${c.req.param('grant_id')}. List them with GET /api/v1/integrations/${record.id}/mcp-grants.`,
+    );
+  }
+  return c.body(null, 204);
+});
+
 export async function requireIntegration(env: Env, id: string): Promise<IntegrationRecord> {
   const record = await readIntegration(env.CONFLUENCE_KV, id);
   if (!record) {
@@ -76,6 +93,7 @@ async function deleteIntegration(env: Env, record: IntegrationRecord): Promise<v
   await env.TOKEN_REFRESHER.get(env.TOKEN_REFRESHER.idFromName(record.id)).erase();
   await kv.delete(kvKeys.tokens(record.id));
   await revokeAllAgentTokens(kv, record.id);
+  await revokeAllMcpGrants(env, record.id);
   await env.WEBHOOK_INBOX.get(env.WEBHOOK_INBOX.idFromName(record.id)).erase();
   const events = await listKeys(kv, kvKeys.webhookEventsPrefix(record.id));
   await Promise.all(events.map((key) => kv.delete(key)));

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { kvKeys } from '../kv-keys.ts';
+import { McpAuthorization } from '../oauth/request.ts';
 import { randomSecret, sha256Hex } from '../vault/crypto.ts';
 import { newIntegrationId } from '../vault/integrations.ts';
 
@@ -21,6 +22,12 @@ export const ConnectSession = z.object({
    */
   integration_id: z.string(),
   reconnect: z.boolean(),
+  /**
+   * Set when an MCP client's `/authorize` started the flow (oauth/authorize.ts). The owner is then
+   * the Atlassian account that signs in, learnt at the callback, and the integration is that
+   * account's one for the chosen site, or `integration_id` when it has none yet.
+   */
+  mcp: McpAuthorization.optional(),
   /** Epoch milliseconds. */
   expires_at: z.number(),
 });
@@ -28,7 +35,13 @@ export type ConnectSession = z.infer<typeof ConnectSession>;
 
 export async function createSession(
   kv: KVNamespace,
-  input: { owner_id: string; name?: string; return_url?: string; integration_id?: string },
+  input: {
+    owner_id: string;
+    name?: string;
+    return_url?: string;
+    integration_id?: string;
+    mcp?: McpAuthorization;
+  },
 ): Promise<{ id: string; session: ConnectSession }> {
   const id = `cs_${randomSecret(32)}`;
   const session: ConnectSession = {
@@ -37,6 +50,7 @@ export async function createSession(
     return_url: input.return_url ?? null,
     integration_id: input.integration_id ?? newIntegrationId(),
     reconnect: input.integration_id !== undefined,
+    ...(input.mcp && { mcp: input.mcp }),
     expires_at: Date.now() + SESSION_TTL_SECONDS * 1000,
   };
   await kv.put(kvKeys.connectSession(await sha256Hex(id)), JSON.stringify(session), {

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { EmulatorEnv } from '../env.ts';
 import { createFooterComment } from './comments.ts';
+import { getCurrentUser } from './current-user.ts';
 import { createPage, updatePage } from './page-writes.ts';
 import { getPage, getSpacePages } from './pages.ts';
 import { search } from './search.ts';
@@ -52,6 +53,13 @@ export const V1_OPERATIONS: ConfluenceOperation[] = [
     template: '/wiki/rest/api/search',
     scopes: ['search:confluence', 'read:content-details:confluence'],
     handle: search,
+  },
+  {
+    method: 'GET',
+    api: 'v1',
+    template: '/wiki/rest/api/user/current',
+    scopes: ['read:confluence-user', 'read:user:confluence'],
+    handle: getCurrentUser,
   },
 ];
 
