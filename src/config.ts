@@ -47,6 +47,29 @@ const keyRing = z.string().transform((value, ctx) => {
   return keys;
 });
 
+/** `https://app.example.com[,http://localhost:6274…]`: browser origins, each a scheme, host and optional port. */
+const originList = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    const origins: string[] = [];
+    for (const entry of (value ?? '')
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean)) {
+      const url = URL.canParse(entry) ? new URL(entry) : undefined;
+      if (!url || url.origin === 'null' || url.pathname !== '/' || url.search || url.hash || url.username) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'each entry must be an origin such as https://app.example.com',
+        });
+        return z.NEVER;
+      }
+      origins.push(url.origin);
+    }
+    return origins;
+  });
+
 const settings = {
   CONFLUENCE_CLIENT_ID: z.string().trim().min(1),
   CONFLUENCE_CLIENT_SECRET: z.string().min(1),
@@ -62,6 +85,7 @@ const settings = {
   WEBHOOK_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).optional().default(7),
   WEBHOOK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).optional().default(120),
   CONFLUENCE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).optional().default(15_000),
+  MCP_ALLOWED_ORIGINS: originList,
 } as const;
 
 export type SettingName = keyof typeof settings;

@@ -23,6 +23,8 @@ export interface Env {
   WEBHOOK_RATE_LIMIT_PER_MINUTE?: string;
   /** Milliseconds one Confluence call may take before it answers 504 upstream_timeout (default 15000). */
   CONFLUENCE_TIMEOUT_MS?: string;
+  /** Browser origins, besides the gateway's own, that may call the MCP endpoints (comma-separated). */
+  MCP_ALLOWED_ORIGINS?: string;
 }
 
 type GatewayEnv = Env;

@@ -9,6 +9,7 @@ export const ERROR_STATUS = {
   integration_not_found: 404,
   not_found: 404,
   unknown_tool: 404,
+  method_not_allowed: 405,
   version_conflict: 409,
   needs_reauth: 409,
   payload_too_large: 413,
@@ -74,5 +75,17 @@ export function needsReauth(message: string): ApiError {
     details: {
       reconnect: 'POST /api/v1/connect-sessions with {"owner_id", "integration_id"} and open its connect_url',
     },
+  });
+}
+
+/**
+ * What an unexpected exception becomes for the caller: 500 internal_error, retryable. Only the
+ * error's name is logged, never its message, which could quote a request.
+ */
+export function unexpectedError(error: unknown, route: string | undefined): ApiError {
+  const name = error instanceof Error ? error.name : typeof error;
+  console.error(JSON.stringify({ event: 'unhandled_error', route, error: name }));
+  return new ApiError('internal_error', 'The gateway failed unexpectedly; retry shortly.', {
+    retryable: true,
   });
 }

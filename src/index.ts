@@ -4,8 +4,9 @@ import { HTTPException } from 'hono/http-exception';
 import { integrationRoutes } from './api/integrations.ts';
 import { connectRoutes, connectSessionRoutes } from './connect/routes.ts';
 import type { AppEnv } from './env.ts';
-import { ApiError } from './errors.ts';
+import { ApiError, unexpectedError } from './errors.ts';
 import { healthRoutes } from './health.ts';
+import { mcpRoutes } from './mcp/routes.ts';
 import { oauthRoutes } from './oauth/routes.ts';
 import { toolCallRoutes, toolCatalogRoutes } from './tools/routes.ts';
 import { webhookApiRoutes, webhookReceiverRoutes } from './webhooks/routes.ts';
@@ -16,12 +17,14 @@ const app = new Hono<AppEnv>();
 // memory. Tool calls carry page bodies (Confluence takes up to 5 MB; JSON escaping adds to that).
 // The webhook receiver enforces its own 64 KiB while streaming.
 app.use('/api/v1/*', bodyLimit({ maxSize: 10 * 1024 * 1024, onError: tooLarge('10 MiB') }));
+app.use('/mcp', bodyLimit({ maxSize: 10 * 1024 * 1024, onError: tooLarge('10 MiB') }));
 app.use('/integrations/confluence/finalize', bodyLimit({ maxSize: 64 * 1024, onError: tooLarge('64 KiB') }));
 for (const path of ['/token', '/register']) {
   app.use(path, bodyLimit({ maxSize: 64 * 1024, onError: tooLarge('64 KiB') }));
 }
 
 app.route('/healthz', healthRoutes);
+app.route('/', mcpRoutes);
 app.route('/integrations/confluence/webhooks', webhookReceiverRoutes);
 app.route('/integrations/confluence', connectRoutes);
 app.route('/api/v1/connect-sessions', connectSessionRoutes);
@@ -55,13 +58,7 @@ app.onError((error, c) => {
     });
     return c.json(apiError.toJSON(), apiError.status);
   }
-  console.error(JSON.stringify({ event: 'unhandled_error', route: c.req.routePath, error: error.name }));
-  return c.json(
-    new ApiError('internal_error', 'The gateway failed unexpectedly; retry shortly.', {
-      retryable: true,
-    }).toJSON(),
-    500,
-  );
+  return c.json(unexpectedError(error, c.req.routePath).toJSON(), 500);
 });
 
 function tooLarge(limit: string) {

@@ -7,7 +7,7 @@ import { findAgentToken, looksLikeAgentToken } from '../../vault/agent-tokens.ts
 import { bearerToken, isServiceToken } from '../service-auth/index.ts';
 
 /** Who the bearer token says the caller is: the service, an agent, or nobody (no or unknown token). */
-async function identify(c: Context<AppEnv>): Promise<Caller | 'no_token' | 'unknown_token'> {
+export async function identifyCaller(c: Context<AppEnv>): Promise<Caller | 'no_token' | 'unknown_token'> {
   const { SERVICE_API_TOKEN } = requireConfig(c.env, ['SERVICE_API_TOKEN']);
   const token = bearerToken(c.req.header('authorization'));
   if (!token) return 'no_token';
@@ -22,7 +22,7 @@ async function identify(c: Context<AppEnv>): Promise<Caller | 'no_token' | 'unkn
  * integration. An agent token of another integration is a valid credential without the right: 403.
  */
 export const integrationAuth = createMiddleware<AppEnv>(async (c, next) => {
-  const caller = await identify(c);
+  const caller = await identifyCaller(c);
   if (caller === 'no_token') {
     throw new ApiError(
       'unauthorized',
@@ -47,7 +47,7 @@ export const integrationAuth = createMiddleware<AppEnv>(async (c, next) => {
 
 /** Routes open to the service token and to any valid agent token (e.g. the tool catalog). */
 export const serviceOrAgentAuth = createMiddleware<AppEnv>(async (c, next) => {
-  const caller = await identify(c);
+  const caller = await identifyCaller(c);
   if (caller === 'no_token' || caller === 'unknown_token') {
     throw new ApiError(
       'unauthorized',
