@@ -36,7 +36,11 @@ declare global {
 }
 
 /** Who made a request, as the auth middleware established it. */
-export type Caller = { kind: 'service' } | { kind: 'agent'; tokenId: string; integrationId: string };
+export type Caller =
+  | { kind: 'service' }
+  | { kind: 'agent'; tokenId: string; integrationId: string }
+  /** An MCP client with an OAuth access token (oauth/): one grant, bound to one integration, on `/mcp` only. */
+  | { kind: 'mcp_client'; grantId: string; clientId: string; integrationId: string };
 
 /** The Hono environment of every route. */
 export interface AppEnv {

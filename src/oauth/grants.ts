@@ -1,15 +1,13 @@
 import type { OAuthHelpers } from '@cloudflare/workers-oauth-provider';
 import type { Env } from '../env.ts';
-import { ApiError } from '../errors.ts';
 import { kvKeys } from '../kv-keys.ts';
 import { listKeys } from '../vault/integrations.ts';
 import {
-  authorizationServer,
+  authorizationServerIfConfigured,
   GRANT_IDLE_TTL_SECONDS,
   libraryEnv,
   type McpGrantProps,
   mcpResource,
-  oauthHelpers,
 } from './server.ts';
 
 /**
@@ -33,11 +31,9 @@ export async function findMcpGrant(env: Env, token: string): Promise<McpGrantCal
   // Library tokens are `<user id>:<grant id>:<secret>`; anything else is not ours to look up.
   const [userId, grantId, secret] = token.split(':');
   if (!userId || !grantId || !secret) return null;
-  const validated = await authorizationServer(env).validateToken<McpGrantProps>(
-    mcpResource(env),
-    token,
-    libraryEnv(env),
-  );
+  const server = authorizationServerIfConfigured(env);
+  if (!server) return null;
+  const validated = await server.validateToken<McpGrantProps>(mcpResource(env), token, libraryEnv(env));
   if (!validated || validated.props?.integration_id !== userId) return null;
   await noteGrantUsed(env.CONFLUENCE_KV, userId, grantId);
   return { integrationId: userId, grantId, clientId: validated.clientId };
@@ -94,17 +90,8 @@ export async function revokeAllMcpGrants(env: Env, integrationId: string): Promi
   await Promise.all(marks.map((key) => env.CONFLUENCE_KV.delete(key)));
 }
 
-/**
- * Grants exist only where the authorization server could be built; where it cannot (the gateway is
- * not on https), there is nothing to list or revoke, and that must not block deleting an integration.
- */
 function helpersOrNull(env: Env): OAuthHelpers | null {
-  try {
-    return oauthHelpers(env);
-  } catch (error) {
-    if (error instanceof ApiError && error.code === 'misconfigured') return null;
-    throw error;
-  }
+  return authorizationServerIfConfigured(env)?.getOAuthApi(libraryEnv(env)) ?? null;
 }
 
 // "Last used" is kept to the minute-ish: one KV write per grant per isolate every five minutes at

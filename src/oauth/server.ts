@@ -49,6 +49,29 @@ export function mcpResourceMetadataUrl(env: Env): string {
   return `${publicOrigin(env)}/.well-known/oauth-protected-resource/mcp`;
 }
 
+/**
+ * What the `/mcp` 401 challenge tells an MCP client, or undefined where no sign-in is possible (the
+ * gateway is not on https or loopback, or not configured): agent tokens still work there.
+ */
+export function oauthDiscovery(env: Env): { metadataUrl: string; scope: string } | undefined {
+  if (!authorizationServerIfConfigured(env)) return undefined;
+  return { metadataUrl: mcpResourceMetadataUrl(env), scope: MCP_SCOPE };
+}
+
+/**
+ * The authorization server, or null where it cannot exist (not on https or loopback, or not
+ * configured). No grant can have been issued there, so there is none to find, list or revoke, and
+ * that must not turn an agent's 401 or an integration's deletion into a 503.
+ */
+export function authorizationServerIfConfigured(env: Env): OAuthAuthorizationServer<LibraryEnv> | null {
+  try {
+    return authorizationServer(env);
+  } catch (error) {
+    if (error instanceof ApiError && error.code === 'misconfigured') return null;
+    throw error;
+  }
+}
+
 // One library instance per env (the isolate keeps the same env across requests), like config.ts.
 const servers = new WeakMap<Env, OAuthAuthorizationServer<LibraryEnv>>();
 

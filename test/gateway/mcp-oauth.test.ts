@@ -175,7 +175,7 @@ describe('authorization', () => {
     const grants = await json<{ grants: { client_name: string }[] }>(
       await serviceOnHttps('GET', `/api/v1/integrations/${id}/mcp-grants`),
     );
-    expect(grants.grants.map((grant) => grant.client_name)).toEqual(['First client', 'Second client']);
+    expect(grants.grants.map((grant) => grant.client_name).sort()).toEqual(['First client', 'Second client']);
   });
 
   it('sends a denial on the consent page back to the client as access_denied and connects nothing', async () => {
@@ -318,5 +318,65 @@ describe('grants of an integration', () => {
       (key) => key.startsWith('grant:') || key.startsWith('token:'),
     );
     expect(grants).toEqual([]);
+  });
+});
+
+describe('the MCP door', () => {
+  const mcpRequest = (path: string, token?: string) =>
+    onHttps(path, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        ...(token && { authorization: `Bearer ${token}` }),
+      },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} }),
+    });
+
+  it('answers an unauthenticated /mcp with 401 and the protected-resource metadata to discover', async () => {
+    const response = await mcpRequest('/mcp');
+    expect(response.status).toBe(401);
+    const challenge = response.headers.get('www-authenticate') ?? '';
+    expect(challenge).toMatch(/^Bearer /);
+    expect(challenge).toContain(`resource_metadata="${ORIGIN}/.well-known/oauth-protected-resource/mcp"`);
+    expect(challenge).toContain('scope="confluence"');
+  });
+
+  it('does not send MCP clients to sign in from an integration’s own MCP route', async () => {
+    const { tokens } = await connectMcpClient({ preset: 'single' });
+    const { integrationId } = grantOf(tokens.access_token);
+    const response = await mcpRequest(`/api/v1/integrations/${integrationId}/mcp`);
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).not.toContain('resource_metadata');
+  });
+
+  it('refuses an OAuth token on any integration route, its own or another’s: it is bound to /mcp', async () => {
+    const { tokens } = await connectMcpClient({ preset: 'default', siteIndex: 0 });
+    const other = await connectMcpClient({ preset: 'default', siteIndex: 1 });
+    const own = grantOf(tokens.access_token).integrationId;
+    const foreign = grantOf(other.tokens.access_token).integrationId;
+    expect(foreign).not.toBe(own);
+    expect((await mcpRequest(`/api/v1/integrations/${foreign}/mcp`, tokens.access_token)).status).toBe(401);
+    expect((await mcpRequest(`/api/v1/integrations/${own}/mcp`, tokens.access_token)).status).toBe(401);
+  });
+
+  it('answers 401 to the token of a deleted integration', async () => {
+    const { tokens } = await connectMcpClient({ preset: 'single' });
+    const { integrationId } = grantOf(tokens.access_token);
+    expect((await serviceOnHttps('DELETE', `/api/v1/integrations/${integrationId}`)).status).toBe(204);
+    const response = await mcpRequest('/mcp', tokens.access_token);
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toContain('error="invalid_token"');
+  });
+
+  it('records when a grant was last used at /mcp', async () => {
+    const { tokens } = await connectMcpClient({ preset: 'single' });
+    const { integrationId } = grantOf(tokens.access_token);
+    const response = await mcpRequest('/mcp', tokens.access_token);
+    expect(response.status).not.toBe(401);
+    const { grants } = await json<{ grants: { last_used_at: string | null }[] }>(
+      await serviceOnHttps('GET', `/api/v1/integrations/${integrationId}/mcp-grants`),
+    );
+    expect(grants[0]?.last_used_at).toEqual(expect.any(String));
   });
 });
