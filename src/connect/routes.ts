@@ -161,14 +161,7 @@ connectRoutes.get('/callback', async (c) => {
   const scopes = grant.scopes.length > 0 ? grant.scopes : (sites[0]?.scopes ?? []);
   const pickable = sites.map(toPickableSite);
   // An MCP client's sign-in: the consent page names the client and picks the site (oauth/authorize.ts).
-  if (session.mcp)
-    return showMcpConsent(c, {
-      flow,
-      session: { ...session, mcp: session.mcp },
-      sites: pickable,
-      scopes,
-      tokens,
-    });
+  if (session.mcp) return showMcpConsent(c, session.mcp, { flow, session, sites: pickable, scopes, tokens });
 
   // A reconnect (or a repeat of a session that already made its integration) keeps its site.
   const existing = await readIntegration(kv, session.integration_id);
@@ -212,9 +205,7 @@ connectRoutes.post('/finalize', async (c) => {
     return finished(c, record, pending.return_url);
   }
 
-  const { mcp } = pending.session;
-  if (mcp)
-    return finishMcpAuthorization(c, pendingId, { ...pending, session: { ...pending.session, mcp } }, form);
+  if (pending.session.mcp) return finishMcpAuthorization(c, pending.session.mcp, pendingId, pending, form);
 
   const name = (form.name ?? '').trim();
   const site = pending.sites.find((candidate) => candidate.cloud_id === form.site_id);

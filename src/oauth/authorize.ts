@@ -83,9 +83,10 @@ export async function startMcpAuthorization(c: Context<AppEnv>): Promise<Respons
 /** Step 2, from the callback once the code is exchanged and the Confluence sites are known. */
 export async function showMcpConsent(
   c: Context<AppEnv>,
+  mcp: McpAuthorization,
   input: {
     flow: OAuthState;
-    session: ConnectSession & { mcp: McpAuthorization };
+    session: ConnectSession;
     sites: PickableSite[];
     scopes: string[];
     tokens: TokenSet;
@@ -119,7 +120,7 @@ export async function showMcpConsent(
     sites,
     name: '',
     selected: connected?.cloud_id,
-    mcpClient: session.mcp.client,
+    mcpClient: mcp.client,
   });
   return c.html(page, 200);
 }
@@ -127,13 +128,14 @@ export async function showMcpConsent(
 /** Step 3, from finalize: the user allowed (or denied) the client on the consent page. */
 export async function finishMcpAuthorization(
   c: Context<AppEnv>,
+  mcp: McpAuthorization,
   pendingId: string,
-  pending: PendingConnection & { session: { mcp: McpAuthorization } },
+  pending: PendingConnection,
   form: Record<string, string | undefined>,
 ): Promise<Response> {
   const kv = c.env.CONFLUENCE_KV;
   const { session } = pending;
-  const request = session.mcp.request;
+  const { request } = mcp;
   // Whatever happens next, this form is used up: a second submission lands on a plain page.
   const usedUp = { ...pending, session: { ...session, return_url: null } };
   if (form.decision === 'deny') {
@@ -147,7 +149,7 @@ export async function finishMcpAuthorization(
       pendingId,
       sites: pending.sites,
       name: '',
-      mcpClient: session.mcp.client,
+      mcpClient: mcp.client,
       error: 'Choose one of the Confluence sites below.',
     });
     return c.html(page, 400);
@@ -166,7 +168,7 @@ export async function finishMcpAuthorization(
   const { redirectTo } = await oauthHelpers(c.env).completeAuthorization({
     request,
     userId: record.id,
-    metadata: { client_name: session.mcp.client.name, client_domain: session.mcp.client.domain ?? null },
+    metadata: { client_name: mcp.client.name, client_domain: mcp.client.domain ?? null },
     scope: [MCP_SCOPE],
     props,
   });

@@ -1,7 +1,7 @@
 import { reset } from 'cloudflare:test';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { USERS } from '../emulator/users.ts';
-import { kvDump } from './support/connect.ts';
+import { approveConsent, kvDump } from './support/connect.ts';
 import { emulatorControl } from './support/http.ts';
 import {
   answerConsent,
@@ -177,6 +177,24 @@ describe('authorization', () => {
       await serviceOnHttps('GET', `/api/v1/integrations/${id}/mcp-grants`),
     );
     expect(grants.grants.map((grant) => grant.client_name).sort()).toEqual(['First client', 'Second client']);
+  });
+
+  it('sends a denial at Atlassian back to the client with its state, and connects nothing', async () => {
+    const client = await registerClient();
+    const { challenge } = await pkcePair();
+    await emulatorControl('POST', '/config', { auto_approve: false, site_preset: 'single' });
+    const connect = await onHttps(
+      (await onHttps(authorizeUrl(client.client_id, challenge))).headers.get('location') as string,
+    );
+    const cookie = (connect.headers.get('set-cookie') ?? '').split(';')[0] as string;
+    const callbackUrl = await approveConsent(connect.headers.get('location') as string, 'deny');
+    const back = await onHttps(callbackUrl, { headers: { cookie } });
+    expect(back.status).toBe(302);
+    const location = new URL(back.headers.get('location') as string);
+    expect(location.origin + location.pathname).toBe(CLIENT_REDIRECT);
+    expect(location.searchParams.get('error')).toBe('access_denied');
+    expect(location.searchParams.get('state')).toBe('client-state-1');
+    expect(location.searchParams.get('iss')).toBe(ORIGIN);
   });
 
   it('sends a denial on the consent page back to the client as access_denied and connects nothing', async () => {
