@@ -54,8 +54,18 @@ export function mcpToolDefinitions(): McpToolDefinition[] {
   return definitions;
 }
 
-/** A tool's result schema, or the error shape; the root stays an object, as 2025-era clients require. */
+/**
+ * A tool's result schema, or the error shape; the root stays an object, as 2025-era clients require.
+ * Objects stay open to fields the schema does not name: a field added to a result is no breaking
+ * change for REST callers, and must not make an MCP client reject the result either. (The tests
+ * hold each result to the closed schema, so every field is described.)
+ */
 function outputSchema(output: z.ZodType): Record<string, unknown> {
-  const { $schema: _, ...success } = z.toJSONSchema(output, { io: 'output' });
+  const { $schema: _, ...success } = z.toJSONSchema(output, {
+    io: 'output',
+    override: ({ jsonSchema }) => {
+      if (jsonSchema.additionalProperties === false) delete jsonSchema.additionalProperties;
+    },
+  });
   return { type: 'object', anyOf: [success, ERROR_RESULT_SCHEMA] };
 }

@@ -1,4 +1,6 @@
-import type { ApiError } from '../errors.ts';
+import { ProtocolError, ProtocolErrorCode } from '@modelcontextprotocol/server';
+import { ApiError, unexpectedError } from '../errors.ts';
+import { callTool, type ToolCallContext } from '../tools/call.ts';
 
 /** A `tools/call` result as the MCP spec shapes it. */
 export interface McpToolResult {
@@ -24,4 +26,24 @@ export function toolResult(result: Record<string, unknown>): McpToolResult {
 export function toolErrorResult(error: ApiError): McpToolResult {
   const { success: _, ...body } = error.toJSON();
   return { content: [{ type: 'text', text: JSON.stringify(body) }], structuredContent: body, isError: true };
+}
+
+/**
+ * `tools/call`: callTool, its answer or failure rendered as a result. An unknown tool is thrown as
+ * the protocol error the spec names (-32602); every other failure, arguments that fail the schema
+ * included (SEP-1303, spec 2025-11-25 on), is an isError result the model reads and can act on.
+ */
+export async function mcpToolCall(
+  toolCall: ToolCallContext,
+  name: string,
+  args: Record<string, unknown>,
+): Promise<McpToolResult> {
+  try {
+    return toolResult(await callTool(toolCall, name, args));
+  } catch (error) {
+    const failure = error instanceof ApiError ? error : unexpectedError(error, 'mcp tools/call');
+    if (failure.code === 'unknown_tool')
+      throw new ProtocolError(ProtocolErrorCode.InvalidParams, failure.message);
+    return toolErrorResult(failure);
+  }
 }

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
 import { mcpAccess } from './auth.ts';
+import { answerToolCall, directToolCall } from './direct-call.ts';
 import { checkOrigin } from './origin.ts';
 import { mcpHandler } from './server.ts';
 
@@ -16,7 +17,15 @@ for (const path of ['/mcp', '/api/v1/integrations/:id/mcp']) {
   mcpRoutes.post(path, checkOrigin, async (c) => {
     const access = await mcpAccess(c);
     if (access instanceof Response) return access;
-    return mcpHandler.fetch(c.req.raw, {
+    const toolCall = { env: c.env, ...access };
+    const text = await c.req.text();
+    const body = parseJson(text);
+    const direct = directToolCall(c.req.raw.headers, body);
+    if (direct) return answerToolCall(direct, toolCall);
+    // The body has been read: the SDK gets it parsed, or as text when it is not JSON (its parse error).
+    const request = new Request(c.req.url, { method: 'POST', headers: c.req.raw.headers, body: text });
+    return mcpHandler.fetch(request, {
+      ...(body !== undefined && { parsedBody: body }),
       authInfo: {
         // The SDK's slot for who is calling; it carries the token's id, never the token.
         token:
@@ -27,7 +36,7 @@ for (const path of ['/mcp', '/api/v1/integrations/:id/mcp']) {
               : 'service',
         clientId: access.integrationId,
         scopes: [],
-        extra: { toolCall: { env: c.env, ...access } },
+        extra: { toolCall },
       },
     });
   });
@@ -41,4 +50,12 @@ for (const path of ['/mcp', '/api/v1/integrations/:id/mcp']) {
       { Allow: 'POST' },
     ),
   );
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }

@@ -1,8 +1,7 @@
-import { createMcpHandler, ProtocolError, ProtocolErrorCode, Server } from '@modelcontextprotocol/server';
-import { ApiError, unexpectedError } from '../errors.ts';
-import { callTool, type ToolCallContext } from '../tools/call.ts';
+import { createMcpHandler, Server } from '@modelcontextprotocol/server';
+import type { ToolCallContext } from '../tools/call.ts';
 import { mcpToolDefinitions } from './catalog.ts';
-import { toolErrorResult, toolResult } from './results.ts';
+import { mcpToolCall } from './results.ts';
 
 /** What the model is told about the tools as a whole, before it calls any (the server's `instructions`). */
 const INSTRUCTIONS = [
@@ -13,7 +12,7 @@ const INSTRUCTIONS = [
   'A failed call returns isError with error.code, error.message (what to do next), error.retryable and error.retry_after_seconds.',
 ].join(' ');
 
-const SERVER_INFO = { name: 'confluence-agent-gateway', version: '1.0.0' };
+export const SERVER_INFO = { name: 'confluence-agent-gateway', version: '1.0.0' };
 
 /** The per-request context the route hands to the server it asks for. */
 interface CallerInfo {
@@ -28,20 +27,9 @@ interface CallerInfo {
 function serverFor(toolCall: ToolCallContext): Server {
   const server = new Server(SERVER_INFO, { capabilities: { tools: {} }, instructions: INSTRUCTIONS });
   server.setRequestHandler('tools/list', () => ({ tools: mcpToolDefinitions() }));
-  server.setRequestHandler('tools/call', async (request) => {
-    const { name, arguments: args = {} } = request.params;
-    try {
-      return toolResult(await callTool(toolCall, name, args));
-    } catch (error) {
-      const failure = error instanceof ApiError ? error : unexpectedError(error, 'mcp tools/call');
-      // An unknown tool is a protocol error (the spec's -32602); every other failure, bad arguments
-      // included (SEP-1303), is a result the model reads and can recover from.
-      if (failure.code === 'unknown_tool') {
-        throw new ProtocolError(ProtocolErrorCode.InvalidParams, failure.message);
-      }
-      return toolErrorResult(failure);
-    }
-  });
+  server.setRequestHandler('tools/call', ({ params }) =>
+    mcpToolCall(toolCall, params.name, params.arguments ?? {}),
+  );
   return server;
 }
 

@@ -13,6 +13,22 @@ const schema = z.object({
     .describe('To reply in a thread, the id of the comment to answer; omit for a new top-level comment.'),
 });
 
+const output = z.object({
+  comment: z.object({
+    id: z.string(),
+    status: z.string().optional(),
+    title: z.string().optional(),
+    page_id: z.string(),
+    parent_comment_id: z.string().nullable(),
+    version: z.number().optional(),
+    author_id: z.string().nullable(),
+    created_at: z.string().nullable(),
+    url: z.string().nullable(),
+    _links: z.record(z.string(), z.string()),
+  }),
+  message: z.string(),
+});
+
 export const addConfluenceComment = defineTool({
   name: 'add_confluence_comment',
   title: 'Add a comment to a page',
@@ -23,6 +39,7 @@ export const addConfluenceComment = defineTool({
     "Errors: not_found means the page or parent comment does not exist or the user may not see it; forbidden means the user may not comment there; upstream_timeout means check the page's comments before retrying, so the comment is not posted twice.",
   ].join(' '),
   schema,
+  output,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   async run(args, confluence) {
     const body = { representation: 'storage' as const, value: toStorageFormat(args.comment) };

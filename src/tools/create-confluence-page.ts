@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { toStorageFormat } from '../confluence/body.ts';
 import { BODY_RULE, bodyText, oneSpace, pageId, resolveSpaceId, spaceId, spaceKey } from './arguments.ts';
+import { writtenPageOutput } from './outputs.ts';
 import { pageFields } from './page-fields.ts';
 import { defineTool } from './tool.ts';
 
@@ -35,6 +36,7 @@ export const createConfluencePage = defineTool({
     'Errors: invalid_arguments quoting Confluence usually means the title is taken in that space or the HTML is not well-formed; not_found means no such space or parent; upstream_timeout on a create means check (search by title) before retrying, so the page is not created twice.',
   ].join(' '),
   schema,
+  output: writtenPageOutput,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   async run(args, confluence) {
     const spaceId = await resolveSpaceId(confluence, args);

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { pageId } from './arguments.ts';
+import { pageFieldsOutput } from './outputs.ts';
 import { pageFields } from './page-fields.ts';
 import { defineTool } from './tool.ts';
 
@@ -32,6 +33,25 @@ const schema = z.object({
     ),
 });
 
+const output = z.object({
+  page: z.object({
+    ...pageFieldsOutput,
+    position: z.number().nullable(),
+    version: z.object({
+      number: z.number().optional(),
+      message: z.string(),
+      created_at: z.string().optional(),
+    }),
+    content: z.string().describe('The slice of the body from offset, at most max_chars characters.'),
+    content_format: z.enum(['storage', 'atlas_doc_format', 'view']),
+    labels: z.array(z.object({ id: z.string(), name: z.string(), prefix: z.string() })),
+    offset: z.number(),
+    total_chars: z.number(),
+    truncated: z.boolean(),
+    next_offset: z.number().optional().describe('Where the rest starts, when truncated.'),
+  }),
+});
+
 export const getConfluencePage = defineTool({
   name: 'get_confluence_page',
   title: 'Read a page',
@@ -42,6 +62,7 @@ export const getConfluencePage = defineTool({
     'Errors: not_found means the page does not exist or the user may not see it (drafts need get_draft: true); rate_limited means wait retry_after_seconds and repeat.',
   ].join(' '),
   schema,
+  output,
   annotations: { readOnlyHint: true, openWorldHint: true },
   async run(args, confluence) {
     const { value: page, encoded } = await confluence.getPageKeepingBody(

@@ -3,6 +3,7 @@ import type { ConfluenceApi, Page } from '../confluence/api.ts';
 import { toStorageFormat } from '../confluence/body.ts';
 import { ApiError } from '../errors.ts';
 import { BODY_RULE, bodyText, pageId } from './arguments.ts';
+import { writtenPageOutput } from './outputs.ts';
 import { pageFields } from './page-fields.ts';
 import { defineTool } from './tool.ts';
 
@@ -52,6 +53,7 @@ export const updateConfluencePage = defineTool({
     'Returns page {id, status, title, space_id, parent_id, parent_type, author_id, created_at, version (the new number), url, _links} and a message.',
   ].join(' '),
   schema,
+  output: writtenPageOutput,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async run(args, confluence) {
     const current = await readForUpdate(confluence, args.page_id);

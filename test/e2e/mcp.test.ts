@@ -3,7 +3,10 @@
  * handshake) and the v2 client pinned to 2026-07-28 (per-request `_meta`, `server/discover`),
  * against the production bundle in workerd and the Atlassian emulator, over loopback HTTP.
  */
+import Ajv from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as z from 'zod';
+import { tools as registry } from '../../src/tools/registry.ts';
 import { SEED } from '../emulator/seed.ts';
 import { connectOverHttp } from '../support/connect-over-http.ts';
 import { type ClientFactory, connectV1, connectV2, type McpTestClient } from '../support/mcp-clients.ts';
@@ -44,6 +47,24 @@ async function newAgentToken(id: string): Promise<string> {
   return ((await answer.json()) as { token: string }).token;
 }
 
+/**
+ * Each tool's result schema, closed: a result field its `output` does not describe fails here,
+ * though the published outputSchema stays open to new fields.
+ */
+const closedResultSchemas = new Map(
+  registry.map((tool) => [
+    tool.name,
+    new Ajv({ strict: false, allErrors: true }).compile(
+      z.toJSONSchema(tool.output ?? z.never(), { io: 'output', target: 'draft-07' }),
+    ),
+  ]),
+);
+
+function expectDescribedByOutputSchema(name: string, structuredContent: unknown): void {
+  const validate = closedResultSchemas.get(name);
+  expect(validate?.(structuredContent), JSON.stringify(validate?.errors)).toBe(true);
+}
+
 // biome-ignore lint/suspicious/noExplicitAny: REST answers are compared field by field
 async function restCall(name: string, args: Record<string, unknown>): Promise<any> {
   const answer = await servers.serviceApi(
@@ -65,7 +86,7 @@ describe.each([
   });
   afterAll(() => client?.close());
 
-  it('lists every tool of the REST catalog, with the same input schemas and annotations', async () => {
+  it('lists every tool of the REST catalog, with the same input schemas, annotations and an output schema', async () => {
     const rest = (await (await servers.serviceApi('GET', '/api/v1/tools')).json()) as {
       tools: { name: string; description: string; input_schema: unknown }[];
     };
@@ -76,6 +97,10 @@ describe.each([
       expect(tool.description).toBe(entry.description);
       expect(tool.inputSchema).toEqual(entry.input_schema);
       expect(tool.title).toEqual(expect.any(String));
+      expect(tool.outputSchema).toMatchObject({
+        type: 'object',
+        anyOf: [{ type: 'object' }, { required: ['error'] }],
+      });
       expect(typeof tool.annotations.readOnlyHint).toBe('boolean');
     }
     const byName = new Map(tools.map((tool) => [tool.name, tool]));
@@ -107,6 +132,20 @@ describe.each([
     expect(JSON.parse(result.content[0].text)).toEqual(rest);
   });
 
+  it('answers every read tool with a result its output schema describes', async () => {
+    const calls: [string, Record<string, unknown>][] = [
+      ['get_confluence_spaces', { limit: 2 }],
+      ['get_confluence_space_pages', { space_key: SEED.spaces.eng.key, limit: 3 }],
+      ['search_confluence_pages', { cql: 'type = page AND text ~ "deploy"', limit: 2 }],
+      ['get_confluence_page', { page_id: SEED.pages.large.id }],
+    ];
+    for (const [name, args] of calls) {
+      const result = await client.callTool(name, args);
+      expect(result.isError, JSON.stringify(result.structuredContent)).toBeFalsy();
+      expectDescribedByOutputSchema(name, result.structuredContent);
+    }
+  });
+
   it('creates a page through the same tool code as REST', async () => {
     const title = `Created over MCP ${client.era}`;
     const result = await client.callTool('create_confluence_page', {
@@ -116,8 +155,38 @@ describe.each([
     });
     expect(result.isError).toBeFalsy();
     expect(result.structuredContent.page).toMatchObject({ title, version: 1 });
-    const read = await restCall('get_confluence_page', { page_id: result.structuredContent.page.id });
+    expectDescribedByOutputSchema('create_confluence_page', result.structuredContent);
+    const pageId = result.structuredContent.page.id;
+    const read = await restCall('get_confluence_page', { page_id: pageId });
     expect(read.page.content).toBe('<p>Written by an MCP client.</p>');
+
+    const updated = await client.callTool('update_confluence_page', {
+      page_id: pageId,
+      version_number: 1,
+      body: 'Changed by an MCP client.',
+    });
+    expect(updated.structuredContent.page.version).toBe(2);
+    expectDescribedByOutputSchema('update_confluence_page', updated.structuredContent);
+    const commented = await client.callTool('add_confluence_comment', {
+      page_id: pageId,
+      comment: 'Looks right.',
+    });
+    expect(commented.structuredContent.comment.page_id).toBe(pageId);
+    expectDescribedByOutputSchema('add_confluence_comment', commented.structuredContent);
+  });
+
+  it('answers a stale version_number with an isError version_conflict, as REST does', async () => {
+    const result = await client.callTool('update_confluence_page', {
+      page_id: SEED.pages.architecture.id,
+      version_number: 1,
+      title: 'Never saved',
+    });
+    expect(result.isError).toBe(true);
+    expect(result.structuredContent.error).toMatchObject({
+      code: 'version_conflict',
+      retryable: false,
+      current_version: { number: SEED.pages.architecture.version },
+    });
   });
 
   it('answers a missing page with an isError result carrying the REST error', async () => {
