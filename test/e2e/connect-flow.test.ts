@@ -3,38 +3,17 @@
  * workerd and the Atlassian emulator, both on loopback. Chromium comes from scripts/ensure-chromium.sh
  * (Debian's package); without it, and no way to install it, the test is skipped with the reason.
  */
-import type { BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CLOUD_IDS } from '../emulator/sites.ts';
-import { launchChromium, SCREENSHOTS } from '../support/chromium.ts';
-import { type SandboxServers, startSandboxServers } from '../support/sandbox-servers.ts';
+import { SCREENSHOTS, useBrowserSandbox } from '../support/chromium.ts';
 
-let unavailable: string | undefined;
-let servers: SandboxServers | undefined;
-let context: BrowserContext | undefined;
-let closeChromium: (() => Promise<void>) | undefined;
-
-beforeAll(async () => {
-  const chromium = await launchChromium();
-  if ('unavailable' in chromium) {
-    unavailable = chromium.unavailable;
-    return;
-  }
-  ({ context, close: closeChromium } = chromium);
-  servers = await startSandboxServers({ sitePreset: 'default' });
-}, 600_000);
-
-afterAll(async () => {
-  await closeChromium?.();
-  await servers?.close();
-});
+const sandbox = useBrowserSandbox();
 
 describe('connecting Confluence in a browser', () => {
   it('walks consent, the site picker and the name, and ends on the success page', async (test) => {
-    if (unavailable || !servers || !context) {
-      console.warn(`Skipping the browser test. ${unavailable ?? ''}`);
-      return test.skip();
-    }
+    const current = sandbox.current(test);
+    if (!current) return;
+    const { servers, context } = current;
     const created = await servers.serviceApi('POST', '/api/v1/connect-sessions', { owner_id: 'e2e-owner' });
     expect(created.status).toBe(201);
     const { connect_url } = (await created.json()) as { connect_url: string };

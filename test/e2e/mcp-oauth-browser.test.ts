@@ -5,39 +5,18 @@
  * browser lands on the client's redirect URI with a code the client exchanges. Screenshots go to
  * test-results/. Skipped with the reason when Chromium is not available.
  */
-import type { BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CLOUD_IDS } from '../emulator/sites.ts';
-import { launchChromium, SCREENSHOTS } from '../support/chromium.ts';
+import { SCREENSHOTS, useBrowserSandbox } from '../support/chromium.ts';
 import { CLIENT_REDIRECT, firstConnection, InMemoryOAuthClient } from '../support/mcp-oauth-client.ts';
-import { type SandboxServers, startSandboxServers } from '../support/sandbox-servers.ts';
 
-let unavailable: string | undefined;
-let servers: SandboxServers | undefined;
-let context: BrowserContext | undefined;
-let closeChromium: (() => Promise<void>) | undefined;
-
-beforeAll(async () => {
-  const chromium = await launchChromium();
-  if ('unavailable' in chromium) {
-    unavailable = chromium.unavailable;
-    return;
-  }
-  ({ context, close: closeChromium } = chromium);
-  servers = await startSandboxServers({ sitePreset: 'default' });
-}, 600_000);
-
-afterAll(async () => {
-  await closeChromium?.();
-  await servers?.close();
-});
+const sandbox = useBrowserSandbox();
 
 describe('signing an MCP client in, in a browser', () => {
   it('walks Atlassian consent and the consent page naming the client, and hands the client a code', async (test) => {
-    if (unavailable || !servers || !context) {
-      console.warn(`Skipping the browser test. ${unavailable ?? ''}`);
-      return test.skip();
-    }
+    const current = sandbox.current(test);
+    if (!current) return;
+    const { servers, context } = current;
     const { gatewayUrl, emulatorUrl } = servers;
     const browser = context;
     // The client's loopback listener: the browser's arrival there is the end of the flow.

@@ -7,6 +7,8 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { type SandboxServers, startSandboxServers } from './sandbox-servers.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -46,6 +48,44 @@ export async function launchChromium(): Promise<LaunchedChromium> {
     close: async () => {
       await context.close();
       rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface BrowserSandbox {
+  servers: SandboxServers;
+  context: BrowserContext;
+}
+
+/**
+ * Registers the file's hooks: Chromium and the sandbox servers (emulator preset "default", consent
+ * not auto-approved) before its tests, both closed after. `current()` gives them to a test, or
+ * undefined after skipping it with the reason Chromium is unavailable.
+ */
+export function useBrowserSandbox(): { current(test: { skip(): void }): BrowserSandbox | undefined } {
+  let unavailable: string | undefined;
+  let sandbox: BrowserSandbox | undefined;
+  let closeChromium: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    const chromium = await launchChromium();
+    if ('unavailable' in chromium) {
+      unavailable = chromium.unavailable;
+      return;
+    }
+    closeChromium = chromium.close;
+    sandbox = { context: chromium.context, servers: await startSandboxServers({ sitePreset: 'default' }) };
+  }, 600_000);
+  afterAll(async () => {
+    await closeChromium?.();
+    await sandbox?.servers.close();
+  });
+  return {
+    current(test) {
+      if (!sandbox) {
+        console.warn(`Skipping the browser test. ${unavailable ?? ''}`);
+        test.skip();
+      }
+      return sandbox;
     },
   };
 }
