@@ -376,6 +376,10 @@ const SCENARIOS: Record<string, Scenario[]> = {
       invalidRequest: true,
     },
   ],
+  'GET /wiki/rest/api/user/current': [
+    { name: 'the consenting account', method: 'GET', path: '/wiki/rest/api/user/current', status: 200 },
+    { name: 'no token', method: 'GET', path: '/wiki/rest/api/user/current', status: 401, anonymous: true },
+  ],
 };
 
 let emulator: TestEmulator;
