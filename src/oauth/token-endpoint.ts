@@ -35,7 +35,8 @@ export async function tokenEndpoint(c: Context<AppEnv>): Promise<Response> {
         error_description:
           'This refresh token was already used and replaced, so the grant was revoked. Sign in again.',
       },
-      { status: 400, headers: { 'cache-control': 'no-store' } },
+      // As the library's own token answers: never cached, readable by browser-based clients.
+      { status: 400, headers: { 'cache-control': 'no-store', 'access-control-allow-origin': '*' } },
     );
   }
 
