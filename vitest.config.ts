@@ -8,6 +8,10 @@ import { defineConfig } from 'vitest/config';
 // - "node": tests that need real processes (the emulator's conformance suite, the browser flow).
 export default defineConfig({
   test: {
+    // Failure-path tests make the gateway log what it logs in production ({"event":"…"} lines such as
+    // confluence_call_failed or webhook_store_failed). They are expected, so they are not printed;
+    // TEST_LOGS=1 shows them.
+    onConsoleLog: (log) => (process.env.TEST_LOGS === '1' || !/^\s*\{"event":/.test(log) ? undefined : false),
     projects: [
       {
         plugins: [

@@ -40,7 +40,7 @@ const emulator = await startEmulator({
   port: EMULATOR_PORT,
   host: HOST,
   log: process.env.EMULATOR_LOG === '1',
-  clients: [{ clientId, clientSecret }],
+  clients: [{ clientId, clientSecret, name: 'Confluence Agent Gateway (sandbox)' }],
 });
 
 rmSync(`${SANDBOX_DIR}/state`, { recursive: true, force: true });
@@ -67,26 +67,55 @@ const wrangler = spawn(
     ...(process.env.INSPECTOR_PORT ? ['--inspector-port', process.env.INSPECTOR_PORT] : []),
     ...Object.entries(vars).flatMap(([name, value]) => ['--var', `${name}:${value}`]),
   ],
-  { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } },
+  {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', WRANGLER_HIDE_BANNER: 'true' },
+  },
 );
 
+/**
+ * What wrangler prints that says nothing to a sandbox user is left out: its binding table (the
+ * settings above), the offline `Request.cf` warning with its ENOTFOUND stack (harmless: the sandbox
+ * never reaches Cloudflare) and the start-up lines the banner below replaces. Request lines and
+ * whatever the gateway itself logs pass through.
+ */
+function isNoise(line: string, state: { inTable: boolean; inStack: boolean }): boolean {
+  if (line.startsWith('Your Worker has access to the following bindings')) state.inTable = true;
+  if (state.inTable) {
+    if (line.trim() === '') state.inTable = false;
+    return true;
+  }
+  if (line.includes('Unable to fetch the `Request.cf` object')) {
+    state.inStack = true;
+    return true;
+  }
+  if (state.inStack && (/ENOTFOUND workers\.cloudflare\.com/.test(line) || /^\s+at /.test(line))) return true;
+  state.inStack = false;
+  return /^(⎔ Starting local server|\[wrangler:info\] Ready on|─+$)/.test(line.trim());
+}
+
+const noise = { inTable: false, inStack: false };
+let pending = '';
 let announced = false;
 wrangler.stdout.on('data', (chunk: Buffer) => {
-  process.stdout.write(chunk);
-  if (!announced && chunk.toString().includes('Ready on')) {
-    announced = true;
-    console.log(`
-  Sandbox ready.
+  const lines = (pending + chunk.toString()).split('\n');
+  pending = lines.pop() ?? '';
+  for (const line of lines) {
+    if (!isNoise(line, noise)) process.stdout.write(`${line}\n`);
+    if (!announced && line.includes('Ready on')) {
+      announced = true;
+      console.log(`
+  Sandbox ready. Ctrl-C stops it.
+
     gateway             ${gatewayUrl}
-    Atlassian emulator  ${emulator.url}   (consent page, API, control routes under /_emulator)
+    service token       ${settings.serviceToken}
+    Atlassian emulator  ${emulator.url}   (consent page; control routes under ${emulator.url}/_emulator, e.g. /_emulator/seed)
 
-  In another shell:
-    export GATEWAY=${gatewayUrl}
-    export SERVICE_TOKEN=${settings.serviceToken}
+  In another shell, start the tour (README, "Sandbox tour"):
+    export GATEWAY=${gatewayUrl} SERVICE_TOKEN=${settings.serviceToken} EMULATOR=${emulator.url}
     curl -s $GATEWAY/healthz
-
-  Ctrl-C stops both.
 `);
+    }
   }
 });
 

@@ -1,6 +1,30 @@
 import { ApiError } from '../errors.ts';
 import { type Call, ConfluenceClient } from './client.ts';
+import type { BadRequestHint } from './errors.ts';
 import type { Links } from './paging.ts';
+
+const CURSOR_HINT: BadRequestHint = {
+  when: /cursor/i,
+  say: 'Pass next_cursor exactly as a previous call returned it, with the same other arguments, or omit it to start over.',
+};
+
+const CQL_HINT: BadRequestHint = {
+  when: /cql|parse/i,
+  say: 'Check the CQL: field names such as text, title, space, label, type; quote phrases (text ~ "release notes"), escape quotes inside them with a backslash, put ? and * wildcards only inside quotes and not first, and join clauses with AND/OR.',
+};
+
+const XHTML_HINT: BadRequestHint = {
+  when: /xhtml|markup|storage|parse|unexpected|element|tag|entity/i,
+  say: 'An HTML body must be well-formed XHTML: close every tag (e.g. <br/>, </b>) and escape & as &amp;. Or send plain text, which the gateway wraps for you.',
+};
+
+const PAGE_WRITE_HINTS: readonly BadRequestHint[] = [
+  {
+    when: /title/i,
+    say: 'A title must be unique among the current pages of a space: choose another title, or update the existing page (find it with search_confluence_pages, e.g. title = "…").',
+  },
+  XHTML_HINT,
+];
 
 /**
  * The Confluence operations the tools use, with the fields of Atlassian's answers they read. Each
@@ -94,7 +118,7 @@ export class ConfluenceApi extends ConfluenceClient {
       query: { ...query, 'description-format': 'plain' },
       scope: 'read:space:confluence',
       notFound: 'Confluence found no spaces endpoint for this site; the site may have been removed.',
-      badRequestHint: 'If you sent a cursor, pass next_cursor exactly as a previous call returned it.',
+      badRequestHints: [CURSOR_HINT],
     });
   }
 
@@ -129,7 +153,7 @@ export class ConfluenceApi extends ConfluenceClient {
       query,
       scope: 'read:page:confluence',
       notFound: `Space ${spaceId} does not exist or the connected user may not see it. List spaces with get_confluence_spaces.`,
-      badRequestHint: 'If you sent a cursor, pass next_cursor exactly as a previous call returned it.',
+      badRequestHints: [CURSOR_HINT],
     });
   }
 
@@ -153,8 +177,7 @@ export class ConfluenceApi extends ConfluenceClient {
       query: { ...query, ...(query.cursor && { next: true }), expand: 'content.version' },
       scope: 'search:confluence',
       notFound: 'Confluence search is not available on this site.',
-      badRequestHint:
-        'Check the CQL: field names such as text, title, space, label, type; quote phrases (text ~ "release notes"), escape quotes inside them with a backslash, put ? and * wildcards only inside quotes and not first, and join clauses with AND/OR. If you sent a cursor, pass next_cursor exactly as returned.',
+      badRequestHints: [CQL_HINT, CURSOR_HINT],
     });
   }
 
@@ -165,8 +188,7 @@ export class ConfluenceApi extends ConfluenceClient {
       body,
       scope: 'write:page:confluence',
       notFound: `Space ${body.spaceId}${body.parentId ? ` or parent page ${body.parentId}` : ''} does not exist or the connected user may not see it.`,
-      badRequestHint:
-        'A title must be unique among the current pages of a space, and an HTML body must be well-formed XHTML (close every tag, e.g. <br/>).',
+      badRequestHints: PAGE_WRITE_HINTS,
     });
   }
 
@@ -186,8 +208,7 @@ export class ConfluenceApi extends ConfluenceClient {
       body,
       scope: 'write:page:confluence',
       notFound: `Page ${pageId} does not exist or the connected user may not view it.`,
-      badRequestHint:
-        'A title must be unique among the current pages of a space, and an HTML body must be well-formed XHTML (close every tag, e.g. <br/>).',
+      badRequestHints: PAGE_WRITE_HINTS,
     });
   }
 
@@ -199,7 +220,7 @@ export class ConfluenceApi extends ConfluenceClient {
       body,
       scope: 'write:comment:confluence',
       notFound: `${target} does not exist or the connected user may not view it.`,
-      badRequestHint: 'An HTML comment must be well-formed XHTML (close every tag, e.g. <br/>).',
+      badRequestHints: [XHTML_HINT],
     });
   }
 }

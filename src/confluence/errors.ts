@@ -7,8 +7,16 @@ export interface FailedCall {
   scope: string;
   /** The sentence a 404 becomes, e.g. "Page 123 does not exist or the connected user may not view it." */
   notFound: string;
-  /** Advice appended to a 400, e.g. how to write CQL. */
-  badRequestHint?: string;
+  /**
+   * Advice for a 400, each given only when Confluence's message matches `when` (a duplicate title is
+   * not told about XHTML, bad CQL is not told about cursors). With none matching, the generic line.
+   */
+  badRequestHints?: readonly BadRequestHint[];
+}
+
+export interface BadRequestHint {
+  when: RegExp;
+  say: string;
 }
 
 /** An upstream answer that was not a success, read once. */
@@ -31,9 +39,10 @@ export function upstreamError(answer: UpstreamAnswer, call: FailedCall): ApiErro
   const said = atlassianMessage(answer.text);
   const quoted = said ? ` Confluence said: "${said}".` : '';
   if (status === 400) {
+    const hints = (call.badRequestHints ?? []).filter((hint) => hint.when.test(said ?? '')).map((h) => h.say);
     return new ApiError(
       'invalid_arguments',
-      `Confluence refused the request as invalid.${quoted}${call.badRequestHint ? ` ${call.badRequestHint}` : ' Fix the arguments and retry.'}`,
+      `Confluence refused the request as invalid.${quoted} ${hints.length ? hints.join(' ') : 'Fix the arguments and retry.'}`,
     );
   }
   if (status === 401 && isScopeFailure(answer)) {

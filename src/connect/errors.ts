@@ -17,6 +17,12 @@ export const CONNECT_ERRORS = {
     advice:
       'The authorization was unknown, expired (after 10 minutes), already used, or finished in a different browser than the one that started it. Start connecting again from the application, in one browser.',
   },
+  link_used: {
+    status: 400,
+    title: 'This page was already used',
+    advice:
+      'The way back from Atlassian works once, so reloading it (or the site picker it showed) cannot run the sign-in again. If the site picker is still open in another tab, finish there; otherwise start connecting again from the application.',
+  },
   access_denied: {
     status: 403,
     title: 'Access was not granted',

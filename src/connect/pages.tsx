@@ -156,6 +156,9 @@ const ConnectedPage: FC<{ record: IntegrationRecord }> = ({ record }) => (
     <p>
       <strong>{record.name}</strong> now has access to {record.site.name} ({record.site.url}).
     </p>
+    <p>
+      Integration id: <code>{record.id}</code>
+    </p>
     <p class="muted">You can close this window and go back to the application.</p>
   </Layout>
 );

@@ -129,6 +129,7 @@ connectRoutes.get('/callback', async (c) => {
   const query = c.req.query();
 
   const flow = query.state ? await consumeState(kv, query.state) : null;
+  if (flow === 'used') throw new ConnectError('link_used');
   if (!flow) throw new ConnectError('invalid_state');
   const { session } = flow;
   const fail = (code: ConstructorParameters<typeof ConnectError>[0]) =>

@@ -39,15 +39,21 @@ export async function issueState(
   return state;
 }
 
+/** What a used state becomes: a marker, so a reloaded callback can be told why it cannot run again. */
+const USED = { used: true } as const;
+
 /**
- * Takes a state out of KV: its record, or null when it is unknown or already used. The caller checks
- * `expires_at` (an expired state is refused, but its session is known, so the user can be sent back).
+ * Takes a state out of KV: its record; `'used'` when it was taken before (a reloaded callback or site
+ * picker); null when it is unknown. The taken record is replaced by a marker that holds nothing of the
+ * session and expires with the state. The caller checks `expires_at` (an expired state is refused, but
+ * its session is known, so the user can be sent back).
  */
-export async function consumeState(kv: KVNamespace, state: string): Promise<OAuthState | null> {
+export async function consumeState(kv: KVNamespace, state: string): Promise<OAuthState | 'used' | null> {
   if (!/^[A-Za-z0-9_-]{20,200}$/.test(state)) return null;
   const key = kvKeys.oauthState(await sha256Hex(state));
-  const value = await kv.get(key, 'json');
+  const value = await kv.get<Record<string, unknown>>(key, 'json');
   if (value === null) return null;
-  await kv.delete(key);
+  if (value.used === true) return 'used';
+  await kv.put(key, JSON.stringify(USED), { expirationTtl: STORAGE_TTL_SECONDS });
   return OAuthState.safeParse(value).data ?? null;
 }

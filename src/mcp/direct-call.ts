@@ -17,6 +17,12 @@ const MODERN = '2026-07-28';
 const LEGACY = new Set(['2025-11-25', '2025-06-18', '2025-03-26']);
 const PROTOCOL_VERSION = 'io.modelcontextprotocol/protocolVersion';
 
+/** What a 2026-07-28 result carries besides the tool's result. */
+const MODERN_RESULT_FIELDS = {
+  resultType: 'complete',
+  _meta: { 'io.modelcontextprotocol/serverInfo': SERVER_INFO },
+};
+
 /** A tools/call the direct path may answer. */
 export interface DirectToolCall {
   era: 'legacy' | 'modern';
@@ -45,19 +51,12 @@ export function directToolCall(headers: Headers, body: unknown): DirectToolCall 
 /** The JSON-RPC answer, as the SDK would give it for that era (a legacy one as JSON, not SSE). */
 export async function answerToolCall(call: DirectToolCall, toolCall: ToolCallContext): Promise<Response> {
   try {
-    const result = await mcpToolCall(toolCall, call.name, call.args);
-    return Response.json({
-      jsonrpc: '2.0',
-      id: call.id,
-      result:
-        call.era === 'modern'
-          ? {
-              ...result,
-              resultType: 'complete',
-              _meta: { 'io.modelcontextprotocol/serverInfo': SERVER_INFO },
-            }
-          : result,
-    });
+    const { content, structuredContent: _, ...flags } = await mcpToolCall(toolCall, call.name, call.args);
+    // The text block is the JSON of structuredContent (results.ts), so that JSON goes into the
+    // answer as it is: a page body is escaped once for the text, not serialised a third time.
+    const fields = JSON.stringify({ content, ...flags, ...(call.era === 'modern' && MODERN_RESULT_FIELDS) });
+    const body = `{"jsonrpc":"2.0","id":${JSON.stringify(call.id)},"result":{"structuredContent":${content[0].text},${fields.slice(1)}}`;
+    return new Response(body, { headers: { 'content-type': 'application/json' } });
   } catch (error) {
     if (!(error instanceof ProtocolError)) throw error;
     return Response.json({

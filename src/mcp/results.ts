@@ -2,10 +2,10 @@ import { ProtocolError, ProtocolErrorCode } from '@modelcontextprotocol/server';
 import { ApiError, unexpectedError } from '../errors.ts';
 import { callTool, type ToolCallContext } from '../tools/call.ts';
 
-/** A `tools/call` result as the MCP spec shapes it. */
+/** A `tools/call` result as the MCP spec shapes it; its one text block is the JSON of `structuredContent`. */
 export interface McpToolResult {
   [key: string]: unknown;
-  content: { type: 'text'; text: string }[];
+  content: [{ type: 'text'; text: string }];
   structuredContent: Record<string, unknown>;
   isError?: true;
 }

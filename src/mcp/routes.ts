@@ -3,7 +3,7 @@ import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
 import { mcpAccess } from './auth.ts';
 import { answerToolCall, directToolCall } from './direct-call.ts';
-import { checkOrigin } from './origin.ts';
+import { checkOrigin, mcpCors } from './origin.ts';
 import { mcpHandler } from './server.ts';
 
 /**
@@ -14,6 +14,7 @@ import { mcpHandler } from './server.ts';
 export const mcpRoutes = new Hono<AppEnv>();
 
 for (const path of ['/mcp', '/api/v1/integrations/:id/mcp']) {
+  mcpRoutes.use(path, mcpCors);
   mcpRoutes.post(path, checkOrigin, async (c) => {
     const access = await mcpAccess(c);
     if (access instanceof Response) return access;

@@ -27,7 +27,7 @@ export async function callTool(
   rawArgs: Record<string, unknown>,
 ): Promise<Record<string, unknown>> {
   const tool = requireTool(name);
-  const args = parseWith(tool.schema, rawArgs, 'invalid_arguments');
+  const args = parseWith(tool.schema, rawArgs, 'invalid_arguments', { forgiveScalars: true });
   const integration = await requireActiveIntegration(context.env, context.integrationId);
   try {
     return await tool.run(args, new ConfluenceApi(context.env, integration));

@@ -49,7 +49,7 @@ export const createConfluencePage = defineTool({
     });
     return {
       page: { ...pageFields(page, confluence), version: page.version?.number, _links: page._links ?? {} },
-      message: `Successfully created page '${page.title}' in space ${spaceId}`,
+      message: `Successfully created page '${page.title}' in space ${args.space_key ?? spaceId}`,
     };
   },
 });

@@ -280,7 +280,26 @@ describe('who may call', () => {
       /MCP_ALLOWED_ORIGINS/,
     );
     expect((await post('/mcp', { ...auth, origin: servers.gatewayUrl })).status).toBe(200);
-    expect((await post('/mcp', { ...auth, origin: ALLOWED_ORIGIN })).status).toBe(200);
+    const listed = await post('/mcp', { ...auth, origin: ALLOWED_ORIGIN });
+    expect(listed.status).toBe(200);
+    expect(listed.headers.get('access-control-allow-origin')).toBe(ALLOWED_ORIGIN);
+  });
+
+  it('answers a CORS preflight for a listed origin only', async () => {
+    const preflight = (origin: string) =>
+      fetch(`${servers.gatewayUrl}/mcp`, {
+        method: 'OPTIONS',
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization, content-type, mcp-protocol-version',
+        },
+      });
+    const listed = await preflight(ALLOWED_ORIGIN);
+    expect(listed.status).toBe(204);
+    expect(listed.headers.get('access-control-allow-origin')).toBe(ALLOWED_ORIGIN);
+    expect(listed.headers.get('access-control-allow-headers')).toMatch(/authorization/);
+    expect((await preflight('https://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('answers GET and DELETE with 405 and Allow: POST', async () => {

@@ -8,6 +8,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { connectOverHttp } from '../support/connect-over-http.ts';
+import { connectV1 } from '../support/mcp-clients.ts';
 import { freePort } from '../support/workerd.ts';
 
 let sandbox: ChildProcess | undefined;
@@ -19,7 +21,7 @@ afterAll(() => {
 });
 
 describe('npm start', () => {
-  it('serves the gateway and the emulator, wired together, and prints the service token', async () => {
+  it('serves the gateway and the emulator, wired together, prints the service token and nothing alarming, and speaks MCP', async () => {
     const [gatewayPort, emulatorPort, inspectorPort] = [await freePort(), await freePort(), await freePort()];
     folder = mkdtempSync(join(tmpdir(), 'sandbox-'));
     sandbox = spawn(process.execPath, ['scripts/sandbox.ts'], {
@@ -53,6 +55,8 @@ describe('npm start', () => {
       serviceToken: string;
     };
     expect(output).toContain(`SERVICE_TOKEN=${serviceToken}`);
+    // wrangler's offline noise (Request.cf warnings with ENOTFOUND stacks, update banner) is filtered.
+    expect(output).not.toMatch(/ENOTFOUND|Request\.cf|update available|Error:/);
     const health = await fetch(`http://127.0.0.1:${gatewayPort}/healthz`);
     expect(health.status).toBe(200);
     const seed = await fetch(`http://127.0.0.1:${emulatorPort}/_emulator/seed`);
@@ -68,5 +72,30 @@ describe('npm start', () => {
     expect(connect.headers.get('location')).toMatch(
       new RegExp(`^http://127\\.0\\.0\\.1:${emulatorPort}/authorize\\?`),
     );
+
+    // An MCP client reaches the sandbox as the README shows: /mcp with an agent token.
+    const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+    await fetch(`http://127.0.0.1:${emulatorPort}/_emulator/config`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ auto_approve: true, site_preset: 'single' }),
+    });
+    const integrationId = await connectOverHttp({
+      gatewayUrl,
+      serviceToken,
+      ownerId: 'newcomer',
+      name: 'Sandbox wiki',
+    });
+    const agent = await fetch(`${gatewayUrl}/api/v1/integrations/${integrationId}/agent-tokens`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${serviceToken}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    const { token } = (await agent.json()) as { token: string };
+    const client = await connectV1(`${gatewayUrl}/mcp`, token);
+    expect((await client.listTools()).tools.map((tool) => tool.name)).toContain('get_confluence_page');
+    const spaces = await client.callTool('get_confluence_spaces', { limit: 1 });
+    expect(spaces.structuredContent.spaces).toHaveLength(1);
+    await client.close();
   }, 120_000);
 });

@@ -47,6 +47,8 @@ describe('authorize', () => {
     const response = await fetch(`${emulator.url}/authorize?${authorizeParams()}`);
     const html = await response.text();
     expect(response.status).toBe(200);
+    expect(html).toContain('<strong>Confluence Agent Gateway (test)</strong> is requesting access');
+    expect(html).toContain('<h3>Read Confluence content, spaces and users</h3>');
     expect(html).toContain('read:page:confluence');
     expect(html).toContain('acme.atlassian.net');
     expect(html).toMatch(/<button[^>]*id="allow"[^>]*>Accept<\/button>/);

@@ -37,9 +37,14 @@ async function reachCallback(session: Record<string, unknown> = {}) {
 
 /** Proves a failed flow left nothing behind: no record, no tokens, no pending choice, no refresher. */
 async function expectNothingStored(expected: { unusedStates?: number } = {}) {
-  const kinds = [...(await kvDump()).keys()].map((key) => key.split(':')[0]);
+  const dump = await kvDump();
+  const kinds = [...dump.keys()].map((key) => key.split(':')[0]);
   expect(kinds.filter((kind) => kind !== 'connect-session' && kind !== 'oauth-state')).toEqual([]);
-  expect(kinds.filter((kind) => kind === 'oauth-state')).toHaveLength(expected.unusedStates ?? 0);
+  // A used state leaves only a marker ({"used":true}) behind, which holds nothing of the session.
+  const states = [...dump].filter(([key]) => key.startsWith('oauth-state:')).map(([, value]) => value);
+  expect(states.filter((value) => value === '{"used":true}').length + (expected.unusedStates ?? 0)).toBe(
+    states.length,
+  );
   expect(await listDurableObjectIds(env.TOKEN_REFRESHER)).toHaveLength(refreshersBefore);
   const list = await (await serviceApi('GET', '/api/v1/integrations?owner_id=owner-1')).json();
   expect(list).toEqual({ integrations: [] });
@@ -209,12 +214,15 @@ describe('GET /integrations/confluence/callback refuses, and stores nothing, whe
     await expectNothingStored();
   });
 
-  it('a replayed state is refused', async () => {
+  it('a replayed state is refused, with a page that says the link was used and how to start again', async () => {
     const { browser, callbackUrl } = await reachCallback();
     expect((await browser.get(callbackUrl)).status).toBe(302);
     const replay = await browser.get(callbackUrl);
     expect(replay.status).toBe(400);
-    expect(await replay.text()).toContain('This sign-in could not be verified');
+    const html = await replay.text();
+    expect(html).toContain('This page was already used');
+    expect(html).toContain('start connecting again from the application');
+    expect(html).toContain('<code>link_used</code>');
     const list = (await (await serviceApi('GET', '/api/v1/integrations?owner_id=owner-1')).json()) as {
       integrations: unknown[];
     };

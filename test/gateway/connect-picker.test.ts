@@ -107,7 +107,7 @@ describe('POST /integrations/confluence/finalize', () => {
     });
   });
 
-  it('without a return_url, ends on a success page naming the integration', async () => {
+  it('without a return_url, ends on a success page naming the integration and showing its id', async () => {
     const connect = await createConnectSession({ owner_id: 'owner-1' });
     const browser = await startConnect(connect.connect_url);
     const { pending } = await readPicker(await browser.get(await approveConsent(browser.authorizeUrl)));
@@ -116,7 +116,9 @@ describe('POST /integrations/confluence/finalize', () => {
     const html = await response.text();
     expect(html).toContain('Confluence connected');
     expect(html).toContain('<strong>Acme wiki</strong>');
-    expect(await integrationsOf('owner-1')).toHaveLength(1);
+    const integrations = await integrationsOf('owner-1');
+    expect(integrations).toHaveLength(1);
+    expect(html).toContain(`Integration id: <code>${(integrations[0] as { id: string }).id}</code>`);
   });
 
   it.each([

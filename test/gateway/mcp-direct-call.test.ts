@@ -123,6 +123,12 @@ describe('what the direct path leaves to the SDK', () => {
     expect(await answer.json()).toMatchObject({ error: { code: -32020 } });
   });
 
+  it('arguments that are not an object: the protocol error -32602', async () => {
+    const url = `${GATEWAY}/api/v1/integrations/${id}/mcp`;
+    const answer = await gateway(url, toolCallRequest(url, 'legacy', 'get_confluence_page', 'page 65538'));
+    expect(await message(answer)).toMatchObject({ id: 42, error: { code: -32602 } });
+  });
+
   it('a body that is not JSON: the parse error', async () => {
     const answer = await gateway(`/api/v1/integrations/${id}/mcp`, {
       method: 'POST',

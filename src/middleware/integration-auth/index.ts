@@ -32,7 +32,7 @@ export const integrationAuth = createMiddleware<AppEnv>(async (c, next) => {
   if (caller === 'unknown_token') {
     throw new ApiError(
       'unauthorized',
-      'The bearer token is not a valid agent token (it may have been revoked). Ask for a new one.',
+      'The bearer token is neither the service API token nor a valid agent token (an agent token may have been revoked). Check the token you send; an agent needs a new token from the service API if its own was revoked.',
     );
   }
   if (caller.kind === 'agent' && caller.integrationId !== c.req.param('id')) {
