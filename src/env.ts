@@ -64,7 +64,9 @@ declare global {
  */
 export type Caller =
   | { kind: 'service' }
-  | { kind: 'agent'; tokenId: string; integrationId: string; label: string | null; policy: Policy | null };
+  | { kind: 'agent'; tokenId: string; integrationId: string; label: string | null; policy: Policy | null }
+  /** An MCP client with an OAuth access token (oauth/): one grant, bound to one integration, on `/mcp` only. */
+  | { kind: 'mcp_client'; grantId: string; clientId: string; integrationId: string };
 
 /** The Hono environment of every route. */
 export interface AppEnv {

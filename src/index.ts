@@ -10,6 +10,7 @@ import { deliverEvents } from './event-delivery/consumer.ts';
 import { eventDeliveryRoutes } from './event-delivery/routes.ts';
 import { healthRoutes } from './health.ts';
 import { mcpRoutes } from './mcp/routes.ts';
+import { oauthRoutes } from './oauth/routes.ts';
 import { toolCallRoutes, toolCatalogRoutes } from './tools/routes.ts';
 import { webhookApiRoutes, webhookReceiverRoutes } from './webhooks/routes.ts';
 
@@ -26,6 +27,9 @@ app.use('/api/v1/*', (c, next) =>
 );
 app.use('/mcp', bodyLimit({ maxSize: 10 * 1024 * 1024, onError: tooLarge('10 MiB') }));
 app.use('/integrations/confluence/finalize', bodyLimit({ maxSize: 64 * 1024, onError: tooLarge('64 KiB') }));
+for (const path of ['/token', '/register']) {
+  app.use(path, bodyLimit({ maxSize: 64 * 1024, onError: tooLarge('64 KiB') }));
+}
 
 app.route('/healthz', healthRoutes);
 app.route('/', mcpRoutes);
@@ -38,6 +42,7 @@ app.route('/api/v1/integrations', webhookApiRoutes);
 app.route('/api/v1/integrations', eventDeliveryRoutes);
 app.route('/api/v1/integrations', auditRoutes);
 app.route('/api/v1/integrations', integrationRoutes);
+app.route('/', oauthRoutes);
 
 app.notFound((c) =>
   c.json(

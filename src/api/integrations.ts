@@ -6,6 +6,7 @@ import { outboxOf } from '../event-delivery/outbox.ts';
 import { kvKeys } from '../kv-keys.ts';
 import { lifecycleOf } from '../lifecycle/integration-lifecycle.ts';
 import { serviceAuth } from '../middleware/service-auth/index.ts';
+import { listMcpGrants, revokeMcpGrant } from '../oauth/grants.ts';
 import { applyPolicy, PolicyInput, wideningsOf } from '../policy/input.ts';
 import { OPEN_POLICY } from '../policy/policy.ts';
 import { parseWith, readJsonObject } from '../validation.ts';
@@ -139,6 +140,22 @@ integrationRoutes.delete('/:id/agent-tokens/:token_id', async (c) => {
     throw new ApiError(
       'not_found',
       `Integration ${record.id} has no agent token ${c.req.param('token_id')}.`,
+    );
+  }
+  return c.body(null, 204);
+});
+
+integrationRoutes.get('/:id/mcp-grants', async (c) => {
+  const record = await requireIntegration(c.env, c.req.param('id'));
+  return c.json({ grants: await listMcpGrants(c.env, record.id) });
+});
+
+integrationRoutes.delete('/:id/mcp-grants/:grant_id', async (c) => {
+  const record = await requireIntegration(c.env, c.req.param('id'));
+  if (!(await revokeMcpGrant(c.env, record.id, c.req.param('grant_id')))) {
+    throw new ApiError(
+      'not_found',
+      `Integration ${record.id} has no MCP grant ${c.req.param('grant_id')}. List them with GET /api/v1/integrations/${record.id}/mcp-grants.`,
     );
   }
   return c.body(null, 204);

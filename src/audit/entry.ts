@@ -9,7 +9,10 @@ export interface AuditEntry {
   /** Assigned by the log: a decimal sequence number, newest highest. */
   id?: string;
   at: string;
-  caller: { kind: 'service' } | { kind: 'agent_token'; token_id: string; label: string | null };
+  caller:
+    | { kind: 'service' }
+    | { kind: 'agent_token'; token_id: string; label: string | null }
+    | { kind: 'mcp_grant'; grant_id: string; client_id: string };
   tool: string;
   /** The ids the call named or produced: page_id, space_id, space_key, parent_id, comment_id, … */
   targets: Record<string, string | string[]>;
@@ -28,6 +31,8 @@ export function auditCaller(caller: Caller): AuditEntry['caller'] {
       return { kind: 'service' };
     case 'agent':
       return { kind: 'agent_token', token_id: caller.tokenId, label: caller.label };
+    case 'mcp_client':
+      return { kind: 'mcp_grant', grant_id: caller.grantId, client_id: caller.clientId };
   }
 }
 

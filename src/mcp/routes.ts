@@ -30,7 +30,12 @@ for (const path of ['/mcp', '/api/v1/integrations/:id/mcp']) {
       ...(body !== undefined && { parsedBody: body }),
       authInfo: {
         // The SDK's slot for who is calling; it carries the token's id, never the token.
-        token: access.caller.kind === 'agent' ? access.caller.tokenId : 'service',
+        token:
+          access.caller.kind === 'agent'
+            ? access.caller.tokenId
+            : access.caller.kind === 'mcp_client'
+              ? `grant:${access.caller.grantId}`
+              : 'service',
         clientId: access.integrationId,
         scopes: [],
         extra: { toolCall },

@@ -204,7 +204,7 @@ export const V1_OPERATIONS: ConfluenceOperation[] = [
     method: 'GET',
     api: 'v1',
     template: '/wiki/rest/api/user/current',
-    scopes: ['read:confluence-user'],
+    scopes: ['read:confluence-user', 'read:user:confluence'],
     handle: currentUser,
   },
   {

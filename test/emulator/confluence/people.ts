@@ -27,9 +27,10 @@ function v1User(account: Account) {
   };
 }
 
-/** v1 `GET /wiki/rest/api/user/current`. */
+/** v1 `GET /wiki/rest/api/user/current`: the account the access token acts for (the one that consented). */
 export function currentUser(c: Context<EmulatorEnv>) {
-  return c.json(v1User(CURRENT_USER));
+  const { accountId } = c.get('family');
+  return c.json(v1User(ACCOUNTS.find((account) => account.accountId === accountId) ?? CURRENT_USER));
 }
 
 /**
