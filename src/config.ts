@@ -23,6 +23,12 @@ export const DEFAULT_SCOPES = [
   'write:page:confluence',
   'write:comment:confluence',
   'read:content-details:confluence',
+  'read:comment:confluence',
+  'read:attachment:confluence',
+  'read:hierarchical-content:confluence',
+  'read:content.metadata:confluence',
+  'delete:page:confluence',
+  'read:user:confluence',
   'offline_access',
 ];
 
@@ -92,6 +98,7 @@ const settings = {
   EVENT_DELIVERY_FIRST_RETRY_SECONDS: z.coerce.number().int().min(1).max(3600).optional().default(30),
   // Queues keep a message four days by default: a longer window could outlive its message.
   EVENT_DELIVERY_RETRY_WINDOW_SECONDS: z.coerce.number().int().min(1).max(345_600).optional().default(86_400),
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).optional().default(90),
   MCP_ALLOWED_ORIGINS: originList,
   // An isolate has 128 MB: an answer is held once as bytes read and once as the string parsed.
   CONFLUENCE_MAX_RESPONSE_BYTES: z.coerce

@@ -13,6 +13,7 @@ export const ERROR_STATUS = {
   version_conflict: 409,
   needs_reauth: 409,
   conflict: 409,
+  content_loss: 409,
   payload_too_large: 413,
   rate_limited: 429,
   internal_error: 500,

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { integrationRoutes } from './api/integrations.ts';
+import { auditRoutes } from './audit/routes.ts';
 import { connectRoutes, connectSessionRoutes } from './connect/routes.ts';
 import type { AppEnv, Env } from './env.ts';
 import { ApiError, unexpectedError } from './errors.ts';
@@ -9,6 +10,7 @@ import { deliverEvents } from './event-delivery/consumer.ts';
 import { eventDeliveryRoutes } from './event-delivery/routes.ts';
 import { healthRoutes } from './health.ts';
 import { mcpRoutes } from './mcp/routes.ts';
+import { oauthRoutes } from './oauth/routes.ts';
 import { toolCallRoutes, toolCatalogRoutes } from './tools/routes.ts';
 import { webhookApiRoutes, webhookReceiverRoutes } from './webhooks/routes.ts';
 
@@ -16,10 +18,18 @@ const app = new Hono<AppEnv>();
 
 // Bodies are read whole before they are parsed: cap them so no request can exhaust an isolate's
 // memory. Tool calls carry page bodies (Confluence takes up to 5 MB; JSON escaping adds to that).
-// The webhook receiver enforces its own 64 KiB while streaming.
-app.use('/api/v1/*', bodyLimit({ maxSize: 10 * 1024 * 1024, onError: tooLarge('10 MiB') }));
+// The webhook receiver enforces its own 64 KiB while streaming. An attachment upload may carry a
+// 10 MB file as base64 (4/3 of its size), so that one tool gets 14 MiB on the REST door.
+const apiBodyLimit = bodyLimit({ maxSize: 10 * 1024 * 1024, onError: tooLarge('10 MiB') });
+const uploadBodyLimit = bodyLimit({ maxSize: 14 * 1024 * 1024, onError: tooLarge('14 MiB') });
+app.use('/api/v1/*', (c, next) =>
+  (c.req.path.endsWith('/tools/upload_confluence_attachment') ? uploadBodyLimit : apiBodyLimit)(c, next),
+);
 app.use('/mcp', bodyLimit({ maxSize: 10 * 1024 * 1024, onError: tooLarge('10 MiB') }));
 app.use('/integrations/confluence/finalize', bodyLimit({ maxSize: 64 * 1024, onError: tooLarge('64 KiB') }));
+for (const path of ['/token', '/register']) {
+  app.use(path, bodyLimit({ maxSize: 64 * 1024, onError: tooLarge('64 KiB') }));
+}
 
 app.route('/healthz', healthRoutes);
 app.route('/', mcpRoutes);
@@ -30,7 +40,9 @@ app.route('/api/v1/tools', toolCatalogRoutes);
 app.route('/api/v1/integrations', toolCallRoutes);
 app.route('/api/v1/integrations', webhookApiRoutes);
 app.route('/api/v1/integrations', eventDeliveryRoutes);
+app.route('/api/v1/integrations', auditRoutes);
 app.route('/api/v1/integrations', integrationRoutes);
+app.route('/', oauthRoutes);
 
 app.notFound((c) =>
   c.json(
@@ -70,6 +82,7 @@ export default {
   // The event queue's consumer: pushes received events to integrations' event destinations.
   queue: (batch, env) => deliverEvents(batch, env),
 } satisfies ExportedHandler<Env, unknown>;
+export { AuditLog } from './audit/log.ts';
 export { EventOutbox } from './event-delivery/outbox.ts';
 export { IntegrationLifecycle } from './lifecycle/integration-lifecycle.ts';
 export { CallBudget } from './tools/call-budget.ts';

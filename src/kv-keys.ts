@@ -29,4 +29,14 @@ export const kvKeys = {
   oauthState: (stateHash: string) => `oauth-state:${stateHash}`,
   /** A completed code exchange waiting for the user to pick a site: sealed tokens, expires. */
   pendingConnection: (id: string) => `pending:${id}`,
+  /**
+   * MCP OAuth (oauth/). The library stores its own records here too, under `client:` (registered
+   * clients, secrets hashed), `grant:<integration id>:<grant id>` (props encrypted, refresh tokens
+   * hashed), `token:<integration id>:<grant id>:<hash>` (access tokens) and `client-assertion-jti:`.
+   * When an MCP grant last served a call (ISO time), written at most every five minutes.
+   */
+  mcpGrantUsed: (integrationId: string, grantId: string) => `mcp-grant-used:${integrationId}:${grantId}`,
+  mcpGrantUsedPrefix: (integrationId: string) => `mcp-grant-used:${integrationId}:`,
+  /** A refresh token that rotation retired (key: its SHA-256), value: its grant's key. Presenting it again revokes the grant. */
+  retiredRefreshToken: (tokenHash: string) => `mcp-retired-refresh:${tokenHash}`,
 } as const;

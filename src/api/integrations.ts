@@ -6,6 +6,9 @@ import { outboxOf } from '../event-delivery/outbox.ts';
 import { kvKeys } from '../kv-keys.ts';
 import { lifecycleOf } from '../lifecycle/integration-lifecycle.ts';
 import { serviceAuth } from '../middleware/service-auth/index.ts';
+import { listMcpGrants, revokeMcpGrant } from '../oauth/grants.ts';
+import { applyPolicy, PolicyInput, wideningsOf } from '../policy/input.ts';
+import { OPEN_POLICY } from '../policy/policy.ts';
 import { parseWith, readJsonObject } from '../validation.ts';
 import { forgetAccessToken } from '../vault/access-token.ts';
 import { issueAgentToken, revokeAgentToken } from '../vault/agent-tokens.ts';
@@ -16,6 +19,7 @@ import {
   listIntegrations,
   readIntegration,
   setIntegrationStatus,
+  writeIntegration,
 } from '../vault/integrations.ts';
 
 /** The service API's integration routes (the trusted backend only). */
@@ -31,6 +35,39 @@ integrationRoutes.get('/', async (c) => {
 });
 
 integrationRoutes.get('/:id', async (c) => c.json(await requireIntegration(c.env, c.req.param('id'))));
+
+const IntegrationPatch = z.strictObject(
+  {
+    name: z.string().trim().min(1, 'must not be empty').max(200).optional(),
+    policy: PolicyInput.optional(),
+  },
+  {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys' ? 'unknown field; send name and/or policy' : undefined,
+  },
+);
+
+/** Renames an integration and/or changes its policy; the policy's omitted fields keep their value. */
+integrationRoutes.patch('/:id', async (c) => {
+  const record = await requireIntegration(c.env, c.req.param('id'));
+  const patch = parseWith(IntegrationPatch, await readJsonObject(c));
+  if (patch.name === undefined && patch.policy === undefined) {
+    throw new ApiError(
+      'invalid_request',
+      'Nothing to change: send {"name": …} and/or {"policy": {"read_only", "allowed_tools", "denied_tools", "allowed_spaces"}}.',
+    );
+  }
+  const updated: IntegrationRecord = {
+    ...record,
+    name: patch.name ?? record.name,
+    policy: patch.policy ? applyPolicy(record.policy, patch.policy) : record.policy,
+    updated_at: new Date().toISOString(),
+  };
+  await writeIntegration(c.env.CONFLUENCE_KV, updated);
+  // Other isolates keep their cached copy for up to 30 s (and KV takes up to 60 s to propagate).
+  forgetIntegration(updated.id);
+  return c.json(updated);
+});
 
 integrationRoutes.delete('/:id', async (c) => {
   const record = await requireIntegration(c.env, c.req.param('id'));
@@ -73,9 +110,28 @@ integrationRoutes.post('/:id/confirm', async (c) => {
 
 integrationRoutes.post('/:id/agent-tokens', async (c) => {
   const record = await requireIntegration(c.env, c.req.param('id'));
-  const { label } = parseWith(z.object({ label: z.string().max(200).optional() }), await readJsonObject(c));
-  const { record: issued, token } = await issueAgentToken(c.env.CONFLUENCE_KV, record.id, label ?? null);
-  return c.json({ id: issued.token_id, token, label: issued.label, created_at: issued.created_at }, 201);
+  const { label, policy: input } = parseWith(
+    z.object({ label: z.string().max(200).optional(), policy: PolicyInput.optional() }),
+    await readJsonObject(c),
+  );
+  const policy = input ? applyPolicy(OPEN_POLICY, input) : null;
+  const widenings = policy ? wideningsOf(record.policy, policy) : [];
+  if (widenings.length > 0) {
+    throw new ApiError(
+      'invalid_request',
+      `An agent token's policy can only narrow its integration's: ${widenings.join('; ')}. Leave those out, or change the integration's policy first (PATCH /api/v1/integrations/${record.id}).`,
+    );
+  }
+  const { record: issued, token } = await issueAgentToken(
+    c.env.CONFLUENCE_KV,
+    record.id,
+    label ?? null,
+    policy,
+  );
+  return c.json(
+    { id: issued.token_id, token, label: issued.label, policy: issued.policy, created_at: issued.created_at },
+    201,
+  );
 });
 
 integrationRoutes.delete('/:id/agent-tokens/:token_id', async (c) => {
@@ -84,6 +140,22 @@ integrationRoutes.delete('/:id/agent-tokens/:token_id', async (c) => {
     throw new ApiError(
       'not_found',
       `Integration ${record.id} has no agent token ${c.req.param('token_id')}.`,
+    );
+  }
+  return c.body(null, 204);
+});
+
+integrationRoutes.get('/:id/mcp-grants', async (c) => {
+  const record = await requireIntegration(c.env, c.req.param('id'));
+  return c.json({ grants: await listMcpGrants(c.env, record.id) });
+});
+
+integrationRoutes.delete('/:id/mcp-grants/:grant_id', async (c) => {
+  const record = await requireIntegration(c.env, c.req.param('id'));
+  if (!(await revokeMcpGrant(c.env, record.id, c.req.param('grant_id')))) {
+    throw new ApiError(
+      'not_found',
+      `Integration ${record.id} has no MCP grant ${c.req.param('grant_id')}. List them with GET /api/v1/integrations/${record.id}/mcp-grants.`,
     );
   }
   return c.body(null, 204);

@@ -20,10 +20,23 @@ export type Query = Record<string, string | number | boolean | readonly string[]
 
 /** One call to Confluence, as an operation in api.ts describes it. */
 export interface Call extends FailedCall {
-  method: 'GET' | 'POST' | 'PUT';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   query?: Query;
+  /** A JSON body, or a multipart form (fetch sets its content type with the boundary). */
   body?: unknown;
+  form?: FormData;
+  headers?: Record<string, string>;
 }
+
+/** The first bytes of a download, and whether they are all of it. */
+export interface Download {
+  bytes: Uint8Array;
+  complete: boolean;
+  contentType: string | null;
+}
+
+/** Reads a success; `readText` reads a body as text under CONFLUENCE_MAX_RESPONSE_BYTES. */
+type Reader<R> = (response: Response, readText: (response: Response) => Promise<string>) => Promise<R>;
 
 /** A rate-limit wait this short is waited out inside the call, once; a longer one goes to the caller. */
 const MAX_INLINE_RETRY_SECONDS = 2;
@@ -38,7 +51,8 @@ const MAX_INLINE_RETRY_SECONDS = 2;
  *   told which token failed and the call is repeated once with a new one;
  * - a 429 (or a 503 to a GET) whose Retry-After is at most 2 s: waited out once. A 503 to a write is
  *   not repeated, since Confluence may have applied it.
- * Every other failure becomes an ApiError (errors.ts). Each answer body is read and parsed once.
+ * Every other failure becomes an ApiError (errors.ts). Each answer body is read and parsed once, as
+ * it streams, up to CONFLUENCE_MAX_RESPONSE_BYTES (downloads have their own cap).
  */
 export class ConfluenceClient {
   readonly #env: Env;
@@ -72,23 +86,71 @@ export class ConfluenceClient {
     return webui ? `${this.#integration.site.url}/wiki${webui}` : undefined;
   }
 
+  /**
+   * A web address for content known only by id and type (tree listings carry no links): a page's
+   * viewpage address, else Confluence's tiny link (`/x/…`: the id's little-endian bytes in base64).
+   */
+  contentUrl(id: string, type: string | undefined): string | undefined {
+    if (type === undefined || type === 'page') return this.webUrl(`/pages/viewpage.action?pageId=${id}`);
+    let value = BigInt(id);
+    let bytes = '';
+    while (value > 0n) {
+      bytes += String.fromCharCode(Number(value & 0xffn));
+      value >>= 8n;
+    }
+    const tiny = btoa(bytes).replace(/=+$/, '').replace(/\//g, '-').replace(/\+/g, '_');
+    return this.webUrl(`/x/${tiny}`);
+  }
+
   request<T>(call: Call): Promise<T> {
-    return this.#send(call, (text) => JSON.parse(text) as T);
+    return this.#send(
+      call,
+      jsonReader(call, (text) => JSON.parse(text) as T),
+    );
   }
 
   /** As request, keeping the JSON source of large strings so an answer can embed them as sent (raw-json.ts). */
   requestKeepingLargeStrings<T>(call: Call, worthUpTo?: number): Promise<ParsedWithSources<T>> {
-    return this.#send(call, (text) => parseKeepingLargeStrings<T>(text, worthUpTo));
+    return this.#send(
+      call,
+      jsonReader(call, (text) => parseKeepingLargeStrings<T>(text, worthUpTo)),
+    );
   }
 
-  async #send<R>(call: Call, parse: (text: string) => R): Promise<R> {
+  /**
+   * A file's bytes, at most `maxBytes` of them: the stream is cancelled past the cap, never buffered
+   * whole. Confluence answers a download with a redirect to its media service, whose signed URL
+   * needs no token; the redirect is followed here, without the Authorization header.
+   */
+  download(call: Call, maxBytes: number): Promise<Download> {
+    return this.#send({ ...call, redirect: true }, async (response) => {
+      const location = response.headers.get('location');
+      if (response.status < 300 || !location) return readCapped(response, maxBytes);
+      await response.body?.cancel();
+      const media = await fetch(new URL(location, this.#base), {
+        signal: AbortSignal.timeout(this.#timeoutMs),
+      });
+      if (!media.ok) {
+        await media.body?.cancel();
+        logFailure(call, `media_${media.status}`);
+        throw new ApiError(
+          'upstream_error',
+          `Confluence's file service answered HTTP ${media.status} for this download. Retry shortly.`,
+          { retryable: media.status >= 500 || media.status === 429 },
+        );
+      }
+      return readCapped(media, maxBytes);
+    });
+  }
+
+  async #send<R>(call: Call & { redirect?: boolean }, read: Reader<R>): Promise<R> {
     const id = this.#integration.id;
     let token = await getAccessToken(this.#env, id);
     let refreshed = false;
     let waited = false;
     for (;;) {
-      const answer = await this.#attempt(call, token.accessToken);
-      if (answer.status >= 200 && answer.status < 300) return parseSuccess(answer, call, parse);
+      const answer = await this.#attempt(call, token.accessToken, read);
+      if ('value' in answer) return answer.value;
       const rejected =
         (answer.status === 401 && !isScopeFailure(answer)) ||
         (!refreshed &&
@@ -115,27 +177,43 @@ export class ConfluenceClient {
     }
   }
 
-  async #attempt(call: Call, token: string): Promise<UpstreamAnswer> {
+  /**
+   * One request: a success is read with `read` (under the same timeout); a failure is read as text.
+   * Text is read under the byte cap: past it the request is aborted, so the connection is dropped
+   * rather than drained, and the call answers 502 upstream_error naming the cap.
+   */
+  async #attempt<R>(
+    call: Call & { redirect?: boolean },
+    token: string,
+    read: Reader<R>,
+  ): Promise<{ value: R } | UpstreamAnswer> {
     const url = this.#base + call.path + queryString(call.query);
-    const headers: Record<string, string> = { accept: 'application/json', authorization: `Bearer ${token}` };
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      ...call.headers,
+      authorization: `Bearer ${token}`,
+    };
     if (call.body !== undefined) headers['content-type'] = 'application/json';
     const timeout = AbortSignal.timeout(this.#timeoutMs);
-    // Aborted when an answer passes the byte cap: the connection is dropped rather than drained.
     const tooLarge = new AbortController();
+    const readText = async (response: Response): Promise<string> => {
+      const text = await readTextWithin(response, this.#maxResponseBytes);
+      if (text !== undefined) return text;
+      tooLarge.abort();
+      logFailure(call, 'too_large');
+      throw answerTooLarge(call, this.#maxResponseBytes);
+    };
     try {
       const response = await fetch(url, {
         method: call.method,
         headers,
-        body: call.body === undefined ? undefined : JSON.stringify(call.body),
+        body: call.form ?? (call.body === undefined ? undefined : JSON.stringify(call.body)),
+        redirect: call.redirect ? 'manual' : 'follow',
         signal: AbortSignal.any([timeout, tooLarge.signal]),
       });
-      const text = await readText(response, this.#maxResponseBytes);
-      if (text === undefined) {
-        tooLarge.abort();
-        logFailure(call, 'too_large');
-        throw answerTooLarge(call, this.#maxResponseBytes);
-      }
-      return { status: response.status, headers: response.headers, text };
+      const success = response.status >= 200 && response.status < (call.redirect ? 400 : 300);
+      if (success) return { value: await read(response, readText) };
+      return { status: response.status, headers: response.headers, text: await readText(response) };
     } catch (error) {
       if (error instanceof ApiError) throw error;
       logFailure(call, timeout.aborted ? 'timeout' : 'network');
@@ -149,11 +227,16 @@ export class ConfluenceClient {
   }
 }
 
+/** Reads a success as JSON (nothing for a 204 or an empty body). */
+function jsonReader<R>(call: Call, parse: (text: string) => R): Reader<R> {
+  return async (response, readText) => parseSuccess(await readText(response), call, parse);
+}
+
 /**
  * The body as text, or undefined once it passes `maxBytes` (the caller then aborts the request, so
  * the rest is never read): an answer of any size costs at most `maxBytes` of memory.
  */
-async function readText(response: Response, maxBytes: number): Promise<string | undefined> {
+async function readTextWithin(response: Response, maxBytes: number): Promise<string | undefined> {
   const length = response.headers.get('content-length');
   const declared = Number(length);
   if (!response.body) return '';
@@ -178,10 +261,10 @@ async function readText(response: Response, maxBytes: number): Promise<string | 
   return parts.join('');
 }
 
-function parseSuccess<R>(answer: UpstreamAnswer, call: Call, parse: (text: string) => R): R {
-  if (answer.status === 204 || answer.text === '') return undefined as R;
+function parseSuccess<R>(text: string, call: Call, parse: (text: string) => R): R {
+  if (text === '') return undefined as R;
   try {
-    return parse(answer.text);
+    return parse(text);
   } catch {
     logFailure(call, 'malformed_json');
     throw new ApiError(
@@ -190,6 +273,35 @@ function parseSuccess<R>(answer: UpstreamAnswer, call: Call, parse: (text: strin
       { retryable: true },
     );
   }
+}
+
+/** Up to `maxBytes` of a body, cancelling the stream once the cap is reached. */
+async function readCapped(response: Response, maxBytes: number): Promise<Download> {
+  const contentType = response.headers.get('content-type');
+  const reader = response.body?.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  let complete = true;
+  while (reader) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (size + value.byteLength > maxBytes) {
+      chunks.push(value.subarray(0, maxBytes - size));
+      size = maxBytes;
+      complete = false;
+      await reader.cancel();
+      break;
+    }
+    chunks.push(value);
+    size += value.byteLength;
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return { bytes, complete, contentType };
 }
 
 function timedOut(call: Call, timeoutMs: number): ApiError {

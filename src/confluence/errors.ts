@@ -78,6 +78,13 @@ export function upstreamError(answer: UpstreamAnswer, call: FailedCall): ApiErro
       `Confluence reported a conflict.${quoted} Re-read the content and retry with its current version.`,
     );
   }
+  if (status === 410) {
+    return new ApiError(
+      'upstream_gone',
+      `Atlassian has removed the Confluence endpoint this operation uses (HTTP 410).${quoted} Retrying will not help: the gateway needs an update to use its replacement. Other tools still work.`,
+      { retryable: false },
+    );
+  }
   if (status === 413) {
     return new ApiError(
       'invalid_arguments',

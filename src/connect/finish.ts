@@ -1,5 +1,6 @@
 import type { Env } from '../env.ts';
 import { lifecycleOf } from '../lifecycle/integration-lifecycle.ts';
+import { OPEN_POLICY } from '../policy/policy.ts';
 import { forgetAccessToken } from '../vault/access-token.ts';
 import { randomSecret, sha256Hex } from '../vault/crypto.ts';
 import { forgetIntegration } from '../vault/integration-cache.ts';
@@ -65,6 +66,8 @@ export async function finishConnection(env: Env, connection: Connection): Promis
     status: confirmation === undefined ? 'active' : 'pending_confirmation',
     site,
     scopes: connection.scopes,
+    // A reconnect renews the grant; it never lifts the limits an operator set.
+    policy: existing?.policy ?? OPEN_POLICY,
     created_at: existing?.created_at ?? now,
     updated_at: now,
   };

@@ -5,6 +5,7 @@ import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
 import { lifecycleOf } from '../lifecycle/integration-lifecycle.ts';
 import { serviceAuth } from '../middleware/service-auth/index.ts';
+import { finishMcpAuthorization, showMcpConsent } from '../oauth/authorize.ts';
 import { parseWith, readJsonObject } from '../validation.ts';
 import {
   type AccessibleResource,
@@ -202,6 +203,8 @@ connectRoutes.get('/callback', async (c) => {
   };
   const scopes = grant.scopes.length > 0 ? grant.scopes : (sites[0]?.scopes ?? []);
   const pickable = sites.map(toPickableSite);
+  // An MCP client's sign-in: the consent page names the client and picks the site (oauth/authorize.ts).
+  if (session.mcp) return showMcpConsent(c, session.mcp, { flow, session, sites: pickable, scopes, tokens });
 
   // A reconnect (or a repeat of a session that already made its integration) keeps its site.
   const existing = await readIntegration(kv, session.integration_id);
@@ -258,6 +261,8 @@ connectRoutes.post('/finalize', async (c) => {
     if (!record) throw new ConnectError('integration_not_found', pending.return_url);
     return finished(c, { record }, pending.return_url);
   }
+
+  if (pending.session.mcp) return finishMcpAuthorization(c, pending.session.mcp, pendingId, pending, form);
 
   const name = (form.name ?? '').trim();
   const site = pending.sites.find((candidate) => candidate.cloud_id === form.site_id);
@@ -348,5 +353,10 @@ async function readForm(c: Context): Promise<Record<string, string | undefined>>
   // A malformed body reads as an empty form, which the caller answers with its "incomplete" page.
   const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
   const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
-  return { pending: text(body.pending), site_id: text(body.site_id), name: text(body.name) };
+  return {
+    pending: text(body.pending),
+    site_id: text(body.site_id),
+    name: text(body.name),
+    decision: text(body.decision),
+  };
 }

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { kvKeys } from '../kv-keys.ts';
+import { McpAuthorization } from '../oauth/request.ts';
 import { randomSecret, sha256Hex } from '../vault/crypto.ts';
 import { newIntegrationId } from '../vault/integrations.ts';
 
@@ -25,6 +26,12 @@ export const ConnectSession = z.object({
   session_hash: z.string(),
   /** The integration waits for the backend's confirmation (POST /api/v1/integrations/:id/confirm). */
   require_confirmation: z.boolean(),
+  /**
+   * Set when an MCP client's `/authorize` started the flow (oauth/authorize.ts). The owner is then
+   * the Atlassian account that signs in, learnt at the callback, and the integration is that
+   * account's one for the chosen site, or `integration_id` when it has none yet.
+   */
+  mcp: McpAuthorization.optional(),
   /** Epoch milliseconds. */
   expires_at: z.number(),
 });
@@ -38,6 +45,7 @@ export async function createSession(
     return_url?: string;
     integration_id?: string;
     require_confirmation?: boolean;
+    mcp?: McpAuthorization;
   },
 ): Promise<{ id: string; session: ConnectSession }> {
   const id = `cs_${randomSecret(32)}`;
@@ -50,6 +58,7 @@ export async function createSession(
     reconnect: input.integration_id !== undefined,
     session_hash: sessionHash,
     require_confirmation: input.require_confirmation ?? false,
+    ...(input.mcp && { mcp: input.mcp }),
     expires_at: Date.now() + SESSION_TTL_SECONDS * 1000,
   };
   await kv.put(kvKeys.connectSession(sessionHash), JSON.stringify(session), {

@@ -51,11 +51,15 @@ export function directToolCall(headers: Headers, body: unknown): DirectToolCall 
 /** The JSON-RPC answer, as the SDK would give it for that era (a legacy one as JSON, not SSE). */
 export async function answerToolCall(call: DirectToolCall, toolCall: ToolCallContext): Promise<Response> {
   try {
-    const { content, structuredContent: _, ...flags } = await mcpToolCall(toolCall, call.name, call.args);
-    // The text block is the JSON of structuredContent (results.ts), so that JSON goes into the
-    // answer as it is: a page body is escaped once for the text, not serialised a third time.
+    const { content, structuredContent, ...flags } = await mcpToolCall(toolCall, call.name, call.args);
+    // A lone text block is the JSON of structuredContent (results.ts), so that JSON goes into the
+    // answer as it is: a page body is escaped once for the text, not serialised a third time. Beside
+    // an image block the text describes the image instead, so structuredContent is written out.
+    const [first] = content;
+    const structured =
+      content.length === 1 && first?.type === 'text' ? first.text : JSON.stringify(structuredContent);
     const fields = JSON.stringify({ content, ...flags, ...(call.era === 'modern' && MODERN_RESULT_FIELDS) });
-    const body = `{"jsonrpc":"2.0","id":${JSON.stringify(call.id)},"result":{"structuredContent":${content[0].text},${fields.slice(1)}}`;
+    const body = `{"jsonrpc":"2.0","id":${JSON.stringify(call.id)},"result":{"structuredContent":${structured},${fields.slice(1)}}`;
     return new Response(body, { headers: { 'content-type': 'application/json' } });
   } catch (error) {
     if (!(error instanceof ProtocolError)) throw error;

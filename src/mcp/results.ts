@@ -5,7 +5,7 @@ import { callTool, type ToolCallContext } from '../tools/call.ts';
 /** A `tools/call` result as the MCP spec shapes it; its one text block is the JSON of `structuredContent`. */
 export interface McpToolResult {
   [key: string]: unknown;
-  content: [{ type: 'text'; text: string }];
+  content: ({ type: 'text'; text: string } | { type: 'image'; data: string; mimeType: string })[];
   structuredContent: Record<string, unknown>;
   isError?: true;
 }
@@ -16,7 +16,28 @@ export interface McpToolResult {
  * encoded them (raw-json.ts), so the text costs one pass over the answer, not a re-escape of each body.
  */
 export function toolResult(result: Record<string, unknown>): McpToolResult {
-  return { content: [{ type: 'text', text: JSON.stringify(result) }], structuredContent: result };
+  const image = imageOf(result);
+  if (!image) return { content: [{ type: 'text', text: JSON.stringify(result) }], structuredContent: result };
+  // An image (get_confluence_attachment_content) goes to the model as an image block; the text
+  // block describes it without repeating the base64.
+  const described = {
+    ...result,
+    image: { media_type: image.media_type, data_base64: '(in the image block)' },
+  };
+  return {
+    content: [
+      { type: 'text', text: JSON.stringify(described) },
+      { type: 'image', data: image.data_base64, mimeType: image.media_type },
+    ],
+    structuredContent: result,
+  };
+}
+
+function imageOf(result: Record<string, unknown>): { media_type: string; data_base64: string } | undefined {
+  const image = result.image as { media_type?: unknown; data_base64?: unknown } | undefined;
+  return typeof image?.media_type === 'string' && typeof image.data_base64 === 'string'
+    ? { media_type: image.media_type, data_base64: image.data_base64 }
+    : undefined;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
+import type { ToolCallContext } from '../tools/call.ts';
 import { mcpAccess } from './auth.ts';
 import { answerToolCall, directToolCall } from './direct-call.ts';
 import { checkOrigin, mcpCors } from './origin.ts';
@@ -18,7 +19,7 @@ for (const path of ['/mcp', '/api/v1/integrations/:id/mcp']) {
   mcpRoutes.post(path, checkOrigin, async (c) => {
     const access = await mcpAccess(c);
     if (access instanceof Response) return access;
-    const toolCall = { env: c.env, ...access };
+    const toolCall: ToolCallContext = { env: c.env, executionCtx: c.executionCtx, ...access };
     const text = await c.req.text();
     const body = parseJson(text);
     const direct = directToolCall(c.req.raw.headers, body);
@@ -29,7 +30,12 @@ for (const path of ['/mcp', '/api/v1/integrations/:id/mcp']) {
       ...(body !== undefined && { parsedBody: body }),
       authInfo: {
         // The SDK's slot for who is calling; it carries the token's id, never the token.
-        token: access.caller.kind === 'agent' ? access.caller.tokenId : 'service',
+        token:
+          access.caller.kind === 'agent'
+            ? access.caller.tokenId
+            : access.caller.kind === 'mcp_client'
+              ? `grant:${access.caller.grantId}`
+              : 'service',
         clientId: access.integrationId,
         scopes: [],
         extra: { toolCall },

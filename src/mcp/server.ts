@@ -1,5 +1,5 @@
 import { createMcpHandler, Server } from '@modelcontextprotocol/server';
-import type { ToolCallContext } from '../tools/call.ts';
+import { callerPolicy, type ToolCallContext } from '../tools/call.ts';
 import { mcpToolDefinitions } from './catalog.ts';
 import { mcpToolCall } from './results.ts';
 
@@ -26,7 +26,11 @@ interface CallerInfo {
  */
 function serverFor(toolCall: ToolCallContext): Server {
   const server = new Server(SERVER_INFO, { capabilities: { tools: {} }, instructions: INSTRUCTIONS });
-  server.setRequestHandler('tools/list', () => ({ tools: mcpToolDefinitions() }));
+  // Only the tools the policies allow (a KV read, cached per isolate; no Durable Object).
+  server.setRequestHandler('tools/list', async () => {
+    const { tools } = await callerPolicy(toolCall.env, toolCall.caller, toolCall.integrationId);
+    return { tools: mcpToolDefinitions().filter((definition) => tools.has(definition.name)) };
+  });
   server.setRequestHandler('tools/call', ({ params }) =>
     mcpToolCall(toolCall, params.name, params.arguments ?? {}),
   );

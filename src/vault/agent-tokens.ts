@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { kvKeys } from '../kv-keys.ts';
+import { Policy } from '../policy/policy.ts';
 import { randomSecret, sha256Hex } from './crypto.ts';
 
 /**
@@ -11,6 +12,8 @@ export const AgentTokenRecord = z.object({
   integration_id: z.string(),
   token_id: z.string(),
   label: z.string().nullable(),
+  /** A narrower policy than the integration's, fixed when the token is issued; null: the integration's alone. */
+  policy: Policy.nullable().default(null),
   created_at: z.string(),
 });
 export type AgentTokenRecord = z.infer<typeof AgentTokenRecord>;
@@ -25,6 +28,7 @@ export async function issueAgentToken(
   kv: KVNamespace,
   integrationId: string,
   label: string | null,
+  policy: Policy | null,
 ): Promise<{ record: AgentTokenRecord; token: string }> {
   const token = `${TOKEN_PREFIX}${randomSecret(32)}`;
   const hash = await sha256Hex(token);
@@ -32,6 +36,7 @@ export async function issueAgentToken(
     integration_id: integrationId,
     token_id: `atk_${crypto.randomUUID().replace(/-/g, '')}`,
     label,
+    policy,
     created_at: new Date().toISOString(),
   };
   // The index entry first: a token that exists is always findable for revocation.

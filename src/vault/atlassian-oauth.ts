@@ -171,6 +171,34 @@ export async function accessibleResources(
   return parsed.data;
 }
 
+/**
+ * The Atlassian account a fresh access token acts for, from Confluence's current user on one of its
+ * sites (`read:confluence-user`). The account id is the same on every site of the account.
+ */
+export async function currentAccountId(
+  apiBaseUrl: string,
+  accessToken: string,
+  cloudId: string,
+): Promise<string> {
+  let response: Response;
+  try {
+    response = await fetch(
+      `${apiBaseUrl}/ex/confluence/${encodeURIComponent(cloudId)}/wiki/rest/api/user/current`,
+      {
+        headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
+        signal: AbortSignal.timeout(TOKEN_TIMEOUT_MS),
+      },
+    );
+  } catch {
+    throw new TokenRequestError('unavailable', 'the current user is unreachable');
+  }
+  const parsed = z.object({ accountId: z.string().min(1) }).safeParse(safeJson(await response.text()));
+  if (!response.ok || !parsed.success) {
+    throw new TokenRequestError('unavailable', `the current user answered ${response.status}`);
+  }
+  return parsed.data.accountId;
+}
+
 /** Confluence sites only: accessible-resources also lists Jira and other products' sites. */
 export function isConfluenceSite(resource: AccessibleResource): boolean {
   return resource.scopes.some((scope) => scope.includes('confluence'));

@@ -20,6 +20,7 @@ import {
   startBareProxyWithGatewayBindings,
 } from '../support/workerd.ts';
 import { compareTargets, type RoundResult, type Spread, send, spread, type Target } from './load.ts';
+import { markdownBench } from './markdown.ts';
 import { CLIENT, SCENARIOS, type Scenario, SERVICE_TOKEN, startBenchEnvironment } from './setup.ts';
 
 const QUICK = process.argv.includes('--quick');
@@ -264,6 +265,10 @@ try {
     },
   );
 
+  // Storage → Markdown runs in this process (Node's V8): the conversion's own CPU, over the corpus.
+  const markdown = markdownBench();
+  checks.push(...markdown.checks);
+
   printChecks(checks);
   const loadAtEnd = loadavg();
   console.log(
@@ -283,6 +288,7 @@ try {
     comparisons,
     cold_starts: coldStarts,
     tokenRequestsFor200,
+    markdown: markdown.figures,
     checks,
   };
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);

@@ -229,7 +229,10 @@ describe('who may call', () => {
   it('answers no token with 401 and a Bearer challenge', async () => {
     const answer = await post('/mcp', {});
     expect(answer.status).toBe(401);
-    expect(answer.headers.get('www-authenticate')).toMatch(/^Bearer realm="confluence-agent-gateway"$/);
+    // It also tells an MCP client where to sign in (RFC 9728; the gateway is on loopback here).
+    expect(answer.headers.get('www-authenticate')).toBe(
+      `Bearer realm="confluence-agent-gateway", resource_metadata="${servers.gatewayUrl}/.well-known/oauth-protected-resource/mcp", scope="confluence"`,
+    );
     await expect(connectV1(`${servers.gatewayUrl}/mcp`, 'not-a-token')).rejects.toMatchObject({ code: 401 });
   });
 

@@ -9,6 +9,8 @@ export type EmulatorEnv = {
   Bindings: Partial<HttpBindings>;
   Variables: {
     rawBody: string;
+    /** The same body as bytes (multipart uploads carry binary files). */
+    rawBytes: Uint8Array;
     /** Set on Confluence routes once the caller is authorised for the site. */
     site: Site;
     store: ContentStore;

@@ -11,7 +11,9 @@ export function recordRequests(state: EmulatorState, printLog: boolean): Middlew
   return async (c, next) => {
     const started = performance.now();
     const hasBody = c.req.method !== 'GET' && c.req.method !== 'HEAD';
-    c.set('rawBody', hasBody ? await c.req.text() : '');
+    const bytes = hasBody ? new Uint8Array(await c.req.arrayBuffer()) : new Uint8Array();
+    c.set('rawBytes', bytes);
+    c.set('rawBody', new TextDecoder().decode(bytes));
     await next();
     if (c.req.path.startsWith('/_emulator')) return;
     const url = new URL(c.req.url);

@@ -13,7 +13,17 @@ beforeEach(async () => {
 });
 afterEach(() => vi.restoreAllMocks());
 
-const INTEGRATION_FIELDS = ['created_at', 'id', 'name', 'owner_id', 'scopes', 'site', 'status', 'updated_at'];
+const INTEGRATION_FIELDS = [
+  'created_at',
+  'id',
+  'name',
+  'owner_id',
+  'policy',
+  'scopes',
+  'site',
+  'status',
+  'updated_at',
+];
 
 function asAgent(token: string, path: string, body: unknown = {}) {
   return gateway(path, {

@@ -15,7 +15,13 @@ export async function identifyCaller(c: Context<AppEnv>): Promise<Caller | 'no_t
   if (isServiceToken(token, SERVICE_API_TOKEN)) return { kind: 'service' };
   const record = looksLikeAgentToken(token) ? await findAgentToken(c.env.CONFLUENCE_KV, token) : null;
   if (!record) return 'unknown_token';
-  return { kind: 'agent', tokenId: record.token_id, integrationId: record.integration_id };
+  return {
+    kind: 'agent',
+    tokenId: record.token_id,
+    integrationId: record.integration_id,
+    label: record.label,
+    policy: record.policy,
+  };
 }
 
 /**
