@@ -7,6 +7,7 @@
  * `-- --quick` takes fewer calls.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { SourceMap } from 'node:module';
 import { buildGateway, freePort } from '../support/workerd.ts';
 import { compareTargets } from './load.ts';
 import { SCENARIOS, startBenchEnvironment } from './setup.ts';
@@ -25,8 +26,9 @@ interface Profile {
   timeDeltas: number[];
 }
 
+// The production bundle is minified: names and modules are read back through its source map.
 buildGateway();
-const bundleModules = moduleStarts(readFileSync('dist/index.js', 'utf8'));
+const bundleMap = new SourceMap(JSON.parse(readFileSync('dist/index.js.map', 'utf8')));
 const inspectorPort = await freePort();
 const env = await startBenchEnvironment({ inspectorPort });
 try {
@@ -59,11 +61,12 @@ function report(name: string, profile: Profile, file: string) {
     const { callFrame } = byId.get(id) as ProfileNode;
     if (callFrame.functionName === '(idle)') continue;
     busy++;
-    const module = callFrame.url.endsWith('index.js')
-      ? moduleAt(callFrame.lineNumber)
-      : callFrame.url || callFrame.functionName;
-    const where = callFrame.url ? ` (${module}:${callFrame.lineNumber + 1})` : '';
-    const key = `${callFrame.functionName || '(anonymous)'}${where}`;
+    const inBundle = callFrame.url.endsWith('index.js');
+    const from = inBundle ? original(callFrame.lineNumber, callFrame.columnNumber) : undefined;
+    const module = from ? packageOf(from.source) : `(runtime) ${callFrame.functionName || '(anonymous)'}`;
+    const key = from
+      ? `${from.name ?? (callFrame.functionName || '(anonymous)')} (${from.source}:${from.line + 1})`
+      : module;
     functions.set(key, (functions.get(key) ?? 0) + 1);
     modules.set(module, (modules.get(module) ?? 0) + 1);
   }
@@ -78,23 +81,26 @@ function report(name: string, profile: Profile, file: string) {
   );
 }
 
-/** The bundle's module of each line: esbuild heads every module with a `// path` comment. */
-function moduleStarts(source: string): { line: number; module: string }[] {
-  const starts: { line: number; module: string }[] = [];
-  for (const [line, text] of source.split('\n').entries()) {
-    const match = /^\/\/ ((?:src|node_modules)\/\S+)$/.exec(text);
-    if (match) starts.push({ line, module: (match[1] as string).replace(/^node_modules\//, '') });
-  }
-  return starts;
+/** Where a position of the minified bundle came from, through its source map (dist/index.js.map). */
+function original(line: number, column: number): { source: string; line: number; name?: string } {
+  const entry = bundleMap.findEntry(line, column) as {
+    originalSource?: string;
+    originalLine?: number;
+    name?: string;
+  };
+  if (!entry.originalSource) return { source: '(bundle)', line };
+  const source = entry.originalSource
+    .replace(/^.*?node_modules\//, '')
+    .replace(/^(\.\.\/)+/, '')
+    .replace(/\/dist\/.*\/([^/]+)$/, '/…/$1');
+  return { source, line: entry.originalLine ?? line, name: entry.name };
 }
 
-function moduleAt(line: number): string {
-  let module = '(bundle)';
-  for (const start of bundleModules) {
-    if (start.line > line) break;
-    module = start.module;
-  }
-  return module;
+/** The package (or src/ folder) a source belongs to. */
+function packageOf(source: string): string {
+  const parts = source.split('/');
+  if (parts[0] === 'src') return parts.slice(0, parts.length > 2 ? 2 : 1).join('/');
+  return parts.slice(0, source.startsWith('@') ? 2 : 1).join('/');
 }
 
 /** A minimal Chrome DevTools Protocol client on the gateway isolate's inspector WebSocket. */
