@@ -34,7 +34,6 @@ export async function startGatewayInWorkerd(
   bindings: Record<string, string>,
   port = 0,
   extras: WorkerdExtras = {},
-  scriptPath = 'dist/index.js',
 ): Promise<RunningWorker> {
   // The bundle is one self-contained module, so wrangler's module rules have nothing to do.
   const { modulesRules: _rules, ...workerOptions } =
@@ -42,7 +41,7 @@ export async function startGatewayInWorkerd(
   return startWorkerd({
     ...workerOptions,
     modules: true,
-    scriptPath,
+    scriptPath: 'dist/index.js',
     bindings: { ...(workerOptions.bindings as Record<string, unknown> | undefined), ...bindings },
     port,
     ...extras,
@@ -60,11 +59,36 @@ export function startBareProxyInWorkerd(upstream: string): Promise<RunningWorker
 }
 
 /**
- * The bare proxy under the gateway's configuration (its bindings, Durable Object classes and queue):
- * the floor for a cold start, where the runtime's set-up of those bindings is not the gateway's code.
+ * The bare proxy (test/bench/bare-proxy.js) under the gateway's configuration: its bindings, queue
+ * and a Durable Object class of each name it declares, holding nothing. The floor for a cold start,
+ * where the runtime's set-up of those bindings is not the gateway's code.
  */
-export function startBareProxyWithGatewayBindings(upstream: string, extras: WorkerdExtras = {}) {
-  return startGatewayInWorkerd({ UPSTREAM: upstream }, 0, extras, 'test/bench/bare-proxy-bindings.js');
+export function startBareProxyWithGatewayBindings(
+  upstream: string,
+  extras: WorkerdExtras = {},
+): Promise<RunningWorker> {
+  const { modulesRules: _rules, ...workerOptions } =
+    unstable_getMiniflareWorkerOptions('wrangler.toml').workerOptions;
+  const classes = new Set(
+    Object.values(workerOptions.durableObjects ?? {}).map((binding) =>
+      typeof binding === 'string' ? binding : binding.className,
+    ),
+  );
+  const script = [
+    "import { DurableObject } from 'cloudflare:workers';",
+    ...[...classes].map((name) => `export class ${name} extends DurableObject {}`),
+    readFileSync('test/bench/bare-proxy.js', 'utf8').replace(
+      'export default {',
+      'export default {\n  queue() {},',
+    ),
+  ].join('\n');
+  return startWorkerd({
+    ...workerOptions,
+    modules: true,
+    script,
+    bindings: { ...(workerOptions.bindings as Record<string, unknown> | undefined), UPSTREAM: upstream },
+    ...extras,
+  } as V4MiniflareOptions);
 }
 
 async function startWorkerd(options: V4MiniflareOptions): Promise<RunningWorker> {
