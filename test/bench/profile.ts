@@ -6,11 +6,13 @@
  * profile to bench-results/<scenario>.cpuprofile, which Chrome DevTools' Performance panel opens.
  * `-- --quick` takes fewer calls.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { buildGateway, freePort } from '../support/workerd.ts';
-import { compareTargets } from './load.ts';
-import { SCENARIOS, startBenchEnvironment } from './setup.ts';
+import { compareTargets, send } from './load.ts';
+import { SCENARIOS, type Scenario, startBenchEnvironment } from './setup.ts';
 
 const CALLS = process.argv.includes('--quick') ? 400 : 3000;
 const CONCURRENCY = 16;
@@ -30,8 +32,11 @@ interface Profile {
 buildGateway();
 const bundleMap = new SourceMap(JSON.parse(readFileSync('dist/index.js.map', 'utf8')));
 const inspectorPort = await freePort();
-const env = await startBenchEnvironment({ inspectorPort });
+// Storage persists on disk so that a fresh gateway (the cold profile) finds the integration.
+const storage = mkdtempSync(join(tmpdir(), 'gateway-profile-'));
+const env = await startBenchEnvironment({ inspectorPort, resourcePersistencePath: storage });
 try {
+  await profileColdCall();
   const inspector = await connectInspector(inspectorPort);
   await inspector.call('Profiler.enable');
   await inspector.call('Profiler.setSamplingInterval', { interval: 100 });
@@ -44,15 +49,42 @@ try {
     const { profile } = (await inspector.call('Profiler.stop')) as { profile: Profile };
     const file = `bench-results/${scenario.name.replaceAll(/[^a-z0-9]+/gi, '-')}.cpuprofile`;
     writeFileSync(file, JSON.stringify(profile));
-    report(scenario.name, profile, file);
+    report(`${scenario.name}, ${CALLS} calls at c=${CONCURRENCY}`, profile, file);
   }
   inspector.close();
 } finally {
   await env.gateway.close();
   await env.emulator.close();
+  rmSync(storage, { recursive: true, force: true });
 }
 
-function report(name: string, profile: Profile, file: string) {
+/**
+ * The first call a fresh isolate serves (module scope has run already, at start-up, before the
+ * inspector can attach): a second gateway on the same storage, profiled for that one call.
+ */
+async function profileColdCall() {
+  const port = await freePort();
+  const fresh = await env.startGateway({ inspectorPort: port });
+  try {
+    const inspector = await connectInspector(port);
+    await inspector.call('Profiler.enable');
+    await inspector.call('Profiler.setSamplingInterval', { interval: 50 });
+    await inspector.call('Profiler.start');
+    const [scenario] = SCENARIOS as [Scenario];
+    const status = await send(undefined, env.toolRequest(scenario, fresh.url));
+    if (status !== 200) throw new Error(`the cold call answered ${status}`);
+    const { profile } = (await inspector.call('Profiler.stop')) as { profile: Profile };
+    inspector.close();
+    const file = 'bench-results/cold-first-call.cpuprofile';
+    mkdirSync('bench-results', { recursive: true });
+    writeFileSync(file, JSON.stringify(profile));
+    report(`first call of a fresh isolate, ${scenario.name}`, profile, file, 50);
+  } finally {
+    await fresh.close();
+  }
+}
+
+function report(name: string, profile: Profile, file: string, intervalUs = 100) {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const functions = new Map<string, number>();
   const modules = new Map<string, number>();
@@ -77,7 +109,7 @@ function report(name: string, profile: Profile, file: string) {
       .map(([key, count]) => `  ${((count / busy) * 100).toFixed(1).padStart(5)}%  ${key}`)
       .join('\n');
   console.log(
-    `\n${name}: ${CALLS} calls at c=${CONCURRENCY}, ${busy} busy samples of 100 µs (${file})\nTop functions, self time:\n${top(functions)}\nBy module, self time:\n${top(modules)}`,
+    `\n${name}: ${busy} busy samples of ${intervalUs} µs (${file})\nTop functions, self time:\n${top(functions)}\nBy module, self time:\n${top(modules)}`,
   );
 }
 

@@ -27,7 +27,7 @@ const QUICK = process.argv.includes('--quick');
 /** Rounds alternate the paths; each figure is the median of the rounds, with their range beside it. */
 const PLAN = QUICK
   ? { rounds: 3, callsPerRound: 60, warmup: 30, latencyCallsPerRound: 128, coldStarts: 2 }
-  : { rounds: 5, callsPerRound: 500, warmup: 200, latencyCallsPerRound: 640, coldStarts: 21 };
+  : { rounds: 5, callsPerRound: 300, warmup: 150, latencyCallsPerRound: 384, coldStarts: 21 };
 const CONCURRENCIES = [1, 16];
 const UPSTREAM_LATENCY = { ms: 150, concurrency: 64 };
 
