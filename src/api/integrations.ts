@@ -6,12 +6,12 @@ import { outboxOf } from '../event-delivery/outbox.ts';
 import { kvKeys } from '../kv-keys.ts';
 import { lifecycleOf } from '../lifecycle/integration-lifecycle.ts';
 import { serviceAuth } from '../middleware/service-auth/index.ts';
-import { listMcpGrants, revokeMcpGrant } from '../oauth/grants.ts';
+import { listMcpGrants, revokeAllMcpGrants, revokeMcpGrant } from '../oauth/grants.ts';
 import { applyPolicy, PolicyInput, wideningsOf } from '../policy/input.ts';
 import { OPEN_POLICY } from '../policy/policy.ts';
 import { parseWith, readJsonObject } from '../validation.ts';
 import { forgetAccessToken } from '../vault/access-token.ts';
-import { issueAgentToken, revokeAgentToken } from '../vault/agent-tokens.ts';
+import { issueAgentToken, listAgentTokens, revokeAgentToken } from '../vault/agent-tokens.ts';
 import { sha256Hex } from '../vault/crypto.ts';
 import { forgetIntegration } from '../vault/integration-cache.ts';
 import {
@@ -108,6 +108,11 @@ integrationRoutes.post('/:id/confirm', async (c) => {
   return c.json((await setIntegrationStatus(c.env.CONFLUENCE_KV, record.id, 'active')) ?? record);
 });
 
+integrationRoutes.get('/:id/agent-tokens', async (c) => {
+  const record = await requireIntegration(c.env, c.req.param('id'));
+  return c.json({ agent_tokens: await listAgentTokens(c.env.CONFLUENCE_KV, record.id) });
+});
+
 integrationRoutes.post('/:id/agent-tokens', async (c) => {
   const record = await requireIntegration(c.env, c.req.param('id'));
   const { label, policy: input } = parseWith(
@@ -182,5 +187,8 @@ export async function requireIntegration(env: Env, id: string): Promise<Integrat
 async function deleteIntegration(env: Env, record: IntegrationRecord): Promise<void> {
   forgetAccessToken(record.id);
   forgetIntegration(record.id);
+  // Its MCP clients lose their grants (a deleted integration answers them 401). Done here, with the
+  // request's settings, which name the authorization server's public origin.
+  await revokeAllMcpGrants(env, record.id);
   await lifecycleOf(env, record.id).erase(record.id, record);
 }

@@ -2,7 +2,6 @@ import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../env.ts';
 import { outboxOf } from '../event-delivery/outbox.ts';
 import { kvKeys } from '../kv-keys.ts';
-import { revokeAllMcpGrants } from '../oauth/grants.ts';
 import { timingSafeEqualText } from '../vault/crypto.ts';
 import { deleteOwnerIndexEntry, type IntegrationRecord, readIntegration } from '../vault/integrations.ts';
 import { SWEEP_START, type SweepProgress, sweepBatch } from './sweep.ts';
@@ -150,8 +149,6 @@ export class IntegrationLifecycle extends DurableObject<Env> {
     await this.env.WEBHOOK_INBOX.get(this.env.WEBHOOK_INBOX.idFromName(integrationId)).erase();
     // Its event destination and delivery states go too: events still queued find nothing to send.
     await outboxOf(this.env, integrationId).erase();
-    // Its MCP clients lose their grants (a deleted integration answers them 401).
-    await revokeAllMcpGrants(this.env, integrationId);
     // Its audit trail goes with it.
     await this.env.AUDIT_LOG.get(this.env.AUDIT_LOG.idFromName(integrationId)).erase();
     const current = record ?? (await readIntegration(kv, integrationId));

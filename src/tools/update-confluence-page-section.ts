@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { ApiError } from '../errors.ts';
 import { matchSections, mergeMarkdown, type Section, sectionsOf } from '../markdown/index.ts';
-import { bodyText, pageId } from './arguments.ts';
+import { bodyText, pageId, versionNumber } from './arguments.ts';
 import { allowRemoval, refuseLoss, siteUrl, toStorage } from './body-format.ts';
 import { writtenPageOutput } from './outputs.ts';
 import { pageFields } from './page-fields.ts';
@@ -10,13 +10,7 @@ import { defineTool } from './tool.ts';
 
 const schema = z.object({
   page_id: pageId,
-  version_number: z
-    .number()
-    .int()
-    .min(1)
-    .describe(
-      'The page.version.number you read with get_confluence_page: the version your change is based on.',
-    ),
+  version_number: versionNumber('the section update'),
   heading: z
     .string()
     .trim()

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { mergeMarkdown } from '../markdown/index.ts';
-import { BODY_RULE, bodyText, pageId } from './arguments.ts';
+import { BODY_RULE, bodyText, pageId, versionNumber } from './arguments.ts';
 import { allowRemoval, bodyFormat, refuseLoss, siteUrl, toStorage } from './body-format.ts';
 import { writtenPageOutput } from './outputs.ts';
 import { pageFields } from './page-fields.ts';
@@ -10,13 +10,7 @@ import { defineTool } from './tool.ts';
 const schema = z
   .object({
     page_id: pageId,
-    version_number: z
-      .number()
-      .int()
-      .min(1)
-      .describe(
-        'The page.version.number you read with get_confluence_page: the version your change is based on.',
-      ),
+    version_number: versionNumber('the update'),
     title: z
       .string()
       .trim()

@@ -45,9 +45,72 @@ export async function issueAgentToken(
   return { record, token };
 }
 
-export async function findAgentToken(kv: KVNamespace, token: string): Promise<AgentTokenRecord | null> {
-  const value = await kv.get(kvKeys.agentToken(await sha256Hex(token)), 'json');
-  return value === null ? null : AgentTokenRecord.parse(value);
+export async function findAgentToken(
+  kv: KVNamespace,
+  token: string,
+): Promise<{ record: AgentTokenRecord; hash: string } | null> {
+  const hash = await sha256Hex(token);
+  const value = await kv.get(kvKeys.agentToken(hash), 'json');
+  return value === null ? null : { record: AgentTokenRecord.parse(value), hash };
+}
+
+/** What the service API shows of a token: never the token or its hash. */
+export interface AgentTokenSummary {
+  id: string;
+  label: string | null;
+  policy: AgentTokenRecord['policy'];
+  created_at: string;
+  /** To within USE_WRITE_INTERVAL_MS; null when never used. */
+  last_used_at: string | null;
+}
+
+/**
+ * An integration's agent tokens, oldest first. The last use rides on the index key's KV metadata,
+ * so listing costs one list and one read per token, and using a token never rewrites its record.
+ */
+export async function listAgentTokens(kv: KVNamespace, integrationId: string): Promise<AgentTokenSummary[]> {
+  const summaries: AgentTokenSummary[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await kv.list<UseMetadata>({ prefix: kvKeys.agentTokensOfPrefix(integrationId), cursor });
+    for (const key of page.keys) {
+      const hash = await kv.get(key.name);
+      const value = hash === null ? null : await kv.get(kvKeys.agentToken(hash), 'json');
+      if (value === null) continue;
+      const record = AgentTokenRecord.parse(value);
+      summaries.push({
+        id: record.token_id,
+        label: record.label,
+        policy: record.policy,
+        created_at: record.created_at,
+        last_used_at: key.metadata?.last_used_at ?? null,
+      });
+    }
+    cursor = page.list_complete ? undefined : page.cursor;
+  } while (cursor);
+  return summaries.sort((a, b) => a.created_at.localeCompare(b.created_at));
+}
+
+interface UseMetadata {
+  last_used_at?: string;
+}
+
+/** A busy agent must not turn each call into a KV write: one per token per isolate every 5 minutes at most. */
+const USE_WRITE_INTERVAL_MS = 5 * 60_000;
+const lastUseWrites = new Map<string, number>();
+
+/** Notes that a token was used (for `last_used_at`), at most every USE_WRITE_INTERVAL_MS per isolate. */
+export async function noteAgentTokenUse(
+  kv: KVNamespace,
+  record: AgentTokenRecord,
+  hash: string,
+): Promise<void> {
+  const now = Date.now();
+  if ((lastUseWrites.get(record.token_id) ?? 0) > now - USE_WRITE_INTERVAL_MS) return;
+  if (lastUseWrites.size >= 10_000) lastUseWrites.clear();
+  lastUseWrites.set(record.token_id, now);
+  const metadata: UseMetadata = { last_used_at: new Date(now).toISOString() };
+  await kv.put(kvKeys.agentTokenOf(record.integration_id, record.token_id), hash, { metadata });
 }
 
 /** Revokes one token; false when the integration has no such token. */

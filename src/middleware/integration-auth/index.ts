@@ -3,7 +3,7 @@ import { createMiddleware } from 'hono/factory';
 import { requireConfig } from '../../config.ts';
 import type { AppEnv, Caller } from '../../env.ts';
 import { ApiError } from '../../errors.ts';
-import { findAgentToken, looksLikeAgentToken } from '../../vault/agent-tokens.ts';
+import { findAgentToken, looksLikeAgentToken, noteAgentTokenUse } from '../../vault/agent-tokens.ts';
 import { readIntegrationCached } from '../../vault/integration-cache.ts';
 import { bearerToken, isServiceToken } from '../service-auth/index.ts';
 
@@ -13,8 +13,11 @@ export async function identifyCaller(c: Context<AppEnv>): Promise<Caller | 'no_t
   const token = bearerToken(c.req.header('authorization'));
   if (!token) return 'no_token';
   if (isServiceToken(token, SERVICE_API_TOKEN)) return { kind: 'service' };
-  const record = looksLikeAgentToken(token) ? await findAgentToken(c.env.CONFLUENCE_KV, token) : null;
-  if (!record) return 'unknown_token';
+  const found = looksLikeAgentToken(token) ? await findAgentToken(c.env.CONFLUENCE_KV, token) : null;
+  if (!found) return 'unknown_token';
+  const { record, hash } = found;
+  // After the answer: a failed write only loses a last-used time.
+  c.executionCtx.waitUntil(noteAgentTokenUse(c.env.CONFLUENCE_KV, record, hash).catch(() => undefined));
   return {
     kind: 'agent',
     tokenId: record.token_id,
