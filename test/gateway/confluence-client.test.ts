@@ -1,5 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sha256Hex } from '../../src/vault/crypto.ts';
+import { connectIntegration } from './support/connect.ts';
 import { emulatorControl } from './support/http.ts';
 import {
   callTool,
@@ -9,6 +11,7 @@ import {
   injectFault,
   SEED,
 } from './support/tools.ts';
+import { heldTokens } from './support/vault.ts';
 
 // The client's timeout is a setting (CONFLUENCE_TIMEOUT_MS, default 15 s). This file's Worker gets
 // three seconds, set before its first request: the emulator answers in milliseconds otherwise.
@@ -30,15 +33,24 @@ async function refreshCount(): Promise<number> {
 }
 
 describe('requests', () => {
-  it('ask Confluence for JSON and carry the bearer token on every call', async () => {
+  it("ask Confluence for JSON and carry this integration's own access token on every call", async () => {
+    const other = await connectIntegration({ preset: 'single', ownerId: 'owner-other', name: 'Other' });
+    await emulatorControl('DELETE', '/requests');
     await callTool(id, 'get_confluence_spaces', {});
     await callTool(id, 'search_confluence_pages', { cql: 'type = page' });
+    await callTool(other.id, 'get_confluence_spaces', {});
+    // The emulator logs a bearer token as its fingerprint: sha256: and the first 16 hex digits.
+    const bearerOf = async (integrationId: string) =>
+      `Bearer sha256:${(await sha256Hex((await heldTokens(integrationId)).access_token)).slice(0, 16)}`;
+    const mine = await bearerOf(id);
+    expect(mine).not.toBe(await bearerOf(other.id));
     const requests = await confluenceRequests();
-    expect(requests).toHaveLength(2);
-    for (const request of requests) {
-      expect(request.headers.accept).toBe('application/json');
-      expect(request.headers.authorization).toMatch(/^Bearer sha256:/);
-    }
+    expect(requests.map((request) => request.headers.authorization)).toEqual([
+      mine,
+      mine,
+      await bearerOf(other.id),
+    ]);
+    for (const request of requests) expect(request.headers.accept).toBe('application/json');
   });
 });
 

@@ -55,6 +55,7 @@ export function controlRoutes(state: EmulatorState) {
     return c.json({ revoked: 1 });
   });
   app.get('/tokens', (c) => c.json(state.grants.summary()));
+  app.get('/tokens/issued', (c) => c.json({ values: state.grants.issuedValues() }));
 
   app.get('/stats', (c) => c.json({ ...state.stats, grants: state.grants.summary() }));
   app.get('/seed', (c) => c.json(SEED));
