@@ -4,6 +4,8 @@ export interface Fault {
   status?: number;
   retry_after_seconds?: number;
   delay_ms?: number;
+  /** Park the request until `POST /_emulator/held/release` (then serve the rest of the fault, if any). */
+  hold?: boolean;
   /** Answer 200 with the real body cut in half, as a dropped connection would leave it. */
   malformed_json?: boolean;
   /** Replaces the error body (JSON); `text` sends text/plain instead, as some Atlassian 401s do. */
@@ -26,12 +28,13 @@ export function parseFault(input: unknown): Fault {
   if (typeof raw.status === 'number') fault.status = raw.status;
   if (typeof raw.retry_after_seconds === 'number') fault.retry_after_seconds = raw.retry_after_seconds;
   if (typeof raw.delay_ms === 'number') fault.delay_ms = raw.delay_ms;
+  if (raw.hold === true) fault.hold = true;
   if (raw.malformed_json === true) fault.malformed_json = true;
   if (raw.body !== undefined) fault.body = raw.body;
   if (typeof raw.text === 'string') fault.text = raw.text;
   if (raw.headers && typeof raw.headers === 'object') fault.headers = raw.headers as Record<string, string>;
-  if (!fault.status && !fault.delay_ms && !fault.malformed_json) {
-    throw new Error('a fault needs "status", "delay_ms" or "malformed_json"');
+  if (!fault.status && !fault.delay_ms && !fault.hold && !fault.malformed_json) {
+    throw new Error('a fault needs "status", "delay_ms", "hold" or "malformed_json"');
   }
   return fault;
 }

@@ -76,6 +76,12 @@ export function controlRoutes(state: EmulatorState) {
     return c.json({ ok: true });
   });
 
+  app.get('/held', async (c) => {
+    const waitMs = Math.min(Number(c.req.query('wait_ms') ?? 0) || 0, 30_000);
+    return c.json({ held: await state.held.waitForOne(waitMs) });
+  });
+  app.post('/held/release', (c) => c.json({ released: state.held.release() }));
+
   app.get('/violations', (c) => c.json({ violations: state.violations }));
   app.delete('/violations', (c) => {
     state.violations = [];
