@@ -98,6 +98,7 @@ export const MUTATIONS: Mutation[] = [
     bug: "a failed Confluence call's log line carries the access token",
     file: 'src/confluence/client.ts',
     from: '      logFailure(call, answer.status);\n      throw upstreamError(answer, call);',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the source text to put in, not a template
     to: '      logFailure(call, `${answer.status} ${token}`);\n      throw upstreamError(answer, call);',
     project: 'gateway',
     test: 'test/gateway/confluence-client.test.ts',
@@ -186,7 +187,7 @@ function apply(copy: string, mutation: Mutation): void {
 
 /** The tests vitest reported as failed ("file > describe > test"), without colours. */
 function failedTests(output: string): string[] {
-  const plain = output.replace(/\u001b\[[0-9;]*m/g, '');
+  const plain = output.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '');
   const names = [...plain.matchAll(/^\s*FAIL\s+(?:\S+\s+)?(\S+\.test\.ts\s+>\s+.+)$/gm)].map(
     (m) => m[1]?.trim() ?? '',
   );
