@@ -23,6 +23,12 @@ export const DEFAULT_SCOPES = [
   'write:page:confluence',
   'write:comment:confluence',
   'read:content-details:confluence',
+  'read:comment:confluence',
+  'read:attachment:confluence',
+  'read:hierarchical-content:confluence',
+  'read:content.metadata:confluence',
+  'delete:page:confluence',
+  'read:user:confluence',
   'offline_access',
 ];
 
@@ -47,6 +53,29 @@ const keyRing = z.string().transform((value, ctx) => {
   return keys;
 });
 
+/** `https://app.example.com[,http://localhost:6274…]`: browser origins, each a scheme, host and optional port. */
+const originList = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    const origins: string[] = [];
+    for (const entry of (value ?? '')
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean)) {
+      const url = URL.canParse(entry) ? new URL(entry) : undefined;
+      if (!url || url.origin === 'null' || url.pathname !== '/' || url.search || url.hash || url.username) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'each entry must be an origin such as https://app.example.com',
+        });
+        return z.NEVER;
+      }
+      origins.push(url.origin);
+    }
+    return origins;
+  });
+
 const settings = {
   CONFLUENCE_CLIENT_ID: z.string().trim().min(1),
   CONFLUENCE_CLIENT_SECRET: z.string().min(1),
@@ -69,6 +98,17 @@ const settings = {
   EVENT_DELIVERY_FIRST_RETRY_SECONDS: z.coerce.number().int().min(1).max(3600).optional().default(30),
   // Queues keep a message four days by default: a longer window could outlive its message.
   EVENT_DELIVERY_RETRY_WINDOW_SECONDS: z.coerce.number().int().min(1).max(345_600).optional().default(86_400),
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).optional().default(90),
+  MCP_ALLOWED_ORIGINS: originList,
+  // An isolate has 128 MB: an answer is held once as bytes read and once as the string parsed.
+  CONFLUENCE_MAX_RESPONSE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(64 * 1024)
+    .max(48 * 1024 * 1024)
+    .optional()
+    .default(16 * 1024 * 1024),
+  TOOL_CALLS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).optional().default(600),
 } as const;
 
 export type SettingName = keyof typeof settings;

@@ -1,4 +1,8 @@
+import type { AuditLog } from './audit/log.ts';
 import type { DeliveryMessage, EventOutbox } from './event-delivery/outbox.ts';
+import type { IntegrationLifecycle } from './lifecycle/integration-lifecycle.ts';
+import type { Policy } from './policy/policy.ts';
+import type { CallBudget } from './tools/call-budget.ts';
 import type { TokenRefresher } from './vault/token-refresher.ts';
 import type { WebhookInbox } from './webhooks/inbox.ts';
 
@@ -13,6 +17,9 @@ export interface Env {
   EVENT_OUTBOX: DurableObjectNamespace<EventOutbox>;
   /** The queue that carries received events to the event destination (wrangler.toml). */
   EVENT_QUEUE: Queue<DeliveryMessage>;
+  INTEGRATION_LIFECYCLE: DurableObjectNamespace<IntegrationLifecycle>;
+  CALL_BUDGET: DurableObjectNamespace<CallBudget>;
+  AUDIT_LOG: DurableObjectNamespace<AuditLog>;
   CONFLUENCE_CLIENT_ID?: string;
   CONFLUENCE_CLIENT_SECRET?: string;
   CONFLUENCE_OAUTH_SCOPE?: string;
@@ -33,6 +40,14 @@ export interface Env {
   EVENT_DELIVERY_FIRST_RETRY_SECONDS?: string;
   /** Seconds after queueing during which a failing delivery is retried, then failed (default 86400). */
   EVENT_DELIVERY_RETRY_WINDOW_SECONDS?: string;
+  /** Days an audit entry is kept (default 90). */
+  AUDIT_RETENTION_DAYS?: string;
+  /** Browser origins, besides the gateway's own, that may call the MCP endpoints (comma-separated). */
+  MCP_ALLOWED_ORIGINS?: string;
+  /** Bytes of one Confluence answer the gateway reads before it gives up on it (default 16 MiB). */
+  CONFLUENCE_MAX_RESPONSE_BYTES?: string;
+  /** Tool calls one integration may make per minute, over both doors (default 600). */
+  TOOL_CALLS_PER_MINUTE?: string;
 }
 
 type GatewayEnv = Env;
@@ -43,8 +58,15 @@ declare global {
   }
 }
 
-/** Who made a request, as the auth middleware established it. */
-export type Caller = { kind: 'service' } | { kind: 'agent'; tokenId: string; integrationId: string };
+/**
+ * Who made a request, as the auth middleware established it. An agent carries its token's label (for
+ * the audit log) and its token's own policy, which can only narrow the integration's.
+ */
+export type Caller =
+  | { kind: 'service' }
+  | { kind: 'agent'; tokenId: string; integrationId: string; label: string | null; policy: Policy | null }
+  /** An MCP client with an OAuth access token (oauth/): one grant, bound to one integration, on `/mcp` only. */
+  | { kind: 'mcp_client'; grantId: string; clientId: string; integrationId: string };
 
 /** The Hono environment of every route. */
 export interface AppEnv {

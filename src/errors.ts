@@ -9,13 +9,17 @@ export const ERROR_STATUS = {
   integration_not_found: 404,
   not_found: 404,
   unknown_tool: 404,
+  method_not_allowed: 405,
   version_conflict: 409,
   needs_reauth: 409,
   conflict: 409,
+  content_loss: 409,
   payload_too_large: 413,
   rate_limited: 429,
   internal_error: 500,
   upstream_error: 502,
+  /** Atlassian removed the endpoint an operation uses (410 Gone): the gateway needs an update. */
+  upstream_gone: 502,
   misconfigured: 503,
   upstream_timeout: 504,
 } as const satisfies Record<string, ContentfulStatusCode>;
@@ -75,5 +79,17 @@ export function needsReauth(message: string): ApiError {
     details: {
       reconnect: 'POST /api/v1/connect-sessions with {"owner_id", "integration_id"} and open its connect_url',
     },
+  });
+}
+
+/**
+ * What an unexpected exception becomes for the caller: 500 internal_error, retryable. Only the
+ * error's name is logged, never its message, which could quote a request.
+ */
+export function unexpectedError(error: unknown, route: string | undefined): ApiError {
+  const name = error instanceof Error ? error.name : typeof error;
+  console.error(JSON.stringify({ event: 'unhandled_error', route, error: name }));
+  return new ApiError('internal_error', 'The gateway failed unexpectedly; retry shortly.', {
+    retryable: true,
   });
 }

@@ -2,12 +2,15 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { integrationRoutes } from './api/integrations.ts';
+import { auditRoutes } from './audit/routes.ts';
 import { connectRoutes, connectSessionRoutes } from './connect/routes.ts';
 import type { AppEnv, Env } from './env.ts';
-import { ApiError } from './errors.ts';
+import { ApiError, unexpectedError } from './errors.ts';
 import { deliverEvents } from './event-delivery/consumer.ts';
 import { eventDeliveryRoutes } from './event-delivery/routes.ts';
 import { healthRoutes } from './health.ts';
+import { mcpRoutes } from './mcp/routes.ts';
+import { oauthRoutes } from './oauth/routes.ts';
 import { toolCallRoutes, toolCatalogRoutes } from './tools/routes.ts';
 import { webhookApiRoutes, webhookReceiverRoutes } from './webhooks/routes.ts';
 
@@ -15,11 +18,21 @@ const app = new Hono<AppEnv>();
 
 // Bodies are read whole before they are parsed: cap them so no request can exhaust an isolate's
 // memory. Tool calls carry page bodies (Confluence takes up to 5 MB; JSON escaping adds to that).
-// The webhook receiver enforces its own 64 KiB while streaming.
-app.use('/api/v1/*', bodyLimit({ maxSize: 10 * 1024 * 1024, onError: tooLarge('10 MiB') }));
+// The webhook receiver enforces its own 64 KiB while streaming. An attachment upload may carry a
+// 10 MB file as base64 (4/3 of its size), so that one tool gets 14 MiB on the REST door.
+const apiBodyLimit = bodyLimit({ maxSize: 10 * 1024 * 1024, onError: tooLarge('10 MiB') });
+const uploadBodyLimit = bodyLimit({ maxSize: 14 * 1024 * 1024, onError: tooLarge('14 MiB') });
+app.use('/api/v1/*', (c, next) =>
+  (c.req.path.endsWith('/tools/upload_confluence_attachment') ? uploadBodyLimit : apiBodyLimit)(c, next),
+);
+app.use('/mcp', bodyLimit({ maxSize: 10 * 1024 * 1024, onError: tooLarge('10 MiB') }));
 app.use('/integrations/confluence/finalize', bodyLimit({ maxSize: 64 * 1024, onError: tooLarge('64 KiB') }));
+for (const path of ['/token', '/register']) {
+  app.use(path, bodyLimit({ maxSize: 64 * 1024, onError: tooLarge('64 KiB') }));
+}
 
 app.route('/healthz', healthRoutes);
+app.route('/', mcpRoutes);
 app.route('/integrations/confluence/webhooks', webhookReceiverRoutes);
 app.route('/integrations/confluence', connectRoutes);
 app.route('/api/v1/connect-sessions', connectSessionRoutes);
@@ -27,7 +40,9 @@ app.route('/api/v1/tools', toolCatalogRoutes);
 app.route('/api/v1/integrations', toolCallRoutes);
 app.route('/api/v1/integrations', webhookApiRoutes);
 app.route('/api/v1/integrations', eventDeliveryRoutes);
+app.route('/api/v1/integrations', auditRoutes);
 app.route('/api/v1/integrations', integrationRoutes);
+app.route('/', oauthRoutes);
 
 app.notFound((c) =>
   c.json(
@@ -53,13 +68,7 @@ app.onError((error, c) => {
     });
     return c.json(apiError.toJSON(), apiError.status);
   }
-  console.error(JSON.stringify({ event: 'unhandled_error', route: c.req.routePath, error: error.name }));
-  return c.json(
-    new ApiError('internal_error', 'The gateway failed unexpectedly; retry shortly.', {
-      retryable: true,
-    }).toJSON(),
-    500,
-  );
+  return c.json(unexpectedError(error, c.req.routePath).toJSON(), 500);
 });
 
 function tooLarge(limit: string) {
@@ -73,6 +82,9 @@ export default {
   // The event queue's consumer: pushes received events to integrations' event destinations.
   queue: (batch, env) => deliverEvents(batch, env),
 } satisfies ExportedHandler<Env, unknown>;
+export { AuditLog } from './audit/log.ts';
 export { EventOutbox } from './event-delivery/outbox.ts';
+export { IntegrationLifecycle } from './lifecycle/integration-lifecycle.ts';
+export { CallBudget } from './tools/call-budget.ts';
 export { TokenRefresher } from './vault/token-refresher.ts';
 export { WebhookInbox } from './webhooks/inbox.ts';

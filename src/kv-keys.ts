@@ -9,7 +9,7 @@ export const kvKeys = {
   /** Empty marker per (SHA-256 of the owner id, integration), so an owner's integrations list with one prefix scan. */
   ownerIndex: (ownerHash: string, id: string) => `owner:${ownerHash}:${id}`,
   ownerIndexPrefix: (ownerHash: string) => `owner:${ownerHash}:`,
-  /** Sealed TokenSet (refresh token, access token, expiry), context = integration id. */
+  /** Sealed access token and its expiry (never the refresh token), context = integration id. */
   tokens: (id: string) => `tokens:${id}`,
   /** Agent token record, keyed by the token's hash: {integration_id, token_id, label, created_at}. */
   agentToken: (tokenHash: string) => `agent-token:${tokenHash}`,
@@ -29,4 +29,14 @@ export const kvKeys = {
   oauthState: (stateHash: string) => `oauth-state:${stateHash}`,
   /** A completed code exchange waiting for the user to pick a site: sealed tokens, expires. */
   pendingConnection: (id: string) => `pending:${id}`,
+  /**
+   * MCP OAuth (oauth/). The library stores its own records here too, under `client:` (registered
+   * clients, secrets hashed), `grant:<integration id>:<grant id>` (props encrypted, refresh tokens
+   * hashed), `token:<integration id>:<grant id>:<hash>` (access tokens) and `client-assertion-jti:`.
+   * When an MCP grant last served a call (ISO time), written at most every five minutes.
+   */
+  mcpGrantUsed: (integrationId: string, grantId: string) => `mcp-grant-used:${integrationId}:${grantId}`,
+  mcpGrantUsedPrefix: (integrationId: string) => `mcp-grant-used:${integrationId}:`,
+  /** A refresh token that rotation retired (key: its SHA-256), value: its grant's key. Presenting it again revokes the grant. */
+  retiredRefreshToken: (tokenHash: string) => `mcp-retired-refresh:${tokenHash}`,
 } as const;

@@ -4,17 +4,22 @@ import type { AppEnv, Env } from '../env.ts';
 import { ApiError } from '../errors.ts';
 import { outboxOf } from '../event-delivery/outbox.ts';
 import { kvKeys } from '../kv-keys.ts';
+import { lifecycleOf } from '../lifecycle/integration-lifecycle.ts';
 import { serviceAuth } from '../middleware/service-auth/index.ts';
+import { listMcpGrants, revokeAllMcpGrants, revokeMcpGrant } from '../oauth/grants.ts';
+import { applyPolicy, PolicyInput, wideningsOf } from '../policy/input.ts';
+import { OPEN_POLICY } from '../policy/policy.ts';
 import { parseWith, readJsonObject } from '../validation.ts';
 import { forgetAccessToken } from '../vault/access-token.ts';
-import { issueAgentToken, revokeAgentToken, revokeAllAgentTokens } from '../vault/agent-tokens.ts';
+import { issueAgentToken, listAgentTokens, revokeAgentToken } from '../vault/agent-tokens.ts';
+import { sha256Hex } from '../vault/crypto.ts';
 import { forgetIntegration } from '../vault/integration-cache.ts';
 import {
-  deleteOwnerIndexEntry,
   type IntegrationRecord,
   listIntegrations,
-  listKeys,
   readIntegration,
+  setIntegrationStatus,
+  writeIntegration,
 } from '../vault/integrations.ts';
 
 /** The service API's integration routes (the trusted backend only). */
@@ -31,17 +36,107 @@ integrationRoutes.get('/', async (c) => {
 
 integrationRoutes.get('/:id', async (c) => c.json(await requireIntegration(c.env, c.req.param('id'))));
 
+const IntegrationPatch = z.strictObject(
+  {
+    name: z.string().trim().min(1, 'must not be empty').max(200).optional(),
+    policy: PolicyInput.optional(),
+  },
+  {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys' ? 'unknown field; send name and/or policy' : undefined,
+  },
+);
+
+/** Renames an integration and/or changes its policy; the policy's omitted fields keep their value. */
+integrationRoutes.patch('/:id', async (c) => {
+  const record = await requireIntegration(c.env, c.req.param('id'));
+  const patch = parseWith(IntegrationPatch, await readJsonObject(c));
+  if (patch.name === undefined && patch.policy === undefined) {
+    throw new ApiError(
+      'invalid_request',
+      'Nothing to change: send {"name": …} and/or {"policy": {"read_only", "allowed_tools", "denied_tools", "allowed_spaces"}}.',
+    );
+  }
+  const updated: IntegrationRecord = {
+    ...record,
+    name: patch.name ?? record.name,
+    policy: patch.policy ? applyPolicy(record.policy, patch.policy) : record.policy,
+    updated_at: new Date().toISOString(),
+  };
+  await writeIntegration(c.env.CONFLUENCE_KV, updated);
+  // Other isolates keep their cached copy for up to 30 s (and KV takes up to 60 s to propagate).
+  forgetIntegration(updated.id);
+  return c.json(updated);
+});
+
 integrationRoutes.delete('/:id', async (c) => {
   const record = await requireIntegration(c.env, c.req.param('id'));
   await deleteIntegration(c.env, record);
   return c.body(null, 204);
 });
 
+const ConfirmBody = z.object({
+  code: z
+    .string('required: the confirmation code the return_url redirect carried')
+    .min(1, 'must not be empty')
+    .max(200, 'at most 200 characters'),
+});
+
+/**
+ * Confirms an integration made with `require_confirmation`, once the backend has checked that the
+ * user who came back to its return_url is the one who started connecting. Repeating it with the
+ * same code is harmless.
+ */
+integrationRoutes.post('/:id/confirm', async (c) => {
+  const record = await requireIntegration(c.env, c.req.param('id'));
+  const { code } = parseWith(ConfirmBody, await readJsonObject(c));
+  const outcome = await lifecycleOf(c.env, record.id).confirm(await sha256Hex(code));
+  if (outcome === 'not_pending') {
+    throw new ApiError(
+      'invalid_request',
+      `Integration ${record.id} is not awaiting confirmation (its status is ${record.status}): only integrations connected through a session with require_confirmation are confirmed.`,
+    );
+  }
+  if (outcome === 'wrong_code') {
+    throw new ApiError(
+      'invalid_request',
+      `That code does not confirm integration ${record.id}. Send the confirmation parameter of the return_url redirect for this integration, unchanged.`,
+    );
+  }
+  forgetIntegration(record.id);
+  if (record.status !== 'pending_confirmation') return c.json(record);
+  return c.json((await setIntegrationStatus(c.env.CONFLUENCE_KV, record.id, 'active')) ?? record);
+});
+
+integrationRoutes.get('/:id/agent-tokens', async (c) => {
+  const record = await requireIntegration(c.env, c.req.param('id'));
+  return c.json({ agent_tokens: await listAgentTokens(c.env.CONFLUENCE_KV, record.id) });
+});
+
 integrationRoutes.post('/:id/agent-tokens', async (c) => {
   const record = await requireIntegration(c.env, c.req.param('id'));
-  const { label } = parseWith(z.object({ label: z.string().max(200).optional() }), await readJsonObject(c));
-  const { record: issued, token } = await issueAgentToken(c.env.CONFLUENCE_KV, record.id, label ?? null);
-  return c.json({ id: issued.token_id, token, label: issued.label, created_at: issued.created_at }, 201);
+  const { label, policy: input } = parseWith(
+    z.object({ label: z.string().max(200).optional(), policy: PolicyInput.optional() }),
+    await readJsonObject(c),
+  );
+  const policy = input ? applyPolicy(OPEN_POLICY, input) : null;
+  const widenings = policy ? wideningsOf(record.policy, policy) : [];
+  if (widenings.length > 0) {
+    throw new ApiError(
+      'invalid_request',
+      `An agent token's policy can only narrow its integration's: ${widenings.join('; ')}. Leave those out, or change the integration's policy first (PATCH /api/v1/integrations/${record.id}).`,
+    );
+  }
+  const { record: issued, token } = await issueAgentToken(
+    c.env.CONFLUENCE_KV,
+    record.id,
+    label ?? null,
+    policy,
+  );
+  return c.json(
+    { id: issued.token_id, token, label: issued.label, policy: issued.policy, created_at: issued.created_at },
+    201,
+  );
 });
 
 integrationRoutes.delete('/:id/agent-tokens/:token_id', async (c) => {
@@ -50,6 +145,22 @@ integrationRoutes.delete('/:id/agent-tokens/:token_id', async (c) => {
     throw new ApiError(
       'not_found',
       `Integration ${record.id} has no agent token ${c.req.param('token_id')}.`,
+    );
+  }
+  return c.body(null, 204);
+});
+
+integrationRoutes.get('/:id/mcp-grants', async (c) => {
+  const record = await requireIntegration(c.env, c.req.param('id'));
+  return c.json({ grants: await listMcpGrants(c.env, record.id) });
+});
+
+integrationRoutes.delete('/:id/mcp-grants/:grant_id', async (c) => {
+  const record = await requireIntegration(c.env, c.req.param('id'));
+  if (!(await revokeMcpGrant(c.env, record.id, c.req.param('grant_id')))) {
+    throw new ApiError(
+      'not_found',
+      `Integration ${record.id} has no MCP grant ${c.req.param('grant_id')}. List them with GET /api/v1/integrations/${record.id}/mcp-grants.`,
     );
   }
   return c.body(null, 204);
@@ -67,21 +178,17 @@ export async function requireIntegration(env: Env, id: string): Promise<Integrat
 }
 
 /**
- * Deletes an integration and everything it owns. Secrets go first and the record last, so a
- * deletion interrupted half-way leaves a record that a repeated DELETE finishes off.
+ * Deletes an integration: its lifecycle object erases secrets, tokens, record and index before this
+ * answers, and purges agent tokens and events afterwards in bounded batches (so an integration with
+ * any number of events is deleted within the platform's per-invocation limits). This isolate drops
+ * its cached copies at once; other isolates' copies lapse within 30 s, and agent tokens stop working
+ * at once because the auth middleware refuses those of a missing integration.
  */
 async function deleteIntegration(env: Env, record: IntegrationRecord): Promise<void> {
-  const kv = env.CONFLUENCE_KV;
   forgetAccessToken(record.id);
   forgetIntegration(record.id);
-  await env.TOKEN_REFRESHER.get(env.TOKEN_REFRESHER.idFromName(record.id)).erase();
-  await kv.delete(kvKeys.tokens(record.id));
-  await revokeAllAgentTokens(kv, record.id);
-  await env.WEBHOOK_INBOX.get(env.WEBHOOK_INBOX.idFromName(record.id)).erase();
-  // Its destination and delivery states go too: events still queued find nothing to send.
-  await outboxOf(env, record.id).erase();
-  const events = await listKeys(kv, kvKeys.webhookEventsPrefix(record.id));
-  await Promise.all(events.map((key) => kv.delete(key)));
-  await deleteOwnerIndexEntry(kv, record);
-  await kv.delete(kvKeys.integration(record.id));
+  // Its MCP clients lose their grants (a deleted integration answers them 401). Done here, with the
+  // request's settings, which name the authorization server's public origin.
+  await revokeAllMcpGrants(env, record.id);
+  await lifecycleOf(env, record.id).erase(record.id, record);
 }

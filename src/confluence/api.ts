@@ -1,7 +1,12 @@
+import type { Env } from '../env.ts';
 import { ApiError } from '../errors.ts';
-import { type Call, ConfluenceClient } from './client.ts';
+import { confineCql } from '../policy/cql.ts';
+import { type Reach, SpaceFence, SpaceRefusal } from '../policy/space-fence.ts';
+import type { IntegrationRecord } from '../vault/integrations.ts';
+import { type Call, ConfluenceClient, type Download } from './client.ts';
 import type { BadRequestHint } from './errors.ts';
 import type { Links } from './paging.ts';
+import type { ParsedWithSources } from './raw-json.ts';
 
 const CURSOR_HINT: BadRequestHint = {
   when: /cursor/i,
@@ -76,6 +81,68 @@ export interface Comment {
   _links?: Links;
 }
 
+/** A node of a page tree: `/direct-children` (ChildrenResponse) or `/descendants` (DescendantsResponse). */
+export interface TreeNode {
+  id: string;
+  status?: string;
+  title?: string;
+  /** page, folder, whiteboard, database or embed. */
+  type?: string;
+  parentId?: string;
+  depth?: number;
+  childPosition?: number | null;
+}
+
+export interface Ancestor {
+  id: string;
+  type?: string;
+}
+
+/** A footer or inline comment as the v2 lists return it. */
+export interface CommentItem extends Comment {
+  body?: { storage?: { value?: string } };
+  resolutionStatus?: string;
+  properties?: { inlineOriginalSelection?: string };
+}
+
+export interface Attachment {
+  id: string;
+  status?: string;
+  title: string;
+  createdAt?: string;
+  pageId?: string;
+  mediaType?: string;
+  comment?: string;
+  fileSize?: number;
+  downloadLink?: string;
+  version?: Version;
+  _links?: Links & { download?: string };
+}
+
+/** A v2 user (`/users-bulk`). */
+export interface User {
+  accountId: string;
+  accountType?: string;
+  displayName?: string;
+  publicName?: string;
+  email?: string;
+}
+
+/** A v1 user (`/user/current`, `/search/user`): `email` may be null when hidden. */
+export interface V1User {
+  accountId?: string | null;
+  accountType?: string;
+  displayName?: string | null;
+  publicName?: string;
+  email?: string | null;
+}
+
+export interface Label {
+  id: string;
+  name: string;
+  prefix: string;
+}
+
 export interface SearchResult {
   content?: {
     id: string;
@@ -106,16 +173,125 @@ export interface SearchAnswer extends List<SearchResult> {
 
 export type StorageBody = { representation: 'storage'; value: string };
 
+/** A call as an operation below describes it: with the space content it reaches (policy/space-fence.ts). */
+export interface ApiCall extends Call {
+  within: Reach | readonly Reach[];
+}
+
+/** A page's versions as this tool call saw them: read before a write, and written. For the audit log. */
+export interface PageVersions {
+  spaceId: string;
+  before?: number;
+  after?: number;
+}
+const pageMissing = (pageId: string) =>
+  `Page ${pageId} does not exist or the connected user may not view it. Find page ids with search_confluence_pages or get_confluence_space_pages.`;
+/** The classic scope v1 content writes (labels) need: v2 has no label write. */
+const V1_WRITE = 'write:confluence-content';
+
 const SPACE_ID_CACHE_MS = 5 * 60_000;
 const SPACE_ID_CACHE_ENTRIES = 10_000;
 const spaceIds = new Map<string, { id: string; until: number }>();
 
+/**
+ * The operations. Every call passes through `request` below, which holds a space-confined caller to
+ * its spaces (before sending, and again on each answer that names a space) and notes the versions
+ * of the pages it sees.
+ */
 export class ConfluenceApi extends ConfluenceClient {
+  /** Set when the caller may reach only some spaces (the policy's allowed_spaces). */
+  readonly #fence: SpaceFence | undefined;
+  /** Page id → the versions seen in this call. */
+  readonly pageVersions = new Map<string, PageVersions>();
+
+  constructor(
+    env: Env,
+    integration: IntegrationRecord,
+    options: { allowedSpaces?: readonly string[] | null } = {},
+  ) {
+    super(env, integration);
+    const keys = options.allowedSpaces;
+    this.#fence = keys ? new SpaceFence(integration.id, keys, this.#lookups) : undefined;
+  }
+
+  override async request<T>(call: ApiCall): Promise<T> {
+    await this.#fence?.admit(call.within, call.notFound);
+    const answer = await super.request<T>(call);
+    await this.#observe(call, answer);
+    return answer;
+  }
+
+  override async download(call: ApiCall, maxBytes: number): Promise<Download> {
+    await this.#fence?.admit(call.within, call.notFound);
+    return super.download(call, maxBytes);
+  }
+
+  override async requestKeepingLargeStrings<T>(
+    call: ApiCall,
+    worthUpTo?: number,
+  ): Promise<ParsedWithSources<T>> {
+    await this.#fence?.admit(call.within, call.notFound);
+    const answer = await super.requestKeepingLargeStrings<T>(call, worthUpTo);
+    await this.#observe(call, answer.value);
+    return answer;
+  }
+
+  async #observe(call: ApiCall, answer: unknown): Promise<void> {
+    await this.#fence?.inspect(answer, call.notFound);
+    const page = answer as Partial<Page> | undefined;
+    const number = page?.version?.number;
+    if (typeof page?.id !== 'string' || typeof page.spaceId !== 'string' || typeof number !== 'number')
+      return;
+    const seen = this.pageVersions.get(page.id) ?? { spaceId: page.spaceId };
+    if (call.method === 'GET') seen.before ??= number;
+    else seen.after = number;
+    this.pageVersions.set(page.id, seen);
+  }
+
+  /** What the fence asks Confluence. */
+  readonly #lookups = {
+    spaceIdsOf: async (keys: readonly string[]) => {
+      const answer = await this.request<List<Space>>({
+        method: 'GET',
+        path: '/wiki/api/v2/spaces',
+        query: { keys: keys.join(','), limit: 250 },
+        scope: 'read:space:confluence',
+        notFound: 'Confluence found no spaces endpoint for this site; the site may have been removed.',
+        within: 'confined',
+      });
+      return answer.results.map((space) => space.id);
+    },
+    spaceOfPage: async (pageId: string) => {
+      const page = await this.request<Page>({
+        method: 'GET',
+        path: `/wiki/api/v2/pages/${pageId}`,
+        query: { status: ['current', 'archived', 'draft'] },
+        scope: 'read:page:confluence',
+        notFound: `Page ${pageId} does not exist or the connected user may not view it.`,
+        within: 'answer',
+      });
+      return page.spaceId;
+    },
+    pageOfComment: async (commentId: string, kind: 'footer' | 'inline') => {
+      const comment = await this.request<Comment>({
+        method: 'GET',
+        path: `/wiki/api/v2/${kind}-comments/${commentId}`,
+        scope: 'read:comment:confluence',
+        notFound: `Comment ${commentId} does not exist or the connected user may not view it.`,
+        // Checked on arrival: a comment names its page (or only a blog post, which is refused).
+        within: 'answer',
+      });
+      return comment.pageId as string;
+    },
+  };
+
   listSpaces(query: { limit: number; type?: string; cursor?: string }) {
+    const fence = this.#fence;
     return this.request<List<Space>>({
       method: 'GET',
       path: '/wiki/api/v2/spaces',
-      query: { ...query, 'description-format': 'plain' },
+      query: { ...query, 'description-format': 'plain', ...(fence && { keys: fence.keys.join(',') }) },
+      within: 'confined',
       scope: 'read:space:confluence',
       notFound: 'Confluence found no spaces endpoint for this site; the site may have been removed.',
       badRequestHints: [CURSOR_HINT],
@@ -128,16 +304,18 @@ export class ConfluenceApi extends ConfluenceClient {
    * key would otherwise pay a second Confluence call on every tool call.
    */
   async spaceIdForKey(key: string): Promise<string> {
+    const notFound = `No space with key "${key}" exists, or the connected user may not see it. List spaces with get_confluence_spaces.`;
+    if (this.#fence && !this.#fence.allowsKey(key)) throw new SpaceRefusal(notFound);
     const cacheKey = `${this.integrationId}:${key}`;
     const cached = spaceIds.get(cacheKey);
     if (cached && cached.until > Date.now()) return cached.id;
-    const notFound = `No space with key "${key}" exists, or the connected user may not see it. List spaces with get_confluence_spaces.`;
     const answer = await this.request<List<Space>>({
       method: 'GET',
       path: '/wiki/api/v2/spaces',
       query: { keys: key, limit: 1 },
       scope: 'read:space:confluence',
       notFound,
+      within: 'confined',
     });
     const space = answer.results[0];
     if (!space) throw new ApiError('not_found', notFound);
@@ -151,6 +329,7 @@ export class ConfluenceApi extends ConfluenceClient {
       method: 'GET',
       path: `/wiki/api/v2/spaces/${spaceId}/pages`,
       query,
+      within: { spaceId },
       scope: 'read:page:confluence',
       notFound: `Space ${spaceId} does not exist or the connected user may not see it. List spaces with get_confluence_spaces.`,
       badRequestHints: [CURSOR_HINT],
@@ -170,11 +349,13 @@ export class ConfluenceApi extends ConfluenceClient {
   }
 
   search(query: { cql: string; limit: number; cursor?: string; includeArchivedSpaces: boolean }) {
+    const cql = this.#fence ? confineCql(query.cql, this.#fence.keys) : query.cql;
     return this.request<SearchAnswer>({
       method: 'GET',
       path: '/wiki/rest/api/search',
       // v1 follows a cursor forward only with next=true, as its own `_links.next` does.
-      query: { ...query, ...(query.cursor && { next: true }), expand: 'content.version' },
+      query: { ...query, cql, ...(query.cursor && { next: true }), expand: 'content.version' },
+      within: 'confined',
       scope: 'search:confluence',
       notFound: 'Confluence search is not available on this site.',
       badRequestHints: [CQL_HINT, CURSOR_HINT],
@@ -186,6 +367,9 @@ export class ConfluenceApi extends ConfluenceClient {
       method: 'POST',
       path: '/wiki/api/v2/pages',
       body,
+      within: body.parentId
+        ? [{ spaceId: body.spaceId }, { pageId: body.parentId }]
+        : { spaceId: body.spaceId },
       scope: 'write:page:confluence',
       notFound: `Space ${body.spaceId}${body.parentId ? ` or parent page ${body.parentId}` : ''} does not exist or the connected user may not see it.`,
       badRequestHints: PAGE_WRITE_HINTS,
@@ -200,12 +384,15 @@ export class ConfluenceApi extends ConfluenceClient {
       title: string;
       body: StorageBody;
       version: { number: number; message?: string };
+      /** Moves the page under another page of the same space. */
+      parentId?: string;
     },
   ) {
     return this.request<Page>({
       method: 'PUT',
       path: `/wiki/api/v2/pages/${pageId}`,
       body,
+      within: { pageId },
       scope: 'write:page:confluence',
       notFound: `Page ${pageId} does not exist or the connected user may not view it.`,
       badRequestHints: PAGE_WRITE_HINTS,
@@ -218,9 +405,290 @@ export class ConfluenceApi extends ConfluenceClient {
       method: 'POST',
       path: '/wiki/api/v2/footer-comments',
       body,
+      within: body.parentCommentId
+        ? { commentId: body.parentCommentId, kind: 'footer' as const }
+        : { pageId: body.pageId as string },
       scope: 'write:comment:confluence',
       notFound: `${target} does not exist or the connected user may not view it.`,
       badRequestHints: [XHTML_HINT],
+    });
+  }
+
+  /** A page's direct children of every type (pages, folders, whiteboards, databases), in tree order. */
+  listDirectChildren(pageId: string, query: { limit: number; cursor?: string }) {
+    return this.request<List<TreeNode>>({
+      method: 'GET',
+      path: `/wiki/api/v2/pages/${pageId}/direct-children`,
+      within: { pageId },
+      query,
+      scope: 'read:hierarchical-content:confluence',
+      notFound: pageMissing(pageId),
+      badRequestHints: [CURSOR_HINT],
+    });
+  }
+
+  /** A page's descendants down to `depth` levels, with each node's depth and parent. */
+  listDescendants(pageId: string, query: { limit: number; depth: number; cursor?: string }) {
+    return this.request<List<TreeNode>>({
+      method: 'GET',
+      path: `/wiki/api/v2/pages/${pageId}/descendants`,
+      within: { pageId },
+      query,
+      scope: 'read:hierarchical-content:confluence',
+      notFound: pageMissing(pageId),
+      badRequestHints: [CURSOR_HINT],
+    });
+  }
+
+  /** The ids and types of a page's ancestors, from the top of the tree down (up to 250). */
+  listAncestors(pageId: string) {
+    return this.request<List<Ancestor>>({
+      method: 'GET',
+      path: `/wiki/api/v2/pages/${pageId}/ancestors`,
+      within: { pageId },
+      query: { limit: 250 },
+      scope: 'read:content.metadata:confluence',
+      notFound: pageMissing(pageId),
+    });
+  }
+
+  /** Pages by id (titles and links without bodies), up to 250 at once. */
+  listPagesById(ids: readonly string[]) {
+    return this.request<List<Page>>({
+      method: 'GET',
+      path: '/wiki/api/v2/pages',
+      query: { id: ids.join(','), limit: 250 },
+      within: 'answer',
+      scope: 'read:page:confluence',
+      notFound: 'Confluence found no pages endpoint for this site.',
+    });
+  }
+
+  /** A page's top-level comments of one kind, oldest first, with storage bodies. */
+  listPageComments(kind: 'footer' | 'inline', pageId: string, query: { limit: number; cursor?: string }) {
+    return this.request<List<CommentItem>>({
+      method: 'GET',
+      path: `/wiki/api/v2/pages/${pageId}/${kind}-comments`,
+      within: { pageId },
+      query: { ...query, 'body-format': 'storage', sort: 'created-date' },
+      scope: 'read:comment:confluence',
+      notFound: pageMissing(pageId),
+      badRequestHints: [CURSOR_HINT],
+    });
+  }
+
+  /** The replies to one comment, oldest first. */
+  listCommentReplies(kind: 'footer' | 'inline', commentId: string, query: { limit: number }) {
+    return this.request<List<CommentItem>>({
+      method: 'GET',
+      path: `/wiki/api/v2/${kind}-comments/${commentId}/children`,
+      within: { commentId, kind },
+      query: { ...query, 'body-format': 'storage', sort: 'created-date' },
+      scope: 'read:comment:confluence',
+      notFound: `Comment ${commentId} does not exist or the connected user may not view it.`,
+    });
+  }
+
+  createInlineComment(body: {
+    pageId: string;
+    body: StorageBody;
+    inlineCommentProperties: {
+      textSelection: string;
+      textSelectionMatchCount: number;
+      textSelectionMatchIndex: number;
+    };
+  }) {
+    return this.request<CommentItem>({
+      method: 'POST',
+      path: '/wiki/api/v2/inline-comments',
+      body,
+      within: { pageId: body.pageId },
+      scope: 'write:comment:confluence',
+      notFound: pageMissing(body.pageId),
+      badRequestHints: [
+        {
+          when: /selection|match|inline/i,
+          say: 'The selected text must occur on the published page exactly as given: read the page again (it may have changed) and copy the passage.',
+        },
+        XHTML_HINT,
+      ],
+    });
+  }
+
+  /** A page's versions, newest first. */
+  listPageVersions(pageId: string, query: { limit: number; cursor?: string }) {
+    return this.request<List<Version & { minorEdit?: boolean }>>({
+      method: 'GET',
+      path: `/wiki/api/v2/pages/${pageId}/versions`,
+      within: { pageId },
+      query: { ...query, sort: '-modified-date' },
+      scope: 'read:page:confluence',
+      notFound: pageMissing(pageId),
+      badRequestHints: [CURSOR_HINT],
+    });
+  }
+
+  /** One version of a page with its storage body (the current one when `version` is left out). */
+  getPageVersion(pageId: string, version: number | undefined) {
+    return this.request<Page>({
+      method: 'GET',
+      path: `/wiki/api/v2/pages/${pageId}`,
+      query: { 'body-format': 'storage', ...(version !== undefined && { version }) },
+      within: { pageId },
+      scope: 'read:page:confluence',
+      notFound:
+        version === undefined
+          ? pageMissing(pageId)
+          : `Page ${pageId} has no version ${version}, or the connected user may not view it. List its versions with get_confluence_page_history.`,
+    });
+  }
+
+  listPageLabels(pageId: string) {
+    return this.request<List<Label>>({
+      method: 'GET',
+      path: `/wiki/api/v2/pages/${pageId}/labels`,
+      within: { pageId },
+      query: { limit: 250 },
+      scope: 'read:page:confluence',
+      notFound: pageMissing(pageId),
+    });
+  }
+
+  /** Adds labels (v1: v2 has no label write). Confluence keeps one of each name. */
+  addLabels(pageId: string, names: readonly string[]) {
+    return this.request<unknown>({
+      method: 'POST',
+      path: `/wiki/rest/api/content/${pageId}/label`,
+      within: { pageId },
+      body: names.map((name) => ({ prefix: 'global', name })),
+      scope: V1_WRITE,
+      notFound: pageMissing(pageId),
+      badRequestHints: [
+        {
+          when: /label/i,
+          say: 'Label names are lowercase words without spaces or any of !#&()*,.:;<>?@[]^.',
+        },
+      ],
+    });
+  }
+
+  removeLabel(pageId: string, name: string) {
+    return this.request<undefined>({
+      method: 'DELETE',
+      path: `/wiki/rest/api/content/${pageId}/label/${encodeURIComponent(name)}`,
+      within: { pageId },
+      scope: V1_WRITE,
+      notFound: `Page ${pageId} does not exist, the user may not view it, or the label "${name}" is not on it.`,
+    });
+  }
+
+  listPageAttachments(
+    pageId: string,
+    query: { limit: number; cursor?: string; filename?: string; mediaType?: string },
+  ) {
+    return this.request<List<Attachment>>({
+      method: 'GET',
+      path: `/wiki/api/v2/pages/${pageId}/attachments`,
+      within: { pageId },
+      query,
+      scope: 'read:attachment:confluence',
+      notFound: pageMissing(pageId),
+      badRequestHints: [CURSOR_HINT],
+    });
+  }
+
+  getAttachment(attachmentId: string) {
+    return this.request<Attachment>({
+      method: 'GET',
+      path: `/wiki/api/v2/attachments/${attachmentId}`,
+      within: 'answer',
+      scope: 'read:attachment:confluence',
+      notFound: `Attachment ${attachmentId} does not exist or the connected user may not view it. List a page's attachments with get_confluence_attachments.`,
+    });
+  }
+
+  /** An attachment's bytes (v1 download; v2 has none), at most `maxBytes`. */
+  downloadAttachment(pageId: string, attachmentId: string, maxBytes: number): Promise<Download> {
+    return this.download(
+      {
+        method: 'GET',
+        path: `/wiki/rest/api/content/${pageId}/child/attachment/${attachmentId}/download`,
+        within: { pageId },
+        scope: 'readonly:content.attachment:confluence',
+        notFound: `Attachment ${attachmentId} does not exist or the connected user may not view it.`,
+      },
+      maxBytes,
+    );
+  }
+
+  /**
+   * Uploads a file to a page (v1 multipart; v2 has no upload). A file with the name of an existing
+   * attachment becomes its new version. `X-Atlassian-Token: no-check` passes Confluence's XSRF check.
+   */
+  uploadAttachment(pageId: string, file: File, comment: string | undefined) {
+    const form = new FormData();
+    form.append('file', file);
+    form.append('minorEdit', 'false');
+    if (comment !== undefined) form.append('comment', comment);
+    return this.request<{
+      results: Array<{
+        id: string;
+        title: string;
+        version?: { number?: number };
+        _links?: Links & { download?: string };
+      }>;
+    }>({
+      method: 'POST',
+      path: `/wiki/rest/api/content/${pageId}/child/attachment`,
+      form,
+      within: { pageId },
+      headers: { 'x-atlassian-token': 'no-check' },
+      scope: 'write:confluence-file',
+      notFound: pageMissing(pageId),
+    });
+  }
+
+  /** Sends a page to the trash (never purges: that would need a second DELETE with purge=true). */
+  trashPage(pageId: string) {
+    return this.request<undefined>({
+      method: 'DELETE',
+      path: `/wiki/api/v2/pages/${pageId}`,
+      within: { pageId },
+      scope: 'delete:page:confluence',
+      notFound: pageMissing(pageId),
+    });
+  }
+
+  currentUser() {
+    return this.request<V1User>({
+      method: 'GET',
+      path: '/wiki/rest/api/user/current',
+      within: 'none',
+      scope: 'read:confluence-user',
+      notFound: 'Confluence found no current-user endpoint for this site.',
+    });
+  }
+
+  /** People search by user CQL (`user.fullname ~ "…"`), v1: v2 has no user search. */
+  searchUsers(cql: string, limit: number) {
+    return this.request<{ results: Array<{ user?: V1User }> }>({
+      method: 'GET',
+      path: '/wiki/rest/api/search/user',
+      within: 'none',
+      query: { cql, limit },
+      scope: 'read:confluence-user',
+      notFound: 'Confluence user search is not available on this site.',
+    });
+  }
+
+  usersById(accountIds: readonly string[]) {
+    return this.request<List<User>>({
+      method: 'POST',
+      path: '/wiki/api/v2/users-bulk',
+      within: 'none',
+      body: { accountIds },
+      scope: 'read:user:confluence',
+      notFound: 'Confluence found no users endpoint for this site.',
     });
   }
 }
@@ -233,12 +701,15 @@ type PageQuery = {
   status?: readonly string[];
 };
 
-function pageCall(pageId: string, query: PageQuery): Call {
+function pageCall(pageId: string, query: PageQuery): ApiCall {
   return {
     method: 'GET',
     path: `/wiki/api/v2/pages/${pageId}`,
     query,
+    within: 'answer',
     scope: 'read:page:confluence',
     notFound: `Page ${pageId} does not exist or the connected user may not view it${query['get-draft'] ? '' : ' (a draft needs get_draft: true)'}. Find page ids with search_confluence_pages or get_confluence_space_pages.`,
+    // Confluence sends the whole body whatever max_chars says; only the format changes its size.
+    tooLargeHint: `The page's body in the ${query['body-format']} format is too large to read whole. Try another body_format (storage is usually the most compact); max_chars and offset slice what the gateway has read, so they cannot help here.`,
   };
 }

@@ -32,3 +32,29 @@ function escapeHtml(text: string): string {
     .replace(/"/g, '&quot;')
     .replace(/'/g, '&#39;');
 }
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+
+/**
+ * The text of a storage body as a reader sees it, where an inline comment's selection must be found:
+ * markup and code blocks removed, entities decoded.
+ */
+export function selectableText(storage: string): string {
+  return storage
+    .replace(/<!\[CDATA\[[\s\S]*?\]\]>/g, '')
+    .replace(/<[^>]+>/g, '')
+    .replace(/&(#x[\da-f]+|#\d+|[a-z]+);/gi, (whole, name: string) => {
+      if (name[0] !== '#') return ENTITIES[name.toLowerCase()] ?? whole;
+      const code =
+        name[1] === 'x' || name[1] === 'X' ? Number.parseInt(name.slice(2), 16) : Number(name.slice(1));
+      return Number.isFinite(code) ? String.fromCodePoint(code) : whole;
+    });
+}
+
+/** How many times `selection` occurs in `text`, counting non-overlapping matches. */
+export function countOccurrences(text: string, selection: string): number {
+  let count = 0;
+  for (let at = text.indexOf(selection); at !== -1; at = text.indexOf(selection, at + selection.length))
+    count++;
+  return count;
+}

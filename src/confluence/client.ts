@@ -1,9 +1,11 @@
 import { requireConfig } from '../config.ts';
 import type { Env } from '../env.ts';
 import { ApiError } from '../errors.ts';
+import { declaredOver, readBounded } from '../streams.ts';
 import { getAccessToken } from '../vault/access-token.ts';
 import type { IntegrationRecord } from '../vault/integrations.ts';
 import {
+  answerTooLarge,
   type FailedCall,
   isScopeFailure,
   rejectedAfterRefresh,
@@ -12,18 +14,30 @@ import {
   upstreamError,
 } from './errors.ts';
 import { type ParsedWithSources, parseKeepingLargeStrings } from './raw-json.ts';
+import { mayHaveDied } from './token-liveness.ts';
 
 /** Query parameters; an array repeats the parameter (`status=current&status=draft`), as the specs' form style does. */
 export type Query = Record<string, string | number | boolean | readonly string[] | undefined>;
 
 /** One call to Confluence, as an operation in api.ts describes it. */
 export interface Call extends FailedCall {
-  method: 'GET' | 'POST' | 'PUT';
-  /** Site-relative, e.g. `/wiki/api/v2/pages/123`. */
-  path: string;
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   query?: Query;
+  /** A JSON body, or a multipart form (fetch sets its content type with the boundary). */
   body?: unknown;
+  form?: FormData;
+  headers?: Record<string, string>;
 }
+
+/** The first bytes of a download, and whether they are all of it. */
+export interface Download {
+  bytes: Uint8Array;
+  complete: boolean;
+  contentType: string | null;
+}
+
+/** Reads a success; `readText` reads a body as text under CONFLUENCE_MAX_RESPONSE_BYTES. */
+type Reader<R> = (response: Response, readText: (response: Response) => Promise<string>) => Promise<R>;
 
 /** A rate-limit wait this short is waited out inside the call, once; a longer one goes to the caller. */
 const MAX_INLINE_RETRY_SECONDS = 2;
@@ -33,24 +47,34 @@ const MAX_INLINE_RETRY_SECONDS = 2;
  *
  * Per call: the integration's access token (isolate cache, then KV, then the TokenRefresher), one
  * attempt under a timeout, and at most two retries, each for a reason that a retry fixes:
- * - a 401 that is not a scope failure: the token was rejected early (revoked, rotated, clock skew),
- *   so the refresher is told which token failed and the call is repeated once with a new one;
+ * - a 401 that is not a scope failure, or a 404/403 that token-liveness.ts finds may be a dead token
+ *   in disguise: the token was rejected early (revoked, rotated, clock skew), so the refresher is
+ *   told which token failed and the call is repeated once with a new one;
  * - a 429 (or a 503 to a GET) whose Retry-After is at most 2 s: waited out once. A 503 to a write is
  *   not repeated, since Confluence may have applied it.
- * Every other failure becomes an ApiError (errors.ts). Each answer body is read and parsed once.
+ * Every other failure becomes an ApiError (errors.ts). Each answer body is read and parsed once, as
+ * it streams, up to CONFLUENCE_MAX_RESPONSE_BYTES (downloads have their own cap).
  */
 export class ConfluenceClient {
   readonly #env: Env;
   readonly #integration: IntegrationRecord;
+  readonly #apiBaseUrl: string;
   readonly #base: string;
   readonly #timeoutMs: number;
+  readonly #maxResponseBytes: number;
 
   constructor(env: Env, integration: IntegrationRecord) {
-    const config = requireConfig(env, ['ATLASSIAN_API_BASE_URL', 'CONFLUENCE_TIMEOUT_MS']);
+    const config = requireConfig(env, [
+      'ATLASSIAN_API_BASE_URL',
+      'CONFLUENCE_TIMEOUT_MS',
+      'CONFLUENCE_MAX_RESPONSE_BYTES',
+    ]);
     this.#env = env;
     this.#integration = integration;
+    this.#apiBaseUrl = config.ATLASSIAN_API_BASE_URL;
     this.#base = `${config.ATLASSIAN_API_BASE_URL}/ex/confluence/${encodeURIComponent(integration.site.cloud_id)}`;
     this.#timeoutMs = config.CONFLUENCE_TIMEOUT_MS;
+    this.#maxResponseBytes = config.CONFLUENCE_MAX_RESPONSE_BYTES;
   }
 
   /** The integration this client acts for. */
@@ -63,30 +87,83 @@ export class ConfluenceClient {
     return webui ? `${this.#integration.site.url}/wiki${webui}` : undefined;
   }
 
+  /**
+   * A web address for content known only by id and type (tree listings carry no links): a page's
+   * viewpage address, else Confluence's tiny link (`/x/…`: the id's little-endian bytes in base64).
+   */
+  contentUrl(id: string, type: string | undefined): string | undefined {
+    if (type === undefined || type === 'page') return this.webUrl(`/pages/viewpage.action?pageId=${id}`);
+    let value = BigInt(id);
+    let bytes = '';
+    while (value > 0n) {
+      bytes += String.fromCharCode(Number(value & 0xffn));
+      value >>= 8n;
+    }
+    const tiny = btoa(bytes).replace(/=+$/, '').replace(/\//g, '-').replace(/\+/g, '_');
+    return this.webUrl(`/x/${tiny}`);
+  }
+
   request<T>(call: Call): Promise<T> {
-    return this.#send(call, (text) => JSON.parse(text) as T);
+    return this.#send(
+      call,
+      jsonReader(call, (text) => JSON.parse(text) as T),
+    );
   }
 
   /** As request, keeping the JSON source of large strings so an answer can embed them as sent (raw-json.ts). */
   requestKeepingLargeStrings<T>(call: Call, worthUpTo?: number): Promise<ParsedWithSources<T>> {
-    return this.#send(call, (text) => parseKeepingLargeStrings<T>(text, worthUpTo));
+    return this.#send(
+      call,
+      jsonReader(call, (text) => parseKeepingLargeStrings<T>(text, worthUpTo)),
+    );
   }
 
-  async #send<R>(call: Call, parse: (text: string) => R): Promise<R> {
+  /**
+   * A file's bytes, at most `maxBytes` of them: the stream is cancelled past the cap, never buffered
+   * whole. Confluence answers a download with a redirect to its media service, whose signed URL
+   * needs no token; the redirect is followed here, without the Authorization header.
+   */
+  download(call: Call, maxBytes: number): Promise<Download> {
+    return this.#send({ ...call, redirect: true }, async (response) => {
+      const location = response.headers.get('location');
+      if (response.status < 300 || !location) return readCapped(response, maxBytes);
+      await response.body?.cancel();
+      const media = await fetch(new URL(location, this.#base), {
+        signal: AbortSignal.timeout(this.#timeoutMs),
+      });
+      if (!media.ok) {
+        await media.body?.cancel();
+        logFailure(call, `media_${media.status}`);
+        throw new ApiError(
+          'upstream_error',
+          `Confluence's file service answered HTTP ${media.status} for this download. Retry shortly.`,
+          { retryable: media.status >= 500 || media.status === 429 },
+        );
+      }
+      return readCapped(media, maxBytes);
+    });
+  }
+
+  async #send<R>(call: Call & { redirect?: boolean }, read: Reader<R>): Promise<R> {
     const id = this.#integration.id;
     let token = await getAccessToken(this.#env, id);
     let refreshed = false;
     let waited = false;
     for (;;) {
-      const answer = await this.#attempt(call, token);
-      if (answer.status >= 200 && answer.status < 300) return parseSuccess(answer, call, parse);
-      if (answer.status === 401 && !isScopeFailure(answer)) {
+      const answer = await this.#attempt(call, token.accessToken, read);
+      if ('value' in answer) return answer.value;
+      const rejected =
+        (answer.status === 401 && !isScopeFailure(answer)) ||
+        (!refreshed &&
+          (answer.status === 404 || answer.status === 403) &&
+          (await mayHaveDied(this.#apiBaseUrl, id, token)));
+      if (rejected) {
         if (refreshed) {
           logFailure(call, 401);
           throw rejectedAfterRefresh();
         }
         refreshed = true;
-        token = await getAccessToken(this.#env, id, { rejected: token });
+        token = await getAccessToken(this.#env, id, { rejected: token.accessToken });
         continue;
       }
       const limited = answer.status === 429 || (answer.status === 503 && call.method === 'GET');
@@ -101,22 +178,47 @@ export class ConfluenceClient {
     }
   }
 
-  async #attempt(call: Call, token: string): Promise<UpstreamAnswer> {
+  /**
+   * One request: a success is read with `read` (under the same timeout); a failure is read as text.
+   * Text is read under the byte cap: past it the request is aborted, so the connection is dropped
+   * rather than drained, and the call answers 502 upstream_error naming the cap.
+   */
+  async #attempt<R>(
+    call: Call & { redirect?: boolean },
+    token: string,
+    read: Reader<R>,
+  ): Promise<{ value: R } | UpstreamAnswer> {
     const url = this.#base + call.path + queryString(call.query);
-    const headers: Record<string, string> = { accept: 'application/json', authorization: `Bearer ${token}` };
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      ...call.headers,
+      authorization: `Bearer ${token}`,
+    };
     if (call.body !== undefined) headers['content-type'] = 'application/json';
-    const signal = AbortSignal.timeout(this.#timeoutMs);
+    const timeout = AbortSignal.timeout(this.#timeoutMs);
+    const tooLarge = new AbortController();
+    const readText = async (response: Response): Promise<string> => {
+      const text = await readTextWithin(response, this.#maxResponseBytes);
+      if (text !== undefined) return text;
+      tooLarge.abort();
+      logFailure(call, 'too_large');
+      throw answerTooLarge(call, this.#maxResponseBytes);
+    };
     try {
       const response = await fetch(url, {
         method: call.method,
         headers,
-        body: call.body === undefined ? undefined : JSON.stringify(call.body),
-        signal,
+        body: call.form ?? (call.body === undefined ? undefined : JSON.stringify(call.body)),
+        redirect: call.redirect ? 'manual' : 'follow',
+        signal: AbortSignal.any([timeout, tooLarge.signal]),
       });
-      return { status: response.status, headers: response.headers, text: await response.text() };
+      const success = response.status >= 200 && response.status < (call.redirect ? 400 : 300);
+      if (success) return { value: await read(response, readText) };
+      return { status: response.status, headers: response.headers, text: await readText(response) };
     } catch (error) {
-      logFailure(call, signal.aborted ? 'timeout' : 'network');
-      if (signal.aborted) throw timedOut(call, this.#timeoutMs);
+      if (error instanceof ApiError) throw error;
+      logFailure(call, timeout.aborted ? 'timeout' : 'network');
+      if (timeout.aborted) throw timedOut(call, this.#timeoutMs);
       throw new ApiError(
         'upstream_error',
         `Could not reach Confluence (${error instanceof Error ? error.name : 'network error'}). Retry shortly${writeCaveat(call)}.`,
@@ -126,10 +228,25 @@ export class ConfluenceClient {
   }
 }
 
-function parseSuccess<R>(answer: UpstreamAnswer, call: Call, parse: (text: string) => R): R {
-  if (answer.status === 204 || answer.text === '') return undefined as R;
+/** Reads a success as JSON (nothing for a 204 or an empty body). */
+function jsonReader<R>(call: Call, parse: (text: string) => R): Reader<R> {
+  return async (response, readText) => parseSuccess(await readText(response), call, parse);
+}
+
+/**
+ * The body as text, or undefined once it passes `maxBytes` (the caller then aborts the request, so
+ * the rest is never read): an answer of any size costs at most `maxBytes` of memory.
+ */
+async function readTextWithin(response: Response, maxBytes: number): Promise<string | undefined> {
+  if (declaredOver(response.headers, maxBytes)) return undefined;
+  const { bytes, complete } = await readBounded(response.body, maxBytes);
+  return complete ? new TextDecoder().decode(bytes) : undefined;
+}
+
+function parseSuccess<R>(text: string, call: Call, parse: (text: string) => R): R {
+  if (text === '') return undefined as R;
   try {
-    return parse(answer.text);
+    return parse(text);
   } catch {
     logFailure(call, 'malformed_json');
     throw new ApiError(
@@ -138,6 +255,12 @@ function parseSuccess<R>(answer: UpstreamAnswer, call: Call, parse: (text: strin
       { retryable: true },
     );
   }
+}
+
+/** Up to `maxBytes` of a download, cancelling the stream once the cap is reached. */
+async function readCapped(response: Response, maxBytes: number): Promise<Download> {
+  const { bytes, complete } = await readBounded(response.body, maxBytes);
+  return { bytes, complete, contentType: response.headers.get('content-type') };
 }
 
 function timedOut(call: Call, timeoutMs: number): ApiError {

@@ -3,6 +3,8 @@ import { ApiError, needsReauth } from '../errors.ts';
 /** What the client knows about the call that failed, so the message can say what to do next. */
 export interface FailedCall {
   method: string;
+  /** Site-relative, e.g. `/wiki/api/v2/pages/123`. */
+  path: string;
   /** The scope Atlassian requires for the operation, named when a token lacks it. */
   scope: string;
   /** The sentence a 404 becomes, e.g. "Page 123 does not exist or the connected user may not view it." */
@@ -12,6 +14,8 @@ export interface FailedCall {
    * not told about XHTML, bad CQL is not told about cursors). With none matching, the generic line.
    */
   badRequestHints?: readonly BadRequestHint[];
+  /** Advice appended when the answer is over CONFLUENCE_MAX_RESPONSE_BYTES, e.g. another body format. */
+  tooLargeHint?: string;
 }
 
 export interface BadRequestHint {
@@ -60,10 +64,25 @@ export function upstreamError(answer: UpstreamAnswer, call: FailedCall): ApiErro
     );
   }
   if (status === 404) return new ApiError('not_found', call.notFound);
+  if (status === 410) {
+    const operation = operationName(call);
+    return new ApiError(
+      'upstream_gone',
+      `Confluence has removed the endpoint this operation uses (${operation} answered 410 Gone).${quoted} The gateway needs an update to use its replacement; retrying will not help. Tell the gateway's operator.`,
+      { details: { operation } },
+    );
+  }
   if (status === 409) {
     return new ApiError(
       'version_conflict',
       `Confluence reported a conflict.${quoted} Re-read the content and retry with its current version.`,
+    );
+  }
+  if (status === 410) {
+    return new ApiError(
+      'upstream_gone',
+      `Atlassian has removed the Confluence endpoint this operation uses (HTTP 410).${quoted} Retrying will not help: the gateway needs an update to use its replacement. Other tools still work.`,
+      { retryable: false },
     );
   }
   if (status === 413) {
@@ -94,11 +113,29 @@ export function upstreamError(answer: UpstreamAnswer, call: FailedCall): ApiErro
   });
 }
 
+/** An answer over CONFLUENCE_MAX_RESPONSE_BYTES: it was not read to the end, so nothing of it is used. */
+export function answerTooLarge(call: FailedCall, maxBytes: number): ApiError {
+  return new ApiError(
+    'upstream_error',
+    `Confluence's answer to ${operationName(call)} is larger than the ${formatBytes(maxBytes)} the gateway reads (CONFLUENCE_MAX_RESPONSE_BYTES), so it was dropped.${call.tooLargeHint ? ` ${call.tooLargeHint}` : ' Ask for less, for example with a smaller limit.'}`,
+    { retryable: false, details: { max_response_bytes: maxBytes } },
+  );
+}
+
+function formatBytes(bytes: number): string {
+  return bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MiB` : `${bytes} bytes`;
+}
+
 /** A second 401, after a freshly refreshed token: the grant itself is no longer good for this site. */
 export function rejectedAfterRefresh(): ApiError {
   return needsReauth(
     'Confluence rejected a freshly refreshed access token for this site (the user may have revoked the app or lost access to the site). Ask the user to reconnect the integration; retrying will not help.',
   );
+}
+
+/** The route a call took, ids replaced, e.g. `GET /wiki/api/v2/pages/{id}`: names an endpoint without its data. */
+export function operationName(call: Pick<FailedCall, 'method' | 'path'>): string {
+  return `${call.method} ${call.path.replace(/\/\d+(?=\/|$)/g, '/{id}')}`;
 }
 
 /** api.atlassian.com's own 401 for a token without the operation's scope (not an expired token). */

@@ -11,11 +11,17 @@ export const CONNECT_ERRORS = {
     advice:
       'It has expired (links last 30 minutes) or was mistyped. Go back to the application and start connecting again.',
   },
+  session_used: {
+    status: 409,
+    title: 'This connect link was already used',
+    advice:
+      'Each connect link connects once, and this one has already finished (perhaps in another tab or by someone the link was forwarded to). Nothing was changed. Go back to the application and start again if you need to.',
+  },
   invalid_state: {
     status: 400,
     title: 'This sign-in could not be verified',
     advice:
-      'The authorization was unknown, expired (after 10 minutes), already used, or finished in a different browser than the one that started it. Start connecting again from the application, in one browser.',
+      'The authorization was unknown, expired (after 10 minutes), already used, replaced by a newer one (the link was opened more than five times), or finished in a different browser than the one that started it. Start connecting again from the application, in one browser.',
   },
   link_used: {
     status: 400,

@@ -1,6 +1,7 @@
 import { raw } from 'hono/html';
 import type { Child, FC, PropsWithChildren } from 'hono/jsx';
 import type { HtmlEscapedString } from 'hono/utils/html';
+import type { McpAuthorization } from '../oauth/request.ts';
 import type { IntegrationRecord } from '../vault/integrations.ts';
 import type { PickableSite } from './pending.ts';
 
@@ -28,6 +29,7 @@ label.field { display: block; font-weight: 600; margin-bottom: .25rem; }
 input[type=text] { width: 100%; font: inherit; padding: .5rem .6rem; border: 1px solid var(--border); border-radius: 6px; }
 .hint { font-size: .875rem; color: var(--muted); margin: .25rem 0 1.25rem; }
 button { font: inherit; font-weight: 600; color: #fff; background: var(--accent); border: 0; border-radius: 6px; padding: .6rem 1.2rem; cursor: pointer; }
+button.secondary { color: var(--accent); background: transparent; border: 1px solid var(--border); }
 :focus-visible { outline: 3px solid color-mix(in srgb, var(--accent) 60%, transparent); outline-offset: 2px; }
 .alert { border-left: 4px solid var(--error); background: color-mix(in srgb, var(--error) 8%, transparent); padding: .6rem .9rem; margin: 0 0 1.25rem; border-radius: 4px; }
 code { font-size: .875rem; }
@@ -55,16 +57,22 @@ const SitePickerPage: FC<{
   name: string;
   selected?: string;
   error?: string;
-}> = ({ pendingId, sites, name, selected, error }) => {
+  /** An MCP client asks: the page is its consent, naming it; the integration keeps its site's name. */
+  mcpClient?: McpAuthorization['client'];
+}> = ({ pendingId, sites, name, selected, error, mcpClient }) => {
   const chosen = selected ?? (sites.length === 1 ? sites[0]?.cloud_id : undefined);
   return (
     <Layout title="Connect Confluence: choose a site">
-      <h1>Connect Confluence</h1>
-      <p class="muted">
-        {sites.length > 1
-          ? 'Your Atlassian account shares more than one Confluence site. Choose the one this integration will use, and give it a name.'
-          : 'Give this integration a name you will recognise.'}
-      </p>
+      <h1>{mcpClient ? 'Allow access to Confluence' : 'Connect Confluence'}</h1>
+      {mcpClient ? (
+        <McpConsentLine client={mcpClient} />
+      ) : (
+        <p class="muted">
+          {sites.length > 1
+            ? 'Your Atlassian account shares more than one Confluence site. Choose the one this integration will use, and give it a name.'
+            : 'Give this integration a name you will recognise.'}
+        </p>
+      )}
       {error ? (
         <p class="alert" role="alert" id="form-error">
           {error}
@@ -90,27 +98,57 @@ const SitePickerPage: FC<{
             </label>
           ))}
         </fieldset>
-        <label class="field" for="name">
-          Integration name
-        </label>
-        <input
-          type="text"
-          id="name"
-          name="name"
-          value={name}
-          required
-          maxlength={200}
-          autocomplete="off"
-          aria-describedby="name-hint"
-        />
-        <p class="hint" id="name-hint">
-          Shown in the application, for example “Team wiki”.
-        </p>
-        <button type="submit">Connect site</button>
+        {mcpClient ? (
+          <p class="actions">
+            <button type="submit" name="decision" value="allow">
+              Allow
+            </button>{' '}
+            <button type="submit" name="decision" value="deny" class="secondary" formnovalidate>
+              Deny
+            </button>
+          </p>
+        ) : (
+          <>
+            <label class="field" for="name">
+              Integration name
+            </label>
+            <input
+              type="text"
+              id="name"
+              name="name"
+              value={name}
+              required
+              maxlength={200}
+              autocomplete="off"
+              aria-describedby="name-hint"
+            />
+            <p class="hint" id="name-hint">
+              Shown in the application, for example “Team wiki”.
+            </p>
+            <button type="submit">Connect site</button>
+          </>
+        )}
       </form>
     </Layout>
   );
 };
+
+/** Who asks, unverified unless a metadata document vouches for the domain, and where the code goes. */
+const McpConsentLine: FC<{ client: McpAuthorization['client'] }> = ({ client }) => (
+  <>
+    <p id="mcp-consent">
+      <strong>{client.name}</strong>
+      {client.domain ? ` (${client.domain})` : ' (name given by the application, not verified)'} asks to use
+      the Confluence tools of this gateway as you: read, create and edit pages and comments on the site you
+      choose.
+    </p>
+    <p class="muted">
+      {client.redirect_is_loopback
+        ? `The authorization goes to an application on this computer (${client.redirect_host}). Allow only if you just started connecting from it.`
+        : `The authorization goes to ${client.redirect_host}. Allow only if you trust it.`}
+    </p>
+  </>
+);
 
 const ConnectedPage: FC<{ record: IntegrationRecord }> = ({ record }) => (
   <Layout title="Confluence connected">

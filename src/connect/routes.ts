@@ -3,7 +3,9 @@ import * as z from 'zod';
 import { type Config, requireConfig } from '../config.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
+import { lifecycleOf } from '../lifecycle/integration-lifecycle.ts';
 import { serviceAuth } from '../middleware/service-auth/index.ts';
+import { finishMcpAuthorization, showMcpConsent } from '../oauth/authorize.ts';
 import { parseWith, readJsonObject } from '../validation.ts';
 import {
   type AccessibleResource,
@@ -13,15 +15,15 @@ import {
   isConfluenceSite,
   TokenRequestError,
 } from '../vault/atlassian-oauth.ts';
-import { timingSafeEqualText } from '../vault/crypto.ts';
-import { type IntegrationRecord, readIntegration } from '../vault/integrations.ts';
+import { sha256Hex, timingSafeEqualText } from '../vault/crypto.ts';
+import { readIntegration } from '../vault/integrations.ts';
 import { bindBrowser, browserHash, readBrowserId } from './browser-binding.ts';
 import { CONNECT_ERRORS, ConnectError } from './errors.ts';
-import { finishConnection } from './finish.ts';
+import { type Finished, finishConnection } from './finish.ts';
 import { connectedPage, errorPage, sitePickerPage } from './pages.tsx';
 import { markFinished, type PickableSite, readPending, savePending } from './pending.ts';
 import { createSession, readSession, returnUrlWith } from './sessions.ts';
-import { consumeState, issueState } from './state.ts';
+import { consumeState, dropStates, issueState, newState, stateHash } from './state.ts';
 
 /** Settings the browser flow needs end to end. */
 const FLOW_SETTINGS = [
@@ -60,11 +62,24 @@ const CreateSessionBody = z.object({
     .string()
     .min(1, 'must not be empty; leave it out to connect a new integration')
     .optional(),
+  require_confirmation: z.boolean('must be true or false').optional(),
 });
 
 connectSessionRoutes.post('/', async (c) => {
   const config = requireConfig(c.env, FLOW_SETTINGS);
   const body = parseWith(CreateSessionBody, await readJsonObject(c));
+  if (body.require_confirmation && body.integration_id !== undefined) {
+    throw new ApiError(
+      'invalid_request',
+      'require_confirmation applies to new integrations only: leave it out when reconnecting (a reconnect keeps the integration and must grant the same site).',
+    );
+  }
+  if (body.require_confirmation && body.return_url === undefined) {
+    throw new ApiError(
+      'invalid_request',
+      'require_confirmation needs a return_url: the confirmation code is handed to your backend there.',
+    );
+  }
   if (body.integration_id !== undefined) {
     const record = await readIntegration(c.env.CONFLUENCE_KV, body.integration_id);
     if (!record) {
@@ -77,6 +92,12 @@ connectSessionRoutes.post('/', async (c) => {
       throw new ApiError(
         'invalid_request',
         `Integration ${body.integration_id} belongs to another owner than ${body.owner_id}; send its own owner_id to reconnect it.`,
+      );
+    }
+    if (record.status === 'pending_confirmation') {
+      throw new ApiError(
+        'invalid_request',
+        `Integration ${body.integration_id} awaits confirmation: confirm it with POST /api/v1/integrations/${body.integration_id}/confirm, or connect a new one.`,
       );
     }
   }
@@ -118,7 +139,21 @@ connectRoutes.get('/connect', async (c) => {
   const session = await readSession(c.env.CONFLUENCE_KV, c.req.query('session') ?? '');
   if (!session) throw new ConnectError('session_not_found');
   const browserId = await bindBrowser(c, config.TOKEN_ENCRYPTION_KEYS);
-  const state = await issueState(c.env.CONFLUENCE_KV, session, await browserHash(browserId));
+  const state = newState();
+  const lifecycle = lifecycleOf(c.env, session.integration_id);
+  const admission = await lifecycle.admitState(
+    session.integration_id,
+    session.session_hash,
+    await stateHash(state),
+  );
+  if (!admission.ok) {
+    throw new ConnectError(
+      admission.reason === 'used' ? 'session_used' : 'integration_not_found',
+      session.return_url,
+    );
+  }
+  await dropStates(c.env.CONFLUENCE_KV, admission.evicted);
+  await issueState(c.env.CONFLUENCE_KV, state, session, await browserHash(browserId));
   return c.redirect(authorizationUrl(config, state).toString(), 302);
 });
 
@@ -134,6 +169,14 @@ connectRoutes.get('/callback', async (c) => {
   const fail = (code: ConstructorParameters<typeof ConnectError>[0]) =>
     new ConnectError(code, session.return_url);
   if (flow.expires_at <= Date.now()) throw fail('invalid_state');
+  // KV has no atomic take: the lifecycle object's list of the session's states decides.
+  const taken = await lifecycleOf(c.env, session.integration_id).takeState(
+    session.session_hash,
+    await stateHash(query.state as string),
+  );
+  if (taken === 'deleted') throw fail('integration_not_found');
+  if (taken === 'used') throw fail('session_used');
+  if (taken !== 'taken') throw fail('invalid_state');
   if (!(await isSameBrowser(c, config, flow.browser))) throw fail('invalid_state');
   if (query.error) throw fail(query.error === 'access_denied' ? 'access_denied' : 'authorization_failed');
   if (!query.code) throw fail('authorization_failed');
@@ -160,6 +203,8 @@ connectRoutes.get('/callback', async (c) => {
   };
   const scopes = grant.scopes.length > 0 ? grant.scopes : (sites[0]?.scopes ?? []);
   const pickable = sites.map(toPickableSite);
+  // An MCP client's sign-in: the consent page names the client and picks the site (oauth/authorize.ts).
+  if (session.mcp) return showMcpConsent(c, session.mcp, { flow, session, sites: pickable, scopes, tokens });
 
   // A reconnect (or a repeat of a session that already made its integration) keeps its site.
   const existing = await readIntegration(kv, session.integration_id);
@@ -167,13 +212,27 @@ connectRoutes.get('/callback', async (c) => {
     const site = pickable.find((candidate) => candidate.cloud_id === existing?.site.cloud_id);
     if (session.reconnect && !existing) throw fail('integration_not_found');
     if (!site) throw fail('site_mismatch');
-    const record = await finishConnection(c.env, { session, site, name: null, scopes, tokens });
-    return finished(c, record, session.return_url);
+    const result = await finishConnection(c.env, {
+      session,
+      site,
+      name: null,
+      scopes,
+      tokens,
+      finisher: await stateHash(query.state as string),
+    });
+    return finished(c, result, session.return_url);
   }
   const [onlySite] = pickable;
   if (pickable.length === 1 && onlySite && session.name) {
-    const record = await finishConnection(c.env, { session, site: onlySite, name: null, scopes, tokens });
-    return finished(c, record, session.return_url);
+    const result = await finishConnection(c.env, {
+      session,
+      site: onlySite,
+      name: null,
+      scopes,
+      tokens,
+      finisher: await stateHash(query.state as string),
+    });
+    return finished(c, result, session.return_url);
   }
 
   const pendingId = await savePending(kv, config.TOKEN_ENCRYPTION_KEYS, {
@@ -200,8 +259,10 @@ connectRoutes.post('/finalize', async (c) => {
   if (pending.status === 'finished') {
     const record = await readIntegration(kv, pending.integration_id);
     if (!record) throw new ConnectError('integration_not_found', pending.return_url);
-    return finished(c, record, pending.return_url);
+    return finished(c, { record }, pending.return_url);
   }
+
+  if (pending.session.mcp) return finishMcpAuthorization(c, pending.session.mcp, pendingId, pending, form);
 
   const name = (form.name ?? '').trim();
   const site = pending.sites.find((candidate) => candidate.cloud_id === form.site_id);
@@ -223,15 +284,16 @@ connectRoutes.post('/finalize', async (c) => {
     return c.html(page, 400);
   }
 
-  const record = await finishConnection(c.env, {
+  const result = await finishConnection(c.env, {
     session: pending.session,
     site,
     name,
     scopes: pending.scopes,
     tokens: pending.tokens,
+    finisher: await sha256Hex(`pending:${pendingId}`),
   });
-  await markFinished(kv, pendingId, pending, record.id);
-  return finished(c, record, pending.session.return_url);
+  await markFinished(kv, pendingId, pending, result.record.id);
+  return finished(c, result, pending.session.return_url);
 });
 
 /** Turns a failed flow into a redirect to the application (`error=<code>`) or an error page. */
@@ -265,10 +327,17 @@ async function isSameBrowser(c: Context, config: FlowConfig, expectedHash: strin
   return browserId !== undefined && timingSafeEqualText(await browserHash(browserId), expectedHash);
 }
 
-/** The end of a flow: back to the application with the integration id, or a success page. */
-function finished(c: Context<AppEnv>, record: IntegrationRecord, returnUrl: string | null) {
+/**
+ * The end of a flow: back to the application with the integration id (and, for an integration
+ * awaiting confirmation, its one-time code), or a success page.
+ */
+function finished(c: Context<AppEnv>, { record, confirmation }: Finished, returnUrl: string | null) {
   if (returnUrl) {
-    return c.redirect(returnUrlWith(returnUrl, { integration_id: record.id, status: 'connected' }), 302);
+    const params: Record<string, string> =
+      record.status === 'pending_confirmation'
+        ? { integration_id: record.id, status: 'pending_confirmation', ...(confirmation && { confirmation }) }
+        : { integration_id: record.id, status: 'connected' };
+    return c.redirect(returnUrlWith(returnUrl, params), 302);
   }
   return c.html(connectedPage({ record }), 200);
 }
@@ -284,5 +353,10 @@ async function readForm(c: Context): Promise<Record<string, string | undefined>>
   // A malformed body reads as an empty form, which the caller answers with its "incomplete" page.
   const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
   const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
-  return { pending: text(body.pending), site_id: text(body.site_id), name: text(body.name) };
+  return {
+    pending: text(body.pending),
+    site_id: text(body.site_id),
+    name: text(body.name),
+    decision: text(body.decision),
+  };
 }

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { kvKeys } from '../kv-keys.ts';
+import { McpAuthorization } from '../oauth/request.ts';
 import { randomSecret, sha256Hex } from '../vault/crypto.ts';
 import { newIntegrationId } from '../vault/integrations.ts';
 
@@ -21,6 +22,16 @@ export const ConnectSession = z.object({
    */
   integration_id: z.string(),
   reconnect: z.boolean(),
+  /** SHA-256 of the session id (its KV key): how the integration's lifecycle object knows the session. */
+  session_hash: z.string(),
+  /** The integration waits for the backend's confirmation (POST /api/v1/integrations/:id/confirm). */
+  require_confirmation: z.boolean(),
+  /**
+   * Set when an MCP client's `/authorize` started the flow (oauth/authorize.ts). The owner is then
+   * the Atlassian account that signs in, learnt at the callback, and the integration is that
+   * account's one for the chosen site, or `integration_id` when it has none yet.
+   */
+  mcp: McpAuthorization.optional(),
   /** Epoch milliseconds. */
   expires_at: z.number(),
 });
@@ -28,18 +39,29 @@ export type ConnectSession = z.infer<typeof ConnectSession>;
 
 export async function createSession(
   kv: KVNamespace,
-  input: { owner_id: string; name?: string; return_url?: string; integration_id?: string },
+  input: {
+    owner_id: string;
+    name?: string;
+    return_url?: string;
+    integration_id?: string;
+    require_confirmation?: boolean;
+    mcp?: McpAuthorization;
+  },
 ): Promise<{ id: string; session: ConnectSession }> {
   const id = `cs_${randomSecret(32)}`;
+  const sessionHash = await sha256Hex(id);
   const session: ConnectSession = {
     owner_id: input.owner_id,
     name: input.name ?? null,
     return_url: input.return_url ?? null,
     integration_id: input.integration_id ?? newIntegrationId(),
     reconnect: input.integration_id !== undefined,
+    session_hash: sessionHash,
+    require_confirmation: input.require_confirmation ?? false,
+    ...(input.mcp && { mcp: input.mcp }),
     expires_at: Date.now() + SESSION_TTL_SECONDS * 1000,
   };
-  await kv.put(kvKeys.connectSession(await sha256Hex(id)), JSON.stringify(session), {
+  await kv.put(kvKeys.connectSession(sessionHash), JSON.stringify(session), {
     expirationTtl: SESSION_TTL_SECONDS,
   });
   return { id, session };
@@ -52,6 +74,11 @@ export async function readSession(kv: KVNamespace, id: string): Promise<ConnectS
   const session = ConnectSession.safeParse(value);
   if (!session.success || session.data.expires_at <= Date.now()) return null;
   return session.data;
+}
+
+/** Retires a finished session's link (best effort: the lifecycle object refuses it regardless). */
+export async function retireSession(kv: KVNamespace, session: ConnectSession): Promise<void> {
+  await kv.delete(kvKeys.connectSession(session.session_hash)).catch(() => undefined);
 }
 
 /** `return_url` with `params` appended (its own query and fragment kept). */

@@ -8,7 +8,8 @@ import { ConnectSession } from './sessions.ts';
  * hash accepted for 10 minutes, together with the connect session it serves and the hash of the browser
  * that started it. It is consumed (deleted) the moment the callback reads it, whatever happens next,
  * so a state can never be used twice. (KV offers no atomic take; the authorization code it comes
- * with is itself single-use at Atlassian, which closes the window between the read and the delete.)
+ * with is itself single-use at Atlassian, which closes the window between the read and the delete;
+ * and the integration's lifecycle object takes each state once, for the strict guarantee.)
  */
 export const STATE_TTL_SECONDS = 10 * 60;
 /** KV keeps the record a minute longer, so a late callback can still be sent back to its application. */
@@ -22,21 +23,35 @@ const OAuthState = z.object({
 });
 export type OAuthState = z.infer<typeof OAuthState>;
 
+/** A new state value: 256 random bits, URL-safe. */
+export function newState(): string {
+  return randomSecret(32);
+}
+
+/** What KV and the lifecycle object know a state by. */
+export function stateHash(state: string): Promise<string> {
+  return sha256Hex(state);
+}
+
 export async function issueState(
   kv: KVNamespace,
+  state: string,
   session: ConnectSession,
   browserHash: string,
-): Promise<string> {
-  const state = randomSecret(32);
+): Promise<void> {
   const record: OAuthState = {
     session,
     browser: browserHash,
     expires_at: Date.now() + STATE_TTL_SECONDS * 1000,
   };
-  await kv.put(kvKeys.oauthState(await sha256Hex(state)), JSON.stringify(record), {
+  await kv.put(kvKeys.oauthState(await stateHash(state)), JSON.stringify(record), {
     expirationTtl: STORAGE_TTL_SECONDS,
   });
-  return state;
+}
+
+/** Deletes states a session pushed out (best effort: the lifecycle object refuses them anyway). */
+export async function dropStates(kv: KVNamespace, hashes: string[]): Promise<void> {
+  await Promise.all(hashes.map((hash) => kv.delete(kvKeys.oauthState(hash)).catch(() => undefined)));
 }
 
 /** What a used state becomes: a marker, so a reloaded callback can be told why it cannot run again. */
@@ -50,7 +65,7 @@ const USED = { used: true } as const;
  */
 export async function consumeState(kv: KVNamespace, state: string): Promise<OAuthState | 'used' | null> {
   if (!/^[A-Za-z0-9_-]{20,200}$/.test(state)) return null;
-  const key = kvKeys.oauthState(await sha256Hex(state));
+  const key = kvKeys.oauthState(await stateHash(state));
   const value = await kv.get<Record<string, unknown>>(key, 'json');
   if (value === null) return null;
   if (value.used === true) return 'used';

@@ -1,11 +1,12 @@
 import * as z from 'zod';
-import { toStorageFormat } from '../confluence/body.ts';
 import { BODY_RULE, bodyText, pageId } from './arguments.ts';
+import { bodyFormat, toStorage } from './body-format.ts';
 import { defineTool } from './tool.ts';
 
 const schema = z.object({
   page_id: pageId.describe('The id of the page to comment on.'),
   comment: bodyText('The comment').min(1),
+  body_format: bodyFormat,
   parent_comment_id: z
     .string()
     .regex(/^\d+$/, 'expected the numeric comment id as a string, e.g. "65901"')
@@ -13,19 +14,39 @@ const schema = z.object({
     .describe('To reply in a thread, the id of the comment to answer; omit for a new top-level comment.'),
 });
 
+const output = z.object({
+  comment: z.object({
+    id: z.string(),
+    status: z.string().optional(),
+    title: z.string().optional(),
+    page_id: z.string(),
+    parent_comment_id: z.string().nullable(),
+    version: z.number().optional(),
+    author_id: z.string().nullable(),
+    created_at: z.string().nullable(),
+    url: z.string().nullable(),
+    _links: z.record(z.string(), z.string()),
+  }),
+  message: z.string(),
+});
+
 export const addConfluenceComment = defineTool({
   name: 'add_confluence_comment',
   title: 'Add a comment to a page',
   description: [
     'Add a footer comment to a Confluence page, or reply to an existing comment (parent_comment_id). Use it for feedback, questions or to explain a change; use update_confluence_page to change the page itself.',
-    `Comment: ${BODY_RULE}`,
+    `Comment: ${BODY_RULE} With body_format "markdown" (recommended), the comment is Markdown instead.`,
     'Returns comment {id, status, title, page_id, parent_comment_id, version, author_id, created_at, url, _links} and a message.',
     "Errors: not_found means the page or parent comment does not exist or the user may not see it; forbidden means the user may not comment there; upstream_timeout means check the page's comments before retrying, so the comment is not posted twice.",
   ].join(' '),
   schema,
+  output,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   async run(args, confluence) {
-    const body = { representation: 'storage' as const, value: toStorageFormat(args.comment) };
+    const body = {
+      representation: 'storage' as const,
+      value: toStorage(args.comment, args.body_format, confluence),
+    };
     // A reply names only its parent (Confluence takes the page from it); a top-level comment its page.
     const comment = await confluence.createFooterComment(
       args.parent_comment_id === undefined

@@ -10,6 +10,18 @@ export const pageId = numericId('page id', '65538').describe(
   'The numeric page id, as a string (e.g. "65538"). Find it with search_confluence_pages or get_confluence_space_pages.',
 );
 
+export const commentId = numericId('comment id', '65901');
+
+/** The version an agent read, for writes that must not act on a page changed since. */
+export const versionNumber = (effect: string) =>
+  z
+    .number()
+    .int()
+    .min(1)
+    .describe(
+      `The page.version.number you read with get_confluence_page: ${effect} is refused with version_conflict if the page has changed since.`,
+    );
+
 export const spaceId = numericId('space id', '98305').describe(
   'The numeric space id, as a string (e.g. "98305"): the "id" from get_confluence_spaces, not the key. Give space_id or space_key.',
 );

@@ -1,9 +1,14 @@
+import { recordCall } from '../audit/record.ts';
+import { requireConfig } from '../config.ts';
 import { ConfluenceApi } from '../confluence/api.ts';
 import type { Caller, Env } from '../env.ts';
 import { ApiError, needsReauth } from '../errors.ts';
+import { effectivePolicy, type Policy, type Refusal, refusal, writes } from '../policy/policy.ts';
+import { SpaceRefusal } from '../policy/space-fence.ts';
 import { parseWith } from '../validation.ts';
 import { forgetIntegration, readIntegrationCached } from '../vault/integration-cache.ts';
 import type { IntegrationRecord } from '../vault/integrations.ts';
+import { spendToolCall } from './call-budget.ts';
 import { findTool, tools } from './registry.ts';
 import type { Tool } from './tool.ts';
 
@@ -12,12 +17,16 @@ export interface ToolCallContext {
   env: Env;
   caller: Caller;
   integrationId: string;
+  /** Where work that must not delay the answer goes (the audit record). */
+  executionCtx: Pick<ExecutionContext, 'waitUntil'>;
 }
 
 /**
  * The one path from a door (REST or MCP) to a tool, in this order: which tool (404 unknown_tool) →
  * its arguments (400 invalid_arguments, before anything touches Confluence) → the integration (404,
- * or 409 needs_reauth) → the call itself, which fetches the access token and shapes the answer.
+ * or 409 needs_reauth) → the policy (403 forbidden naming the rule) → the integration's call
+ * budget (429 rate_limited; only calls that would reach Confluence count) → the call itself, which
+ * fetches the access token, stays inside the allowed spaces and shapes the answer.
  * Whatever must hold for every door (limits, policy, audit) belongs here, not in a door.
  * Failures are thrown as ApiError; each door renders them its own way.
  */
@@ -29,13 +38,84 @@ export async function callTool(
   const tool = requireTool(name);
   const args = parseWith(tool.schema, rawArgs, 'invalid_arguments', { forgiveScalars: true });
   const integration = await requireActiveIntegration(context.env, context.integrationId);
+  const { AUDIT_RETENTION_DAYS } = requireConfig(context.env, ['AUDIT_RETENTION_DAYS']);
+  const tokenPolicy = tokenPolicyOf(context.caller);
+  const policy = effectivePolicy(integration.policy, tokenPolicy);
+  const confluence = new ConfluenceApi(context.env, integration, { allowedSpaces: policy.allowed_spaces });
+  const audited = {
+    ...context,
+    retentionDays: AUDIT_RETENTION_DAYS,
+    tool: tool.name,
+    args: args as Record<string, unknown>,
+    pages: confluence.pageVersions,
+  };
+  const refused = refusal(integration.policy, tokenPolicy, tool);
+  if (refused) {
+    const error = forbidden(refused, integration.id);
+    recordCall(audited, { error, refusedBy: { rule: refused.rule, policy: refused.source } });
+    throw error;
+  }
+  const { TOOL_CALLS_PER_MINUTE } = requireConfig(context.env, ['TOOL_CALLS_PER_MINUTE']);
+  await spendToolCall(context.env, integration.id, TOOL_CALLS_PER_MINUTE);
+  let result: Record<string, unknown>;
   try {
-    return await tool.run(args, new ConfluenceApi(context.env, integration));
+    result = await tool.run(args, confluence);
   } catch (error) {
     // The refresher found the grant gone: the record now says so in KV; stop serving the cached one.
     if (error instanceof ApiError && error.code === 'needs_reauth') forgetIntegration(integration.id);
+    // Content outside the allowed spaces was answered as missing; the operator still sees the attempt.
+    const fenced = error instanceof SpaceRefusal;
+    if (fenced || writes(tool)) {
+      recordCall(audited, {
+        error,
+        ...(fenced && {
+          refusedBy: { rule: 'allowed_spaces', policy: spacesSource(integration.policy, tokenPolicy) },
+        }),
+      });
+    }
     throw error;
   }
+  if (writes(tool)) recordCall(audited, { result });
+  return result;
+}
+
+/** The narrower policy an agent token carries; other callers have only their integration's. */
+function tokenPolicyOf(caller: Caller): Policy | null {
+  return caller.kind === 'agent' ? caller.policy : null;
+}
+
+/** Whose allowed_spaces confined a call: the integration's, the token's, or both lists together. */
+function spacesSource(integration: Policy, token: Policy | null): string {
+  if (!token?.allowed_spaces) return 'integration';
+  return integration.allowed_spaces ? 'integration_and_agent_token' : 'agent_token';
+}
+
+/**
+ * What a caller may use on an integration: the tools its integration's policy and its own allow
+ * (the per-integration REST catalog and MCP `tools/list` list only these), and that combined policy.
+ */
+export async function callerPolicy(
+  env: Env,
+  caller: Caller,
+  integrationId: string,
+): Promise<{ tools: ReadonlySet<string>; policy: Policy }> {
+  // A needs_reauth integration still lists its tools: each call then says how to reconnect.
+  const integration = await requireKnownIntegration(env, integrationId);
+  const token = tokenPolicyOf(caller);
+  return {
+    tools: new Set(
+      tools.filter((tool) => refusal(integration.policy, token, tool) === null).map((t) => t.name),
+    ),
+    policy: effectivePolicy(integration.policy, token),
+  };
+}
+
+function forbidden(refused: Refusal, integrationId: string): ApiError {
+  return new ApiError(
+    'forbidden',
+    `${refused.message} Nothing was sent to Confluence. GET /api/v1/integrations/${integrationId}/tools lists the tools this caller may use.`,
+    { details: { rule: refused.rule, policy: refused.source } },
+  );
 }
 
 export function requireTool(name: string): Tool {
@@ -49,12 +129,23 @@ export function requireTool(name: string): Tool {
   return tool;
 }
 
-async function requireActiveIntegration(env: Env, id: string): Promise<IntegrationRecord> {
+async function requireKnownIntegration(env: Env, id: string): Promise<IntegrationRecord> {
   const record = await readIntegrationCached(env.CONFLUENCE_KV, id);
   if (!record) {
     throw new ApiError(
       'integration_not_found',
       `No integration ${id}. It may have been deleted; list integrations with GET /api/v1/integrations?owner_id=….`,
+    );
+  }
+  return record;
+}
+
+async function requireActiveIntegration(env: Env, id: string): Promise<IntegrationRecord> {
+  const record = await requireKnownIntegration(env, id);
+  if (record.status === 'pending_confirmation') {
+    throw new ApiError(
+      'forbidden',
+      `Integration ${id} is not confirmed yet: the application that connected it must confirm it with POST /api/v1/integrations/${id}/confirm (it is discarded if unconfirmed 10 minutes after connecting). Tools are refused until then.`,
     );
   }
   if (record.status === 'needs_reauth') {

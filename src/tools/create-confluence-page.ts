@@ -1,6 +1,7 @@
 import * as z from 'zod';
-import { toStorageFormat } from '../confluence/body.ts';
 import { BODY_RULE, bodyText, oneSpace, pageId, resolveSpaceId, spaceId, spaceKey } from './arguments.ts';
+import { bodyFormat, toStorage } from './body-format.ts';
+import { writtenPageOutput } from './outputs.ts';
 import { pageFields } from './page-fields.ts';
 import { defineTool } from './tool.ts';
 
@@ -15,6 +16,7 @@ const schema = z
       .max(255)
       .describe('The page title; it must be unique among the current pages of the space.'),
     body: bodyText('The page content'),
+    body_format: bodyFormat,
     parent_id: pageId
       .optional()
       .describe('The id of the page to nest this one under; omit to put it at the top of the space.'),
@@ -30,11 +32,12 @@ export const createConfluencePage = defineTool({
   title: 'Create a page',
   description: [
     'Create a new Confluence page in a space (give space_id or space_key), optionally under a parent page.',
-    `Body: ${BODY_RULE}`,
+    `Body: ${BODY_RULE} With body_format "markdown" (recommended), the body is Markdown instead.`,
     'Returns page {id, status, title, space_id, parent_id, parent_type, author_id, created_at, version, url, _links} and a message; keep page.id and page.version to update the page later.',
     'Errors: invalid_arguments quoting Confluence usually means the title is taken in that space or the HTML is not well-formed; not_found means no such space or parent; upstream_timeout on a create means check (search by title) before retrying, so the page is not created twice.',
   ].join(' '),
   schema,
+  output: writtenPageOutput,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   async run(args, confluence) {
     const spaceId = await resolveSpaceId(confluence, args);
@@ -43,7 +46,7 @@ export const createConfluencePage = defineTool({
       status: args.status,
       title: args.title,
       ...(args.parent_id !== undefined && { parentId: args.parent_id }),
-      body: { representation: 'storage', value: toStorageFormat(args.body) },
+      body: { representation: 'storage', value: toStorage(args.body, args.body_format, confluence) },
     });
     return {
       page: { ...pageFields(page, confluence), version: page.version?.number, _links: page._links ?? {} },

@@ -1,35 +1,44 @@
 import * as z from 'zod';
+import { storageToMarkdown } from '../markdown/index.ts';
 import { pageId } from './arguments.ts';
+import { pageFieldsOutput } from './outputs.ts';
 import { pageFields } from './page-fields.ts';
+import { maxChars, offset, sliceContent } from './slicing.ts';
 import { defineTool } from './tool.ts';
 
 const schema = z.object({
   page_id: pageId,
   body_format: z
-    .enum(['storage', 'atlas_doc_format', 'view'])
+    .enum(['storage', 'markdown', 'atlas_doc_format', 'view'])
     .default('storage')
     .describe(
-      'How to return the content: "storage" (Confluence XHTML, default; what create/update accept), "atlas_doc_format" (ADF JSON as a string) or "view" (rendered HTML).',
+      'How to return the content: "markdown" (recommended: about half the tokens of storage, and safe to edit and send back with body_format "markdown"), "storage" (Confluence XHTML, the default; what create/update accept), "atlas_doc_format" (ADF JSON as a string) or "view" (rendered HTML).',
     ),
   get_draft: z
     .boolean()
     .default(false)
     .describe('true to read the unpublished draft of the page instead of the published version.'),
-  max_chars: z
-    .number()
-    .int()
-    .min(1)
-    .max(200_000)
-    .default(20_000)
-    .describe('At most this many characters of content are returned (default 20000, up to 200000).'),
-  offset: z
-    .number()
-    .int()
-    .min(0)
-    .default(0)
-    .describe(
-      'Where the returned content starts, in characters: 0 (default), or the next_offset of a previous answer.',
-    ),
+  max_chars: maxChars('content'),
+  offset: offset('content'),
+});
+
+const output = z.object({
+  page: z.object({
+    ...pageFieldsOutput,
+    position: z.number().nullable(),
+    version: z.object({
+      number: z.number().optional(),
+      message: z.string(),
+      created_at: z.string().optional(),
+    }),
+    content: z.string().describe('The slice of the body from offset, at most max_chars characters.'),
+    content_format: z.enum(['storage', 'atlas_doc_format', 'view']),
+    labels: z.array(z.object({ id: z.string(), name: z.string(), prefix: z.string() })),
+    offset: z.number(),
+    total_chars: z.number(),
+    truncated: z.boolean(),
+    next_offset: z.number().optional().describe('Where the rest starts, when truncated.'),
+  }),
 });
 
 export const getConfluencePage = defineTool({
@@ -38,23 +47,28 @@ export const getConfluencePage = defineTool({
   description: [
     'Read one Confluence page by id: its title, content, labels, version and web url. Use it to read documentation, and always before update_confluence_page (you need page.version.number and the current content to merge into).',
     'Returns page {id, status, title, space_id, parent_id, parent_type, position, author_id, created_at, version {number, message, created_at}, content, content_format, labels [{id, name, prefix}], url, offset, total_chars, truncated, next_offset?}.',
+    'In Markdown, what Markdown cannot express appears in a short readable form that must stay in the text for the page to keep it: [[name: title]] for a macro, layout or complex table, [status: …], :emoticon:, [date: …], @user:<account id> for a mention, ![alt](attachment:file) for an image, [text](<page:Title>) for a link to a page.',
     'Long pages come in slices of max_chars characters: when page.truncated is true, call again with offset = page.next_offset to read on.',
     'Errors: not_found means the page does not exist or the user may not see it (drafts need get_draft: true); rate_limited means wait retry_after_seconds and repeat.',
   ].join(' '),
   schema,
+  output,
   annotations: { readOnlyHint: true, openWorldHint: true },
   async run(args, confluence) {
+    const markdown = args.body_format === 'markdown';
+    const format = markdown ? 'storage' : args.body_format;
     const { value: page, encoded } = await confluence.getPageKeepingBody(
       args.page_id,
       {
-        'body-format': args.body_format,
+        'body-format': format,
         'include-labels': true,
         ...(args.get_draft && { 'get-draft': true }),
       },
       // An answer much longer than max_chars holds a body that will be cut: no need to keep its source.
-      args.offset === 0 ? args.max_chars * 1.5 + 16_384 : 0,
+      args.offset === 0 && !markdown ? args.max_chars * 1.5 + 16_384 : 0,
     );
-    const content = page.body?.[args.body_format]?.value ?? '';
+    const stored = page.body?.[format]?.value ?? '';
+    const content = markdown ? storageToMarkdown(stored) : stored;
     const slice = sliceContent(content, args.offset, args.max_chars);
     return {
       page: {
@@ -66,7 +80,7 @@ export const getConfluencePage = defineTool({
           created_at: page.version?.createdAt,
         },
         // A whole body goes out as Confluence encoded it, without escaping it all again.
-        content: slice.text.length === content.length ? encoded(content) : slice.text,
+        content: slice.text.length === content.length && !markdown ? encoded(content) : slice.text,
         content_format: args.body_format,
         labels: (page.labels?.results ?? []).map(({ id, name, prefix }) => ({ id, name, prefix })),
         offset: args.offset,
@@ -77,15 +91,3 @@ export const getConfluencePage = defineTool({
     };
   },
 });
-
-/** `max` characters from `offset`, never splitting a surrogate pair; `next` is where the rest starts. */
-function sliceContent(content: string, offset: number, max: number): { text: string; next?: number } {
-  let end = Math.min(content.length, offset + max);
-  if (end < content.length && end > offset && isHighSurrogate(content.charCodeAt(end - 1))) end -= 1;
-  const text = content.slice(offset, end);
-  return end < content.length ? { text, next: end } : { text };
-}
-
-function isHighSurrogate(code: number): boolean {
-  return code >= 0xd800 && code <= 0xdbff;
-}

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { pagingFields } from '../confluence/paging.ts';
 import { cursor, limit, oneSpace, resolveSpaceId, spaceId, spaceKey } from './arguments.ts';
+import { pageFieldsOutput, pagingOutput } from './outputs.ts';
 import { pageFields } from './page-fields.ts';
 import { defineTool } from './tool.ts';
 
@@ -19,6 +20,21 @@ const schema = z
   })
   .superRefine(oneSpace);
 
+const output = z.object({
+  space_id: z.string(),
+  space_key: z.string().optional(),
+  pages: z.array(
+    z.object({
+      ...pageFieldsOutput,
+      position: z.number().nullable(),
+      version: z.number().optional(),
+    }),
+  ),
+  total: z.number().describe('The number of pages in this answer.'),
+  status_filter: z.string(),
+  ...pagingOutput,
+});
+
 export const getConfluenceSpacePages = defineTool({
   name: 'get_confluence_space_pages',
   title: 'List the pages of a space',
@@ -29,6 +45,7 @@ export const getConfluenceSpacePages = defineTool({
     'Errors: not_found means no such space (or key) the user may see; rate_limited means wait retry_after_seconds and repeat.',
   ].join(' '),
   schema,
+  output,
   annotations: { readOnlyHint: true, openWorldHint: true },
   async run(args, confluence) {
     const spaceId = await resolveSpaceId(confluence, args);

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { pagingFields } from '../confluence/paging.ts';
 import { cursor, limit } from './arguments.ts';
+import { pagingOutput } from './outputs.ts';
 import { defineTool } from './tool.ts';
 
 const schema = z.object({
@@ -23,6 +24,22 @@ const schema = z.object({
   cursor,
 });
 
+const output = z.object({
+  spaces: z.array(
+    z.object({
+      id: z.string(),
+      key: z.string().optional(),
+      name: z.string().optional(),
+      type: z.string().optional(),
+      status: z.string().optional(),
+      homepage_id: z.string().nullable(),
+      description: z.string(),
+    }),
+  ),
+  total: z.number().describe('The number of spaces in this answer.'),
+  ...pagingOutput,
+});
+
 export const getConfluenceSpaces = defineTool({
   name: 'get_confluence_spaces',
   title: 'List spaces',
@@ -33,6 +50,7 @@ export const getConfluenceSpaces = defineTool({
     'Errors: rate_limited means wait retry_after_seconds and repeat; needs_reauth means the user must reconnect the integration.',
   ].join(' '),
   schema,
+  output,
   annotations: { readOnlyHint: true, openWorldHint: true },
   async run(args, confluence) {
     const answer = await confluence.listSpaces({

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../env.ts';
 import { integrationAuth, serviceOrAgentAuth } from '../middleware/integration-auth/index.ts';
 import { readJsonObject } from '../validation.ts';
-import { callTool, requireTool } from './call.ts';
+import { callerPolicy, callTool, requireTool } from './call.ts';
 import { toolCatalog } from './registry.ts';
 
 /**
@@ -13,16 +13,23 @@ export const toolCatalogRoutes = new Hono<AppEnv>();
 
 toolCatalogRoutes.get('/', serviceOrAgentAuth, (c) => c.json(toolCatalog()));
 
-/** POST /api/v1/integrations/:id/tools/:tool_name (mounted at /api/v1/integrations): the REST door. */
+/** The REST door (mounted at /api/v1/integrations). */
 export const toolCallRoutes = new Hono<AppEnv>();
 
+/** GET /:id/tools: the catalog this caller may use on this integration, and the policy that decides it. */
+toolCallRoutes.get('/:id/tools', integrationAuth, async (c) => {
+  const { tools, policy } = await callerPolicy(c.env, c.get('caller'), c.req.param('id'));
+  return c.json({ tools: toolCatalog().tools.filter((entry) => tools.has(entry.name)), policy });
+});
+
+/** POST /:id/tools/:tool_name: one tool call. */
 toolCallRoutes.post('/:id/tools/:tool_name', integrationAuth, async (c) => {
   const name = c.req.param('tool_name');
   // An unknown tool is named before the body is read, as it always was.
   requireTool(name);
   const args = await readJsonObject(c, 'invalid_arguments');
   const result = await callTool(
-    { env: c.env, caller: c.get('caller'), integrationId: c.req.param('id') },
+    { env: c.env, caller: c.get('caller'), integrationId: c.req.param('id'), executionCtx: c.executionCtx },
     name,
     args,
   );

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import type { SearchResult } from '../confluence/api.ts';
 import { pagingFields } from '../confluence/paging.ts';
 import { cursor, limit } from './arguments.ts';
+import { pagingOutput } from './outputs.ts';
 import { defineTool } from './tool.ts';
 
 const schema = z.object({
@@ -21,6 +22,27 @@ const schema = z.object({
   cursor,
 });
 
+const output = z.object({
+  pages: z.array(
+    z.object({
+      id: z.string().nullable(),
+      status: z.string().nullable(),
+      title: z.string(),
+      url: z.string().nullable(),
+      excerpt: z.string(),
+      last_modified: z.string().nullable(),
+      entity_type: z.string().nullable(),
+      space_key: z.string().nullable(),
+      space_name: z.string().nullable(),
+      version: z.number().nullable(),
+    }),
+  ),
+  total: z.number().describe("Confluence's count of all matches."),
+  limit: z.number(),
+  ...pagingOutput,
+  query: z.string(),
+});
+
 export const searchConfluencePages = defineTool({
   name: 'search_confluence_pages',
   title: 'Search pages with CQL',
@@ -31,6 +53,7 @@ export const searchConfluencePages = defineTool({
     "Errors: invalid_arguments with Confluence's message means the CQL does not parse (check quotes, field names, AND/OR); rate_limited means wait retry_after_seconds and repeat.",
   ].join(' '),
   schema,
+  output,
   annotations: { readOnlyHint: true, openWorldHint: true },
   async run(args, confluence) {
     const answer = await confluence.search({

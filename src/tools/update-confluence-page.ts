@@ -1,21 +1,16 @@
 import * as z from 'zod';
-import type { ConfluenceApi, Page } from '../confluence/api.ts';
-import { toStorageFormat } from '../confluence/body.ts';
-import { ApiError } from '../errors.ts';
-import { BODY_RULE, bodyText, pageId } from './arguments.ts';
+import { mergeMarkdown } from '../markdown/index.ts';
+import { BODY_RULE, bodyText, pageId, versionNumber } from './arguments.ts';
+import { allowRemoval, bodyFormat, refuseLoss, siteUrl, toStorage } from './body-format.ts';
+import { writtenPageOutput } from './outputs.ts';
 import { pageFields } from './page-fields.ts';
+import { readVersion, saveNextVersion, storageOf } from './page-versions.ts';
 import { defineTool } from './tool.ts';
 
 const schema = z
   .object({
     page_id: pageId,
-    version_number: z
-      .number()
-      .int()
-      .min(1)
-      .describe(
-        'The page.version.number you read with get_confluence_page: the version your change is based on.',
-      ),
+    version_number: versionNumber('the update'),
     title: z
       .string()
       .trim()
@@ -24,6 +19,8 @@ const schema = z
       .optional()
       .describe('A new title; omit to keep the current one.'),
     body: bodyText('The new content, replacing the whole body; omit to keep the current one').optional(),
+    body_format: bodyFormat,
+    allow_removal: allowRemoval,
     status: z
       .enum(['current', 'draft'])
       .default('current')
@@ -47,78 +44,54 @@ export const updateConfluencePage = defineTool({
   title: 'Update a page',
   description: [
     "Change an existing page's title and/or content. First read it with get_confluence_page; pass its version.number as version_number and send the full new body (your change merged into the current content). An omitted title or body stays as it is; status defaults to current, so send status draft to keep a draft unpublished.",
+    'Recommended: read with body_format "markdown", edit the Markdown, send it back with body_format "markdown": everything you did not touch (macros, mentions, layouts, attributes) is written back exactly as it was; a body identical to the current content writes nothing (unchanged: true). A Markdown body that drops an element Markdown cannot rebuild (a [[…]] placeholder, a status, an emoticon) is refused with content_loss unless allow_removal is true. To change one section, update_confluence_page_section is simpler.',
     'The update is refused with version_conflict when the page has changed since the version you read (error.current_version tells {number, author_id, created_at}): read the page again, merge your change into the new content, and retry with the new number. It never overwrites an edit you have not seen.',
     `Body: ${BODY_RULE}`,
-    'Returns page {id, status, title, space_id, parent_id, parent_type, author_id, created_at, version (the new number), url, _links} and a message.',
+    'Returns page {id, status, title, space_id, parent_id, parent_type, author_id, created_at, version (the new number), url, _links}, unchanged (true when nothing was written) and a message.',
   ].join(' '),
   schema,
+  output: writtenPageOutput.extend({
+    unchanged: z.boolean().describe('true when the content was already as sent and nothing was written.'),
+  }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async run(args, confluence) {
-    const current = await readForUpdate(confluence, args.page_id);
-    const currentNumber = current.version?.number ?? 0;
-    if (args.version_number !== currentNumber) throw versionConflict(current, args.version_number);
-    let page: Page;
-    try {
-      page = await confluence.updatePage(args.page_id, {
-        id: args.page_id,
-        status: args.status,
-        title: args.title ?? current.title,
-        body: {
-          representation: 'storage',
-          value: args.body === undefined ? (current.body?.storage?.value ?? '') : toStorageFormat(args.body),
+    const current = await readVersion(confluence, args.page_id, args.version_number);
+    let storage = storageOf(current);
+    let bodyUnchanged = args.body === undefined;
+    if (args.body !== undefined && args.body_format === 'markdown') {
+      const merge = mergeMarkdown(args.body, storage, siteUrl(confluence));
+      refuseLoss(merge, args.allow_removal);
+      storage = merge.storage;
+      bodyUnchanged = merge.unchanged;
+    } else if (args.body !== undefined) storage = toStorage(args.body, args.body_format, confluence);
+    const title = args.title ?? current.title;
+    // Markdown identical to what was read writes nothing: no empty version in the page history.
+    if (
+      args.body_format === 'markdown' &&
+      bodyUnchanged &&
+      title === current.title &&
+      args.status === current.status
+    ) {
+      return {
+        page: {
+          ...pageFields(current, confluence),
+          version: current.version?.number,
+          _links: current._links ?? {},
         },
-        version: {
-          number: currentNumber + 1,
-          ...(args.version_message !== undefined && { message: args.version_message }),
-        },
-      });
-    } catch (error) {
-      // Someone saved between our read and our write: report the version that won.
-      if (error instanceof ApiError && error.code === 'version_conflict') {
-        throw versionConflict(await reread(confluence, args.page_id), args.version_number);
-      }
-      throw error;
+        unchanged: true,
+        message: `The content of page ${current.id} is unchanged; no new version was written`,
+      };
     }
+    const page = await saveNextVersion(confluence, current, {
+      status: args.status,
+      title,
+      storage,
+      ...(args.version_message !== undefined && { message: args.version_message }),
+    });
     return {
       page: { ...pageFields(page, confluence), version: page.version?.number, _links: page._links ?? {} },
+      unchanged: false,
       message: `Successfully updated page ${page.id} to version ${page.version?.number}`,
     };
   },
 });
-
-/** The page as an update starts from: its storage body, whether it is published or a draft. */
-function readForUpdate(confluence: ConfluenceApi, id: string): Promise<Page> {
-  return confluence.getPage(id, { 'body-format': 'storage', status: UPDATABLE });
-}
-
-const UPDATABLE = ['current', 'draft'] as const;
-
-async function reread(confluence: ConfluenceApi, id: string): Promise<Page | undefined> {
-  try {
-    return await readForUpdate(confluence, id);
-  } catch {
-    return undefined;
-  }
-}
-
-function versionConflict(current: Page | undefined, yours: number): ApiError {
-  const version = current?.version;
-  const by = version?.authorId ? ` by ${version.authorId}` : '';
-  const at = version?.createdAt ? ` at ${version.createdAt}` : '';
-  const state = version
-    ? `is now at version ${version.number} (saved${by}${at})`
-    : 'has been changed by someone else';
-  return new ApiError(
-    'version_conflict',
-    `The page ${state}, not version ${yours} that your change is based on; nothing was saved. Read it again with get_confluence_page, merge your change into its current content, and retry with the version_number you read then.`,
-    version && {
-      details: {
-        current_version: {
-          number: version.number,
-          author_id: version.authorId ?? null,
-          created_at: version.createdAt ?? null,
-        },
-      },
-    },
-  );
-}

@@ -3,7 +3,7 @@ import type { Env } from '../env.ts';
 import { ApiError, needsReauth } from '../errors.ts';
 import { SealedValueError } from './crypto.ts';
 import { REFRESH_SETTINGS } from './token-refresher.ts';
-import { isFresh, openTokens, readSealedTokens } from './tokens.ts';
+import { isFresh, openAccessCopy, readSealedTokens } from './tokens.ts';
 
 /**
  * Access tokens on the hot path. Lookups go: this isolate's memory, then the KV copy, then the
@@ -14,16 +14,22 @@ import { isFresh, openTokens, readSealedTokens } from './tokens.ts';
 const CACHE_TTL_MS = 30_000;
 const cache = new Map<string, { accessToken: string; expiresAt: number; cachedUntil: number }>();
 
+/** An access token and the expiry the gateway recorded for it (epoch milliseconds). */
+export interface AccessToken {
+  accessToken: string;
+  expiresAt: number;
+}
+
 export async function getAccessToken(
   env: Env,
   integrationId: string,
   options: { rejected?: string } = {},
-): Promise<string> {
+): Promise<AccessToken> {
   const now = Date.now();
   if (!options.rejected) {
     const cached = cache.get(integrationId);
     if (cached && cached.cachedUntil > now && isFresh({ access_expires_at: cached.expiresAt }, now))
-      return cached.accessToken;
+      return cached;
     const fromKv = await readFromKv(env, integrationId);
     if (fromKv && isFresh({ access_expires_at: fromKv.expiresAt }, now))
       return remember(integrationId, fromKv);
@@ -66,7 +72,7 @@ async function readFromKv(env: Env, integrationId: string) {
   const sealed = await readSealedTokens(env.CONFLUENCE_KV, integrationId);
   if (!sealed) return undefined;
   try {
-    const tokens = await openTokens(ring, integrationId, sealed);
+    const tokens = await openAccessCopy(ring, integrationId, sealed);
     return { accessToken: tokens.access_token, expiresAt: tokens.access_expires_at };
   } catch (error) {
     // A copy no key opens is left to the refresher, which holds the authoritative one.
@@ -75,7 +81,8 @@ async function readFromKv(env: Env, integrationId: string) {
   }
 }
 
-function remember(integrationId: string, token: { accessToken: string; expiresAt: number }): string {
-  cache.set(integrationId, { ...token, cachedUntil: Date.now() + CACHE_TTL_MS });
-  return token.accessToken;
+function remember(integrationId: string, token: AccessToken): AccessToken {
+  const { accessToken, expiresAt } = token;
+  cache.set(integrationId, { accessToken, expiresAt, cachedUntil: Date.now() + CACHE_TTL_MS });
+  return { accessToken, expiresAt };
 }

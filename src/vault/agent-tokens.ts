@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { kvKeys } from '../kv-keys.ts';
+import { Policy } from '../policy/policy.ts';
 import { randomSecret, sha256Hex } from './crypto.ts';
-import { listKeys } from './integrations.ts';
 
 /**
  * Agent tokens: bearer tokens a remote agent uses for one integration's tool calls. The token is
@@ -12,6 +12,8 @@ export const AgentTokenRecord = z.object({
   integration_id: z.string(),
   token_id: z.string(),
   label: z.string().nullable(),
+  /** A narrower policy than the integration's, fixed when the token is issued; null: the integration's alone. */
+  policy: Policy.nullable().default(null),
   created_at: z.string(),
 });
 export type AgentTokenRecord = z.infer<typeof AgentTokenRecord>;
@@ -26,6 +28,7 @@ export async function issueAgentToken(
   kv: KVNamespace,
   integrationId: string,
   label: string | null,
+  policy: Policy | null,
 ): Promise<{ record: AgentTokenRecord; token: string }> {
   const token = `${TOKEN_PREFIX}${randomSecret(32)}`;
   const hash = await sha256Hex(token);
@@ -33,6 +36,7 @@ export async function issueAgentToken(
     integration_id: integrationId,
     token_id: `atk_${crypto.randomUUID().replace(/-/g, '')}`,
     label,
+    policy,
     created_at: new Date().toISOString(),
   };
   // The index entry first: a token that exists is always findable for revocation.
@@ -41,9 +45,72 @@ export async function issueAgentToken(
   return { record, token };
 }
 
-export async function findAgentToken(kv: KVNamespace, token: string): Promise<AgentTokenRecord | null> {
-  const value = await kv.get(kvKeys.agentToken(await sha256Hex(token)), 'json');
-  return value === null ? null : AgentTokenRecord.parse(value);
+export async function findAgentToken(
+  kv: KVNamespace,
+  token: string,
+): Promise<{ record: AgentTokenRecord; hash: string } | null> {
+  const hash = await sha256Hex(token);
+  const value = await kv.get(kvKeys.agentToken(hash), 'json');
+  return value === null ? null : { record: AgentTokenRecord.parse(value), hash };
+}
+
+/** What the service API shows of a token: never the token or its hash. */
+export interface AgentTokenSummary {
+  id: string;
+  label: string | null;
+  policy: AgentTokenRecord['policy'];
+  created_at: string;
+  /** To within USE_WRITE_INTERVAL_MS; null when never used. */
+  last_used_at: string | null;
+}
+
+/**
+ * An integration's agent tokens, oldest first. The last use rides on the index key's KV metadata,
+ * so listing costs one list and one read per token, and using a token never rewrites its record.
+ */
+export async function listAgentTokens(kv: KVNamespace, integrationId: string): Promise<AgentTokenSummary[]> {
+  const summaries: AgentTokenSummary[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await kv.list<UseMetadata>({ prefix: kvKeys.agentTokensOfPrefix(integrationId), cursor });
+    for (const key of page.keys) {
+      const hash = await kv.get(key.name);
+      const value = hash === null ? null : await kv.get(kvKeys.agentToken(hash), 'json');
+      if (value === null) continue;
+      const record = AgentTokenRecord.parse(value);
+      summaries.push({
+        id: record.token_id,
+        label: record.label,
+        policy: record.policy,
+        created_at: record.created_at,
+        last_used_at: key.metadata?.last_used_at ?? null,
+      });
+    }
+    cursor = page.list_complete ? undefined : page.cursor;
+  } while (cursor);
+  return summaries.sort((a, b) => a.created_at.localeCompare(b.created_at));
+}
+
+interface UseMetadata {
+  last_used_at?: string;
+}
+
+/** A busy agent must not turn each call into a KV write: one per token per isolate every 5 minutes at most. */
+const USE_WRITE_INTERVAL_MS = 5 * 60_000;
+const lastUseWrites = new Map<string, number>();
+
+/** Notes that a token was used (for `last_used_at`), at most every USE_WRITE_INTERVAL_MS per isolate. */
+export async function noteAgentTokenUse(
+  kv: KVNamespace,
+  record: AgentTokenRecord,
+  hash: string,
+): Promise<void> {
+  const now = Date.now();
+  if ((lastUseWrites.get(record.token_id) ?? 0) > now - USE_WRITE_INTERVAL_MS) return;
+  if (lastUseWrites.size >= 10_000) lastUseWrites.clear();
+  lastUseWrites.set(record.token_id, now);
+  const metadata: UseMetadata = { last_used_at: new Date(now).toISOString() };
+  await kv.put(kvKeys.agentTokenOf(record.integration_id, record.token_id), hash, { metadata });
 }
 
 /** Revokes one token; false when the integration has no such token. */
@@ -58,9 +125,4 @@ export async function revokeAgentToken(
   await kv.delete(kvKeys.agentToken(hash));
   await kv.delete(kvKeys.agentTokenOf(integrationId, tokenId));
   return true;
-}
-
-export async function revokeAllAgentTokens(kv: KVNamespace, integrationId: string): Promise<void> {
-  const keys = await listKeys(kv, kvKeys.agentTokensOfPrefix(integrationId));
-  await Promise.all(keys.map((key) => revokeAgentToken(kv, integrationId, key.split(':').at(-1) as string)));
 }

@@ -48,15 +48,25 @@ export interface TokenGrant {
  * Why a token request failed. `invalid_grant`: the code or refresh token is dead (expired, used,
  * rotated out, revoked): only a new consent helps. `client_rejected`: the client id or secret is
  * wrong (an operator problem). `unavailable`: network, timeout, 5xx or 429: try again later.
+ *
+ * `inDoubt`: Atlassian may have carried the request out (and so rotated the refresh token) without
+ * the answer reaching us: a timeout, a dropped connection, a 5xx, a success whose body is unreadable.
+ * A 429 or a 4xx answer is a clear "not done".
  */
 export class TokenRequestError extends Error {
   override readonly name = 'TokenRequestError';
   readonly kind: 'invalid_grant' | 'client_rejected' | 'unavailable';
   readonly retryAfterSeconds?: number;
-  constructor(kind: TokenRequestError['kind'], message: string, retryAfterSeconds?: number) {
+  readonly inDoubt: boolean;
+  constructor(
+    kind: TokenRequestError['kind'],
+    message: string,
+    options: { retryAfterSeconds?: number; inDoubt?: boolean } = {},
+  ) {
     super(message);
     this.kind = kind;
-    this.retryAfterSeconds = retryAfterSeconds;
+    this.retryAfterSeconds = options.retryAfterSeconds;
+    this.inDoubt = options.inDoubt ?? false;
   }
 }
 
@@ -74,6 +84,7 @@ export function refreshTokens(config: OAuthConfig, refreshToken: string): Promis
 
 async function requestTokens(config: OAuthConfig, grant: Record<string, string>): Promise<TokenGrant> {
   let response: Response;
+  let text: string;
   try {
     response = await fetch(`${config.ATLASSIAN_AUTH_BASE_URL}/oauth/token`, {
       method: 'POST',
@@ -85,18 +96,21 @@ async function requestTokens(config: OAuthConfig, grant: Record<string, string>)
       }),
       signal: AbortSignal.timeout(TOKEN_TIMEOUT_MS),
     });
+    text = await response.text();
   } catch (error) {
     const timedOut = error instanceof DOMException && error.name === 'TimeoutError';
     throw new TokenRequestError(
       'unavailable',
-      timedOut ? 'the token endpoint timed out' : 'the token endpoint is unreachable',
+      timedOut ? 'the token endpoint timed out' : 'the connection to the token endpoint failed',
+      { inDoubt: true },
     );
   }
-  const text = await response.text();
   if (response.ok) {
     const parsed = TokenAnswer.safeParse(safeJson(text));
     if (!parsed.success)
-      throw new TokenRequestError('unavailable', 'the token endpoint answered with an unreadable body');
+      throw new TokenRequestError('unavailable', 'the token endpoint answered with an unreadable body', {
+        inDoubt: true,
+      });
     return {
       accessToken: parsed.data.access_token,
       refreshToken: parsed.data.refresh_token,
@@ -119,11 +133,10 @@ async function requestTokens(config: OAuthConfig, grant: Record<string, string>)
       `Atlassian refused the grant (${response.status} ${error ?? 'no error code'})`,
     );
   }
-  throw new TokenRequestError(
-    'unavailable',
-    `the token endpoint answered ${response.status}`,
-    retryAfterSeconds(response.headers.get('retry-after')),
-  );
+  throw new TokenRequestError('unavailable', `the token endpoint answered ${response.status}`, {
+    retryAfterSeconds: retryAfterSeconds(response.headers.get('retry-after')),
+    inDoubt: response.status >= 500,
+  });
 }
 
 export interface AccessibleResource {
@@ -156,6 +169,34 @@ export async function accessibleResources(
     throw new TokenRequestError('unavailable', `accessible-resources answered ${response.status}`);
   }
   return parsed.data;
+}
+
+/**
+ * The Atlassian account a fresh access token acts for, from Confluence's current user on one of its
+ * sites (`read:confluence-user`). The account id is the same on every site of the account.
+ */
+export async function currentAccountId(
+  apiBaseUrl: string,
+  accessToken: string,
+  cloudId: string,
+): Promise<string> {
+  let response: Response;
+  try {
+    response = await fetch(
+      `${apiBaseUrl}/ex/confluence/${encodeURIComponent(cloudId)}/wiki/rest/api/user/current`,
+      {
+        headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
+        signal: AbortSignal.timeout(TOKEN_TIMEOUT_MS),
+      },
+    );
+  } catch {
+    throw new TokenRequestError('unavailable', 'the current user is unreachable');
+  }
+  const parsed = z.object({ accountId: z.string().min(1) }).safeParse(safeJson(await response.text()));
+  if (!response.ok || !parsed.success) {
+    throw new TokenRequestError('unavailable', `the current user answered ${response.status}`);
+  }
+  return parsed.data.accountId;
 }
 
 /** Confluence sites only: accessible-resources also lists Jira and other products' sites. */

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { kvKeys } from '../kv-keys.ts';
+import { OPEN_POLICY, Policy } from '../policy/policy.ts';
 import { sha256Hex } from './crypto.ts';
 
 /**
@@ -10,9 +11,11 @@ export const IntegrationRecord = z.object({
   id: z.string(),
   owner_id: z.string(),
   name: z.string(),
-  status: z.enum(['active', 'needs_reauth']),
+  status: z.enum(['active', 'needs_reauth', 'pending_confirmation']),
   site: z.object({ cloud_id: z.string(), url: z.string(), name: z.string() }),
   scopes: z.array(z.string()),
+  /** What callers of its tools may do (policy/policy.ts); records written before policies were open. */
+  policy: Policy.default(OPEN_POLICY),
   created_at: z.string(),
   updated_at: z.string(),
 });
@@ -41,8 +44,14 @@ export async function readIntegration(kv: KVNamespace, id: string): Promise<Inte
   return value === null ? null : IntegrationRecord.parse(value);
 }
 
-/** Writes the record and its owner index entry (both idempotent, so a retry is always safe). */
-export async function writeIntegration(kv: KVNamespace, record: IntegrationRecord): Promise<void> {
+/**
+ * Writes the record and its owner index entry (both idempotent, so a retry is always safe). A record
+ * without a policy is read back with the open one.
+ */
+export async function writeIntegration(
+  kv: KVNamespace,
+  record: z.input<typeof IntegrationRecord>,
+): Promise<void> {
   await kv.put(kvKeys.integration(record.id), JSON.stringify(record));
   await kv.put(kvKeys.ownerIndex(await ownerKey(record.owner_id), record.id), '');
 }

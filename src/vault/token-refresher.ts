@@ -4,9 +4,9 @@ import type { Env } from '../env.ts';
 import { ApiError } from '../errors.ts';
 import { kvKeys } from '../kv-keys.ts';
 import { refreshTokens, TokenRequestError } from './atlassian-oauth.ts';
-import { SealedValueError } from './crypto.ts';
+import { SealedValueError, sealedUnderOldKey } from './crypto.ts';
 import { setIntegrationStatus } from './integrations.ts';
-import { isFresh, openTokens, putDurably, sealTokens, type TokenSet } from './tokens.ts';
+import { isFresh, openTokens, putDurably, sealAccessCopy, sealTokens, type TokenSet } from './tokens.ts';
 
 export type AccessTokenResult =
   | { ok: true; accessToken: string; expiresAt: number }
@@ -33,6 +33,23 @@ const STORAGE_KV_BEHIND = 'kv_behind';
 const STORAGE_STATUS_BEHIND = 'status_behind';
 /** Left by erase(): the integration was deleted, and no stale copy of its tokens may revive it. */
 const STORAGE_ERASED = 'erased';
+/** A refresh whose outcome is unknown: Atlassian may have rotated the stored refresh token (InDoubt). */
+const STORAGE_IN_DOUBT = 'refresh_in_doubt';
+
+/** Since when the stored refresh token may have been rotated out by a refresh whose answer was lost. */
+interface InDoubt {
+  since: number;
+  integration_id: string;
+}
+
+/**
+ * Atlassian tolerates reuse of a rotated-out refresh token for 10 minutes, then revokes the whole
+ * family. An in-doubt refresh is retried from an alarm at growing intervals (15 s, 30 s, 1 min, …)
+ * while it is still inside that leeway, leaving a minute of margin; the last retry is at 9 minutes.
+ */
+const REUSE_LEEWAY_MS = 10 * 60_000;
+const LAST_RETRY_AFTER_MS = REUSE_LEEWAY_MS - 60_000;
+const FIRST_RETRY_AFTER_MS = 15_000;
 
 /**
  * One object per integration (named by its id): the only place that spends a refresh token.
@@ -41,12 +58,41 @@ const STORAGE_ERASED = 'erased';
  * leeway revokes the whole family. So refreshes must never race: every caller in every isolate asks
  * this object, which runs at most one refresh at a time and hands the result to everyone waiting.
  * The object's own storage holds the authoritative sealed tokens (strongly consistent, unlike KV);
- * the KV copy is what Workers read on the hot path. The order of writes after a refresh is: object
+ * the KV copy, the access token alone, is what Workers read on the hot path. The order of writes after a refresh is: object
  * storage, then KV (retried), then the new access token is handed out.
+ *
+ * A refresh whose answer is lost (timeout, dropped connection, 5xx, or this object evicted before it
+ * stored the result) may still have rotated the token at Atlassian. So "in doubt since T" is stored
+ * durably, with an alarm, before the token request leaves; an unclear outcome keeps the mark, and
+ * the alarm retries with the stored token inside the reuse leeway, with or without traffic.
  */
 export class TokenRefresher extends DurableObject<Env> {
   private tokens?: TokenSet;
   private inFlight?: Promise<AccessTokenResult>;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    // A mark found on load whose alarm is gone (its retries ran out): settle it now.
+    void ctx.blockConcurrencyWhile(async () => {
+      if ((await ctx.storage.get(STORAGE_IN_DOUBT)) && (await ctx.storage.getAlarm()) === null) {
+        await ctx.storage.setAlarm(Date.now());
+      }
+    });
+  }
+
+  /** Retries an in-doubt refresh; a clear outcome (new tokens, or a dead grant) removes the mark. */
+  override async alarm(): Promise<void> {
+    await this.inFlight?.catch(() => undefined);
+    const doubt = await this.ctx.storage.get<InDoubt>(STORAGE_IN_DOUBT);
+    if (!doubt) return;
+    const id = doubt.integration_id;
+    this.inFlight ??= this.settle(id)
+      .catch(explainFailure)
+      .finally(() => {
+        this.inFlight = undefined;
+      });
+    await this.inFlight.catch(() => undefined);
+  }
 
   /** Stores tokens from a fresh consent (connect or reconnect) and clears needs_reauth. */
   async store(integrationId: string, tokens: TokenSet): Promise<void> {
@@ -59,7 +105,8 @@ export class TokenRefresher extends DurableObject<Env> {
 
   /**
    * A usable access token: the stored one while it has more than five minutes left, else a new one
-   * from a refresh. `rejected` is an access token Confluence just answered 401 to: it is refreshed
+   * from a refresh. `rejected` is an access token Confluence just refused (a 401, or a 404/403 found
+   * to be a dead token): it is refreshed
    * even if it looks fresh, unless another caller has already replaced it.
    */
   async accessToken(integrationId: string, rejected?: string): Promise<AccessTokenResult> {
@@ -81,8 +128,20 @@ export class TokenRefresher extends DurableObject<Env> {
   async erase(): Promise<void> {
     await this.inFlight?.catch(() => undefined);
     this.tokens = undefined;
+    await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
     await this.ctx.storage.put(STORAGE_ERASED, true);
+  }
+
+  /** The alarm's refresh: like resolve(), but it refreshes even while the access token is fresh. */
+  private async settle(integrationId: string): Promise<AccessTokenResult> {
+    const flags = await this.ctx.storage.get<boolean>([STORAGE_ERASED, STORAGE_NEEDS_REAUTH]);
+    const tokens = await this.load(integrationId);
+    if (flags.get(STORAGE_ERASED) || flags.get(STORAGE_NEEDS_REAUTH) || !tokens) {
+      await this.ctx.storage.delete(STORAGE_IN_DOUBT);
+      return needsReauth();
+    }
+    return this.refresh(integrationId, tokens);
   }
 
   private async resolve(integrationId: string, rejected: string | undefined): Promise<AccessTokenResult> {
@@ -111,6 +170,7 @@ export class TokenRefresher extends DurableObject<Env> {
 
   private async refresh(integrationId: string, current: TokenSet): Promise<AccessTokenResult> {
     const config = requireConfig(this.env, REFRESH_SETTINGS);
+    const earlierDoubt = await this.markInDoubt(integrationId);
     let next: TokenSet;
     try {
       const grant = await refreshTokens(config, current.refresh_token);
@@ -121,6 +181,10 @@ export class TokenRefresher extends DurableObject<Env> {
         access_expires_at: grant.accessExpiresAt,
       };
     } catch (error) {
+      // A dead grant settles any doubt; a clear "not done" (429, 4xx) settles only this attempt's.
+      const rotatedMaybe = !(error instanceof TokenRequestError) || error.inDoubt;
+      const grantDead = error instanceof TokenRequestError && error.kind === 'invalid_grant';
+      if (grantDead || (!rotatedMaybe && !earlierDoubt)) await this.clearInDoubt();
       if (error instanceof TokenRequestError && error.kind === 'invalid_grant') {
         await this.markNeedsReauth(integrationId);
         return needsReauth();
@@ -135,7 +199,8 @@ export class TokenRefresher extends DurableObject<Env> {
       }
       const message = error instanceof TokenRequestError ? error.message : 'the token refresh failed';
       const retryAfterSeconds = error instanceof TokenRequestError ? error.retryAfterSeconds : undefined;
-      // The stored refresh token is kept: it is still the newest one Atlassian issued.
+      // The stored refresh token is kept: it is the newest one Atlassian issued, or, when the outcome
+      // is in doubt, the one it still accepts within the leeway (the alarm retries with it).
       return { ok: false, reason: 'unavailable', message, retryAfterSeconds };
     }
     await this.persist(integrationId, next);
@@ -152,15 +217,45 @@ export class TokenRefresher extends DurableObject<Env> {
     const sealed = await this.ctx.storage.get<string>(STORAGE_TOKENS);
     if (!sealed) return undefined;
     this.tokens = await openTokens(ring, integrationId, sealed);
+    // Sealed under a key that is no longer first: move it to the first key now, not at the next
+    // refresh, so an old key can leave the ring once every integration has been used once. persist()
+    // marks KV behind, so the caller re-seals the KV copy too.
+    if (sealedUnderOldKey(ring, sealed)) await this.persist(integrationId, this.tokens);
     return this.tokens;
   }
 
-  /** Object storage first: once this resolves, a rotated refresh token cannot be lost. */
+  /**
+   * Object storage first: once this resolves, a rotated refresh token cannot be lost. New tokens
+   * (from a refresh or a fresh consent) settle any doubt about the old ones.
+   */
   private async persist(integrationId: string, tokens: TokenSet): Promise<void> {
     const { TOKEN_ENCRYPTION_KEYS: ring } = requireConfig(this.env, ['TOKEN_ENCRYPTION_KEYS']);
     const sealed = await sealTokens(ring, integrationId, tokens);
     await this.ctx.storage.put({ [STORAGE_TOKENS]: sealed, [STORAGE_KV_BEHIND]: true });
     this.tokens = tokens;
+    await this.clearInDoubt();
+  }
+
+  /**
+   * Before a token request leaves: "in doubt since T" (T kept from an earlier unsettled attempt,
+   * since the leeway runs from the first rotation) and the alarm that retries it, on disk first.
+   * Returns whether an earlier attempt was already in doubt.
+   */
+  private async markInDoubt(integrationId: string): Promise<boolean> {
+    const now = Date.now();
+    const earlier = await this.ctx.storage.get<InDoubt>(STORAGE_IN_DOUBT);
+    const since = earlier?.since ?? now;
+    const retryAt = nextRetryAt(since, now);
+    await this.ctx.storage.put(STORAGE_IN_DOUBT, { since, integration_id: integrationId } satisfies InDoubt);
+    if (retryAt === undefined) await this.ctx.storage.deleteAlarm();
+    else await this.ctx.storage.setAlarm(retryAt);
+    await this.ctx.storage.sync();
+    return earlier !== undefined;
+  }
+
+  private async clearInDoubt(): Promise<void> {
+    await this.ctx.storage.delete(STORAGE_IN_DOUBT);
+    await this.ctx.storage.deleteAlarm();
   }
 
   /** Copies the stored tokens to KV, retrying; on failure the copy is retried by the next caller. */
@@ -170,7 +265,7 @@ export class TokenRefresher extends DurableObject<Env> {
       await putDurably(
         this.env.CONFLUENCE_KV,
         kvKeys.tokens(integrationId),
-        await sealTokens(ring, integrationId, tokens),
+        await sealAccessCopy(ring, integrationId, tokens),
       );
     } catch {
       return {
@@ -198,6 +293,17 @@ export class TokenRefresher extends DurableObject<Env> {
       // Tool calls already answer needs_reauth from this object; the record catches up later.
     }
   }
+}
+
+/**
+ * When to retry a refresh in doubt since `since`: after as long again as has passed (at least 15 s),
+ * never later than LAST_RETRY_AFTER_MS into the leeway; undefined once that is past (then only the
+ * next caller tries, which is all that is left to do).
+ */
+export function nextRetryAt(since: number, now: number): number | undefined {
+  const last = since + LAST_RETRY_AFTER_MS;
+  if (now >= last) return undefined;
+  return Math.min(now + Math.max(FIRST_RETRY_AFTER_MS, now - since), last);
 }
 
 function needsReauth(): AccessTokenResult {

@@ -18,6 +18,28 @@ export function isFresh(tokens: Pick<TokenSet, 'access_expires_at'>, now = Date.
   return tokens.access_expires_at - now > REFRESH_MARGIN_MS;
 }
 
+/**
+ * What KV holds of an integration's tokens: the access token and its expiry, never the refresh
+ * token. Only the TokenRefresher spends refresh tokens, and it reads them from its own storage; a
+ * KV dump thus yields nothing that outlives the hour.
+ */
+export const AccessCopy = TokenSet.pick({ access_token: true, access_expires_at: true });
+export type AccessCopy = z.infer<typeof AccessCopy>;
+
+export function sealAccessCopy(ring: KeyRing, integrationId: string, tokens: AccessCopy): Promise<string> {
+  const copy: AccessCopy = { access_token: tokens.access_token, access_expires_at: tokens.access_expires_at };
+  return seal(ring, tokenContext(integrationId), JSON.stringify(copy));
+}
+
+/** Opens a KV copy (also one written before copies lost their refresh token: it is left out). */
+export async function openAccessCopy(
+  ring: KeyRing,
+  integrationId: string,
+  sealed: string,
+): Promise<AccessCopy> {
+  return AccessCopy.parse(JSON.parse(await open(ring, tokenContext(integrationId), sealed)));
+}
+
 export function sealTokens(ring: KeyRing, integrationId: string, tokens: TokenSet): Promise<string> {
   return seal(ring, tokenContext(integrationId), JSON.stringify(tokens));
 }

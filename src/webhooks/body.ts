@@ -1,4 +1,5 @@
 import { ApiError } from '../errors.ts';
+import { declaredOver, readBounded } from '../streams.ts';
 
 /** The largest delivery body accepted, in bytes (64 KiB). */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -6,32 +7,13 @@ export const MAX_BODY_BYTES = 64 * 1024;
 const MAX_DEPTH = 64;
 
 /**
- * The request body, read chunk by chunk and abandoned as soon as it passes `limit` bytes: an
- * oversized delivery costs at most one chunk beyond the limit, however large it claims to be.
+ * The request body, abandoned as soon as it passes `limit` bytes: an oversized delivery costs at most
+ * `limit` bytes, however large it claims to be.
  */
 export async function readBodyWithin(request: Request, limit = MAX_BODY_BYTES): Promise<Uint8Array> {
-  const declared = request.headers.get('content-length');
-  if (declared !== null && Number(declared) > limit) throw tooLarge(limit);
-  if (!request.body) return new Uint8Array();
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge(limit);
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
+  if (declaredOver(request.headers, limit)) throw tooLarge(limit);
+  const { bytes, complete } = await readBounded(request.body, limit);
+  if (!complete) throw tooLarge(limit);
   return bytes;
 }
 

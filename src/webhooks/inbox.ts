@@ -19,6 +19,8 @@ export interface Delivery {
 }
 
 const WINDOW_MS = 60_000;
+/** Wrong secrets answered 401 per integration per minute; past that, 429 until the minute ends. */
+export const WRONG_SECRETS_PER_MINUTE = 10;
 /** How long a delivery may hold its claim while the Worker writes the event to KV. */
 const CLAIM_TIMEOUT_MS = 30_000;
 /** Stamps count microseconds below 9e15 (< 2^53, exact in a double) until the year 2255. */
@@ -47,6 +49,8 @@ interface Claim {
 export class WebhookInbox extends DurableObject<Env> {
   private readonly claims = new Map<string, Claim>();
   private lastStamp = 0;
+  /** Wrong secrets in the current minute (memory only: an idle object may forget them). */
+  private wrongSecrets = { count: 0, windowEndsAt: 0 };
   // Tables are created by the first secret, so a probe of a made-up integration id writes nothing.
   private hasTables = this.tablesExist();
 
@@ -54,6 +58,26 @@ export class WebhookInbox extends DurableObject<Env> {
   async setSecret(secretHash: string): Promise<void> {
     this.createTables();
     this.writeSetting('secret_hash', secretHash);
+  }
+
+  /**
+   * Checks a delivery's secret. Past WRONG_SECRETS_PER_MINUTE wrong ones in a minute, further wrong
+   * ones are answered `throttled` (429 with a wait) until the minute ends; the right secret always
+   * passes, so a flood of guesses cannot lock out the real automation rule.
+   */
+  async checkSecret(
+    secretHash: string,
+  ): Promise<{ status: 'ok' | 'wrong' } | { status: 'throttled'; retryAfterSeconds: number }> {
+    if (await this.verifySecret(secretHash)) return { status: 'ok' };
+    const now = Date.now();
+    if (now >= this.wrongSecrets.windowEndsAt)
+      this.wrongSecrets = { count: 0, windowEndsAt: now + WINDOW_MS };
+    this.wrongSecrets.count++;
+    if (this.wrongSecrets.count <= WRONG_SECRETS_PER_MINUTE) return { status: 'wrong' };
+    return {
+      status: 'throttled',
+      retryAfterSeconds: Math.max(1, Math.ceil((this.wrongSecrets.windowEndsAt - now) / 1000)),
+    };
   }
 
   /** Whether a delivery's secret is the current one. An inbox without a secret refuses everyone. */

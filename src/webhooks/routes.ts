@@ -8,6 +8,7 @@ import { outboxOf } from '../event-delivery/outbox.ts';
 import { serviceAuth } from '../middleware/service-auth/index.ts';
 import { parseWith } from '../validation.ts';
 import { randomSecret, sha256Hex } from '../vault/crypto.ts';
+import { readIntegrationCached } from '../vault/integration-cache.ts';
 import { isIntegrationId } from '../vault/integrations.ts';
 import { canonicalJson, parseJsonObject, readBodyWithin } from './body.ts';
 import { deleteEvent, describeEvent, listEvents, storeEvent } from './events.ts';
@@ -43,9 +44,19 @@ webhookReceiverRoutes.post('/:id', async (c) => {
   // Hashing first means the comparison in the inbox never sees the secret, only a fixed-length hash.
   const secretHash = await sha256Hex(secret ?? '');
   if (!secret || !isIntegrationId(integrationId)) throw refused();
+  // An id with no integration costs a KV read (cached for active ones), never a Durable Object.
+  if (!(await readIntegrationCached(c.env.CONFLUENCE_KV, integrationId))) throw refused();
   const inbox = inboxOf(c.env, integrationId);
   // The secret is checked before a byte of the body is read.
-  if (!(await inbox.verifySecret(secretHash))) throw refused();
+  const check = await inbox.checkSecret(secretHash);
+  if (check.status === 'throttled') {
+    throw new ApiError(
+      'rate_limited',
+      `Too many deliveries with a wrong ${SECRET_HEADER} for this integration; retry after ${check.retryAfterSeconds} s with the current secret.`,
+      { retryAfterSeconds: check.retryAfterSeconds },
+    );
+  }
+  if (check.status !== 'ok') throw refused();
 
   const payload = parseJsonObject(await readBodyWithin(c.req.raw));
   const dedupeKey = await dedupeKeyOf(c.req.header(EVENT_ID_HEADER), payload);

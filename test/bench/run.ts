@@ -17,6 +17,7 @@ import {
   startGatewayInWorkerd,
 } from '../support/workerd.ts';
 import { compareTargets, type LoadResult } from './load.ts';
+import { markdownBench } from './markdown.ts';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
 const CONCURRENCIES = [1, 16];
@@ -29,7 +30,21 @@ const BUDGETS = {
   tokenRequestsFor200: 1,
   bundleGzipKiB: 250,
   cpuMsPerCall: 2,
+  mcpCpuRatio: 1.15,
 };
+
+/** A tools/call as MCP clients of each protocol era send it (stateless: no initialize first). */
+const MCP_ERAS = {
+  'mcp 2025': { version: '2025-11-25', meta: undefined },
+  'mcp 2026': {
+    version: '2026-07-28',
+    meta: {
+      'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+      'io.modelcontextprotocol/clientInfo': { name: 'bench', version: '1.0.0' },
+      'io.modelcontextprotocol/clientCapabilities': {},
+    },
+  },
+} as const;
 
 console.log('Building the production bundle (wrangler deploy --dry-run)…');
 buildGateway();
@@ -53,6 +68,8 @@ const gateway = await startGatewayInWorkerd(
     SERVICE_API_TOKEN: SERVICE_TOKEN,
     ATLASSIAN_AUTH_BASE_URL: emulator.url,
     ATLASSIAN_API_BASE_URL: emulator.url,
+    // The benchmark measures the gateway's overhead, not the per-integration budget it would hit.
+    TOOL_CALLS_PER_MINUTE: '1000000',
   },
   gatewayPort,
 );
@@ -72,12 +89,14 @@ try {
       name: 'get_confluence_page 50 KB',
       tool: 'get_confluence_page',
       args: { page_id: SEED.pages.large.id },
+      mcp: true,
     },
     {
       // The whole 50 KB body in one answer: the gateway re-serialises all of it.
       name: 'get_confluence_page 50 KB whole',
       tool: 'get_confluence_page',
       args: { page_id: SEED.pages.large.id, max_chars: 200_000 },
+      mcp: true,
     },
     {
       name: 'search_confluence_pages',
@@ -106,6 +125,15 @@ try {
           target: { url: `${proxy.url}${upstreamPath}`, ...upstreamRequest, cpuSeconds: cpuOf(proxy) },
         },
         { path: 'gateway', target: { url: toolUrl, ...toolRequest, cpuSeconds: cpuOf(gateway) } },
+        ...(scenario.mcp
+          ? Object.entries(MCP_ERAS).map(([path, era]) => ({
+              path,
+              target: {
+                ...mcpToolCall(integrationId, scenario.tool, scenario.args, era),
+                cpuSeconds: cpuOf(gateway),
+              },
+            }))
+          : []),
       ];
       const results = await compareTargets(
         paths.map((p) => p.target),
@@ -134,7 +162,24 @@ try {
       bareCpuMsPerCall: at('bare proxy').cpuMsPerCall ?? Number.NaN,
     };
   });
+  const mcpRatios = scenarios
+    .filter((scenario) => scenario.mcp)
+    .flatMap((scenario) => {
+      const cpu = (path: string) =>
+        (rows.find((r) => r.scenario === scenario.name && r.concurrency === 16 && r.path === path) as Row)
+          .cpuMsPerCall ?? Number.NaN;
+      return Object.keys(MCP_ERAS).map((path) => ({
+        scenario: scenario.name,
+        path,
+        cpuRatio: cpu(path) / cpu('gateway'),
+      }));
+    });
   const checks = [
+    ...mcpRatios.map((r) => ({
+      budget: `${r.scenario}: ${r.path} CPU per call ≤ ${BUDGETS.mcpCpuRatio} × the REST call's at c=16`,
+      value: r.cpuRatio.toFixed(2),
+      holds: r.cpuRatio <= BUDGETS.mcpCpuRatio,
+    })),
     ...ratios.map((r) => ({
       budget: `${r.scenario}: throughput ≥ ${BUDGETS.throughputRatioC16} × bare proxy at c=16`,
       value: r.throughput.toFixed(2),
@@ -161,6 +206,8 @@ try {
       holds: bundleKiB.gzip <= BUDGETS.bundleGzipKiB,
     },
   ];
+  const markdown = markdownBench();
+  checks.push(...markdown.checks);
   console.log('\nBudgets');
   for (const check of checks)
     console.log(`  ${check.holds ? 'holds' : 'FAILS'}  ${check.budget}: ${check.value}`);
@@ -171,8 +218,10 @@ try {
     requests_per_run: REQUESTS,
     rows,
     ratios,
+    mcpRatios,
     tokenRequestsFor200,
     bundleKiB,
+    markdown: markdown.figures,
     checks,
   };
   writeFileSync('bench-results/bench.json', `${JSON.stringify(results, null, 2)}\n`);
@@ -188,6 +237,28 @@ interface Row extends LoadResult {
   scenario: string;
   concurrency: number;
   path: string;
+}
+
+/** POST …/mcp with one JSON-RPC tools/call, as a client of that protocol era sends it. */
+function mcpToolCall(
+  integrationId: string,
+  name: string,
+  args: Record<string, unknown>,
+  era: (typeof MCP_ERAS)[keyof typeof MCP_ERAS],
+) {
+  const params = { name, arguments: args, ...(era.meta && { _meta: era.meta }) };
+  return {
+    url: `${gatewayUrl}/api/v1/integrations/${integrationId}/mcp`,
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${SERVICE_TOKEN}`,
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      'mcp-protocol-version': era.version,
+      ...(era.meta && { 'mcp-method': 'tools/call', 'mcp-name': name }),
+    },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params }),
+  };
 }
 
 /** The Confluence request one tool call makes, read back from the emulator's request log. */

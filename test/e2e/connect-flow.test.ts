@@ -1,71 +1,19 @@
 /**
  * The connect flow in a real browser: headless Chromium against the gateway's production bundle in
  * workerd and the Atlassian emulator, both on loopback. Chromium comes from scripts/ensure-chromium.sh
- * (Debian's package); without it, and no way to install it, the test is skipped with the reason,
- * except in CI (CI=true), where that is a failure.
+ * (Debian's package); without it, and no way to install it, the test is skipped with the reason.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type BrowserContext, chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CLOUD_IDS } from '../emulator/sites.ts';
-import { type SandboxServers, startSandboxServers } from '../support/sandbox-servers.ts';
+import { SCREENSHOTS, useBrowserSandbox } from '../support/chromium.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-];
-const SCREENSHOTS = 'test-results';
-
-let unavailable: string | undefined;
-let servers: SandboxServers | undefined;
-let context: BrowserContext | undefined;
-let userDataDir: string | undefined;
-
-beforeAll(async () => {
-  const ensure = spawnSync('sh', ['scripts/ensure-chromium.sh'], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'inherit', 'pipe'],
-  });
-  if (ensure.status !== 0) {
-    unavailable = `Chromium is not available: ${ensure.stderr.trim() || `ensure-chromium.sh exited ${ensure.status}`}`;
-    return;
-  }
-  servers = await startSandboxServers({ sitePreset: 'default' });
-  userDataDir = mkdtempSync(join(tmpdir(), 'connect-flow-chromium-'));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 900, height: 760 },
-  });
-  mkdirSync(SCREENSHOTS, { recursive: true });
-}, 600_000);
-
-afterAll(async () => {
-  await context?.close();
-  await servers?.close();
-  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
-});
+const sandbox = useBrowserSandbox();
 
 describe('connecting Confluence in a browser', () => {
   it('walks consent, the site picker and the name, and ends on the success page', async (test) => {
-    if (unavailable || !servers || !context) {
-      // CI installs Chromium (scripts/ensure-chromium.sh runs as root there): a skip would hide a
-      // broken install and leave the real-browser flow untested, so there it is a failure.
-      if (process.env.CI === 'true')
-        throw new Error(`The browser test cannot run in CI. ${unavailable ?? ''}`);
-      console.warn(`Skipping the browser test. ${unavailable ?? ''}`);
-      return test.skip();
-    }
+    const current = sandbox.current(test);
+    if (!current) return;
+    const { servers, context } = current;
     const created = await servers.serviceApi('POST', '/api/v1/connect-sessions', { owner_id: 'e2e-owner' });
     expect(created.status).toBe(201);
     const { connect_url } = (await created.json()) as { connect_url: string };

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connectOverHttp } from '../support/connect-over-http.ts';
+import { connectV1 } from '../support/mcp-clients.ts';
 import { freePort } from '../support/workerd.ts';
 
 let sandbox: ChildProcess | undefined;
@@ -21,7 +22,7 @@ afterAll(() => {
 });
 
 describe('npm start', () => {
-  it('serves the gateway, the emulator and the event receiver, wired together, and prints the service token and nothing alarming', async () => {
+  it('serves the gateway, the emulator and the event receiver, wired together, prints the service token and nothing alarming, and speaks MCP', async () => {
     const [gatewayPort, emulatorPort, receiverPort, inspectorPort] = [
       await freePort(),
       await freePort(),
@@ -123,5 +124,18 @@ describe('npm start', () => {
     });
     expect(arrived, output).toBe(true);
     expect(output).toContain('"page_updated"');
+
+    // An MCP client reaches the sandbox as the README shows: /mcp with an agent token.
+    const agent = await fetch(`${gatewayUrl}/api/v1/integrations/${id}/agent-tokens`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${serviceToken}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    const { token } = (await agent.json()) as { token: string };
+    const client = await connectV1(`${gatewayUrl}/mcp`, token);
+    expect((await client.listTools()).tools.map((tool) => tool.name)).toContain('get_confluence_page');
+    const spaces = await client.callTool('get_confluence_spaces', { limit: 1 });
+    expect(spaces.structuredContent.spaces).toHaveLength(1);
+    await client.close();
   }, 120_000);
 });

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { mediaRoutes } from './confluence/attachments.ts';
 import { ALL_OPERATIONS } from './confluence/operations.ts';
 import { confluenceRoutes } from './confluence/routes.ts';
 import { checkConformance } from './conformance-check.ts';
@@ -32,6 +33,7 @@ export function createEmulatorApp(state: EmulatorState, options: AppOptions) {
   app.route('/', authorizeRoutes(state));
   app.route('/', tokenRoutes(state));
   app.route('/', accessibleResourcesRoutes(state));
+  app.route('/', mediaRoutes(state));
   app.route(
     '/',
     confluenceRoutes(state, ALL_OPERATIONS, options.specs && checkConformance(state, options.specs)),

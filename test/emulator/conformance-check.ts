@@ -41,9 +41,20 @@ export function checkConformance(state: EmulatorState, specs: Specs) {
       const relative = operation.api === 'v2' ? path.slice('/wiki/api/v2'.length) : path;
       const pathParams = specs.find(operation.api, operation.method, relative)?.pathParams ?? {};
       const raw = c.get('rawBody');
+      const contentType = c.req.header('content-type') ?? '';
       let body: unknown;
       let invalidJson = false;
-      if (raw) {
+      let form: string[] | undefined;
+      if (raw && contentType.startsWith('multipart/form-data')) {
+        try {
+          const parts = await new Response(c.get('rawBytes'), {
+            headers: { 'content-type': contentType },
+          }).formData();
+          form = [...new Set(parts.keys())];
+        } catch {
+          form = [];
+        }
+      } else if (raw) {
         try {
           body = JSON.parse(raw);
         } catch {
@@ -52,7 +63,13 @@ export function checkConformance(state: EmulatorState, specs: Specs) {
       }
       record(
         'request',
-        specs.checkRequest(spec, { query: new URL(c.req.url).searchParams, pathParams, body, invalidJson }),
+        specs.checkRequest(spec, {
+          query: new URL(c.req.url).searchParams,
+          pathParams,
+          body,
+          invalidJson,
+          form,
+        }),
       );
 
       await next();

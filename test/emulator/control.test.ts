@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { tokenFingerprint } from './request-log.ts';
 import { SEED } from './seed.ts';
-import { type LooseJson, startTestEmulator, type TestEmulator } from './test-client.ts';
+import { CLIENT, type LooseJson, startTestEmulator, type TestEmulator } from './test-client.ts';
 
 let emulator: TestEmulator;
 let token: string;
@@ -135,12 +135,62 @@ describe('faults', () => {
     expect(await response.json()).toMatchObject({ error: 'server_error' });
   });
 
+  it('drop_answer: the refresh rotates the token, but the connection closes unanswered', async () => {
+    const tokens = await emulator.connect();
+    await emulator.control('/faults', { match: { path_contains: '/oauth/token' }, drop_answer: true });
+    const refresh = () =>
+      emulator.token({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token ?? '', ...CLIENT });
+    await expect(refresh()).rejects.toThrow();
+    // Rotated: the old refresh token is now only tolerated within the leeway, then kills the family.
+    expect((await refresh()).status).toBe(200);
+    await emulator.control('/clock', { advance_seconds: 601 });
+    expect((await refresh()).status).toBe(403);
+  });
+
+  it('stream_bytes: a JSON answer of exactly that size, made as it is read', async () => {
+    await emulator.control('/faults', { match: {}, stream_bytes: 3_000_000 });
+    const response = await getPage();
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    expect(text).toHaveLength(3_000_000);
+    expect(JSON.parse(text)).toMatchObject({ id: '1' });
+    expect(((await emulator.control('/stats')) as LooseJson).streamed_bytes).toBe(3_000_000);
+  });
+
   it('refuse a fault that does nothing with 400', async () => {
     const response = await fetch(`${emulator.url}/_emulator/faults`, {
       method: 'POST',
       body: JSON.stringify({ match: {} }),
     });
     expect(response.status).toBe(400);
+  });
+});
+
+describe('removed endpoints', () => {
+  it('answer 410 Gone with the v1 GoneException body on every call until reset, other routes untouched', async () => {
+    const search = () => emulator.confluence(token, '/wiki/rest/api/search?cql=type%3Dpage');
+    await emulator.control('/config', { removed_endpoints: [{ path_contains: '/wiki/rest/api/search' }] });
+    for (let round = 0; round < 2; round++) {
+      const gone = await search();
+      expect(gone.status).toBe(410);
+      expect(await gone.json()).toEqual({
+        statusCode: 410,
+        message:
+          'com.atlassian.confluence.api.service.exceptions.GoneException: This deprecated endpoint has been removed.',
+        reason: 'Gone',
+      });
+    }
+    expect((await getSpaces()).status).toBe(200);
+    await emulator.control('/reset', {});
+    token = (await emulator.connect()).access_token;
+    expect((await search()).status).toBe(200);
+  });
+
+  it('can take any route away, v2 included, with a v2 error body', async () => {
+    await emulator.control('/config', { removed_endpoints: [{ method: 'GET', path_contains: '/pages/' }] });
+    const gone = await getPage();
+    expect(gone.status).toBe(410);
+    expect(((await gone.json()) as LooseJson).errors[0]).toMatchObject({ status: 410, code: 'GONE' });
   });
 });
 

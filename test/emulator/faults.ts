@@ -1,6 +1,25 @@
+export interface RequestMatch {
+  method?: string;
+  path_contains?: string;
+}
+
+export function matches(match: RequestMatch, method: string, path: string): boolean {
+  return (
+    (!match.method || match.method === method) && (!match.path_contains || path.includes(match.path_contains))
+  );
+}
+
+export function parseMatch(input: unknown): RequestMatch {
+  const match = (input ?? {}) as Record<string, unknown>;
+  return {
+    method: typeof match.method === 'string' ? match.method.toUpperCase() : undefined,
+    path_contains: typeof match.path_contains === 'string' ? match.path_contains : undefined,
+  };
+}
+
 /** A failure a test asks for, served to the next matching request(s) instead of the real answer. */
 export interface Fault {
-  match: { method?: string; path_contains?: string };
+  match: RequestMatch;
   status?: number;
   retry_after_seconds?: number;
   delay_ms?: number;
@@ -8,6 +27,13 @@ export interface Fault {
   hold?: boolean;
   /** Answer 200 with the real body cut in half, as a dropped connection would leave it. */
   malformed_json?: boolean;
+  /**
+   * Handle the request for real (a refresh rotates the token, a write lands), then close the
+   * connection without answering: the client never learns the outcome.
+   */
+  drop_answer?: boolean;
+  /** Answer (status, default 200) with a JSON object of exactly this many bytes, made as it is read. */
+  stream_bytes?: number;
   /** Replaces the error body (JSON); `text` sends text/plain instead, as some Atlassian 401s do. */
   body?: unknown;
   text?: string;
@@ -17,12 +43,8 @@ export interface Fault {
 
 export function parseFault(input: unknown): Fault {
   const raw = (input ?? {}) as Record<string, unknown>;
-  const match = (raw.match ?? {}) as Record<string, unknown>;
   const fault: Fault = {
-    match: {
-      method: typeof match.method === 'string' ? match.method.toUpperCase() : undefined,
-      path_contains: typeof match.path_contains === 'string' ? match.path_contains : undefined,
-    },
+    match: parseMatch(raw.match),
     times: typeof raw.times === 'number' && raw.times > 0 ? raw.times : 1,
   };
   if (typeof raw.status === 'number') fault.status = raw.status;
@@ -30,11 +52,27 @@ export function parseFault(input: unknown): Fault {
   if (typeof raw.delay_ms === 'number') fault.delay_ms = raw.delay_ms;
   if (raw.hold === true) fault.hold = true;
   if (raw.malformed_json === true) fault.malformed_json = true;
+  if (raw.drop_answer === true) fault.drop_answer = true;
+  if (typeof raw.stream_bytes === 'number') {
+    if (!Number.isInteger(raw.stream_bytes) || raw.stream_bytes < 32) {
+      throw new Error('"stream_bytes" must be an integer of at least 32');
+    }
+    fault.stream_bytes = raw.stream_bytes;
+  }
   if (raw.body !== undefined) fault.body = raw.body;
   if (typeof raw.text === 'string') fault.text = raw.text;
   if (raw.headers && typeof raw.headers === 'object') fault.headers = raw.headers as Record<string, string>;
-  if (!fault.status && !fault.delay_ms && !fault.hold && !fault.malformed_json) {
-    throw new Error('a fault needs "status", "delay_ms", "hold" or "malformed_json"');
+  if (
+    !fault.status &&
+    !fault.delay_ms &&
+    !fault.hold &&
+    !fault.malformed_json &&
+    !fault.drop_answer &&
+    !fault.stream_bytes
+  ) {
+    throw new Error(
+      'a fault needs "status", "delay_ms", "hold", "malformed_json", "drop_answer" or "stream_bytes"',
+    );
   }
   return fault;
 }
@@ -48,11 +86,7 @@ export class FaultQueue {
   }
 
   take(method: string, path: string): Fault | undefined {
-    const index = this.#faults.findIndex(
-      (f) =>
-        (!f.match.method || f.match.method === method) &&
-        (!f.match.path_contains || path.includes(f.match.path_contains)),
-    );
+    const index = this.#faults.findIndex((f) => matches(f.match, method, path));
     const fault = this.#faults[index];
     if (!fault) return undefined;
     fault.times -= 1;

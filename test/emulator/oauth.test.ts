@@ -215,8 +215,9 @@ describe('refresh tokens', () => {
     });
     // The newest refresh token and its access token die with the family.
     expect((await refresh(second.body.refresh_token ?? '')).status).toBe(403);
+    // A revoked token it issued gets the same 404 on v2 as an expired one (FACTS.md), not a 401.
     const api = await emulator.confluence(second.body.access_token, '/wiki/api/v2/spaces');
-    expect(api.status).toBe(401);
+    expect(api.status).toBe(404);
   });
 
   it('answer an unknown refresh token with 403 invalid_grant', async () => {
@@ -239,13 +240,33 @@ describe('access tokens', () => {
     expect(tokens.expires_in).toBe(60);
     expect((await emulator.confluence(tokens.access_token, '/wiki/api/v2/spaces')).status).toBe(200);
     await emulator.control('/clock', { advance_seconds: 61 });
-    expect((await emulator.confluence(tokens.access_token, '/wiki/api/v2/spaces')).status).toBe(401);
+    expect((await emulator.confluence(tokens.access_token, '/wiki/api/v2/spaces')).status).toBe(404);
+  });
+
+  it('once expired, are answered 404 on v2 and 403 on v1 (not 401), while a token never issued gets 401', async () => {
+    const tokens = await emulator.connect();
+    await emulator.control('/tokens/expire', {});
+    const v2 = await emulator.confluence(tokens.access_token, '/wiki/api/v2/pages/65538');
+    expect(v2.status).toBe(404);
+    expect(await v2.json()).toEqual({
+      errors: [{ status: 404, code: 'NOT_FOUND', title: 'Not Found', detail: null }],
+    });
+    const v1 = await emulator.confluence(tokens.access_token, '/wiki/rest/api/search?cql=type%3Dpage');
+    expect(v1.status).toBe(403);
+    expect(await v1.json()).toMatchObject({ statusCode: 403, reason: 'Forbidden' });
+    const unknown = await emulator.confluence('never-issued', '/wiki/api/v2/pages/65538');
+    expect(unknown.status).toBe(401);
+    // accessible-resources is not behind the Confluence gateway: it still says 401.
+    const resources = await fetch(`${emulator.url}/oauth/token/accessible-resources`, {
+      headers: { authorization: `Bearer ${tokens.access_token}` },
+    });
+    expect(resources.status).toBe(401);
   });
 
   it('can be expired on demand while the refresh token keeps working', async () => {
     const tokens = await emulator.connect();
     expect(await emulator.control('/tokens/expire', {})).toEqual({ expired: 1 });
-    expect((await emulator.confluence(tokens.access_token, '/wiki/api/v2/spaces')).status).toBe(401);
+    expect((await emulator.confluence(tokens.access_token, '/wiki/api/v2/spaces')).status).toBe(404);
     expect((await refresh(tokens.refresh_token ?? '')).status).toBe(200);
   });
 });

@@ -181,6 +181,8 @@ export interface RequestToCheck {
   /** Parsed JSON body, undefined when none was sent; `invalidJson` when it did not parse. */
   body?: unknown;
   invalidJson?: boolean;
+  /** For a multipart/form-data request: the names of its parts. */
+  form?: string[];
 }
 
 export class Specs {
@@ -233,6 +235,17 @@ export class Specs {
     if (!requestBody) {
       if (request.body !== undefined) problems.push('body sent to an operation that takes none');
       return problems;
+    }
+    if (request.form) {
+      const multipart = (requestBody.content?.['multipart/form-data'] as Json | undefined)?.schema as
+        | Json
+        | undefined;
+      if (!multipart) return [...problems, 'multipart body sent to an operation that takes JSON'];
+      const required = (multipart.required as string[] | undefined) ?? [];
+      return [
+        ...problems,
+        ...required.filter((name) => !request.form?.includes(name)).map((name) => `body.${name} is required`),
+      ];
     }
     if (request.invalidJson) return [...problems, 'body is not JSON'];
     if (request.body === undefined)

@@ -12,7 +12,9 @@ export function recordRequests(state: EmulatorState, printLog: boolean): Middlew
     const started = performance.now();
     const epoch = state.epoch;
     const hasBody = c.req.method !== 'GET' && c.req.method !== 'HEAD';
-    c.set('rawBody', hasBody ? await c.req.text() : '');
+    const bytes = hasBody ? new Uint8Array(await c.req.arrayBuffer()) : new Uint8Array();
+    c.set('rawBytes', bytes);
+    c.set('rawBody', new TextDecoder().decode(bytes));
     await next();
     // A request that outlived a reset belongs to the test before it: its log is gone, so is it.
     if (c.req.path.startsWith('/_emulator') || state.epoch !== epoch) return;

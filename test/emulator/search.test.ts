@@ -71,7 +71,7 @@ describe('CQL search', () => {
     expect(titles((await search('space = OPS and label = oncall')).body)).toEqual(['On-call Schedule']);
     expect((await search('space in (ENG, OPS) and label = oncall')).body.totalSize).toBe(2);
     expect(titles((await search('type = blogpost')).body)).toEqual([SEED.pages.blogPost.title]);
-    expect((await search('type = comment')).body.totalSize).toBe(2);
+    expect((await search('type = comment')).body.totalSize).toBe(6);
   });
 
   it('compares created and lastModified with dates and functions', async () => {

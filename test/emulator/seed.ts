@@ -19,7 +19,11 @@ export const SEED = {
     bulk: { id: '98307', key: 'BULK', name: 'Bulk Test Space', homepageId: '70000' },
     archived: { id: '98308', key: 'ARCH', name: 'Legacy Archive', homepageId: '65701' },
     personal: { id: '98309', key: '~5b10ac8d82e05b22cc7d4ef5', name: 'Alice Archer', homepageId: '65801' },
+    /** The storage-format corpus (seed/corpus.ts): pages 66001… in CORPUS order. */
+    docs: { id: '98310', key: 'DOCS', name: 'Storage Format Corpus', homepageId: '66000' },
   },
+  /** The id of the first corpus page; the others follow in CORPUS order. */
+  corpusFirstId: 66001,
   /** Pages of the acme site. */
   pages: {
     engHome: { id: '65537', title: 'Engineering Home', spaceKey: 'ENG' },
@@ -48,9 +52,37 @@ export const SEED = {
     /** Bulk pages are 70001…70259, titled "Bulk Page 001"…"Bulk Page 259". */
     bulkFirst: { id: '70001', title: 'Bulk Page 001', spaceKey: 'BULK' },
   },
+  /** Page-tree nodes that are not pages, and pages below them (acme, ENG). */
+  tree: {
+    /** A folder under Engineering Home holding one page. */
+    folder: { id: '65560', title: 'Team Notes', type: 'folder', parentId: '65537' },
+    meetingNotes: { id: '65561', title: 'Meeting Notes January', type: 'page', parentId: '65560' },
+    whiteboard: { id: '65562', title: 'Deploy Flow Sketch', type: 'whiteboard', parentId: '65539' },
+    database: { id: '65563', title: 'Service Catalog', type: 'database', parentId: '65537' },
+    /** Third level: Engineering Home › Runbooks › Deploy Runbook › Smoke Tests. */
+    smokeTests: { id: '65564', title: 'Smoke Tests', type: 'page', parentId: '65540' },
+  },
   comments: {
     onArchitecture: { id: '65901', pageId: '65538' },
     reply: { id: '65902', pageId: '65538', parentCommentId: '65901' },
+    /** A second footer thread on Architecture Overview, without replies. */
+    secondFooter: { id: '65903', pageId: '65538' },
+    /** Inline comments on Architecture Overview: one open with a reply, one resolved. */
+    inline: { id: '65904', pageId: '65538', textSelection: 'edge gateway' },
+    inlineReply: { id: '65905', pageId: '65538', parentCommentId: '65904' },
+    inlineResolved: { id: '65906', pageId: '65538', textSelection: 'shared event bus' },
+  },
+  /** Attachments of Architecture Overview (65538). */
+  attachments: {
+    notes: { id: 'att66001', title: 'notes.txt', mediaType: 'text/plain', versions: 2 },
+    csv: { id: 'att66002', title: 'services.csv', mediaType: 'text/csv' },
+    json: { id: 'att66003', title: 'config.json', mediaType: 'application/json' },
+    image: { id: 'att66004', title: 'diagram.png', mediaType: 'image/png' },
+    binary: { id: 'att66005', title: 'bundle.zip', mediaType: 'application/zip' },
+    /** About 600 KB of text: more than any slice, to show the download is cut off. */
+    log: { id: 'att66006', title: 'build.log', mediaType: 'text/plain' },
+    /** An image over 1 MB. */
+    largeImage: { id: 'att66007', title: 'photo.png', mediaType: 'image/png' },
   },
   /** Pages in BULK, homepage included. */
   bulkPageCount: 260,

@@ -1,6 +1,6 @@
 import { VirtualClock } from './clock.ts';
 import type { ContentStore } from './confluence/content-store.ts';
-import { FaultQueue } from './faults.ts';
+import { FaultQueue, type RequestMatch } from './faults.ts';
 import { HeldRequests } from './held-requests.ts';
 import { ClientRegistry, DEFAULT_CLIENT, type OAuthClient } from './oauth/clients.ts';
 import { GrantStore } from './oauth/grants.ts';
@@ -55,6 +55,8 @@ export class EmulatorState {
   grants!: GrantStore;
   stats!: EmulatorStats;
   violations: Violation[] = [];
+  /** Routes answered `410 Gone` until reset (`removed_endpoints` in the config). */
+  removedEndpoints: RequestMatch[] = [];
   #content = new Map<string, ContentStore>();
 
   constructor(baseline: Baseline) {
@@ -75,6 +77,7 @@ export class EmulatorState {
     this.faults.clear();
     this.requests.clear();
     this.violations = [];
+    this.removedEndpoints = [];
     this.autoApprove = this.baseline.autoApprove;
     this.sites = [...this.baseline.sites];
     this.clients = new ClientRegistry(this.baseline.clients);

@@ -213,7 +213,9 @@ describe('access tokens', () => {
     expect(status).toBe(200);
     expect(body.success).toBe(true);
     expect(await refreshCount()).toBe(before + 1);
-    expect((await confluenceRequests()).map((r) => r.status)).toEqual([401, 200]);
+    // Atlassian answers an expired token's v2 call with 404, not 401 (FACTS.md).
+    const calls = (await confluenceRequests()).filter((request) => request.path.endsWith(SPACES));
+    expect(calls.map((r) => r.status)).toEqual([404, 200]);
   });
 
   it('reads a text/plain 401 as a rejected token too', async () => {
@@ -232,7 +234,9 @@ describe('access tokens', () => {
     expect(body.error).toMatchObject({ code: 'needs_reauth', retryable: false });
     expect(body.error.message).toMatch(/reconnect/);
     expect(await refreshCount()).toBe(before + 1);
-    expect(await confluenceRequests()).toHaveLength(2);
+    // Only this call's requests: a timed-out call of an earlier test is logged when its 6 s delay ends.
+    const calls = (await confluenceRequests()).filter((request) => request.path.endsWith(SPACES));
+    expect(calls.map((request) => request.status)).toEqual([401, 401]);
   });
 
   it('names the missing scope on a scope failure, without refreshing', async () => {
@@ -250,5 +254,33 @@ describe('access tokens', () => {
     expect(body.error).toMatchObject({ code: 'forbidden', required_scope: 'write:comment:confluence' });
     expect(body.error.message).toMatch(/write:comment:confluence/);
     expect(await refreshCount()).toBe(before);
+  });
+});
+
+describe('endpoints Atlassian has removed', () => {
+  it('a 410 from CQL search is upstream_gone: names the operation, says the gateway needs an update, not retryable', async () => {
+    await emulatorControl('POST', '/config', {
+      removed_endpoints: [{ path_contains: '/wiki/rest/api/search' }],
+    });
+    const { status, body } = await callTool(id, 'search_confluence_pages', { cql: 'type = page' });
+    expect(status).toBe(502);
+    expect(body.error).toMatchObject({
+      code: 'upstream_gone',
+      retryable: false,
+      operation: 'GET /wiki/rest/api/search',
+    });
+    expect(body.error.message).toMatch(/GET \/wiki\/rest\/api\/search/);
+    expect(body.error.message).toMatch(/This deprecated endpoint has been removed/);
+    expect(body.error.message).toMatch(/gateway needs an update/);
+    expect(body.error.message).not.toMatch(/GoneException/);
+    // A removed endpoint is not mistaken for a dead token: no refresh is spent on it.
+    expect(await refreshCount()).toBe(0);
+  });
+
+  it('names a v2 operation with its ids left out', async () => {
+    await injectFault({ match: { path_contains: `/pages/${SEED.pages.architecture}` }, status: 410 });
+    const { status, body } = await callTool(id, 'get_confluence_page', { page_id: SEED.pages.architecture });
+    expect(status).toBe(502);
+    expect(body.error).toMatchObject({ code: 'upstream_gone', operation: 'GET /wiki/api/v2/pages/{id}' });
   });
 });

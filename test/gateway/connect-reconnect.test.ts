@@ -101,6 +101,15 @@ describe('reconnecting an integration', () => {
     expect(list.integrations).toHaveLength(1);
   });
 
+  it('keeps the policy an operator set: a reconnect never lifts its limits', async () => {
+    const { id } = await connectIntegration({ preset: 'single', name: 'Wiki' });
+    const policy = { read_only: true, allowed_tools: null, denied_tools: [], allowed_spaces: ['ENG'] };
+    expect((await serviceApi('PATCH', `/api/v1/integrations/${id}`, { policy })).status).toBe(200);
+    await loseAuthorization(id);
+    expect(integrationIdFrom(await reconnect(id))).toBe(id);
+    expect(await integration(id)).toMatchObject({ status: 'active', policy });
+  });
+
   it('goes straight back when the account shares several sites (no picker: the site is known)', async () => {
     const { id } = await connectIntegration({ preset: 'default', name: 'Globex', siteId: CLOUD_IDS.globex });
     const response = await reconnect(id);

@@ -5,6 +5,7 @@ import app from '../../src/index.ts';
 import { sha256Hex } from '../../src/vault/crypto.ts';
 import { connectIntegration, kvDump } from './support/connect.ts';
 import { emulatorControl, gateway, SERVICE_TOKEN, serviceApi } from './support/http.ts';
+import { finishSweep } from './support/lifecycle.ts';
 import { heldTokens } from './support/vault.ts';
 
 beforeEach(async () => {
@@ -13,7 +14,17 @@ beforeEach(async () => {
 });
 afterEach(() => vi.restoreAllMocks());
 
-const INTEGRATION_FIELDS = ['created_at', 'id', 'name', 'owner_id', 'scopes', 'site', 'status', 'updated_at'];
+const INTEGRATION_FIELDS = [
+  'created_at',
+  'id',
+  'name',
+  'owner_id',
+  'policy',
+  'scopes',
+  'site',
+  'status',
+  'updated_at',
+];
 
 function asAgent(token: string, path: string, body: unknown = {}) {
   return gateway(path, {
@@ -74,7 +85,7 @@ describe('integrations', () => {
     expect((await serviceApi('GET', '/api/v1/integrations/int_unknown')).status).toBe(404);
   });
 
-  it('delete answers 204 and erases its tokens, agent tokens and secrets from KV', async () => {
+  it('delete answers 204 and erases its tokens, agent tokens and secrets from KV (bulk keys by the sweep after)', async () => {
     const { id } = await connectIntegration({ preset: 'single', name: 'Wiki' });
     const agent = await issueAgentToken(id);
     expect((await serviceApi('POST', `/api/v1/integrations/${id}/webhook-secret`)).status).toBe(201);
@@ -83,6 +94,7 @@ describe('integrations', () => {
     expect([...(await kvDump()).keys()].some((key) => key.includes(id))).toBe(true);
 
     expect((await serviceApi('DELETE', `/api/v1/integrations/${id}`)).status).toBe(204);
+    await finishSweep(id);
     const keys = [...(await kvDump()).keys()];
     expect(keys.filter((key) => key.includes(id) || key.includes(agentHash))).toEqual([]);
     expect(keys).toContain(`integration:${keep.id}`);

@@ -37,6 +37,20 @@ const FACTS_DEFAULT_SCOPES = [
   'offline_access',
 ];
 
+/**
+ * REST v2 answers only to granular scopes: the default adds the six that the comment, attachment,
+ * tree, ancestor, trash and user tools need (README, Configuration), before offline_access.
+ */
+const V2_TOOL_SCOPES = [
+  'read:comment:confluence',
+  'read:attachment:confluence',
+  'read:hierarchical-content:confluence',
+  'read:content.metadata:confluence',
+  'delete:page:confluence',
+  'read:user:confluence',
+];
+const DEFAULT_SCOPES = [...FACTS_DEFAULT_SCOPES.slice(0, -1), ...V2_TOOL_SCOPES, 'offline_access'];
+
 const json = (body: unknown): RequestInit => ({
   method: 'POST',
   headers: { authorization: `Bearer ${SERVICE_TOKEN}`, 'content-type': 'application/json' },
@@ -149,14 +163,14 @@ describe('without the CONFLUENCE_KV binding', () => {
 });
 
 describe('defaults', () => {
-  it('asks Atlassian for exactly the 19 default scopes of atlassian/FACTS.md when CONFLUENCE_OAUTH_SCOPE is unset', async () => {
+  it('asks Atlassian for exactly the default scopes when CONFLUENCE_OAUTH_SCOPE is unset: the 19 of atlassian/FACTS.md and the six the v2 tools need', async () => {
     const { record } = await connectIntegration({ preset: 'single' });
     const session = await createConnectSession({ owner_id: 'owner-1' });
     const browser = await startConnect(session.connect_url);
     const scope = new URL(browser.authorizeUrl).searchParams.get('scope');
-    expect(scope?.split(' ')).toEqual(FACTS_DEFAULT_SCOPES);
+    expect(scope?.split(' ')).toEqual(DEFAULT_SCOPES);
     // The emulator grants what was asked, and the integration records the grant.
-    expect([...record.scopes].sort()).toEqual([...FACTS_DEFAULT_SCOPES].sort());
+    expect([...record.scopes].sort()).toEqual([...DEFAULT_SCOPES].sort());
   });
 
   it('sends the browser to https://auth.atlassian.com/authorize when ATLASSIAN_AUTH_BASE_URL is unset', async () => {

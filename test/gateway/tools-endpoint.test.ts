@@ -17,7 +17,22 @@ const TOOL_NAMES = [
   'search_confluence_pages',
   'create_confluence_page',
   'update_confluence_page',
+  'update_confluence_page_section',
   'add_confluence_comment',
+  'get_confluence_page_children',
+  'get_confluence_page_ancestors',
+  'get_confluence_comments',
+  'get_confluence_page_history',
+  'compare_confluence_page_versions',
+  'get_confluence_attachments',
+  'get_confluence_attachment_content',
+  'search_confluence_users',
+  'add_confluence_labels',
+  'remove_confluence_label',
+  'upload_confluence_attachment',
+  'add_confluence_inline_comment',
+  'move_confluence_page',
+  'delete_confluence_page',
 ];
 
 let id: string;

@@ -13,7 +13,7 @@ describe('get_confluence_spaces', () => {
   it('lists the spaces with the fields Potpie agents read', async () => {
     const { status, body } = await callTool(id, 'get_confluence_spaces', {});
     expect(status).toBe(200);
-    expect(body).toMatchObject({ success: true, has_more: false, total: 5 });
+    expect(body).toMatchObject({ success: true, has_more: false, total: 6 });
     expect(body.next_cursor).toBeUndefined();
     expect(body.spaces.find((s: { key: string }) => s.key === 'ENG')).toEqual({
       id: '98305',
@@ -50,7 +50,7 @@ describe('get_confluence_spaces', () => {
       expect(typeof body.next_cursor).toBe('string');
       cursor = body.next_cursor;
     }
-    expect(seen).toHaveLength(5);
-    expect(new Set(seen).size).toBe(5);
+    expect(seen).toHaveLength(6);
+    expect(new Set(seen).size).toBe(6);
   });
 });

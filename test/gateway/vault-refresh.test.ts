@@ -3,12 +3,11 @@ import { env } from 'cloudflare:workers';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { requireConfig } from '../../src/config.ts';
 import type { Env } from '../../src/env.ts';
-import { forgetAccessToken, getAccessToken } from '../../src/vault/access-token.ts';
+import { getAccessToken } from '../../src/vault/access-token.ts';
 import type { TokenRefresher } from '../../src/vault/token-refresher.ts';
-import { openTokens, type TokenSet } from '../../src/vault/tokens.ts';
-import { connectIntegration } from './support/connect.ts';
+import { type AccessCopy, openAccessCopy, type TokenSet } from '../../src/vault/tokens.ts';
 import { EMULATOR_URL, emulatorControl, serviceApi } from './support/http.ts';
-import { heldTokens, refresher } from './support/vault.ts';
+import { heldTokens, integrationWithStaleToken, refresher } from './support/vault.ts';
 
 interface Stats {
   token_requests: { authorization_code: number; refresh_token: number };
@@ -20,21 +19,18 @@ beforeEach(async () => {
   await emulatorControl('POST', '/reset');
 });
 
-/**
- * An integration whose stored access token is already past the refresh point: the emulator issues
- * 60-second tokens for the consent (the gateway refreshes 5 minutes early), then normal 1-hour ones.
- */
-async function integrationWithStaleToken(): Promise<string> {
-  await emulatorControl('POST', '/config', { access_token_ttl_seconds: 60 });
-  const { id } = await connectIntegration({ preset: 'single', name: 'Wiki' });
-  await emulatorControl('POST', '/config', { access_token_ttl_seconds: 3600 });
-  forgetAccessToken(id);
-  return id;
+/** The KV copy: the access token and its expiry. */
+async function kvTokens(id: string): Promise<AccessCopy> {
+  const sealed = (await env.CONFLUENCE_KV.get(`tokens:${id}`)) as string;
+  return openAccessCopy(
+    requireConfig(env as Env, ['TOKEN_ENCRYPTION_KEYS']).TOKEN_ENCRYPTION_KEYS,
+    id,
+    sealed,
+  );
 }
 
-async function kvTokens(id: string): Promise<TokenSet> {
-  const sealed = (await env.CONFLUENCE_KV.get(`tokens:${id}`)) as string;
-  return openTokens(requireConfig(env as Env, ['TOKEN_ENCRYPTION_KEYS']).TOKEN_ENCRYPTION_KEYS, id, sealed);
+function accessCopyOf(tokens: TokenSet): AccessCopy {
+  return { access_token: tokens.access_token, access_expires_at: tokens.access_expires_at };
 }
 
 const stats = () => emulatorControl<Stats>('GET', '/stats');
@@ -57,7 +53,9 @@ describe('single-flight refresh', () => {
 
   it('50 concurrent getAccessToken calls on an expired token cause exactly one refresh', async () => {
     const id = await integrationWithStaleToken();
-    const results = await Promise.all(Array.from({ length: 50 }, () => getAccessToken(env as Env, id)));
+    const results = await Promise.all(
+      Array.from({ length: 50 }, async () => (await getAccessToken(env as Env, id)).accessToken),
+    );
     expect((await stats()).token_requests.refresh_token).toBe(1);
     expect(new Set(results).size).toBe(1);
     const response = await fetch(`${EMULATOR_URL}/oauth/token/accessible-resources`, {
@@ -125,7 +123,7 @@ describe('refresh failures', () => {
       error: { code: 'upstream_error', retryable: true, retry_after_seconds: 7 },
     });
     expect(await heldTokens(id)).toEqual(before);
-    expect(await kvTokens(id)).toEqual(before);
+    expect(await kvTokens(id)).toEqual(accessCopyOf(before));
     expect(await (await serviceApi('GET', `/api/v1/integrations/${id}`)).json()).toMatchObject({
       status: 'active',
     });
@@ -200,11 +198,11 @@ describe('the KV copy after a refresh', () => {
     expect(delays).toEqual([250, 500, 1000, 2000]);
     const held = await heldTokens(id);
     // The rotated refresh token is safe in the object's storage even though KV missed it.
-    expect((await kvTokens(id)).refresh_token).not.toBe(held.refresh_token);
+    expect((await kvTokens(id)).access_token).not.toBe(held.access_token);
 
     const second = await refresher(id).accessToken(id);
     expect(second).toMatchObject({ ok: true, accessToken: held.access_token });
-    expect(await kvTokens(id)).toEqual(held);
+    expect(await kvTokens(id)).toEqual(accessCopyOf(held));
     expect((await stats()).token_requests.refresh_token).toBe(1);
   });
 });

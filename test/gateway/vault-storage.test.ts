@@ -5,7 +5,7 @@ import { requireConfig } from '../../src/config.ts';
 import type { Env } from '../../src/env.ts';
 import { forgetAccessToken, getAccessToken } from '../../src/vault/access-token.ts';
 import type { TokenRefresher } from '../../src/vault/token-refresher.ts';
-import { openTokens, type TokenSet } from '../../src/vault/tokens.ts';
+import { openAccessCopy, type TokenSet } from '../../src/vault/tokens.ts';
 import { connectIntegration, kvDump } from './support/connect.ts';
 import { emulatorControl, SERVICE_TOKEN, serviceApi } from './support/http.ts';
 import { heldTokens, refresher } from './support/vault.ts';
@@ -73,7 +73,7 @@ describe('what KV holds', () => {
     const tokenOfB = await accessToken(b.id);
     await env.CONFLUENCE_KV.put(`tokens:${b.id}`, (await env.CONFLUENCE_KV.get(`tokens:${a.id}`)) as string);
     forgetAccessToken(b.id);
-    const served = await getAccessToken(env as Env, b.id);
+    const served = (await getAccessToken(env as Env, b.id)).accessToken;
     expect(served).not.toBe(tokenOfA);
     expect(served).toBe(tokenOfB);
   });
@@ -94,6 +94,6 @@ describe('what KV holds', () => {
     const sealed = (await env.CONFLUENCE_KV.get(`tokens:${id}`)) as string;
     expect(sealed.startsWith('v1.k3.')).toBe(true);
     const ring = requireConfig({ ...env, TOKEN_ENCRYPTION_KEYS: newRing } as Env, ['TOKEN_ENCRYPTION_KEYS']);
-    expect((await openTokens(ring.TOKEN_ENCRYPTION_KEYS, id, sealed)).access_token).toBe(refreshed);
+    expect((await openAccessCopy(ring.TOKEN_ENCRYPTION_KEYS, id, sealed)).access_token).toBe(refreshed);
   });
 });

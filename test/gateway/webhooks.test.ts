@@ -3,9 +3,11 @@ import { env } from 'cloudflare:workers';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { kvKeys } from '../../src/kv-keys.ts';
 import { sha256Hex } from '../../src/vault/crypto.ts';
-import { listKeys, newIntegrationId } from '../../src/vault/integrations.ts';
+import { listKeys, newIntegrationId, writeIntegration } from '../../src/vault/integrations.ts';
+import { WRONG_SECRETS_PER_MINUTE } from '../../src/webhooks/inbox.ts';
 import { connectIntegration, kvDump } from './support/connect.ts';
 import { emulatorControl, GATEWAY, gateway, SERVICE_TOKEN, serviceApi } from './support/http.ts';
+import { finishSweep } from './support/lifecycle.ts';
 import {
   deliver,
   delivery,
@@ -143,6 +145,43 @@ describe('POST /api/v1/integrations/:id/webhook-secret', () => {
 });
 
 describe('POST /integrations/confluence/webhooks/:id', () => {
+  it('refuses a delivery for an id with no integration before any Durable Object wakes', async () => {
+    let woken = 0;
+    const counting = new Proxy(env.WEBHOOK_INBOX, {
+      get(target, property) {
+        const value = Reflect.get(target, property);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          woken++;
+          return (value as (...rest: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    const [path, init] = delivery(newIntegrationId(), 'whsec_guess', { event: 'page_created' });
+    expect((await gatewayWith({ WEBHOOK_INBOX: counting }, path, init)).status).toBe(401);
+    expect(woken).toBe(0);
+  });
+
+  it('throttles repeated wrong secrets for one id with 429 and Retry-After, while the right secret still works', async () => {
+    const { id, secret } = await receivingIntegration();
+    const statuses: number[] = [];
+    for (let n = 0; n <= WRONG_SECRETS_PER_MINUTE + 2; n++) {
+      statuses.push((await deliver(id, `whsec_wrong${n}`, { n })).status);
+    }
+    expect(statuses.slice(0, WRONG_SECRETS_PER_MINUTE)).toEqual(Array(WRONG_SECRETS_PER_MINUTE).fill(401));
+    expect(statuses.slice(WRONG_SECRETS_PER_MINUTE)).toEqual([429, 429, 429]);
+
+    const throttled = await deliver(id, 'whsec_wrong-again', { n: 'again' });
+    expect(throttled.status).toBe(429);
+    const retryAfter = Number(throttled.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    expect(await throttled.json()).toMatchObject({
+      error: { code: 'rate_limited', retry_after_seconds: retryAfter },
+    });
+    expect((await deliver(id, secret, { n: 'right' })).status).toBe(202);
+  });
+
   it('accepts a JSON object with the right secret: 202 {accepted: true, duplicate: false}', async () => {
     const { id, secret } = await receivingIntegration();
     const response = await deliver(id, secret, { event: 'page_published', page: { id: '42' } });
@@ -541,6 +580,7 @@ describe('DELETE /api/v1/integrations/:id', () => {
     expect(await listKeys(env.CONFLUENCE_KV, kvKeys.webhookEventsPrefix(id))).toHaveLength(5);
 
     expect((await serviceApi('DELETE', `/api/v1/integrations/${id}`)).status).toBe(204);
+    await finishSweep(id);
 
     const left = (await listKeys(env.CONFLUENCE_KV, '')).filter((key) => key.includes(id));
     expect(left).toEqual([]);
@@ -560,6 +600,7 @@ describe('DELETE /api/v1/integrations/:id', () => {
     ).toHaveLength(1);
 
     expect((await serviceApi('DELETE', `/api/v1/integrations/${id}`)).status).toBe(204);
+    await finishSweep(id);
 
     const dump = await kvDump();
     expect([...dump.keys()].filter((key) => key.includes(id))).toEqual([]);

@@ -3,18 +3,28 @@ import { createMiddleware } from 'hono/factory';
 import { requireConfig } from '../../config.ts';
 import type { AppEnv, Caller } from '../../env.ts';
 import { ApiError } from '../../errors.ts';
-import { findAgentToken, looksLikeAgentToken } from '../../vault/agent-tokens.ts';
+import { findAgentToken, looksLikeAgentToken, noteAgentTokenUse } from '../../vault/agent-tokens.ts';
+import { readIntegrationCached } from '../../vault/integration-cache.ts';
 import { bearerToken, isServiceToken } from '../service-auth/index.ts';
 
 /** Who the bearer token says the caller is: the service, an agent, or nobody (no or unknown token). */
-async function identify(c: Context<AppEnv>): Promise<Caller | 'no_token' | 'unknown_token'> {
+export async function identifyCaller(c: Context<AppEnv>): Promise<Caller | 'no_token' | 'unknown_token'> {
   const { SERVICE_API_TOKEN } = requireConfig(c.env, ['SERVICE_API_TOKEN']);
   const token = bearerToken(c.req.header('authorization'));
   if (!token) return 'no_token';
   if (isServiceToken(token, SERVICE_API_TOKEN)) return { kind: 'service' };
-  const record = looksLikeAgentToken(token) ? await findAgentToken(c.env.CONFLUENCE_KV, token) : null;
-  if (!record) return 'unknown_token';
-  return { kind: 'agent', tokenId: record.token_id, integrationId: record.integration_id };
+  const found = looksLikeAgentToken(token) ? await findAgentToken(c.env.CONFLUENCE_KV, token) : null;
+  if (!found) return 'unknown_token';
+  const { record, hash } = found;
+  // After the answer: a failed write only loses a last-used time.
+  c.executionCtx.waitUntil(noteAgentTokenUse(c.env.CONFLUENCE_KV, record, hash).catch(() => undefined));
+  return {
+    kind: 'agent',
+    tokenId: record.token_id,
+    integrationId: record.integration_id,
+    label: record.label,
+    policy: record.policy,
+  };
 }
 
 /**
@@ -22,7 +32,7 @@ async function identify(c: Context<AppEnv>): Promise<Caller | 'no_token' | 'unkn
  * integration. An agent token of another integration is a valid credential without the right: 403.
  */
 export const integrationAuth = createMiddleware<AppEnv>(async (c, next) => {
-  const caller = await identify(c);
+  const caller = await identifyCaller(c);
   if (caller === 'no_token') {
     throw new ApiError(
       'unauthorized',
@@ -41,13 +51,21 @@ export const integrationAuth = createMiddleware<AppEnv>(async (c, next) => {
       'This agent token belongs to another integration; use the token issued for this one.',
     );
   }
+  // A deleted integration's agent tokens are purged after the deletion answers: refuse them meanwhile.
+  // (The record is read through the isolate cache the tool call itself reads next.)
+  if (caller.kind === 'agent' && !(await readIntegrationCached(c.env.CONFLUENCE_KV, caller.integrationId))) {
+    throw new ApiError(
+      'unauthorized',
+      'The bearer token is not a valid agent token (its integration was deleted). Ask for a new one.',
+    );
+  }
   c.set('caller', caller);
   await next();
 });
 
 /** Routes open to the service token and to any valid agent token (e.g. the tool catalog). */
 export const serviceOrAgentAuth = createMiddleware<AppEnv>(async (c, next) => {
-  const caller = await identify(c);
+  const caller = await identifyCaller(c);
   if (caller === 'no_token' || caller === 'unknown_token') {
     throw new ApiError(
       'unauthorized',

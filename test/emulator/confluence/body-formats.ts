@@ -8,7 +8,7 @@ import type { ContentStore } from './content-store.ts';
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
-const decodeEntities = (s: string) =>
+export const decodeEntities = (s: string) =>
   s.replace(/&(#\d+|[a-z]+);/gi, (whole, name: string) =>
     name.startsWith('#')
       ? String.fromCharCode(Number(name.slice(1)))

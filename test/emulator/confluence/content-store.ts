@@ -18,6 +18,8 @@ export interface VersionRecord {
   minorEdit: boolean;
   authorId: string;
   createdAt: string;
+  /** The storage body this version saved (pages keep every version's body, for history and diffs). */
+  body?: string;
 }
 
 export interface LabelRecord {
@@ -26,10 +28,16 @@ export interface LabelRecord {
   prefix: 'global' | 'my' | 'team';
 }
 
-/** A page or blog post. Only the current body is kept; versions keep their metadata. */
+/** Content types that sit in a page tree without being pages (REST v2 lists them as children). */
+export type TreeNodeType = 'folder' | 'whiteboard' | 'database';
+
+/**
+ * A page, blog post, or another node of the page tree (folder, whiteboard, database). `body` is the
+ * current body; each version keeps the body it saved.
+ */
 export interface PageRecord {
   id: string;
-  type: 'page' | 'blogpost';
+  type: 'page' | 'blogpost' | TreeNodeType;
   spaceId: string;
   title: string;
   status: 'current' | 'draft' | 'archived' | 'trashed';
@@ -48,12 +56,35 @@ export interface PageRecord {
 
 export interface CommentRecord {
   id: string;
+  kind: 'footer' | 'inline';
   pageId: string;
   parentCommentId?: string;
   body: string;
   authorId: string;
   createdAt: string;
   version: VersionRecord;
+  /** Inline comments: the text they are anchored to, and whether the thread is resolved. */
+  textSelection?: string;
+  resolutionStatus?: 'open' | 'reopened' | 'resolved' | 'dangling';
+}
+
+export interface AttachmentVersion extends VersionRecord {
+  bytes: Uint8Array;
+  mediaType: string;
+  comment: string;
+}
+
+/** A file attached to a page; each upload under the same name adds a version. */
+export interface AttachmentRecord {
+  id: string;
+  pageId: string;
+  title: string;
+  fileId: string;
+  versions: AttachmentVersion[];
+}
+
+export function currentAttachmentVersion(attachment: AttachmentRecord): AttachmentVersion {
+  return attachment.versions[attachment.versions.length - 1] as AttachmentVersion;
 }
 
 export function currentVersion(page: PageRecord): VersionRecord {
@@ -66,6 +97,7 @@ export class ContentStore {
   readonly spaces: SpaceRecord[] = [];
   readonly pages = new Map<string, PageRecord>();
   readonly comments = new Map<string, CommentRecord>();
+  readonly attachments = new Map<string, AttachmentRecord>();
   #nextId: number;
   /** Bumped by every write, so derived views (the search index) know when to rebuild. */
   revision = 0;
@@ -125,6 +157,18 @@ export class ContentStore {
     return false;
   }
 
+  /** The body a version saved; versions seeded without one show the current body. */
+  bodyAt(page: PageRecord, version: VersionRecord): string {
+    return version.body ?? page.body;
+  }
+
+  /** A tree node's visible children (pages, folders, whiteboards, databases), in tree order. */
+  childrenOf(parentId: string, accountId: string): PageRecord[] {
+    return this.visiblePages(accountId)
+      .filter((p) => p.parentId === parentId && p.type !== 'blogpost' && isInTree(p))
+      .sort((a, b) => (a.position ?? 0) - (b.position ?? 0) || Number(a.id) - Number(b.id));
+  }
+
   nextPosition(parentId: string | undefined): number {
     let max = -1;
     for (const page of this.pages.values()) {
@@ -132,4 +176,9 @@ export class ContentStore {
     }
     return max + 1;
   }
+}
+
+/** Content that shows in a page tree: published or archived (not drafts, not trashed). */
+export function isInTree(page: PageRecord): boolean {
+  return page.status === 'current' || page.status === 'archived';
 }

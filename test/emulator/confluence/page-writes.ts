@@ -63,7 +63,14 @@ export function createPage(c: Context<EmulatorEnv>) {
     createdAt: now,
     body: body.storage ?? '',
     versions: [
-      { number: 1, message: '', minorEdit: false, authorId: CURRENT_USER.accountId, createdAt: now },
+      {
+        number: 1,
+        message: '',
+        minorEdit: false,
+        authorId: CURRENT_USER.accountId,
+        createdAt: now,
+        body: body.storage ?? '',
+      },
     ],
     labels: [],
     viewers: flags.private ? [CURRENT_USER.accountId] : undefined,
@@ -125,7 +132,40 @@ export function updatePage(c: Context<EmulatorEnv>) {
     minorEdit: false,
     authorId: CURRENT_USER.accountId,
     createdAt: c.get('now'),
+    body: page.body,
   });
   store.touch();
   return c.json(pageJson(page, store, { single: true, bodyFormat: 'storage' }));
+}
+
+/**
+ * `DELETE /pages/{id}`: a current page goes to the trash (204); `purge=true` removes a trashed page for
+ * good; `draft=true` deletes a draft. Its children move up to its parent, as Confluence does.
+ */
+export function deletePage(c: Context<EmulatorEnv>) {
+  const store = c.get('store');
+  const url = new URL(c.req.url);
+  const id = c.req.param('id') ?? '';
+  if (!isNumericId(id)) return v2BadParameter(c, invalidValue('id', id));
+  const flags: Record<string, boolean> = {};
+  for (const name of ['purge', 'draft']) {
+    const value = booleanParam(url, name, false);
+    if (value === 'invalid') return v2BadParameter(c, invalidValue(name, url.searchParams.get(name)));
+    flags[name] = value;
+  }
+  const page = store.visiblePage(id, CURRENT_USER.accountId);
+  if (page?.type !== 'page') return v2NotFound(c);
+  if (flags.purge) {
+    if (page.status !== 'trashed') return v2BadParameter(c, 'Only a trashed page can be purged');
+    store.pages.delete(page.id);
+  } else if (flags.draft) {
+    if (page.status !== 'draft') return v2NotFound(c);
+    store.pages.delete(page.id);
+  } else {
+    if (page.status !== 'current' && page.status !== 'archived') return v2NotFound(c);
+    for (const child of store.pages.values()) if (child.parentId === page.id) child.parentId = page.parentId;
+    page.status = 'trashed';
+  }
+  store.touch();
+  return c.body(null, 204);
 }

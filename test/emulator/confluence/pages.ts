@@ -126,3 +126,41 @@ export function getPage(c: Context<EmulatorEnv>) {
     }),
   );
 }
+
+/** `GET /pages`: id and space-id filters (lists), status, title, sort, body-format, cursor, limit. */
+export function getPages(c: Context<EmulatorEnv>) {
+  const url = new URL(c.req.url);
+  const store = c.get('store');
+  const paging = readPaging(c);
+  if (paging instanceof Response) return paging;
+  const sort = enumParam(url, 'sort', PAGE_SORTS);
+  const bodyFormat = enumParam(url, 'body-format', ['storage', 'atlas_doc_format'] as const);
+  for (const [name, value] of Object.entries({ sort, 'body-format': bodyFormat })) {
+    if (value === 'invalid') return v2BadParameter(c, invalidValue(name, url.searchParams.get(name)));
+  }
+  const ids = listParam(url, 'id');
+  const spaceIds = listParam(url, 'space-id');
+  for (const [name, values] of Object.entries({ id: ids, 'space-id': spaceIds })) {
+    const bad = values?.find((v) => !isNumericId(v));
+    if (bad) return v2BadParameter(c, invalidValue(name, bad));
+  }
+  if ((ids?.length ?? 0) > 250) return v2BadParameter(c, 'At most 250 ids');
+  const statuses = listParam(url, 'status') ?? ['current', 'archived'];
+  const badStatus = statuses.find((s) => !LIST_STATUSES.includes(s) && s !== 'draft');
+  if (badStatus) return v2BadParameter(c, invalidValue('status', badStatus));
+  const title = url.searchParams.get('title');
+  const pages = store
+    .visiblePages(CURRENT_USER.accountId)
+    .filter(
+      (p) =>
+        p.type === 'page' &&
+        statuses.includes(p.status) &&
+        (!ids || ids.includes(p.id)) &&
+        (!spaceIds || spaceIds.includes(p.spaceId)) &&
+        (title === null || p.title === title),
+    )
+    .sort(comparePages((sort as (typeof PAGE_SORTS)[number] | undefined) ?? 'id'));
+  return listResponse(c, pages, paging, (p) =>
+    pageJson(p, store, { bodyFormat: bodyFormat as BodyFormat | undefined }),
+  );
+}

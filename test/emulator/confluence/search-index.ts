@@ -66,7 +66,8 @@ function buildSearchableContent(store: ContentStore, accountId: string, includeA
   const visible = new Map<string, PageRecord>();
   for (const page of store.visiblePages(accountId)) {
     const space = spaceKeyOf.get(page.spaceId);
-    if (!space || page.status !== 'current') continue;
+    // Folders, whiteboards and databases live in the page tree, not in this emulator's search.
+    if (!space || page.status !== 'current' || (page.type !== 'page' && page.type !== 'blogpost')) continue;
     if (space.status === 'archived' && !includeArchivedSpaces) continue;
     visible.set(page.id, page);
     const titleIndex = indexText(page.title);
@@ -76,7 +77,7 @@ function buildSearchableContent(store: ContentStore, accountId: string, includeA
       page,
       doc: {
         id: page.id,
-        type: page.type,
+        type: page.type as 'page' | 'blogpost',
         title: page.title,
         spaceKey: space.key,
         labels: page.labels.map((l) => l.name),

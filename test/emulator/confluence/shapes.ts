@@ -1,8 +1,10 @@
 /** Records → JSON exactly as REST v2 shapes them (SpaceBulk, PageBulk/PageSingle, FooterCommentModel). */
 import { storageToAdf, storageToView } from './body-formats.ts';
 import {
+  type AttachmentRecord,
   type CommentRecord,
   type ContentStore,
+  currentAttachmentVersion,
   currentVersion,
   type PageRecord,
   type SpaceRecord,
@@ -128,7 +130,7 @@ export function pageJson(page: PageRecord, store: ContentStore, options: PageSha
     title: page.title,
     spaceId: page.spaceId,
     // Top-level pages carry no parent: the fields are left out rather than null (the spec says string).
-    ...(parent && { parentId: parent.id, parentType: 'page' }),
+    ...(parent && { parentId: parent.id, parentType: parent.type }),
     position: page.position ?? null,
     authorId: page.authorId,
     ownerId: page.ownerId,
@@ -136,7 +138,7 @@ export function pageJson(page: PageRecord, store: ContentStore, options: PageSha
     createdAt: page.createdAt,
   };
   if (options.includeVersion !== false) json.version = versionJson(version);
-  json.body = bodyJson(page.body, options.bodyFormat, store, space?.key ?? '');
+  json.body = bodyJson(store.bodyAt(page, version), options.bodyFormat, store, space?.key ?? '');
   if (options.includeLabels) {
     json.labels = optionalList(
       page.labels.map((l) => ({ id: l.id, name: l.name, prefix: l.prefix })),
@@ -159,7 +161,12 @@ export function pageJson(page: PageRecord, store: ContentStore, options: PageSha
   return json;
 }
 
-export function commentJson(comment: CommentRecord, store: ContentStore) {
+/** A footer or inline comment (FooterCommentModel / InlineCommentModel); body only when asked for. */
+export function commentJson(
+  comment: CommentRecord,
+  store: ContentStore,
+  bodyFormat: 'storage' | 'atlas_doc_format' | undefined = 'storage',
+) {
   const page = store.pages.get(comment.pageId);
   const space = page && store.spaceById(page.spaceId);
   const pageUrl = page ? pageWebui(page, space) : '';
@@ -170,10 +177,63 @@ export function commentJson(comment: CommentRecord, store: ContentStore) {
     ...(page?.type === 'blogpost' ? { blogPostId: comment.pageId } : { pageId: comment.pageId }),
     ...(comment.parentCommentId && { parentCommentId: comment.parentCommentId }),
     version: versionJson(comment.version),
-    body: { storage: { representation: 'storage', value: comment.body } },
+    body: bodyFormat
+      ? {
+          [bodyFormat]: {
+            representation: bodyFormat,
+            value: bodyFormat === 'storage' ? comment.body : storageToAdf(comment.body),
+          },
+        }
+      : {},
+    ...(comment.kind === 'inline' && {
+      resolutionStatus: comment.resolutionStatus ?? 'open',
+      properties: {
+        inlineMarkerRef: `marker-${comment.id}`,
+        inlineOriginalSelection: comment.textSelection ?? '',
+      },
+    }),
     _links: {
       webui: `${pageUrl}?focusedCommentId=${comment.id}#comment-${comment.id}`,
       base: store.baseUrl,
     },
+  };
+}
+
+/** A page-tree node as `/direct-children` (ChildrenResponse) and `/descendants` (DescendantsResponse) list it. */
+export function treeNodeJson(node: PageRecord, extra: { depth?: number; parentId?: string } = {}) {
+  return {
+    id: node.id,
+    status: node.status,
+    title: node.title,
+    type: node.type,
+    ...(extra.depth === undefined
+      ? { spaceId: node.spaceId }
+      : { parentId: extra.parentId, depth: extra.depth }),
+    childPosition: node.position ?? null,
+  };
+}
+
+/** An attachment as REST v2 shapes it (Attachment). */
+export function attachmentJson(attachment: AttachmentRecord, store: ContentStore) {
+  const version = currentAttachmentVersion(attachment);
+  const page = store.pages.get(attachment.pageId);
+  const space = page && store.spaceById(page.spaceId);
+  const download = `/download/attachments/${attachment.pageId}/${encodeURIComponent(attachment.title)}?version=${version.number}&modificationDate=${Date.parse(version.createdAt)}&api=v2`;
+  const webui = `/pages/viewpageattachments.action?pageId=${attachment.pageId}&preview=${encodeURIComponent(`/${attachment.pageId}/${attachment.id}/${attachment.title}`)}`;
+  return {
+    id: attachment.id,
+    status: 'current',
+    title: attachment.title,
+    createdAt: version.createdAt,
+    pageId: attachment.pageId,
+    mediaType: version.mediaType,
+    mediaTypeDescription: version.mediaType,
+    comment: version.comment,
+    fileId: attachment.fileId,
+    fileSize: version.bytes.byteLength,
+    webuiLink: webui,
+    downloadLink: download,
+    version: versionJson(version),
+    _links: { webui, download, ...(space && { base: store.baseUrl }) },
   };
 }

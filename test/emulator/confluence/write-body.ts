@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import type { EmulatorEnv } from '../env.ts';
 import { toStorage } from './body-formats.ts';
 import { v2BadParameter, v2Error } from './errors.ts';
+import { xhtmlProblem } from './xhtml-check.ts';
 
 /** Atlassian refuses requests over 5 MB with 413. */
 export const MAX_REQUEST_BYTES = 5 * 1024 * 1024;
@@ -39,5 +40,8 @@ export function storageOf(body: unknown): { storage?: string; error?: string } {
   }
   if (typeof written.value !== 'string') return { error: 'body.value must be a string' };
   const storage = toStorage(representation, written.value);
-  return storage === undefined ? { error: 'body.value is not valid atlas_doc_format' } : { storage };
+  if (storage === undefined) return { error: 'body.value is not valid atlas_doc_format' };
+  // As Confluence: a storage body that does not parse as XHTML is refused, never stored.
+  const problem = representation === 'storage' ? xhtmlProblem(storage) : undefined;
+  return problem === undefined ? { storage } : { error: `Error parsing xhtml: ${problem}` };
 }

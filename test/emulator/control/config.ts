@@ -1,3 +1,4 @@
+import { parseMatch } from '../faults.ts';
 import { parseClient } from '../oauth/clients.ts';
 import { isSitePreset, parseSite, SITE_PRESETS } from '../sites.ts';
 import type { EmulatorState } from '../state.ts';
@@ -5,7 +6,8 @@ import type { EmulatorState } from '../state.ts';
 /**
  * `POST /_emulator/config`: any of `auto_approve`, `access_token_ttl_seconds`, `site_preset`
  * ("default" | "single" | "jira_only"), `sites` ([{id, name, url?, product?, scopes?, avatarUrl?}]),
- * `clients` ([{client_id, client_secret, name?, redirect_uris?}], added to the registered ones).
+ * `clients` ([{client_id, client_secret, name?, redirect_uris?}], added to the registered ones),
+ * `removed_endpoints` ([{method?, path_contains}]: answered `410 Gone` until reset; replaces the list).
  * Throws with a message for the caller's 400.
  */
 export function applyConfig(state: EmulatorState, input: unknown): void {
@@ -31,6 +33,12 @@ export function applyConfig(state: EmulatorState, input: unknown): void {
     if (!Array.isArray(body.sites)) throw new Error('"sites" must be an array');
     state.sites = body.sites.map(parseSite);
   }
+  if (body.removed_endpoints !== undefined) {
+    if (!Array.isArray(body.removed_endpoints)) {
+      throw new Error('"removed_endpoints" must be an array of {method?, path_contains}');
+    }
+    state.removedEndpoints = body.removed_endpoints.map(parseMatch);
+  }
   if (body.clients !== undefined) {
     if (!Array.isArray(body.clients)) throw new Error('"clients" must be an array');
     for (const client of body.clients.map(parseClient)) state.clients.register(client);
@@ -41,6 +49,7 @@ export function describeConfig(state: EmulatorState) {
   return {
     auto_approve: state.autoApprove,
     access_token_ttl_seconds: state.grants.accessTokenTtlSeconds,
+    removed_endpoints: state.removedEndpoints,
     sites: state.sites,
     clients: state.clients.list().map(({ client_secret: _secret, ...client }) => client),
   };

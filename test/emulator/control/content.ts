@@ -45,6 +45,7 @@ export function contentControlRoutes(state: EmulatorState) {
       minorEdit: false,
       authorId: USERS.bob.accountId,
       createdAt: state.clock.nowIso(),
+      body: page.body,
     });
     state.content(site).touch();
     return c.json({ id: page.id, version: currentVersion(page).number });

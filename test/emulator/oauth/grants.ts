@@ -129,6 +129,14 @@ export class GrantStore {
     return family && !family.revoked ? family : undefined;
   }
 
+  /**
+   * Whether Atlassian ever issued this access token: api.atlassian.com answers a token it issued but
+   * that has since expired or been revoked differently from one it never saw (FACTS.md).
+   */
+  wasIssued(token: string | undefined): boolean {
+    return token !== undefined && this.#accessTokens.has(token);
+  }
+
   /** Expires one access token, or all of them when none is named; returns how many changed. */
   expireAccessTokens(token?: string): number {
     const now = this.#clock.now();

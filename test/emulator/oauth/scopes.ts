@@ -18,5 +18,11 @@ export const DEFAULT_SCOPES = [
   'write:page:confluence',
   'write:comment:confluence',
   'read:content-details:confluence',
+  'read:comment:confluence',
+  'read:attachment:confluence',
+  'read:hierarchical-content:confluence',
+  'read:content.metadata:confluence',
+  'delete:page:confluence',
+  'read:user:confluence',
   'offline_access',
 ];

@@ -1,10 +1,35 @@
-import { ContentStore, type PageRecord, type SpaceRecord } from '../confluence/content-store.ts';
+import {
+  type AttachmentVersion,
+  type CommentRecord,
+  ContentStore,
+  type PageRecord,
+  type SpaceRecord,
+} from '../confluence/content-store.ts';
 import { SEED } from '../seed.ts';
 import { CLOUD_IDS, type Site } from '../sites.ts';
 import { USERS } from '../users.ts';
 import * as bodies from './bodies.ts';
+import { CORPUS } from './corpus.ts';
 
 const { current, alice, bob } = USERS;
+
+/** A 1×1 PNG: a real image an agent could look at. */
+const PNG_1X1 = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+  'base64',
+);
+const LOG_TEXT = Array.from(
+  { length: 12_000 },
+  (_, i) =>
+    `2026-01-21T10:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}Z step ${i}: ok\n`,
+).join('');
+const LARGE_PNG = Buffer.concat([PNG_1X1, Buffer.alloc(1_200_000, 7)]);
+
+/** An older version's body: the current one with a draft line the later edit removed. */
+const draftBody = (body: string, number: number) =>
+  body.includes('</h1>')
+    ? body.replace('</h1>', `</h1><p>Draft of revision ${number}.</p>`)
+    : `<p>Draft of revision ${number}.</p>${body}`;
 
 /** Bodies big enough for slicing tests; built once, shared by every reset (strings are immutable). */
 const LARGE_BODY = bodies.sizedBody(SEED.pages.large.title, 50 * 1024);
@@ -54,9 +79,10 @@ function addPage(store: ContentStore, spec: PageSpec): PageRecord {
   const versions = Array.from({ length: versionCount }, (_, i) => ({
     number: i + 1,
     message: i === 0 ? '' : `Edit ${i + 1}`,
-    minorEdit: false,
     authorId: i % 2 === 0 ? author : bob.accountId,
     createdAt: at(spec.day + i * 3, 10 + (i % 8)),
+    minorEdit: i === 2,
+    body: i === versionCount - 1 ? spec.body : draftBody(spec.body, i + 1),
   }));
   const page: PageRecord = {
     id: spec.id,
@@ -88,6 +114,7 @@ function buildAcme(site: Site): ContentStore {
   const bulk = space(store, { ...S.bulk, type: 'global', status: 'current' }, 2);
   const arch = space(store, { ...S.archived, type: 'global', status: 'archived' }, 3);
   const personal = space(store, { ...S.personal, type: 'personal', status: 'current' }, 4);
+  const docs = space(store, { ...S.docs, type: 'global', status: 'current' }, 5);
 
   const home = addPage(store, {
     ...P.engHome,
@@ -249,6 +276,24 @@ function buildAcme(site: Site): ContentStore {
     day: 2,
     body: bodies.simplePage(P.bulkHome.title, 'Many pages, for paging tests.'),
   });
+  const docsHome = addPage(store, {
+    id: S.docs.homepageId,
+    title: S.docs.name,
+    space: docs,
+    day: 3,
+    body: bodies.simplePage(S.docs.name, 'Storage-format documents for the Markdown conversion.'),
+  });
+  CORPUS.forEach((document, n) => {
+    const id = String(SEED.corpusFirstId + n);
+    addPage(store, {
+      id,
+      title: document.title,
+      space: docs,
+      day: 4,
+      parentId: docsHome.id,
+      body: document.body,
+    });
+  });
   for (let n = 1; n < SEED.bulkPageCount; n++) {
     const title = `Bulk Page ${String(n).padStart(3, '0')}`;
     addPage(store, {
@@ -262,21 +307,96 @@ function buildAcme(site: Site): ContentStore {
     });
   }
 
+  const T = SEED.tree;
+  const node = (spec: (typeof T)[keyof typeof T], day: number, body = '') =>
+    addPage(store, {
+      id: spec.id,
+      title: spec.title,
+      type: spec.type,
+      space: eng,
+      day,
+      parentId: spec.parentId,
+      body: body || bodies.simplePage(spec.title, `${spec.title}.`),
+    });
+  node(T.folder, 20);
+  node(T.meetingNotes, 21, bodies.simplePage(T.meetingNotes.title, 'We agreed on a weekly sync.'));
+  node(T.whiteboard, 22);
+  node(T.database, 23);
+  node(T.smokeTests, 24, bodies.simplePage(T.smokeTests.title, 'Open the status page and sign in once.'));
+
   const C = SEED.comments;
-  store.comments.set(C.onArchitecture.id, {
-    ...C.onArchitecture,
-    body: '<p>Should notification-hub move to TypeScript too?</p>',
-    authorId: alice.accountId,
-    createdAt: at(20),
-    version: { number: 1, message: '', minorEdit: false, authorId: alice.accountId, createdAt: at(20) },
+  const comment = (
+    spec: Omit<CommentRecord, 'body' | 'authorId' | 'createdAt' | 'version' | 'kind'>,
+    kind: CommentRecord['kind'],
+    body: string,
+    author: string,
+    day: number,
+    extra: Partial<CommentRecord> = {},
+  ) =>
+    store.comments.set(spec.id, {
+      ...spec,
+      kind,
+      body,
+      authorId: author,
+      createdAt: at(day),
+      version: { number: 1, message: '', minorEdit: false, authorId: author, createdAt: at(day) },
+      ...extra,
+    });
+  comment(
+    C.onArchitecture,
+    'footer',
+    '<p>Should notification-hub move to TypeScript too?</p>',
+    alice.accountId,
+    20,
+  );
+  comment(C.reply, 'footer', '<p>Not this quarter.</p>', bob.accountId, 21);
+  comment(C.secondFooter, 'footer', '<p>The request flow diagram is out of date.</p>', bob.accountId, 22);
+  comment(C.inline, 'inline', '<p>Which gateway: Cloudflare or our own?</p>', bob.accountId, 23, {
+    textSelection: C.inline.textSelection,
+    resolutionStatus: 'open',
   });
-  store.comments.set(C.reply.id, {
-    ...C.reply,
-    body: '<p>Not this quarter.</p>',
-    authorId: bob.accountId,
-    createdAt: at(21),
-    version: { number: 1, message: '', minorEdit: false, authorId: bob.accountId, createdAt: at(21) },
+  comment(C.inlineReply, 'inline', '<p>Cloudflare Workers.</p>', alice.accountId, 24);
+  comment(C.inlineResolved, 'inline', '<p>Link the bus runbook here.</p>', alice.accountId, 25, {
+    textSelection: C.inlineResolved.textSelection,
+    resolutionStatus: 'resolved',
   });
+
+  const A = SEED.attachments;
+  const attach = (
+    spec: { id: string; title: string; mediaType: string },
+    day: number,
+    contents: Array<string | Uint8Array>,
+  ) => {
+    const versions: AttachmentVersion[] = contents.map((content, i) => ({
+      number: i + 1,
+      message: '',
+      minorEdit: false,
+      authorId: alice.accountId,
+      createdAt: at(day + i),
+      bytes: typeof content === 'string' ? new TextEncoder().encode(content) : content,
+      mediaType: spec.mediaType,
+      comment: i === 0 ? '' : 'Updated',
+    }));
+    store.attachments.set(spec.id, {
+      id: spec.id,
+      pageId: P.architecture.id,
+      title: spec.title,
+      fileId: `f${spec.id.slice(3)}-0000-4000-8000-000000000000`,
+      versions,
+    });
+  };
+  attach(A.notes, 26, [
+    'Draft notes.\n',
+    'Meeting notes: move billing-api to the new gateway.\nOwner: Payments.\n',
+  ]);
+  attach(A.csv, 27, [
+    'service,owner,language\nbilling-api,Payments,TypeScript\nsearch-indexer,Discovery,Go\n',
+  ]);
+  attach(A.json, 28, ['{"gateway":{"timeoutMs":5000,"retries":2}}\n']);
+  attach(A.image, 29, [PNG_1X1]);
+  attach(A.binary, 30, [Uint8Array.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x00, 0x00, 0xff, 0xfe])]);
+  attach(A.log, 31, [LOG_TEXT]);
+  attach(A.largeImage, 32, [LARGE_PNG]);
   return store;
 }
 

@@ -1,0 +1,9 @@
+/**
+ * Storage format ⇄ Markdown. Tools read with storageToMarkdown, write new bodies with
+ * markdownToStorage, and rewrite existing ones with mergeMarkdown, which keeps what Markdown cannot
+ * express byte for byte and reports what a body would lose.
+ */
+export { describeLoss, type MergeResult, mergeMarkdown } from './round-trip.ts';
+export { matchSections, type Section, sectionsOf } from './sections.ts';
+export { storageToMarkdown } from './to-markdown.ts';
+export { markdownToStorage } from './to-storage.ts';

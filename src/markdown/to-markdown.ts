@@ -1,0 +1,540 @@
+import {
+  childElements,
+  type ElementNode,
+  firstChild,
+  macroParameter,
+  parseStorage,
+  type StorageNode,
+  textOf,
+} from './xml.ts';
+
+/**
+ * Storage format → Markdown. What Markdown expresses faithfully (headings, paragraphs, emphasis,
+ * code, links, lists, task lists, simple tables, code macros, panels) is converted; the rest is kept:
+ * it is written as a short readable form (an image, a mention, a status, or a `[[name: title]]`
+ * placeholder for a macro, layout or complex table) and remembered with its exact source, so a
+ * write can put those bytes back (round-trip.ts).
+ */
+
+/** A top-level block: its Markdown and the `[start, end)` of the storage it came from. */
+export interface Block {
+  markdown: string;
+  start: number;
+  end: number;
+  /** The heading level when the block is a top-level heading, with its text. */
+  heading?: { level: number; text: string };
+}
+
+/** An element kept as is: its Markdown form (also the marker a write finds it by) and its source. */
+export interface Kept {
+  markdown: string;
+  source: string;
+  /** What it is, for a reader: "macro jira", "status", "layout"… */
+  label: string;
+  /** Markdown cannot rebuild it: a write that drops it loses content (content_loss). */
+  guarded: boolean;
+}
+
+export interface Rendering {
+  markdown: string;
+  blocks: Block[];
+  kept: Kept[];
+}
+
+/** Renders a storage body as Markdown: for a reader, with no memory kept. */
+export function storageToMarkdown(storage: string): string {
+  return renderStorage(storage).markdown;
+}
+
+export function renderStorage(storage: string): Rendering {
+  const context = new Context(storage);
+  const blocks: Block[] = [];
+  let start = 0;
+  for (const unit of topLevelUnits(parseStorage(storage))) {
+    const end = unit.at(-1)?.end as number;
+    const markdown = context.block(unit);
+    // A unit with no Markdown (blank text, an empty paragraph) travels with the block before it.
+    if (markdown === '') {
+      if (blocks.length === 0) continue;
+      (blocks.at(-1) as Block).end = end;
+    } else {
+      const heading = headingOf(unit);
+      blocks.push({ markdown, start, end, ...(heading && { heading }) });
+    }
+    start = end;
+  }
+  if (blocks.length > 0) (blocks.at(-1) as Block).end = storage.length;
+  if (blocks.length > 0) (blocks[0] as Block).start = 0;
+  return { markdown: blocks.map((b) => b.markdown).join('\n\n'), blocks, kept: context.kept };
+}
+
+function headingOf(unit: StorageNode[]): Block['heading'] {
+  const node = unit[0];
+  if (unit.length !== 1 || node?.type !== 'element') return undefined;
+  const level = /^h([1-6])$/.exec(node.name)?.[1];
+  return level ? { level: Number(level), text: collapse(textOf(node)).trim() } : undefined;
+}
+
+const BLOCK_ELEMENTS = new Set([
+  'p',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'ul',
+  'ol',
+  'table',
+  'blockquote',
+  'pre',
+  'hr',
+  'div',
+  'section',
+  'ac:task-list',
+  'ac:layout',
+  'ac:adf-extension',
+  'ac:structured-macro',
+  'ac:macro',
+]);
+
+const INLINE_MACROS = new Set(['status', 'anchor', 'jira', 'mention', 'emoticon']);
+
+function isBlock(node: StorageNode): boolean {
+  if (node.type !== 'element' || !BLOCK_ELEMENTS.has(node.name)) return false;
+  if (node.name === 'ac:structured-macro' || node.name === 'ac:macro') {
+    const name = node.attrs['ac:name'] ?? '';
+    // A single Jira issue is inline; a Jira query (a table of issues) is a block.
+    if (name === 'jira') return macroParameter(node, 'key') === undefined;
+    return !INLINE_MACROS.has(name);
+  }
+  return true;
+}
+
+/** Groups nodes into blocks: each block element alone, runs of inline content together. */
+function topLevelUnits(nodes: StorageNode[]): StorageNode[][] {
+  const units: StorageNode[][] = [];
+  let run: StorageNode[] = [];
+  for (const node of nodes) {
+    if (isBlock(node)) {
+      if (run.length > 0) units.push(run);
+      run = [];
+      units.push([node]);
+    } else run.push(node);
+  }
+  if (run.length > 0) units.push(run);
+  return units;
+}
+
+const PANELS: Record<string, string> = {
+  info: 'INFO',
+  note: 'NOTE',
+  warning: 'WARNING',
+  tip: 'TIP',
+  panel: 'PANEL',
+  expand: 'EXPAND',
+};
+
+class Context {
+  readonly kept: Kept[] = [];
+  readonly #byMarkdown = new Map<string, Kept>();
+  readonly #ordinals = new Map<string, number>();
+  readonly #source: string;
+
+  constructor(source: string) {
+    this.#source = source;
+  }
+
+  /** Markdown for a sequence of nodes that form one block (or an inline run). */
+  block(nodes: StorageNode[]): string {
+    const node = nodes[0];
+    if (nodes.length === 1 && node !== undefined && isBlock(node)) return this.element(node as ElementNode);
+    return paragraph(this.inline(nodes));
+  }
+
+  /** Markdown for the children of a container (a panel body, a list item, a blockquote). */
+  blocks(nodes: StorageNode[]): string[] {
+    return topLevelUnits(nodes)
+      .map((unit) => this.block(unit))
+      .filter((markdown) => markdown !== '');
+  }
+
+  element(node: ElementNode): string {
+    const name = node.name;
+    const heading = /^h([1-6])$/.exec(name)?.[1];
+    if (heading) {
+      const text = this.inline(node.children)
+        .replace(/ *\\\n */g, ' ')
+        .trim();
+      return text === '' ? '' : `${'#'.repeat(Number(heading))} ${text}`;
+    }
+    switch (name) {
+      case 'p':
+        return paragraph(this.inline(node.children));
+      case 'ul':
+      case 'ol':
+        return this.list(node);
+      case 'ac:task-list':
+        return this.taskList(node);
+      case 'table':
+        return this.table(node);
+      case 'blockquote':
+        return quote(this.blocks(node.children).join('\n\n'));
+      case 'pre':
+        return fence(textOf(node), '');
+      case 'hr':
+        return '---';
+      case 'div':
+      case 'section':
+        return this.blocks(node.children).join('\n\n');
+      case 'ac:structured-macro':
+      case 'ac:macro':
+        return this.macro(node);
+      case 'ac:layout':
+        return this.placeholder(
+          node,
+          'layout',
+          `${childElements(node, 'ac:layout-section').length} sections`,
+        );
+      default:
+        return this.placeholder(node, name.replace(/^ac:/, ''), '');
+    }
+  }
+
+  macro(node: ElementNode): string {
+    const name = node.attrs['ac:name'] ?? 'macro';
+    const plain = firstChild(node, 'ac:plain-text-body');
+    if ((name === 'code' || name === 'noformat') && plain !== undefined) {
+      // Parameters beyond the language (title, line numbers) ride in the fence's info string.
+      const parameters = childElements(node, 'ac:parameter')
+        .filter((p) => p.attrs['ac:name'] !== 'language' && /^\w+$/.test(p.attrs['ac:name'] ?? ''))
+        .map((p) => ` ${p.attrs['ac:name']}="${collapse(textOf(p)).replace(/"/g, "'")}"`);
+      return fence(
+        textOf(plain),
+        (macroParameter(node, 'language') ?? '').replace(/\s+/g, '') + parameters.join(''),
+      );
+    }
+    const panel = PANELS[name];
+    const body = firstChild(node, 'ac:rich-text-body');
+    if (panel !== undefined && body !== undefined) {
+      const parameters = childElements(node, 'ac:parameter').filter((p) => p.attrs['ac:name'] !== 'title');
+      if (parameters.length === 0) {
+        const title = collapse(macroParameter(node, 'title') ?? '').trim();
+        const head = `[!${panel}]${title === '' ? '' : ` ${title}`}`;
+        const content = this.blocks(body.children).join('\n\n');
+        return quote(content === '' ? head : `${head}\n${content}`);
+      }
+    }
+    return this.placeholder(node, name, macroTitle(node));
+  }
+
+  list(node: ElementNode): string {
+    const ordered = node.name === 'ol';
+    let number = Number(node.attrs.start ?? 1) || 1;
+    const items: string[] = [];
+    for (const item of childElements(node)) {
+      if (item.name !== 'li') return this.placeholder(node, 'list', '');
+      const marker = ordered ? `${number++}. ` : '- ';
+      items.push(indentItem(marker, this.itemBlocks(item.children)));
+    }
+    return items.join('\n');
+  }
+
+  /** A list item's content: inline runs and nested lists stay tight; other blocks are separated. */
+  itemBlocks(nodes: StorageNode[]): string {
+    let text = '';
+    for (const unit of topLevelUnits(nodes)) {
+      const markdown = this.block(unit);
+      if (markdown === '') continue;
+      const first = unit[0] as StorageNode;
+      const nested = first.type === 'element' && ['ul', 'ol', 'ac:task-list'].includes(first.name);
+      text += text === '' ? markdown : `${nested ? '\n' : '\n\n'}${markdown}`;
+    }
+    return text;
+  }
+
+  taskList(node: ElementNode): string {
+    const items: string[] = [];
+    for (const task of childElements(node, 'ac:task')) {
+      const status = textOf(firstChild(task, 'ac:task-status') ?? task).trim();
+      const body = firstChild(task, 'ac:task-body');
+      const text = body === undefined ? '' : this.itemBlocks(body.children);
+      items.push(indentItem(status === 'complete' ? '- [x] ' : '- [ ] ', text));
+    }
+    return items.length === 0 ? '' : items.join('\n');
+  }
+
+  table(node: ElementNode): string {
+    const rows: ElementNode[] = [];
+    for (const child of childElements(node)) {
+      if (child.name === 'tr') rows.push(child);
+      else if (['tbody', 'thead', 'tfoot'].includes(child.name)) rows.push(...childElements(child, 'tr'));
+      else if (child.name !== 'colgroup') return this.complexTable(node, rows);
+    }
+    const cells = rows.map((row) => childElements(row));
+    const width = cells[0]?.length ?? 0;
+    const simple =
+      width > 0 &&
+      cells.every(
+        (row) =>
+          row.length === width &&
+          row.every((cell) => (cell.name === 'th' || cell.name === 'td') && isSimpleCell(cell)),
+      );
+    if (!simple) return this.complexTable(node, rows);
+    const line = (row: ElementNode[]) =>
+      `| ${row.map((cell) => this.inline(cellContent(cell)).trim()).join(' | ')} |`;
+    const [head, ...body] = cells as [ElementNode[], ...ElementNode[][]];
+    return [line(head), `|${' --- |'.repeat(width)}`, ...body.map(line)].join('\n');
+  }
+
+  complexTable(node: ElementNode, rows: ElementNode[]): string {
+    const header = (rows[0] ? childElements(rows[0]) : []).map((cell) => collapse(textOf(cell)).trim());
+    const title = `${rows.length} rows${header.length > 0 ? `: ${header.slice(0, 4).join(' | ')}` : ''}`;
+    return this.placeholder(node, 'table', title);
+  }
+
+  inline(nodes: StorageNode[]): string {
+    let text = '';
+    for (const node of nodes)
+      text += node.type === 'text' ? escapeInline(collapse(node.text)) : this.inlineElement(node);
+    return text;
+  }
+
+  inlineElement(node: ElementNode): string {
+    switch (node.name) {
+      case 'strong':
+      case 'b':
+        return wrap('**', this.inline(node.children));
+      case 'em':
+      case 'i':
+        return wrap('*', this.inline(node.children));
+      case 'del':
+      case 's':
+        return wrap('~~', this.inline(node.children));
+      case 'code':
+        return codeSpan(collapse(textOf(node)));
+      case 'br':
+        return '\\\n';
+      case 'a':
+        return this.anchor(node);
+      case 'ac:link':
+        return this.link(node);
+      case 'ac:image':
+        return this.image(node);
+      case 'ac:emoticon':
+        return this.keep(node, `:${node.attrs['ac:name'] ?? 'emoticon'}:`, 'emoticon', true);
+      case 'time':
+        return this.keep(node, `[date: ${node.attrs.datetime ?? ''}]`, 'date', false);
+      case 'ac:structured-macro':
+      case 'ac:macro':
+        return this.inlineMacro(node);
+      case 'ac:placeholder':
+        return this.keep(node, `[[placeholder: ${collapse(textOf(node)).trim()}]]`, 'placeholder', true);
+      default:
+        // Styling with no Markdown form (u, sup, span, inline comment markers): the text reads on.
+        if (isBlock(node)) return this.element(node).replace(/\n+/g, ' ');
+        return this.inline(node.children);
+    }
+  }
+
+  anchor(node: ElementNode): string {
+    const href = node.attrs.href ?? '';
+    const text = this.inline(node.children).trim();
+    if (href === '') return text;
+    if (text === escapeInline(href) && /^https?:\/\/[^\s<>]+$/.test(href)) return `<${href}>`;
+    return `[${text}](${destination(href)})`;
+  }
+
+  link(node: ElementNode): string {
+    const body = firstChild(node, 'ac:plain-text-link-body') ?? firstChild(node, 'ac:link-body');
+    const bodyText =
+      body === undefined
+        ? ''
+        : body.name === 'ac:link-body'
+          ? this.inline(body.children).trim()
+          : escapeInline(collapse(textOf(body)).trim());
+    const user = firstChild(node, 'ri:user');
+    if (user !== undefined) {
+      const id = user.attrs['ri:account-id'] ?? user.attrs['ri:userkey'] ?? user.attrs['ri:username'] ?? '';
+      return this.keep(node, `@user:${id}`, 'mention', false);
+    }
+    const page = firstChild(node, 'ri:page') ?? firstChild(node, 'ri:blog-post');
+    const attachment = firstChild(node, 'ri:attachment');
+    const anchor = node.attrs['ac:anchor'];
+    let href: string;
+    let label: string;
+    if (page !== undefined) {
+      const title = page.attrs['ri:content-title'] ?? '';
+      const space = page.attrs['ri:space-key'];
+      href = `page:${space === undefined ? '' : `/${space}/`}${title}${anchor === undefined ? '' : `#${anchor}`}`;
+      label = bodyText || escapeInline(title);
+    } else if (attachment !== undefined) {
+      const filename = attachment.attrs['ri:filename'] ?? '';
+      href = `attachment:${filename}`;
+      label = bodyText || escapeInline(filename);
+    } else if (anchor !== undefined) {
+      href = `#${anchor}`;
+      label = bodyText || escapeInline(anchor);
+    } else {
+      return this.keep(node, `[[link: ${collapse(textOf(node)).trim()}]]`, 'link', true);
+    }
+    return this.keep(node, `[${label}](${destination(href)})`, 'link', false);
+  }
+
+  image(node: ElementNode): string {
+    const attachment = firstChild(node, 'ri:attachment');
+    const url = firstChild(node, 'ri:url');
+    const src = attachment
+      ? `attachment:${attachment.attrs['ri:filename'] ?? ''}`
+      : (url?.attrs['ri:value'] ?? '');
+    const alt = node.attrs['ac:alt'] ?? node.attrs['ac:title'] ?? '';
+    return this.keep(node, `![${escapeInline(alt)}](${destination(src)})`, 'image', false);
+  }
+
+  inlineMacro(node: ElementNode): string {
+    const name = node.attrs['ac:name'] ?? 'macro';
+    if (name === 'status') {
+      const title = macroParameter(node, 'title') ?? '';
+      const colour = macroParameter(node, 'colour') ?? macroParameter(node, 'color');
+      return this.keep(
+        node,
+        `[status: ${title}${colour ? ` (${colour.toLowerCase()})` : ''}]`,
+        'status',
+        false,
+      );
+    }
+    return this.keep(node, `[[${name}: ${macroTitle(node)}]]`.replace(': ]]', ']]'), `macro ${name}`, true);
+  }
+
+  placeholder(node: ElementNode, name: string, title: string): string {
+    const base = `${name}${title === '' ? '' : `: ${title}`}`;
+    // Each placeholder is unique on its page, so a write can tell two tables of contents apart.
+    const seen = (this.#ordinals.get(base) ?? 0) + 1;
+    this.#ordinals.set(base, seen);
+    const label = name === 'layout' || name === 'table' ? name : `macro ${name}`;
+    return this.keep(node, `[[${base}${seen > 1 ? ` #${seen}` : ''}]]`, label, true);
+  }
+
+  /** Remembers an element with no faithful Markdown form; the first source wins for a repeated form. */
+  keep(node: ElementNode, markdown: string, label: string, guarded: boolean): string {
+    if (!this.#byMarkdown.has(markdown)) {
+      const kept = { markdown, source: this.#source.slice(node.start, node.end), label, guarded };
+      this.#byMarkdown.set(markdown, kept);
+      this.kept.push(kept);
+    }
+    return markdown;
+  }
+}
+
+function isSimpleCell(cell: ElementNode): boolean {
+  if ((cell.attrs.colspan ?? '1') !== '1' || (cell.attrs.rowspan ?? '1') !== '1') return false;
+  const content = cellContent(cell);
+  return content.every((node) => !isBlock(node) && !(node.type === 'element' && node.name === 'br'));
+}
+
+/** A cell's inline content: its children, or those of its single paragraph. */
+function cellContent(cell: ElementNode): StorageNode[] {
+  const elements = childElements(cell);
+  const only = elements[0];
+  const blank = cell.children.every((n) => n.type === 'element' || n.text.trim() === '');
+  if (elements.length === 1 && only?.name === 'p' && blank) return only.children;
+  return cell.children;
+}
+
+function macroTitle(node: ElementNode): string {
+  const title =
+    macroParameter(node, 'title') ?? macroParameter(node, 'key') ?? macroParameter(node, 'jqlQuery');
+  if (title !== undefined) return collapse(title).trim();
+  const page = node.children.length > 0 ? findDescendant(node, 'ri:page') : undefined;
+  if (page) return page.attrs['ri:content-title'] ?? '';
+  const first = childElements(node, 'ac:parameter')[0];
+  return first === undefined ? '' : collapse(textOf(first)).trim().slice(0, 80);
+}
+
+function findDescendant(node: ElementNode, name: string): ElementNode | undefined {
+  for (const child of node.children) {
+    if (child.type !== 'element') continue;
+    if (child.name === name) return child;
+    const found = findDescendant(child, name);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** XHTML whitespace collapses: runs of spaces, tabs and line breaks read as one space. */
+function collapse(text: string): string {
+  // Most text has nothing to collapse: skip the copy (this runs on every text node).
+  return /[\t\n\r\f]| {2}/.test(text) ? text.replace(/[ \t\n\r\f]+/g, ' ') : text;
+}
+
+function paragraph(inline: string): string {
+  if (!/^[ \\#>=+\-\d]| {2}|\n| $/.test(inline)) return inline;
+  const text = inline
+    .replace(/ {2,}/g, ' ')
+    .replace(/ *\\\n */g, '\\\n')
+    .replace(/^(?:\\\n| )+|(?:\\\n| )+$/g, '');
+  return text
+    .split('\n')
+    .map((line) => escapeLineStart(line))
+    .join('\n');
+}
+
+/** Text that would start a heading, a list, a quote or a rule at the start of a line. */
+function escapeLineStart(line: string): string {
+  const match = /^(#{1,6}(?= |$)|[-+](?= |$)|>|={2,}|-{2,}|(\d{1,9})([.)])(?= |$))/.exec(line);
+  if (!match) return line;
+  if (match[2] !== undefined) return `${match[2]}\\${line.slice(match[2].length)}`;
+  return `\\${line}`;
+}
+
+/** Markdown's inline syntax characters in text, escaped so they read back as text. */
+export function escapeInline(text: string): string {
+  if (!/[\\`*[\]~|_<&!]/.test(text)) return text;
+  return text
+    .replace(/[\\`*[\]~|]/g, '\\$&')
+    .replace(/(^|[^\p{L}\p{N}])_|_(?=$|[^\p{L}\p{N}])/gu, (m) => m.replace('_', '\\_'))
+    .replace(/<(?=[A-Za-z/!?])/g, '\\<')
+    .replace(/&(?=#?\w+;)/g, '\\&')
+    .replace(/!(?=\\\[)/g, '\\!');
+}
+
+function wrap(mark: string, inner: string): string {
+  const content = inner.trim();
+  if (content === '') return inner;
+  const lead = /^\s*/.exec(inner)?.[0] ?? '';
+  const trail = /\s*$/.exec(inner)?.[0] ?? '';
+  return `${lead}${mark}${content}${mark}${trail}`;
+}
+
+function codeSpan(code: string): string {
+  if (code === '') return '';
+  const longest = Math.max(0, ...(code.match(/`+/g) ?? []).map((run) => run.length));
+  const ticks = '`'.repeat(longest + 1);
+  const pad = /^[` ]|[` ]$/.test(code) && code.trim() !== '' ? ' ' : '';
+  return `${ticks}${pad}${code}${pad}${ticks}`;
+}
+
+function fence(code: string, language: string): string {
+  const longest = Math.max(2, ...(code.match(/^`{3,}/gm) ?? []).map((run) => run.length));
+  const ticks = '`'.repeat(longest + 1);
+  return `${ticks}${language}\n${code}${code.endsWith('\n') || code === '' ? '' : '\n'}${ticks}`;
+}
+
+function quote(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => (line === '' ? '>' : `> ${line}`))
+    .join('\n');
+}
+
+function indentItem(marker: string, text: string): string {
+  if (!text.includes('\n')) return (marker + text).trimEnd();
+  const pad = ' '.repeat(marker.length);
+  const [first = '', ...rest] = text.split('\n');
+  return [marker + first, ...rest.map((line) => (line === '' ? '' : pad + line))].join('\n').trimEnd();
+}
+
+/** A link destination, in angle brackets when it holds spaces or parentheses. */
+function destination(href: string): string {
+  return /[\s()<>]/.test(href) ? `<${href.replace(/[<>]/g, encodeURIComponent)}>` : href;
+}

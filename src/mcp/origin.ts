@@ -1,0 +1,39 @@
+import type { Context } from 'hono';
+import { cors } from 'hono/cors';
+import { createMiddleware } from 'hono/factory';
+import { requireConfig } from '../config.ts';
+import type { AppEnv } from '../env.ts';
+import { ApiError } from '../errors.ts';
+
+/**
+ * DNS-rebinding protection, as the MCP transport spec requires: a request a browser sends carries
+ * `Origin`, and only the gateway's own origin or one listed in MCP_ALLOWED_ORIGINS may call. A
+ * request without `Origin` comes from a program (an agent, an SDK client), not a page, and passes.
+ */
+export const checkOrigin = createMiddleware<AppEnv>(async (c, next) => {
+  const origin = c.req.header('origin');
+  if (origin !== undefined && !isAllowedOrigin(c, origin)) {
+    throw new ApiError(
+      'forbidden',
+      `Browser origin ${JSON.stringify(origin.slice(0, 200))} may not call the MCP endpoint. Call it from a server-side client, or have an operator add the origin to MCP_ALLOWED_ORIGINS.`,
+    );
+  }
+  await next();
+});
+
+/**
+ * CORS for the allowed browser origins, so that a web-based MCP client on one of them can send its
+ * bearer token and read the answer (and the 401 challenge). Other origins get no CORS headers.
+ */
+export const mcpCors = cors({
+  origin: (origin, c) => (origin && isAllowedOrigin(c as Context<AppEnv>, origin) ? origin : null),
+  allowMethods: ['POST'],
+  allowHeaders: ['authorization', 'content-type', 'accept', 'mcp-protocol-version', 'mcp-method', 'mcp-name'],
+  exposeHeaders: ['www-authenticate'],
+  maxAge: 600,
+});
+
+function isAllowedOrigin(c: Context<AppEnv>, origin: string): boolean {
+  if (origin === new URL(c.req.url).origin) return true;
+  return requireConfig(c.env, ['MCP_ALLOWED_ORIGINS']).MCP_ALLOWED_ORIGINS.includes(origin);
+}

@@ -1,0 +1,63 @@
+import { Hono } from 'hono';
+import type { AppEnv } from '../env.ts';
+import { ApiError } from '../errors.ts';
+import type { ToolCallContext } from '../tools/call.ts';
+import { mcpAccess } from './auth.ts';
+import { answerToolCall, directToolCall } from './direct-call.ts';
+import { checkOrigin, mcpCors } from './origin.ts';
+import { mcpHandler } from './server.ts';
+
+/**
+ * The MCP door (mounted at /): `POST /mcp` for an agent token, `POST /api/v1/integrations/:id/mcp`
+ * for the service token or that integration's agent token. Stateless: there is no stream to open
+ * with GET and no session to end with DELETE, so every other method answers 405.
+ */
+export const mcpRoutes = new Hono<AppEnv>();
+
+for (const path of ['/mcp', '/api/v1/integrations/:id/mcp']) {
+  mcpRoutes.use(path, mcpCors);
+  mcpRoutes.post(path, checkOrigin, async (c) => {
+    const access = await mcpAccess(c);
+    if (access instanceof Response) return access;
+    const toolCall: ToolCallContext = { env: c.env, executionCtx: c.executionCtx, ...access };
+    const text = await c.req.text();
+    const body = parseJson(text);
+    const direct = directToolCall(c.req.raw.headers, body);
+    if (direct) return answerToolCall(direct, toolCall);
+    // The body has been read: the SDK gets it parsed, or as text when it is not JSON (its parse error).
+    const request = new Request(c.req.url, { method: 'POST', headers: c.req.raw.headers, body: text });
+    return mcpHandler.fetch(request, {
+      ...(body !== undefined && { parsedBody: body }),
+      authInfo: {
+        // The SDK's slot for who is calling; it carries the token's id, never the token.
+        token:
+          access.caller.kind === 'agent'
+            ? access.caller.tokenId
+            : access.caller.kind === 'mcp_client'
+              ? `grant:${access.caller.grantId}`
+              : 'service',
+        clientId: access.integrationId,
+        scopes: [],
+        extra: { toolCall },
+      },
+    });
+  });
+  mcpRoutes.all(path, (c) =>
+    c.json(
+      new ApiError(
+        'method_not_allowed',
+        'This MCP endpoint is stateless and answers only POST (JSON-RPC over Streamable HTTP).',
+      ).toJSON(),
+      405,
+      { Allow: 'POST' },
+    ),
+  );
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,102 @@
+import * as z from 'zod';
+import type { Tool } from '../tools/tool.ts';
+
+/**
+ * What an operator allows the callers of one integration to do, and what an agent token may
+ * narrow further. Stored with the integration record (and, narrower, with an agent token record);
+ * decided once per tool call in callTool, before anything reaches Confluence.
+ *
+ * - `read_only`: every tool whose annotations say it writes (`readOnlyHint: false`) is refused.
+ * - `allowed_tools`: only these tools (null: every tool).
+ * - `denied_tools`: never these tools.
+ * - `allowed_spaces`: only content of these spaces, by key (null: every space the user may see).
+ */
+export const Policy = z.object({
+  read_only: z.boolean(),
+  allowed_tools: z.array(z.string()).nullable(),
+  denied_tools: z.array(z.string()),
+  allowed_spaces: z.array(z.string()).nullable(),
+});
+export type Policy = z.infer<typeof Policy>;
+
+/** The policy of an integration nobody has restricted: everything the Atlassian grant allows. */
+export const OPEN_POLICY: Policy = {
+  read_only: false,
+  allowed_tools: null,
+  denied_tools: [],
+  allowed_spaces: null,
+};
+
+/** Which policy a refusal comes from: the integration's, or the narrower one of the agent token. */
+export type PolicySource = 'integration' | 'agent_token';
+export type PolicyRule = keyof Policy;
+
+export interface Refusal {
+  rule: PolicyRule;
+  source: PolicySource;
+  message: string;
+}
+
+/** Whether a tool changes Confluence. Derived from its annotations, so a new tool is classed by its own definition. */
+export function writes(tool: Tool): boolean {
+  return tool.annotations.readOnlyHint === false;
+}
+
+/** The first rule of `policy` that refuses `tool`, or null. */
+export function refusalBy(policy: Policy, source: PolicySource, tool: Tool): Refusal | null {
+  const whose = source === 'integration' ? "The integration's policy" : "This agent token's policy";
+  if (policy.read_only && writes(tool)) {
+    return {
+      rule: 'read_only',
+      source,
+      message: `${whose} is read-only: ${tool.name} changes Confluence, so it is refused. Read tools still work.`,
+    };
+  }
+  if (policy.allowed_tools !== null && !policy.allowed_tools.includes(tool.name)) {
+    return {
+      rule: 'allowed_tools',
+      source,
+      message: `${whose} allows only ${listed(policy.allowed_tools)}; ${tool.name} is not among them.`,
+    };
+  }
+  if (policy.denied_tools.includes(tool.name)) {
+    return { rule: 'denied_tools', source, message: `${whose} denies ${tool.name}.` };
+  }
+  if (policy.allowed_spaces?.length === 0) {
+    return {
+      rule: 'allowed_spaces',
+      source,
+      message: `${whose} allows no space at all, so no tool can be called.`,
+    };
+  }
+  return null;
+}
+
+/** The refusal of a call under an integration policy and, for an agent, its token's policy. */
+export function refusal(integration: Policy, token: Policy | null, tool: Tool): Refusal | null {
+  return refusalBy(integration, 'integration', tool) ?? (token && refusalBy(token, 'agent_token', tool));
+}
+
+/**
+ * What a caller may do under both policies: each rule as strict as the stricter of the two, lists
+ * intersected (null: no limit). A token's policy can only remove from the integration's, never add.
+ */
+export function effectivePolicy(integration: Policy, token: Policy | null): Policy {
+  if (!token) return integration;
+  return {
+    read_only: integration.read_only || token.read_only,
+    allowed_tools: intersect(integration.allowed_tools, token.allowed_tools),
+    denied_tools: [...new Set([...integration.denied_tools, ...token.denied_tools])],
+    allowed_spaces: intersect(integration.allowed_spaces, token.allowed_spaces),
+  };
+}
+
+function intersect(a: string[] | null, b: string[] | null): string[] | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return a.filter((item) => b.includes(item));
+}
+
+function listed(names: readonly string[]): string {
+  return names.length === 0 ? 'no tool' : names.join(', ');
+}

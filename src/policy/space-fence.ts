@@ -1,0 +1,126 @@
+import { ApiError } from '../errors.ts';
+
+/**
+ * Which space content one Confluence call reaches. Every operation in confluence/api.ts declares it
+ * (the field is required, so an operation added later does not compile until it says), and a
+ * space-confined caller is held to its spaces by the fence below before the call is sent:
+ * - `{spaceId}`: acts in this space (list its pages, create a page in it);
+ * - `{pageId}`: reads or changes this page, or something on it (comments, labels, attachments);
+ * - `{commentId, kind}`: acts on this comment, and so on its page;
+ * - `'answer'`: a read whose answer is the content itself (or a list of it), checked on arrival;
+ * - `'confined'`: the operation confines itself (space keys passed along, CQL wrapped);
+ * - `'none'`: no space content at all (users, the site).
+ * Every answer is checked as well, whatever the call declared: the answer and each of its `results`
+ * that names a space (`spaceId`), a page (`pageId`: comments, attachments), or only a blog post or
+ * other container the fence cannot place (refused: nothing is let through unplaced).
+ */
+export type Reach =
+  | { spaceId: string }
+  | { pageId: string }
+  | { commentId: string; kind: 'footer' | 'inline' }
+  | 'answer'
+  | 'confined'
+  | 'none';
+
+/** What the fence asks Confluence, through the same client (so its own reads are fenced too). */
+export interface SpaceLookups {
+  /** The ids of the spaces with these keys that exist and the connected user may see. */
+  spaceIdsOf(keys: readonly string[]): Promise<string[]>;
+  /** The space of a page (404 not_found when there is none). */
+  spaceOfPage(pageId: string): Promise<string>;
+  /** The page a comment is on. */
+  pageOfComment(commentId: string, kind: 'footer' | 'inline'): Promise<string>;
+}
+
+/**
+ * Content outside the caller's spaces is answered exactly as content that does not exist: the same
+ * `not_found` and message, so the agent learns nothing about it. The type lets callTool audit it.
+ */
+export class SpaceRefusal extends ApiError {
+  constructor(notFoundMessage: string) {
+    super('not_found', notFoundMessage);
+  }
+}
+
+const SPACE_IDS_CACHE_MS = 5 * 60_000;
+const spaceIdsCache = new Map<string, { ids: ReadonlySet<string>; until: number }>();
+
+/**
+ * One tool call's view of its allowed spaces. Space ids are resolved from the policy's keys once per
+ * integration and key list for five minutes (ids never change; a space created meanwhile is seen
+ * after that). Pages and comments seen during the call are remembered, so a write after a read, or
+ * the replies of a listed comment, cost no lookup.
+ */
+export class SpaceFence {
+  readonly #keys: readonly string[];
+  readonly #lookups: SpaceLookups;
+  readonly #cacheKey: string;
+  readonly #pageSpaces = new Map<string, string>();
+  readonly #commentPages = new Map<string, string>();
+
+  constructor(integrationId: string, keys: readonly string[], lookups: SpaceLookups) {
+    this.#keys = keys;
+    this.#lookups = lookups;
+    this.#cacheKey = `${integrationId}:${[...keys].sort().join(',')}`;
+  }
+
+  get keys(): readonly string[] {
+    return this.#keys;
+  }
+
+  allowsKey(key: string): boolean {
+    return this.#keys.includes(key);
+  }
+
+  /** Refuses (as not_found with `notFound`) a call that reaches outside the allowed spaces. */
+  async admit(reach: Reach | readonly Reach[], notFound: string): Promise<void> {
+    for (const one of Array.isArray(reach) ? reach : [reach]) {
+      if (typeof one === 'string') continue;
+      if ('spaceId' in one) await this.#requireSpace(one.spaceId, notFound);
+      else if ('pageId' in one) await this.#requirePage(one.pageId, notFound);
+      else {
+        const pageId =
+          this.#commentPages.get(one.commentId) ??
+          (await this.#lookups.pageOfComment(one.commentId, one.kind));
+        await this.#requirePage(pageId, notFound);
+      }
+    }
+  }
+
+  /** Checks an answer and each of its `results`, and remembers where the pages and comments in it live. */
+  async inspect(answer: unknown, notFound: string): Promise<void> {
+    if (typeof answer !== 'object' || answer === null) return;
+    const results = (answer as { results?: unknown }).results;
+    for (const item of [answer, ...(Array.isArray(results) ? results : [])]) {
+      if (typeof item !== 'object' || item === null) continue;
+      const { id, spaceId, pageId, blogPostId, customContentId } = item as Record<string, unknown>;
+      if (typeof spaceId === 'string') {
+        await this.#requireSpace(spaceId, notFound);
+        if (typeof id === 'string') this.#pageSpaces.set(id, spaceId);
+      } else if (typeof pageId === 'string') {
+        await this.#requirePage(pageId, notFound);
+        if (typeof id === 'string') this.#commentPages.set(id, pageId);
+      } else if (blogPostId !== undefined || customContentId !== undefined) {
+        throw new SpaceRefusal(notFound);
+      }
+    }
+  }
+
+  async #requirePage(pageId: string, notFound: string): Promise<void> {
+    const spaceId = this.#pageSpaces.get(pageId) ?? (await this.#lookups.spaceOfPage(pageId));
+    await this.#requireSpace(spaceId, notFound);
+  }
+
+  async #requireSpace(spaceId: string, notFound: string): Promise<void> {
+    if (!(await this.#allowedIds()).has(spaceId)) throw new SpaceRefusal(notFound);
+  }
+
+  async #allowedIds(): Promise<ReadonlySet<string>> {
+    const cached = spaceIdsCache.get(this.#cacheKey);
+    if (cached && cached.until > Date.now()) return cached.ids;
+    const ids = new Set(this.#keys.length ? await this.#lookups.spaceIdsOf(this.#keys) : []);
+    if (spaceIdsCache.size >= 10_000) spaceIdsCache.clear();
+    spaceIdsCache.set(this.#cacheKey, { ids, until: Date.now() + SPACE_IDS_CACHE_MS });
+    return ids;
+  }
+}

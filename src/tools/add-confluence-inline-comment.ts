@@ -1,0 +1,97 @@
+import * as z from 'zod';
+import { countOccurrences, selectableText } from '../confluence/body.ts';
+import { ApiError } from '../errors.ts';
+import { BODY_RULE, bodyText, pageId } from './arguments.ts';
+import { bodyFormat, toStorage } from './body-format.ts';
+import { storageOf } from './page-versions.ts';
+import { defineTool } from './tool.ts';
+
+const schema = z.object({
+  page_id: pageId.describe('The id of the page to comment on.'),
+  text_selection: z
+    .string()
+    .min(1)
+    .max(1000)
+    .refine((text) => text.trim() !== '', 'the selection must contain more than white space')
+    .describe(
+      'The exact text on the page the comment is about, copied from its content (e.g. "edge gateway"): plain words as a reader sees them, without markup.',
+    ),
+  match_index: z
+    .number()
+    .int()
+    .min(0)
+    .default(0)
+    .describe(
+      'Which occurrence of text_selection to anchor to when it appears more than once: 0 (default) is the first.',
+    ),
+  comment: bodyText('The comment').min(1),
+  body_format: bodyFormat,
+});
+
+const output = z.object({
+  comment: z.object({
+    id: z.string(),
+    page_id: z.string(),
+    text_selection: z.string(),
+    match_index: z.number(),
+    match_count: z.number(),
+    resolution_status: z.string(),
+    version: z.number().nullable(),
+    author_id: z.string().nullable(),
+    created_at: z.string().nullable(),
+    url: z.string().nullable(),
+  }),
+  message: z.string(),
+});
+
+export const addConfluenceInlineComment = defineTool({
+  name: 'add_confluence_inline_comment',
+  title: 'Comment on a passage of a page',
+  description: [
+    'Add an inline comment to a Confluence page, anchored to a passage of its text (text_selection), as a reviewer highlights words and comments on them. Use it for feedback on a specific sentence; for a comment on the page as a whole use add_confluence_comment.',
+    'The selection must appear on the current published page exactly as given; when it does not, or appears fewer times than match_index allows, the call is refused with invalid_arguments saying how many times it was found (details.match_count), and nothing is posted.',
+    `Comment: ${BODY_RULE} With body_format "markdown" (recommended), the comment is Markdown instead.`,
+    'Returns comment {id, page_id, text_selection, match_index, match_count, resolution_status, version, author_id, created_at, url} and a message.',
+    'Errors: not_found means the page does not exist or the user may not see it; forbidden means the user may not comment there.',
+  ].join(' '),
+  schema,
+  output,
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  async run(args, confluence) {
+    const page = await confluence.getPage(args.page_id, { 'body-format': 'storage' });
+    const count = countOccurrences(selectableText(storageOf(page)), args.text_selection);
+    if (count === 0 || args.match_index >= count) {
+      throw new ApiError(
+        'invalid_arguments',
+        count === 0
+          ? `The text "${args.text_selection.slice(0, 100)}" is not on page ${args.page_id} (0 matches); nothing was posted. Read the page with get_confluence_page and copy a passage exactly as it reads (plain words, without markup).`
+          : `The text occurs ${count} time${count === 1 ? '' : 's'} on page ${args.page_id}, so match_index must be 0 to ${count - 1}, not ${args.match_index}; nothing was posted.`,
+        { details: { match_count: count } },
+      );
+    }
+    const comment = await confluence.createInlineComment({
+      pageId: args.page_id,
+      body: { representation: 'storage', value: toStorage(args.comment, args.body_format, confluence) },
+      inlineCommentProperties: {
+        textSelection: args.text_selection,
+        textSelectionMatchCount: count,
+        textSelectionMatchIndex: args.match_index,
+      },
+    });
+    return {
+      comment: {
+        id: comment.id,
+        page_id: comment.pageId ?? args.page_id,
+        text_selection: args.text_selection,
+        match_index: args.match_index,
+        match_count: count,
+        resolution_status: comment.resolutionStatus ?? 'open',
+        version: comment.version?.number ?? null,
+        author_id: comment.authorId ?? comment.version?.authorId ?? null,
+        created_at: comment.createdAt ?? comment.version?.createdAt ?? null,
+        url: confluence.webUrl(comment._links?.webui) ?? null,
+      },
+      message: `Successfully added an inline comment to page ${args.page_id} on "${args.text_selection.slice(0, 100)}"`,
+    };
+  },
+});

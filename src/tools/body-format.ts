@@ -1,0 +1,44 @@
+import * as z from 'zod';
+import type { ConfluenceApi } from '../confluence/api.ts';
+import { toStorageFormat } from '../confluence/body.ts';
+import { ApiError } from '../errors.ts';
+import { describeLoss, type MergeResult, markdownToStorage } from '../markdown/index.ts';
+
+/** The `body_format` of the writing tools, and how a body in either format becomes storage. */
+
+export const bodyFormat = z
+  .enum(['storage', 'markdown'])
+  .default('storage')
+  .describe(
+    '"markdown" (recommended): the body is Markdown (GitHub-flavoured: tables, task lists, fenced code with a language, > [!INFO] panels, links to page:Title or a page URL of the site) and becomes clean storage format. "storage" (the default): the body rule above.',
+  );
+
+export type BodyFormat = z.output<typeof bodyFormat>;
+
+export function toStorage(text: string, format: BodyFormat, confluence: ConfluenceApi): string {
+  return format === 'markdown'
+    ? markdownToStorage(text, { siteUrl: siteUrl(confluence) })
+    : toStorageFormat(text);
+}
+
+/** The site's address (https://acme.atlassian.net), whose page URLs become page links. */
+export function siteUrl(confluence: ConfluenceApi): string | undefined {
+  return confluence.webUrl('/')?.replace(/\/wiki\/$/, '');
+}
+
+export const allowRemoval = z
+  .boolean()
+  .default(false)
+  .describe(
+    'Markdown bodies only: true to let the write drop elements Markdown cannot rebuild (macros, layouts, statuses… shown as [[…]] and similar forms) that the current content has and the body no longer contains. Default false: such a write is refused with content_loss.',
+  );
+
+/** 409 content_loss unless the caller allowed it: a Markdown write that would drop kept elements. */
+export function refuseLoss(merge: MergeResult, allowed: boolean): void {
+  if (merge.lost.length === 0 || allowed) return;
+  throw new ApiError(
+    'content_loss',
+    `Nothing was saved: the Markdown no longer contains ${merge.lost.length === 1 ? 'an element' : `${merge.lost.length} elements`} of the current content that Markdown cannot rebuild: ${describeLoss(merge.lost)}. Keep each of them in the text exactly as get_confluence_page showed it (move it if you like), or send allow_removal: true if removing them is intended.`,
+    { details: { lost: merge.lost.map((element) => ({ kind: element.label, markdown: element.markdown })) } },
+  );
+}

@@ -1,0 +1,157 @@
+import * as z from 'zod';
+import type { CommentItem, ConfluenceApi } from '../confluence/api.ts';
+import { nextCursor } from '../confluence/paging.ts';
+import { ApiError } from '../errors.ts';
+import { cursor, pageId } from './arguments.ts';
+import { pagingOutput } from './outputs.ts';
+import { type ReadBodyFormat, readBodyFormat, renderBody } from './read-body.ts';
+import { defineTool } from './tool.ts';
+
+/** Replies read per thread; a thread with more says so (replies_truncated). */
+const REPLIES_PER_THREAD = 50;
+
+const schema = z.object({
+  page_id: pageId.describe('The id of the page whose comments to read.'),
+  kind: z
+    .enum(['all', 'footer', 'inline'])
+    .default('all')
+    .describe(
+      '"footer" (comments under the page), "inline" (comments anchored to a text selection), or "all" (default: footer threads first, then inline).',
+    ),
+  include_replies: z
+    .boolean()
+    .default(true)
+    .describe('true (default) to return each thread with its replies; false for top-level comments only.'),
+  body_format: readBodyFormat,
+  limit: z
+    .number()
+    .int()
+    .min(1)
+    .max(25)
+    .default(10)
+    .describe('How many threads (top-level comments) to return on this page: 1 to 25, default 10.'),
+  cursor,
+});
+
+type Kind = 'footer' | 'inline';
+
+const commentOutput = {
+  id: z.string(),
+  kind: z.enum(['footer', 'inline']),
+  author_id: z.string().nullable(),
+  created_at: z.string().nullable(),
+  version: z.number().nullable(),
+  body: z.string(),
+  url: z.string().nullable(),
+  parent_comment_id: z.string().nullable(),
+  text_selection: z.string().nullable().optional(),
+  resolution_status: z.string().nullable().optional(),
+};
+
+const output = z.object({
+  page_id: z.string(),
+  comments: z.array(
+    z.object({
+      ...commentOutput,
+      replies: z.array(z.object(commentOutput)).optional(),
+      replies_truncated: z.boolean().optional(),
+    }),
+  ),
+  ...pagingOutput,
+});
+
+export const getConfluenceComments = defineTool({
+  name: 'get_confluence_comments',
+  title: 'Read the comments on a page',
+  description: [
+    "Read the discussion on a Confluence page: footer comments and inline comments (those anchored to a piece of text), each thread with its replies. Use it to see reviewers' feedback or open questions before changing a page; to write one use add_confluence_comment or add_confluence_inline_comment.",
+    'Returns page_id and comments [{id, kind (footer|inline), author_id, created_at, version, body, url, parent_comment_id (null for a thread), text_selection and resolution_status (open, resolved, reopened, dangling; inline only), replies [same fields], replies_truncated}], oldest thread first, and has_more.',
+    'When has_more is true, call again with cursor = next_cursor and the same other arguments. author_id is an account id: search_confluence_users with account_ids names it.',
+    'Errors: not_found means the page does not exist or the user may not see it.',
+  ].join(' '),
+  schema,
+  output,
+  annotations: { readOnlyHint: true, openWorldHint: true },
+  async run(args, confluence) {
+    let { kind, from } = startingPoint(args.kind, args.cursor);
+    const threads: { comment: CommentItem; kind: Kind }[] = [];
+    let next: string | undefined;
+    // Footer threads first, then inline ones: one list after the other, within one limit per answer.
+    for (;;) {
+      const room = args.limit - threads.length;
+      const answer = await confluence.listPageComments(kind, args.page_id, { limit: room, cursor: from });
+      for (const comment of answer.results) threads.push({ comment, kind });
+      const more = nextCursor(answer._links);
+      if (more) {
+        next = `${kind}:${more}`;
+        break;
+      }
+      if (args.kind !== 'all' || kind === 'inline') break;
+      kind = 'inline';
+      from = undefined;
+      if (threads.length >= args.limit) {
+        next = 'inline:';
+        break;
+      }
+    }
+    const comments = await Promise.all(
+      threads.map(({ comment, kind }) =>
+        shapeThread(confluence, comment, kind, args.include_replies, args.body_format),
+      ),
+    );
+    return {
+      page_id: args.page_id,
+      comments,
+      ...(next ? { has_more: true, next_cursor: next } : { has_more: false }),
+    };
+  },
+});
+
+/** Where this answer starts: the kind being listed and Confluence's cursor within it. */
+function startingPoint(kind: 'all' | Kind, given: string | undefined): { kind: Kind; from?: string } {
+  if (given === undefined) return { kind: kind === 'inline' ? 'inline' : 'footer' };
+  const separator = given.indexOf(':');
+  const listed = given.slice(0, separator);
+  if ((listed !== 'footer' && listed !== 'inline') || (kind !== 'all' && kind !== listed)) {
+    throw new ApiError(
+      'invalid_arguments',
+      'This cursor does not belong to this listing: pass next_cursor exactly as the previous answer gave it, with the same kind.',
+    );
+  }
+  const from = given.slice(separator + 1);
+  return { kind: listed, ...(from && { from }) };
+}
+
+async function shapeThread(
+  confluence: ConfluenceApi,
+  comment: CommentItem,
+  kind: Kind,
+  withReplies: boolean,
+  format: ReadBodyFormat,
+) {
+  const shaped = shapeComment(confluence, comment, kind, format);
+  if (!withReplies) return shaped;
+  const replies = await confluence.listCommentReplies(kind, comment.id, { limit: REPLIES_PER_THREAD });
+  return {
+    ...shaped,
+    replies: replies.results.map((reply) => shapeComment(confluence, reply, kind, format)),
+    replies_truncated: nextCursor(replies._links) !== undefined,
+  };
+}
+
+function shapeComment(confluence: ConfluenceApi, comment: CommentItem, kind: Kind, format: ReadBodyFormat) {
+  return {
+    id: comment.id,
+    kind,
+    author_id: comment.authorId ?? comment.version?.authorId ?? null,
+    created_at: comment.createdAt ?? comment.version?.createdAt ?? null,
+    version: comment.version?.number ?? null,
+    body: renderBody(comment.body?.storage?.value ?? '', format),
+    url: confluence.webUrl(comment._links?.webui) ?? null,
+    parent_comment_id: comment.parentCommentId ?? null,
+    ...(kind === 'inline' && {
+      text_selection: comment.properties?.inlineOriginalSelection ?? null,
+      resolution_status: comment.resolutionStatus ?? null,
+    }),
+  };
+}

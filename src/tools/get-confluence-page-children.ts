@@ -1,0 +1,70 @@
+import * as z from 'zod';
+import { pagingFields } from '../confluence/paging.ts';
+import { cursor, limit, pageId } from './arguments.ts';
+import { pagingOutput } from './outputs.ts';
+import { defineTool } from './tool.ts';
+
+const schema = z.object({
+  page_id: pageId.describe('The id of the page whose children (or descendants) to list.'),
+  depth: z
+    .number()
+    .int()
+    .min(1)
+    .max(5)
+    .default(1)
+    .describe(
+      '1 (default) lists the direct children only; 2 to 5 lists every descendant down to that many levels, each with its depth and parent_id.',
+    ),
+  limit,
+  cursor,
+});
+
+const output = z.object({
+  page_id: z.string(),
+  depth: z.number(),
+  pages: z.array(
+    z.object({
+      id: z.string(),
+      title: z.string(),
+      type: z.string().describe('page, folder, whiteboard, database or embed.'),
+      status: z.string().nullable(),
+      parent_id: z.string().nullable(),
+      depth: z.number(),
+      position: z.number().nullable(),
+      url: z.string().nullable(),
+    }),
+  ),
+  ...pagingOutput,
+});
+
+export const getConfluencePageChildren = defineTool({
+  name: 'get_confluence_page_children',
+  title: 'List the pages under a page',
+  description: [
+    'List what sits under one Confluence page in the page tree: its direct children, or with depth 2–5 its descendants level by level. Use it to explore a section of the documentation from a parent page; for a whole space use get_confluence_space_pages, for the path above a page use get_confluence_page_ancestors.',
+    'Returns page_id, depth, pages [{id, title, type (page, folder, whiteboard, database or embed: folders and other non-page nodes are listed, not dropped), status, parent_id, depth (1 = direct child), position (order among siblings), url}] in tree order, and has_more.',
+    'When has_more is true, call again with cursor = next_cursor and the same page_id and depth. Read a listed page with get_confluence_page (only type "page" can be read that way).',
+    'Errors: not_found means the page does not exist or the user may not see it; forbidden naming a scope means the integration must be reconnected to grant it.',
+  ].join(' '),
+  schema,
+  output,
+  annotations: { readOnlyHint: true, openWorldHint: true },
+  async run(args, confluence) {
+    const query = { limit: args.limit, cursor: args.cursor };
+    const answer =
+      args.depth === 1
+        ? await confluence.listDirectChildren(args.page_id, query)
+        : await confluence.listDescendants(args.page_id, { ...query, depth: args.depth });
+    const pages = answer.results.map((node) => ({
+      id: node.id,
+      title: node.title ?? '',
+      type: node.type ?? 'page',
+      status: node.status ?? null,
+      parent_id: node.parentId ?? (args.depth === 1 ? args.page_id : null),
+      depth: node.depth ?? 1,
+      position: node.childPosition ?? null,
+      url: confluence.contentUrl(node.id, node.type) ?? null,
+    }));
+    return { page_id: args.page_id, depth: args.depth, pages, ...pagingFields(answer._links) };
+  },
+});

@@ -1,0 +1,87 @@
+import type { ConfluenceApi, Page } from '../confluence/api.ts';
+import { ApiError } from '../errors.ts';
+
+/**
+ * Writing a new version of a page without overwriting an edit the caller has not seen: read the
+ * current version (published or draft), refuse unless it is the one the caller read, write the
+ * next number, and report the winner when someone saves in between (version_conflict).
+ */
+
+/** The page as an update starts from, when it is still at `versionNumber`; version_conflict otherwise. */
+export async function readVersion(
+  confluence: ConfluenceApi,
+  id: string,
+  versionNumber: number,
+): Promise<Page> {
+  const current = await readForUpdate(confluence, id);
+  if (versionNumber !== (current.version?.number ?? 0)) throw versionConflict(current, versionNumber);
+  return current;
+}
+
+export function storageOf(page: Page): string {
+  return page.body?.storage?.value ?? '';
+}
+
+/** Writes `current`'s next version; a save by someone else in between is reported as version_conflict. */
+export async function saveNextVersion(
+  confluence: ConfluenceApi,
+  current: Page,
+  change: { status: string; title: string; storage: string; message?: string; parentId?: string },
+): Promise<Page> {
+  const currentNumber = current.version?.number ?? 0;
+  try {
+    return await confluence.updatePage(current.id, {
+      id: current.id,
+      status: change.status,
+      title: change.title,
+      body: { representation: 'storage', value: change.storage },
+      version: {
+        number: currentNumber + 1,
+        ...(change.message !== undefined && { message: change.message }),
+      },
+      ...(change.parentId !== undefined && { parentId: change.parentId }),
+    });
+  } catch (error) {
+    // Someone saved between our read and our write: report the version that won.
+    if (error instanceof ApiError && error.code === 'version_conflict') {
+      throw versionConflict(await reread(confluence, current.id), currentNumber);
+    }
+    throw error;
+  }
+}
+
+function readForUpdate(confluence: ConfluenceApi, id: string): Promise<Page> {
+  return confluence.getPage(id, { 'body-format': 'storage', status: UPDATABLE });
+}
+
+const UPDATABLE = ['current', 'draft'] as const;
+
+async function reread(confluence: ConfluenceApi, id: string): Promise<Page | undefined> {
+  try {
+    return await readForUpdate(confluence, id);
+  } catch {
+    return undefined;
+  }
+}
+
+function versionConflict(current: Page | undefined, yours: number): ApiError {
+  const version = current?.version;
+  const by = version?.authorId ? ` by ${version.authorId}` : '';
+  const at = version?.createdAt ? ` at ${version.createdAt}` : '';
+  const state = version
+    ? `is now at version ${version.number} (saved${by}${at})`
+    : 'has been changed by someone else';
+  return new ApiError(
+    'version_conflict',
+    `The page ${state}, not version ${yours} that your change is based on; nothing was saved. Read it again with get_confluence_page, merge your change into its current content, and retry with the version_number you read then.`,
+    version && {
+      details: {
+        current_version: {
+          number: version.number,
+          author_id: version.authorId ?? null,
+          created_at: version.createdAt ?? null,
+        },
+      },
+    },
+  );
+}

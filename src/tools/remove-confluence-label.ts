@@ -1,0 +1,38 @@
+import * as z from 'zod';
+import { pageId } from './arguments.ts';
+import { labelName, labelsOutput, pageLabels } from './labels.ts';
+import { defineTool } from './tool.ts';
+
+const schema = z.object({
+  page_id: pageId.describe('The id of the page to remove the label from.'),
+  label: labelName.describe('The label name to remove, e.g. "draft".'),
+});
+
+const output = z.object({
+  page_id: z.string(),
+  label: z.string(),
+  removed: z.boolean(),
+  labels: labelsOutput,
+});
+
+export const removeConfluenceLabel = defineTool({
+  name: 'remove_confluence_label',
+  title: 'Remove a label from a page',
+  description: [
+    'Remove one label from a Confluence page. Removing a label the page does not have changes nothing and is not an error (removed: false), so repeating the call is harmless.',
+    'Returns page_id, label, removed (whether it was on the page) and labels [{id, name, prefix}]: the labels the page has afterwards.',
+    'Errors: not_found means the page does not exist or the user may not see it; forbidden means the user may not edit it; upstream_gone means Atlassian retired the label endpoint this tool uses.',
+  ].join(' '),
+  schema,
+  output,
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  async run(args, confluence) {
+    const before = await pageLabels(confluence, args.page_id);
+    if (!before.some((label) => label.name === args.label)) {
+      return { page_id: args.page_id, label: args.label, removed: false, labels: before };
+    }
+    await confluence.removeLabel(args.page_id, args.label);
+    const labels = before.filter((label) => label.name !== args.label);
+    return { page_id: args.page_id, label: args.label, removed: true, labels };
+  },
+});

@@ -1,0 +1,101 @@
+import * as z from 'zod';
+import type { User, V1User } from '../confluence/api.ts';
+import { defineTool } from './tool.ts';
+
+const accountId = z
+  .string()
+  .regex(/^[\w:-]{1,128}$/, 'expected an Atlassian account id, e.g. "5b10ac8d82e05b22cc7d4ef5"');
+
+const schema = z
+  .object({
+    query: z
+      .string()
+      .trim()
+      .min(2)
+      .max(100)
+      .optional()
+      .describe('A fragment of a person\'s name or email, e.g. "alice" or "archer@"; at least 2 characters.'),
+    account_ids: z
+      .array(accountId)
+      .min(1)
+      .max(100)
+      .optional()
+      .describe('Account ids to name, e.g. the author_id fields other tools return (1 to 100).'),
+    current: z
+      .literal(true)
+      .optional()
+      .describe('true for the Atlassian account this integration acts as (the connected user).'),
+    limit: z
+      .number()
+      .int()
+      .min(1)
+      .max(50)
+      .default(10)
+      .describe('With query: how many people to return, 1 to 50, default 10.'),
+  })
+  .superRefine((args, ctx) => {
+    const given = [args.query, args.account_ids, args.current].filter((v) => v !== undefined).length;
+    if (given !== 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['query'],
+        message: 'give exactly one of query (a name or email fragment), account_ids, or current: true',
+      });
+    }
+  });
+
+const output = z.object({
+  users: z.array(
+    z.object({
+      account_id: z.string().nullable(),
+      display_name: z.string().nullable(),
+      email: z.string().optional(),
+      type: z.string(),
+    }),
+  ),
+});
+
+export const searchConfluenceUsers = defineTool({
+  name: 'search_confluence_users',
+  title: 'Find people',
+  description: [
+    'Find Atlassian accounts: by a name or email fragment (query), by account id (account_ids, e.g. to name the author_id of a page, version or comment), or the connected user itself (current: true).',
+    'Returns users [{account_id, display_name, email (only when the person lets Atlassian show it), type (atlassian for people, app for bots and integrations)}]. Unknown account ids are left out. There is no paging: narrow the query instead.',
+    'Errors: forbidden naming a scope means the integration must be reconnected to grant it.',
+  ].join(' '),
+  schema,
+  output,
+  annotations: { readOnlyHint: true, openWorldHint: true },
+  async run(args, confluence) {
+    if (args.current) return { users: [fromV1(await confluence.currentUser())] };
+    if (args.account_ids) {
+      const { results } = await confluence.usersById(args.account_ids);
+      return { users: results.map(fromV2) };
+    }
+    const escaped = (args.query ?? '').replace(/["\\]/g, '\\$&');
+    const { results } = await confluence.searchUsers(`user.fullname ~ "${escaped}"`, args.limit);
+    return {
+      users: results
+        .flatMap((result) => (result.user?.accountId ? [fromV1(result.user)] : []))
+        .slice(0, args.limit),
+    };
+  },
+});
+
+function fromV1(user: V1User) {
+  return {
+    account_id: user.accountId ?? null,
+    display_name: user.displayName ?? user.publicName ?? null,
+    ...(user.email && { email: user.email }),
+    type: user.accountType || 'atlassian',
+  };
+}
+
+function fromV2(user: User) {
+  return {
+    account_id: user.accountId,
+    display_name: user.displayName ?? user.publicName ?? null,
+    ...(user.email && { email: user.email }),
+    type: user.accountType ?? 'atlassian',
+  };
+}

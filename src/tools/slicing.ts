@@ -1,0 +1,36 @@
+import * as z from 'zod';
+
+/**
+ * Long text (a page body, a text attachment, a diff) goes out in slices an agent asks for one after
+ * the other: `max_chars` characters from `offset`, with `next_offset` where the rest starts.
+ */
+export const maxChars = (what: string, fallback = 20_000) =>
+  z
+    .number()
+    .int()
+    .min(1)
+    .max(200_000)
+    .default(fallback)
+    .describe(`At most this many characters of ${what} are returned (default ${fallback}, up to 200000).`);
+
+export const offset = (what: string) =>
+  z
+    .number()
+    .int()
+    .min(0)
+    .default(0)
+    .describe(
+      `Where the returned ${what} starts, in characters: 0 (default), or the next_offset of a previous answer.`,
+    );
+
+/** `max` characters from `offset`, never splitting a surrogate pair; `next` is where the rest starts. */
+export function sliceContent(content: string, offset: number, max: number): { text: string; next?: number } {
+  let end = Math.min(content.length, offset + max);
+  if (end < content.length && end > offset && isHighSurrogate(content.charCodeAt(end - 1))) end -= 1;
+  const text = content.slice(offset, end);
+  return end < content.length ? { text, next: end } : { text };
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}

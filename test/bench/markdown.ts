@@ -1,0 +1,103 @@
+/**
+ * The token economy of Markdown, over the storage-format corpus (test/emulator/seed/corpus.ts):
+ * the tokens of each page's storage and of its Markdown rendering, counted with a real BPE
+ * tokenizer (o200k_base, GPT-4o's), and the CPU time of the conversion. Part of `npm run bench`;
+ * runs alone with `node test/bench/markdown.ts` (exit 1 if a budget fails).
+ */
+import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
+import { mergeMarkdown } from '../../src/markdown/index.ts';
+import { storageToMarkdown } from '../../src/markdown/to-markdown.ts';
+import { CORPUS } from '../emulator/seed/corpus.ts';
+
+const BUDGETS = { tokenRatio: 0.6, cpuMs50KB: 2 };
+const FIFTY_KB = 'Data Platform Handbook';
+
+export interface Check {
+  budget: string;
+  value: string;
+  holds: boolean;
+}
+
+export function markdownBench(): { figures: Record<string, unknown>; checks: Check[] } {
+  const pages = CORPUS.map((document) => {
+    const markdown = storageToMarkdown(document.body);
+    return {
+      title: document.title,
+      storageChars: document.body.length,
+      markdownChars: markdown.length,
+      storageTokens: countTokens(document.body),
+      markdownTokens: countTokens(markdown),
+    };
+  });
+  const total = (field: 'storageTokens' | 'markdownTokens' | 'storageChars') =>
+    pages.reduce((sum, page) => sum + page[field], 0);
+  const ratio = total('markdownTokens') / total('storageTokens');
+
+  const fiftyKB = CORPUS.find((d) => d.title === FIFTY_KB)?.body as string;
+  const oneMB = CORPUS.at(-1)?.body as string;
+  const read50 = cpuMs(() => storageToMarkdown(fiftyKB), 300);
+  const markdown50 = storageToMarkdown(fiftyKB);
+  const edited50 = markdown50.replace('Chapter 40 covers', 'Chapter 40 now covers');
+  const write50 = cpuMs(() => mergeMarkdown(edited50, fiftyKB), 100);
+  const read1MB = cpuMs(() => storageToMarkdown(oneMB), 5);
+
+  console.log('\nMarkdown over the storage-format corpus (o200k_base tokens)');
+  console.log(`  ${'page'.padEnd(32)} ${'storage'.padStart(9)} ${'markdown'.padStart(9)}  ratio`);
+  for (const page of pages) {
+    const r = (page.markdownTokens / page.storageTokens).toFixed(2);
+    console.log(
+      `  ${page.title.slice(0, 32).padEnd(32)} ${String(page.storageTokens).padStart(9)} ${String(page.markdownTokens).padStart(9)}  ${r}`,
+    );
+  }
+  console.log(
+    `  ${'all 18 pages'.padEnd(32)} ${String(total('storageTokens')).padStart(9)} ${String(total('markdownTokens')).padStart(9)}  ${ratio.toFixed(2)}`,
+  );
+  console.log(
+    `  CPU, median: storage → Markdown of the 50 KB page ${read50.toFixed(2)} ms; an edited 50 KB page written back ${write50.toFixed(2)} ms; the 1 MB page read ${read1MB.toFixed(1)} ms`,
+  );
+
+  return {
+    figures: {
+      pages,
+      corpus_storage_chars: total('storageChars'),
+      storage_tokens: total('storageTokens'),
+      markdown_tokens: total('markdownTokens'),
+      token_ratio: ratio,
+      cpu_ms_median: { read_50kb: read50, write_edit_50kb: write50, read_1mb: read1MB },
+    },
+    checks: [
+      {
+        budget: `Markdown ≤ ${BUDGETS.tokenRatio} × storage tokens over the corpus (${pages.length} pages, ${(total('storageChars') / 1024).toFixed(0)} KiB)`,
+        value: ratio.toFixed(3),
+        holds: ratio <= BUDGETS.tokenRatio,
+      },
+      {
+        budget: `storage → Markdown of the 50 KB page ≤ ${BUDGETS.cpuMs50KB} ms CPU (median)`,
+        value: `${read50.toFixed(2)} ms`,
+        holds: read50 <= BUDGETS.cpuMs50KB,
+      },
+    ],
+  };
+}
+
+/** The median CPU time of `run` in this process, after a warm-up, in milliseconds. */
+function cpuMs(run: () => unknown, rounds: number): number {
+  for (let i = 0; i < Math.min(rounds, 30); i++) run();
+  const times: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const start = process.cpuUsage();
+    run();
+    const used = process.cpuUsage(start);
+    times.push((used.user + used.system) / 1000);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)] as number;
+}
+
+if (process.argv[1]?.endsWith('markdown.ts')) {
+  const { checks } = markdownBench();
+  console.log('\nBudgets');
+  for (const check of checks)
+    console.log(`  ${check.holds ? 'holds' : 'FAILS'}  ${check.budget}: ${check.value}`);
+  process.exitCode = checks.every((check) => check.holds) ? 0 : 1;
+}

@@ -1,0 +1,124 @@
+/**
+ * The tools added after the first seven, through the MCP door with both official clients: the
+ * same answers as REST, errors as isError results, and an attached image as an image block.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SEED } from '../emulator/seed.ts';
+import { connectOverHttp } from '../support/connect-over-http.ts';
+import { type ClientFactory, connectV1, connectV2, type McpTestClient } from '../support/mcp-clients.ts';
+import { type SandboxServers, startSandboxServers } from '../support/sandbox-servers.ts';
+
+let servers: SandboxServers;
+let integrationId: string;
+let agentToken: string;
+
+beforeAll(async () => {
+  servers = await startSandboxServers({ autoApprove: true, sitePreset: 'single' });
+  integrationId = await connectOverHttp({
+    gatewayUrl: servers.gatewayUrl,
+    serviceToken: servers.serviceToken,
+    ownerId: 'mcp-tools',
+    name: 'MCP tools',
+  });
+  const answer = await servers.serviceApi('POST', `/api/v1/integrations/${integrationId}/agent-tokens`, {});
+  agentToken = ((await answer.json()) as { token: string }).token;
+}, 120_000);
+
+afterAll(() => servers?.close());
+
+// biome-ignore lint/suspicious/noExplicitAny: REST answers are compared field by field
+async function restCall(name: string, args: Record<string, unknown>): Promise<any> {
+  const answer = await servers.serviceApi(
+    'POST',
+    `/api/v1/integrations/${integrationId}/tools/${name}`,
+    args,
+  );
+  return answer.json();
+}
+
+const READS: [string, Record<string, unknown>][] = [
+  ['get_confluence_page_children', { page_id: SEED.pages.engHome.id, depth: 2 }],
+  ['get_confluence_page_ancestors', { page_id: SEED.tree.meetingNotes.id }],
+  ['get_confluence_comments', { page_id: SEED.pages.architecture.id }],
+  ['get_confluence_page_history', { page_id: SEED.pages.architecture.id }],
+  ['compare_confluence_page_versions', { page_id: SEED.pages.architecture.id, from_version: 2 }],
+  ['get_confluence_attachments', { page_id: SEED.pages.architecture.id }],
+  ['get_confluence_attachment_content', { attachment_id: SEED.attachments.csv.id }],
+  ['search_confluence_users', { query: 'al' }],
+];
+
+describe.each([
+  ['the v1 SDK client', connectV1],
+  ['the v2 client', connectV2],
+] as [string, ClientFactory][])('%s', (_label, connect) => {
+  let client: McpTestClient;
+
+  beforeAll(async () => {
+    client = await connect(`${servers.gatewayUrl}/mcp`, agentToken);
+  });
+  afterAll(() => client?.close());
+
+  it('lists all twenty-two tools, the trash as the one destructive tool', async () => {
+    const { tools } = await client.listTools();
+    expect(tools).toHaveLength(22);
+    const destructive = tools.filter(
+      (tool: { annotations: { destructiveHint?: boolean } }) => tool.annotations.destructiveHint,
+    );
+    expect(destructive.map((tool: { name: string }) => tool.name)).toEqual(['delete_confluence_page']);
+  });
+
+  it.each(READS)('%s answers as REST does', async (name, args) => {
+    const [result, rest] = await Promise.all([client.callTool(name, args), restCall(name, args)]);
+    expect(result.isError).toBeFalsy();
+    const { success: _, ...expected } = rest;
+    expect(result.structuredContent).toEqual(expected);
+  });
+
+  it('returns an attached image as an image block, not as base64 in the text', async () => {
+    const result = await client.callTool('get_confluence_attachment_content', {
+      attachment_id: SEED.attachments.image.id,
+    });
+    const image = result.content.find((block: { type: string }) => block.type === 'image');
+    expect(image).toMatchObject({ type: 'image', mimeType: 'image/png' });
+    expect(image.data).toBe(result.structuredContent.image.data_base64);
+    const text = result.content.find((block: { type: string }) => block.type === 'text');
+    expect(text.text).not.toContain(image.data);
+  });
+
+  it('answers the write tools with results their output schemas admit', async () => {
+    const page = SEED.pages.apiGuidelines.id;
+    const calls: [string, Record<string, unknown>][] = [
+      ['add_confluence_labels', { page_id: page, labels: ['mcp'] }],
+      ['remove_confluence_label', { page_id: page, label: 'mcp' }],
+      ['upload_confluence_attachment', { page_id: page, filename: 'mcp.txt', content: 'hello' }],
+      ['add_confluence_inline_comment', { page_id: page, text_selection: 'Guidelines', comment: 'Hi' }],
+    ];
+    for (const [name, args] of calls) {
+      const result = await client.callTool(name, args);
+      expect(result.isError, `${name}: ${JSON.stringify(result.structuredContent)}`).toBeFalsy();
+    }
+    const read = await restCall('get_confluence_page', { page_id: page });
+    const parent =
+      read.page.parent_id === SEED.pages.runbooks.id ? SEED.pages.engHome.id : SEED.pages.runbooks.id;
+    const moved = await client.callTool('move_confluence_page', {
+      page_id: page,
+      version_number: read.page.version.number,
+      parent_id: parent,
+    });
+    expect(moved.structuredContent.page.parent_id).toBe(parent);
+  });
+
+  it('answers a stale delete with an isError version_conflict, and trashes nothing', async () => {
+    const result = await client.callTool('delete_confluence_page', {
+      page_id: SEED.pages.glossary.id,
+      version_number: 7,
+    });
+    expect(result.isError).toBe(true);
+    expect(result.structuredContent.error).toMatchObject({
+      code: 'version_conflict',
+      current_version: { number: 1 },
+    });
+    const page = await restCall('get_confluence_page', { page_id: SEED.pages.glossary.id });
+    expect(page.success).toBe(true);
+  });
+});

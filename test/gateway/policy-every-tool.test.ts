@@ -1,0 +1,81 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { tools } from '../../src/tools/registry.ts';
+import { writeCalls } from '../support/write-calls.ts';
+import { emulatorControl, serviceApi } from './support/http.ts';
+import {
+  callTool,
+  clearRequestLog,
+  confluenceRequests,
+  connectAcme,
+  expectNoSpecViolations,
+} from './support/tools.ts';
+
+/** Architecture Overview (65538) is in ENG, with comments, attachments and a history; ENG is not allowed here. */
+const ENG_PAGE = '65538';
+const ENG_ATTACHMENT = 'att66001';
+const OPS_PAGE = '65602';
+
+/** Each read tool aimed at ENG content. Tools that hold no space content are listed with null. */
+const READS_OF_ENG: Record<string, Record<string, unknown> | null> = {
+  get_confluence_space_pages: { space_key: 'ENG' },
+  get_confluence_page: { page_id: ENG_PAGE },
+  get_confluence_page_children: { page_id: ENG_PAGE },
+  get_confluence_page_ancestors: { page_id: ENG_PAGE },
+  get_confluence_comments: { page_id: ENG_PAGE },
+  get_confluence_page_history: { page_id: ENG_PAGE },
+  compare_confluence_page_versions: { page_id: ENG_PAGE, from_version: 1 },
+  get_confluence_attachments: { page_id: ENG_PAGE },
+  get_confluence_attachment_content: { attachment_id: ENG_ATTACHMENT },
+  // Confined by what they list, tested below and in policy-spaces.test.ts.
+  get_confluence_spaces: null,
+  search_confluence_pages: null,
+  // People, not space content.
+  search_confluence_users: null,
+};
+
+let id: string;
+beforeEach(async () => {
+  await emulatorControl('POST', '/reset');
+  id = await connectAcme();
+  expect(
+    (await serviceApi('PATCH', `/api/v1/integrations/${id}`, { policy: { allowed_spaces: ['OPS'] } })).status,
+  ).toBe(200);
+  await clearRequestLog();
+});
+
+describe('allowed_spaces holds on every tool', () => {
+  it('every read tool answers content of another space as not_found', async () => {
+    for (const tool of tools.filter((t) => t.annotations.readOnlyHint)) {
+      expect(READS_OF_ENG, `no case for ${tool.name}`).toHaveProperty(tool.name);
+      const args = READS_OF_ENG[tool.name];
+      if (!args) continue;
+      const answer = await callTool(id, tool.name, args);
+      expect([tool.name, answer.status, answer.body.error?.code]).toEqual([tool.name, 404, 'not_found']);
+    }
+    await expectNoSpecViolations();
+  });
+
+  it('every write tool aimed at another space sends nothing and answers not_found', async () => {
+    for (const [name, args] of writeCalls()) {
+      const answer = await callTool(id, name, args);
+      expect([name, answer.status, answer.body.error?.code]).toEqual([name, 404, 'not_found']);
+    }
+    const writes = (await confluenceRequests()).filter((request) => request.method !== 'GET');
+    expect(writes).toEqual([]);
+  });
+
+  it('inside its spaces the same tools work', async () => {
+    for (const [name, args] of [
+      ['get_confluence_page_children', { page_id: OPS_PAGE }],
+      ['get_confluence_page_ancestors', { page_id: OPS_PAGE }],
+      ['get_confluence_comments', { page_id: OPS_PAGE }],
+      ['get_confluence_page_history', { page_id: OPS_PAGE }],
+      ['get_confluence_attachments', { page_id: OPS_PAGE }],
+      ['add_confluence_labels', { page_id: OPS_PAGE, labels: ['oncall'] }],
+    ] as const) {
+      const answer = await callTool(id, name, args);
+      expect([name, answer.body.error]).toEqual([name, undefined]);
+    }
+    await expectNoSpecViolations();
+  });
+});
