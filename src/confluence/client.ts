@@ -239,6 +239,12 @@ function jsonReader<R>(call: Call, parse: (text: string) => R): Reader<R> {
  */
 async function readTextWithin(response: Response, maxBytes: number): Promise<string | undefined> {
   if (declaredOver(response.headers, maxBytes)) return undefined;
+  // A declared length the runtime reads to and no further bounds the body already: one native read
+  // then costs a third of the chunk loop on a 50 KB page (the bench's profile). Not for an encoded
+  // body, whose decoded size the declared length does not bound.
+  const length = response.headers.get('content-length');
+  const encoded = (response.headers.get('content-encoding') ?? 'identity') !== 'identity';
+  if (length !== null && Number.isSafeInteger(Number(length)) && !encoded) return response.text();
   const { bytes, complete } = await readBounded(response.body, maxBytes);
   return complete ? new TextDecoder().decode(bytes) : undefined;
 }

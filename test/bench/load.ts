@@ -10,7 +10,8 @@ export interface Target {
   cpuSeconds?: () => number;
 }
 
-export interface LoadResult {
+/** One target's figures in one round. */
+export interface RoundResult {
   requests: number;
   errors: number;
   seconds: number;
@@ -24,55 +25,50 @@ export interface LoadResult {
 /**
  * Measures several targets against each other fairly on a shared, noisy machine: the calls are
  * split into rounds, and each round runs every target once, in a rotating order, so a burst of
- * background work lands on all of them alike. Every latency is kept, for exact percentiles.
+ * background work lands on all of them alike. Returns every round of every target (`[target][round]`),
+ * so ratios can be taken within a round, where the targets met the same background.
  */
 export async function compareTargets(
   targets: Target[],
-  options: { concurrency: number; requests: number; rounds?: number; warmup?: number },
-): Promise<LoadResult[]> {
-  const rounds = options.rounds ?? 4;
-  const perRound = Math.ceil(options.requests / rounds);
+  options: { concurrency: number; callsPerRound: number; rounds: number; warmup?: number },
+): Promise<RoundResult[][]> {
   const agents = targets.map(() => new Agent({ keepAlive: true, maxSockets: options.concurrency }));
-  const totals = targets.map(() => ({ latencies: [] as number[], errors: 0, seconds: 0, cpu: 0 }));
+  const results = targets.map(() => [] as RoundResult[]);
   try {
     for (const [index, target] of targets.entries()) {
-      await closedLoop(agents[index] as Agent, target, options.concurrency, options.warmup ?? 200);
+      const warmup = options.warmup ?? Math.max(100, options.concurrency * 4);
+      await closedLoop(agents[index] as Agent, target, options.concurrency, warmup);
     }
-    for (let round = 0; round < rounds; round++) {
+    for (let round = 0; round < options.rounds; round++) {
       for (let step = 0; step < targets.length; step++) {
         const index = (round + step) % targets.length;
         const target = targets[index] as Target;
-        const total = totals[index] as (typeof totals)[number];
         const cpuBefore = target.cpuSeconds?.() ?? 0;
         const started = process.hrtime.bigint();
         const { latencies, errors } = await closedLoop(
           agents[index] as Agent,
           target,
           options.concurrency,
-          perRound,
+          options.callsPerRound,
         );
-        total.seconds += Number(process.hrtime.bigint() - started) / 1e9;
-        total.cpu += (target.cpuSeconds?.() ?? 0) - cpuBefore;
-        total.latencies.push(...latencies);
-        total.errors += errors;
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        const cpu = (target.cpuSeconds?.() ?? 0) - cpuBefore;
+        latencies.sort((a, b) => a - b);
+        (results[index] as RoundResult[])[round] = {
+          requests: latencies.length,
+          errors,
+          seconds,
+          rps: latencies.length / seconds,
+          p50Ms: percentile(latencies, 0.5),
+          p99Ms: percentile(latencies, 0.99),
+          ...(target.cpuSeconds && { cpuMsPerCall: (cpu * 1000) / latencies.length }),
+        };
       }
     }
   } finally {
     for (const agent of agents) agent.destroy();
   }
-  return targets.map((target, index) => {
-    const { latencies, errors, seconds, cpu } = totals[index] as (typeof totals)[number];
-    latencies.sort((a, b) => a - b);
-    return {
-      requests: latencies.length,
-      errors,
-      seconds,
-      rps: latencies.length / seconds,
-      p50Ms: percentile(latencies, 0.5),
-      p99Ms: percentile(latencies, 0.99),
-      ...(target.cpuSeconds && { cpuMsPerCall: (cpu * 1000) / latencies.length }),
-    };
-  });
+  return results;
 }
 
 async function closedLoop(agent: Agent, target: Target, concurrency: number, total: number) {
@@ -92,7 +88,8 @@ async function closedLoop(agent: Agent, target: Target, concurrency: number, tot
   return { latencies, errors };
 }
 
-function send(agent: Agent, target: Target): Promise<number> {
+/** Sends one request and reads its answer to the end; resolves with the status. */
+export function send(agent: Agent | undefined, target: Target): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = request(
       target.url,
@@ -111,4 +108,21 @@ function send(agent: Agent, target: Target): Promise<number> {
 function percentile(sorted: number[], fraction: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))] as number;
+}
+
+/** The median and the range of a set of figures. */
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+}
+
+export function spread(values: number[]): Spread {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length / 2;
+  const median =
+    sorted.length % 2
+      ? (sorted[Math.floor(middle)] as number)
+      : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+  return { median, min: sorted[0] ?? Number.NaN, max: sorted.at(-1) ?? Number.NaN };
 }

@@ -24,6 +24,12 @@ export function buildGateway(): void {
   });
 }
 
+/** Miniflare settings a caller may add: where storage persists, an inspector port for profiling. */
+export interface WorkerdExtras {
+  resourcePersistencePath?: string;
+  inspectorPort?: number;
+}
+
 /**
  * Serves the bundle with `bindings`. Settings that must name the gateway's own URL (the OAuth
  * callback) come from a function of that URL: the gateway starts on a port the system picks (port
@@ -32,6 +38,7 @@ export function buildGateway(): void {
 export async function startGatewayInWorkerd(
   bindings: Record<string, string> | ((url: string) => Record<string, string>),
   port = 0,
+  extras: WorkerdExtras = {},
 ): Promise<RunningWorker> {
   // The bundle is one self-contained module, so wrangler's module rules have nothing to do.
   const { modulesRules: _rules, ...workerOptions } =
@@ -43,6 +50,7 @@ export async function startGatewayInWorkerd(
       scriptPath: 'dist/index.js',
       bindings: { ...(workerOptions.bindings as Record<string, unknown> | undefined), ...settings },
       port,
+      ...extras,
     }) as V4MiniflareOptions;
   if (typeof bindings !== 'function') return startWorkerd(optionsWith(bindings));
   return startWorkerd(optionsWith({}), (url) => optionsWith(bindings(url)));
@@ -56,6 +64,39 @@ export function startBareProxyInWorkerd(upstream: string): Promise<RunningWorker
     compatibilityDate: '2026-11-01',
     bindings: { UPSTREAM: upstream },
   });
+}
+
+/**
+ * The bare proxy (test/bench/bare-proxy.js) under the gateway's configuration: its bindings, queue
+ * and a Durable Object class of each name it declares, holding nothing. The floor for a cold start,
+ * where the runtime's set-up of those bindings is not the gateway's code.
+ */
+export function startBareProxyWithGatewayBindings(
+  upstream: string,
+  extras: WorkerdExtras = {},
+): Promise<RunningWorker> {
+  const { modulesRules: _rules, ...workerOptions } =
+    unstable_getMiniflareWorkerOptions('wrangler.toml').workerOptions;
+  const classes = new Set(
+    Object.values(workerOptions.durableObjects ?? {}).map((binding) =>
+      typeof binding === 'string' ? binding : binding.className,
+    ),
+  );
+  const script = [
+    "import { DurableObject } from 'cloudflare:workers';",
+    ...[...classes].map((name) => `export class ${name} extends DurableObject {}`),
+    readFileSync('test/bench/bare-proxy.js', 'utf8').replace(
+      'export default {',
+      'export default {\n  queue() {},',
+    ),
+  ].join('\n');
+  return startWorkerd({
+    ...workerOptions,
+    modules: true,
+    script,
+    bindings: { ...(workerOptions.bindings as Record<string, unknown> | undefined), UPSTREAM: upstream },
+    ...extras,
+  } as V4MiniflareOptions);
 }
 
 /**
@@ -96,6 +137,23 @@ function workerdChildren(): number[] {
     }
   }
   return pids;
+}
+
+/**
+ * CPU nanoseconds the live threads of a process have run so far (the scheduler's own account in
+ * /proc/<pid>/task/<tid>/schedstat): exact where `processCpuSeconds` counts 10 ms ticks, so it is
+ * the one to use for a short span such as a cold start.
+ */
+export function processCpuNanoseconds(pid: number): number {
+  let total = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      total += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      // The thread ended while we looked.
+    }
+  }
+  return total;
 }
 
 /** CPU seconds (user + system) a process has used so far, from /proc. */

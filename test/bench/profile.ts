@@ -1,0 +1,174 @@
+/**
+ * `npm run bench:profile`: where the gateway's CPU goes on warm calls. Serves the production bundle
+ * in workerd with the V8 inspector open, samples the isolate with the inspector's profiler while a
+ * closed loop of tool calls runs (one profile per scenario), and prints the functions and the
+ * bundled modules with the largest share of the samples (self time; idle excluded). Writes each
+ * profile to bench-results/<scenario>.cpuprofile, which Chrome DevTools' Performance panel opens.
+ * `-- --quick` takes fewer calls.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { SourceMap } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildGateway, freePort } from '../support/workerd.ts';
+import { compareTargets, send } from './load.ts';
+import { SCENARIOS, type Scenario, startBenchEnvironment } from './setup.ts';
+
+const CALLS = process.argv.includes('--quick') ? 400 : 3000;
+const CONCURRENCY = 16;
+const TOP = 12;
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
+}
+interface Profile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+// The production bundle is minified: names and modules are read back through its source map.
+buildGateway();
+const bundleMap = new SourceMap(JSON.parse(readFileSync('dist/index.js.map', 'utf8')));
+const inspectorPort = await freePort();
+// Storage persists on disk so that a fresh gateway (the cold profile) finds the integration.
+const storage = mkdtempSync(join(tmpdir(), 'gateway-profile-'));
+const env = await startBenchEnvironment({ inspectorPort, resourcePersistencePath: storage });
+try {
+  await profileColdCall();
+  const inspector = await connectInspector(inspectorPort);
+  await inspector.call('Profiler.enable');
+  await inspector.call('Profiler.setSamplingInterval', { interval: 100 });
+  mkdirSync('bench-results', { recursive: true });
+  for (const scenario of SCENARIOS) {
+    const target = env.toolRequest(scenario);
+    await compareTargets([target], { concurrency: CONCURRENCY, callsPerRound: 200, rounds: 1 });
+    await inspector.call('Profiler.start');
+    await compareTargets([target], { concurrency: CONCURRENCY, callsPerRound: CALLS, rounds: 1, warmup: 0 });
+    const { profile } = (await inspector.call('Profiler.stop')) as { profile: Profile };
+    const file = `bench-results/${scenario.name.replaceAll(/[^a-z0-9]+/gi, '-')}.cpuprofile`;
+    writeFileSync(file, JSON.stringify(profile));
+    report(`${scenario.name}, ${CALLS} calls at c=${CONCURRENCY}`, profile, file);
+  }
+  inspector.close();
+} finally {
+  await env.gateway.close();
+  await env.emulator.close();
+  rmSync(storage, { recursive: true, force: true });
+}
+
+/**
+ * The first call a fresh isolate serves (module scope has run already, at start-up, before the
+ * inspector can attach): a second gateway on the same storage, profiled for that one call.
+ */
+async function profileColdCall() {
+  const port = await freePort();
+  const fresh = await env.startGateway({ inspectorPort: port });
+  try {
+    const inspector = await connectInspector(port);
+    await inspector.call('Profiler.enable');
+    await inspector.call('Profiler.setSamplingInterval', { interval: 50 });
+    await inspector.call('Profiler.start');
+    const [scenario] = SCENARIOS as [Scenario];
+    const status = await send(undefined, env.toolRequest(scenario, fresh.url));
+    if (status !== 200) throw new Error(`the cold call answered ${status}`);
+    const { profile } = (await inspector.call('Profiler.stop')) as { profile: Profile };
+    inspector.close();
+    const file = 'bench-results/cold-first-call.cpuprofile';
+    mkdirSync('bench-results', { recursive: true });
+    writeFileSync(file, JSON.stringify(profile));
+    report(`first call of a fresh isolate, ${scenario.name}`, profile, file, 50);
+  } finally {
+    await fresh.close();
+  }
+}
+
+function report(name: string, profile: Profile, file: string, intervalUs = 100) {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const functions = new Map<string, number>();
+  const modules = new Map<string, number>();
+  let busy = 0;
+  for (const id of profile.samples) {
+    const { callFrame } = byId.get(id) as ProfileNode;
+    if (callFrame.functionName === '(idle)') continue;
+    busy++;
+    const inBundle = callFrame.url.endsWith('index.js');
+    const from = inBundle ? original(callFrame.lineNumber, callFrame.columnNumber) : undefined;
+    const module = from ? packageOf(from.source) : `(runtime) ${callFrame.functionName || '(anonymous)'}`;
+    const key = from
+      ? `${from.name ?? (callFrame.functionName || '(anonymous)')} (${from.source}:${from.line + 1})`
+      : module;
+    functions.set(key, (functions.get(key) ?? 0) + 1);
+    modules.set(module, (modules.get(module) ?? 0) + 1);
+  }
+  const top = (counts: Map<string, number>) =>
+    [...counts]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, TOP)
+      .map(([key, count]) => `  ${((count / busy) * 100).toFixed(1).padStart(5)}%  ${key}`)
+      .join('\n');
+  console.log(
+    `\n${name}: ${busy} busy samples of ${intervalUs} µs (${file})\nTop functions, self time:\n${top(functions)}\nBy module, self time:\n${top(modules)}`,
+  );
+}
+
+/** Where a position of the minified bundle came from, through its source map (dist/index.js.map). */
+function original(line: number, column: number): { source: string; line: number; name?: string } {
+  const entry = bundleMap.findEntry(line, column) as {
+    originalSource?: string;
+    originalLine?: number;
+    name?: string;
+  };
+  if (!entry.originalSource) return { source: '(bundle)', line };
+  const source = entry.originalSource
+    .replace(/^.*?node_modules\//, '')
+    .replace(/^(\.\.\/)+/, '')
+    .replace(/\/dist\/.*\/([^/]+)$/, '/…/$1');
+  return { source, line: entry.originalLine ?? line, name: entry.name };
+}
+
+/** The package (or src/ folder) a source belongs to. */
+function packageOf(source: string): string {
+  const parts = source.split('/');
+  if (parts[0] === 'src') return parts.slice(0, parts.length > 2 ? 2 : 1).join('/');
+  return parts.slice(0, source.startsWith('@') ? 2 : 1).join('/');
+}
+
+/** A minimal Chrome DevTools Protocol client on the gateway isolate's inspector WebSocket. */
+async function connectInspector(port: number) {
+  const targets = (await (await fetch(`http://127.0.0.1:${port}/json`)).json()) as {
+    id: string;
+    title?: string;
+    webSocketDebuggerUrl: string;
+  }[];
+  const target = targets.find((t) => t.id.includes('confluence-agent-gateway')) ?? targets[0];
+  if (!target) throw new Error('workerd offered no inspector target');
+  const socket = new WebSocket(target.webSocketDebuggerUrl);
+  await new Promise((resolve, reject) => {
+    socket.addEventListener('open', resolve, { once: true });
+    socket.addEventListener('error', reject, { once: true });
+  });
+  const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  socket.addEventListener('message', (event) => {
+    const message = JSON.parse(String(event.data)) as {
+      id?: number;
+      result?: unknown;
+      error?: { message: string };
+    };
+    const waiter = message.id === undefined ? undefined : pending.get(message.id);
+    if (!waiter) return;
+    pending.delete(message.id as number);
+    if (message.error) waiter.reject(new Error(message.error.message));
+    else waiter.resolve(message.result);
+  });
+  let nextId = 1;
+  return {
+    call(method: string, params: Record<string, unknown> = {}): Promise<unknown> {
+      const id = nextId++;
+      socket.send(JSON.stringify({ id, method, params }));
+      return new Promise((resolve, reject) => pending.set(id, { resolve, reject }));
+    },
+    close: () => socket.close(),
+  };
+}

@@ -1,0 +1,116 @@
+/**
+ * What every bench needs: the production bundle, the emulator, the gateway in workerd with one
+ * connected integration, and the requests one scenario sends through each path.
+ */
+import { SEED } from '../emulator/seed.ts';
+import { type RunningEmulator, startEmulator } from '../emulator/server.ts';
+import { connectOverHttp } from '../support/connect-over-http.ts';
+import {
+  freePort,
+  type RunningWorker,
+  startGatewayInWorkerd,
+  type WorkerdExtras,
+} from '../support/workerd.ts';
+
+export const CLIENT = { clientId: 'bench-client-id', clientSecret: 'bench-client-secret' };
+export const SERVICE_TOKEN = 'bench-service-token-0123456789abcdef';
+
+export interface Scenario {
+  name: string;
+  tool: string;
+  args: Record<string, unknown>;
+  /** Whether the MCP door's rows are measured beside the REST call. */
+  mcp?: boolean;
+  /** Whether the added-CPU budget applies (the calls agents make most). */
+  addedCpuBudget?: boolean;
+}
+
+export const SCENARIOS: Scenario[] = [
+  {
+    // As agents call it: content sliced at the default max_chars (20 000 characters).
+    name: 'get_confluence_page 50 KB',
+    tool: 'get_confluence_page',
+    args: { page_id: SEED.pages.large.id },
+    mcp: true,
+    addedCpuBudget: true,
+  },
+  {
+    // The whole 50 KB body in one answer: the gateway re-serialises all of it.
+    name: 'get_confluence_page 50 KB whole',
+    tool: 'get_confluence_page',
+    args: { page_id: SEED.pages.large.id, max_chars: 200_000 },
+    mcp: true,
+  },
+  {
+    name: 'search_confluence_pages',
+    tool: 'search_confluence_pages',
+    args: { cql: 'type = page AND space = ENG AND text ~ "deploy" order by lastModified desc', limit: 25 },
+    addedCpuBudget: true,
+  },
+];
+
+export interface BenchEnvironment {
+  emulator: RunningEmulator;
+  gateway: RunningWorker;
+  gatewayUrl: string;
+  integrationId: string;
+  /** Starts another gateway on the same bindings (and storage, when persisted): a fresh isolate. */
+  startGateway(extras?: WorkerdExtras): Promise<RunningWorker>;
+  /** The REST tool call of a scenario, as a request. */
+  toolRequest(
+    scenario: Scenario,
+    gatewayUrl?: string,
+  ): { url: string; method: string; headers: Record<string, string>; body: string };
+}
+
+export async function startBenchEnvironment(extras: WorkerdExtras = {}): Promise<BenchEnvironment> {
+  const emulator = await startEmulator({
+    autoApprove: true,
+    validate: false,
+    clients: [CLIENT],
+    sitePreset: 'single',
+  });
+  const gatewayPort = await freePort();
+  const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+  const bindings = {
+    CONFLUENCE_CLIENT_ID: CLIENT.clientId,
+    CONFLUENCE_CLIENT_SECRET: CLIENT.clientSecret,
+    CONFLUENCE_REDIRECT_URI: `${gatewayUrl}/integrations/confluence/callback`,
+    TOKEN_ENCRYPTION_KEYS: `bench:${Buffer.alloc(32, 7).toString('base64')}`,
+    SERVICE_API_TOKEN: SERVICE_TOKEN,
+    ATLASSIAN_AUTH_BASE_URL: emulator.url,
+    ATLASSIAN_API_BASE_URL: emulator.url,
+    // The benchmark measures the gateway's overhead, not the per-integration budget it would hit.
+    TOOL_CALLS_PER_MINUTE: '1000000',
+  };
+  const gateway = await startGatewayInWorkerd(bindings, gatewayPort, extras);
+  try {
+    const integrationId = await connectOverHttp({
+      gatewayUrl,
+      serviceToken: SERVICE_TOKEN,
+      ownerId: 'bench',
+      name: 'Bench',
+    });
+    return {
+      emulator,
+      gateway,
+      gatewayUrl,
+      integrationId,
+      startGateway: (more = {}) =>
+        startGatewayInWorkerd(bindings, 0, {
+          resourcePersistencePath: extras.resourcePersistencePath,
+          ...more,
+        }),
+      toolRequest: (scenario, url = gatewayUrl) => ({
+        url: `${url}/api/v1/integrations/${integrationId}/tools/${scenario.tool}`,
+        method: 'POST',
+        headers: { authorization: `Bearer ${SERVICE_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify(scenario.args),
+      }),
+    };
+  } catch (error) {
+    await gateway.close();
+    await emulator.close();
+    throw error;
+  }
+}
