@@ -5,7 +5,8 @@ import { defineConfig } from 'vitest/config';
 // - "gateway": the Worker under test runs inside workerd (the Workers Vitest plugin) and talks over
 //   loopback to one Atlassian emulator that the global setup starts in Node. Files run one at a time
 //   because they share that emulator and reset it between tests.
-// - "node": tests that need real processes (the emulator's conformance suite, the browser flow).
+// - "node": tests that need real processes (the emulator's conformance suite, the browser flow) or
+//   Node itself (Ajv's compiled validators for the tool catalog).
 export default defineConfig({
   test: {
     // Failure-path tests make the gateway log what it logs in production ({"event":"…"} lines such as
@@ -37,6 +38,8 @@ export default defineConfig({
           name: 'gateway',
           include: ['test/gateway/**/*.test.ts'],
           globalSetup: ['test/gateway/global-setup.ts'],
+          // Every test runs with the console watched for secrets (CONTRACT: never in logs).
+          setupFiles: ['test/gateway/support/watch-console.ts'],
           fileParallelism: false,
           testTimeout: 30_000,
           hookTimeout: 30_000,
@@ -46,7 +49,7 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
-          include: ['test/emulator/**/*.test.ts', 'test/e2e/**/*.test.ts'],
+          include: ['test/emulator/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/catalog/**/*.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

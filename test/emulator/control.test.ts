@@ -66,6 +66,54 @@ describe('faults', () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(290);
   });
 
+  it('park a request with hold until it is released, then serve the real answer', async () => {
+    await emulator.control('/faults', { match: { path_contains: '/spaces' }, hold: true });
+    let settled = false;
+    const call = getSpaces().then((response) => {
+      settled = true;
+      return response;
+    });
+    const { held } = await emulator.control<{ held: { method: string; path: string }[] }>(
+      '/held?wait_ms=10000',
+    );
+    expect(held).toEqual([
+      { method: 'GET', path: `/ex/confluence/${SEED.sites.acme.cloudId}/wiki/api/v2/spaces` },
+    ]);
+    expect(settled).toBe(false);
+    expect(await emulator.control('/held/release', {})).toEqual({ released: 1 });
+    expect((await call).status).toBe(200);
+  });
+
+  it('a reset ends delayed and held requests at once: 503, nothing changed, nothing logged', async () => {
+    await emulator.control('/faults', { match: { method: 'POST' }, hold: true });
+    await emulator.control('/faults', { match: { path_contains: '/spaces' }, delay_ms: 60_000 });
+    const started = performance.now();
+    const create = emulator.confluence(token, '/wiki/api/v2/pages', {
+      method: 'POST',
+      body: JSON.stringify({
+        spaceId: SEED.spaces.eng.id,
+        status: 'current',
+        title: 'Written after the reset?',
+        body: { representation: 'storage', value: '<p>x</p>' },
+      }),
+    });
+    const slow = getSpaces();
+    await emulator.control('/held?wait_ms=10000');
+    await emulator.control('/reset', {});
+    expect((await create).status).toBe(503);
+    expect((await slow).status).toBe(503);
+    expect(performance.now() - started).toBeLessThan(30_000);
+    expect((await emulator.control<{ requests: unknown[] }>('/requests')).requests).toEqual([]);
+    token = (await emulator.connect()).access_token;
+    const pages = await emulator.confluence(
+      token,
+      `/wiki/api/v2/spaces/${SEED.spaces.eng.id}/pages?limit=250`,
+    );
+    const titles = ((await pages.json()) as LooseJson).results.map((page: { title: string }) => page.title);
+    expect(titles).toContain(SEED.pages.architecture.title);
+    expect(titles).not.toContain('Written after the reset?');
+  });
+
   it('send a truncated JSON body with 200 for malformed_json', async () => {
     await emulator.control('/faults', { match: {}, malformed_json: true });
     const response = await getPage();

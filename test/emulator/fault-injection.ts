@@ -4,7 +4,18 @@ import type { EmulatorEnv } from './env.ts';
 import { type Fault, matches } from './faults.ts';
 import type { EmulatorState } from './state.ts';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits `ms`, or less when `signal` (the reset fence) aborts first. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+}
 
 const V2_CODES: Record<number, string> = {
   400: 'INVALID_REQUEST_PARAMETER',
@@ -103,7 +114,17 @@ export function injectFaults(state: EmulatorState): MiddlewareHandler<EmulatorEn
     const fault = state.faults.take(c.req.method, c.req.path);
     if (!fault) return next();
     state.stats.faults_injected++;
-    if (fault.delay_ms) await sleep(fault.delay_ms);
+    const { epoch, resetSignal } = state;
+    if (fault.delay_ms) await sleep(fault.delay_ms, resetSignal);
+    if (fault.hold) await state.held.hold({ method: c.req.method, path: c.req.path }, resetSignal);
+    if (state.epoch !== epoch) {
+      // Reset while it waited: it belongs to an earlier test and must not touch this one's world.
+      c.res = new Response(JSON.stringify({ code: 503, message: 'The emulator was reset' }), {
+        status: 503,
+        headers: { 'Content-Type': 'application/json' },
+      });
+      return;
+    }
     if (fault.stream_bytes) {
       c.res = new Response(streamedJson(fault.stream_bytes, state), {
         status: fault.status ?? 200,

@@ -23,6 +23,8 @@ export interface Fault {
   status?: number;
   retry_after_seconds?: number;
   delay_ms?: number;
+  /** Park the request until `POST /_emulator/held/release` (then serve the rest of the fault, if any). */
+  hold?: boolean;
   /** Answer 200 with the real body cut in half, as a dropped connection would leave it. */
   malformed_json?: boolean;
   /**
@@ -48,6 +50,7 @@ export function parseFault(input: unknown): Fault {
   if (typeof raw.status === 'number') fault.status = raw.status;
   if (typeof raw.retry_after_seconds === 'number') fault.retry_after_seconds = raw.retry_after_seconds;
   if (typeof raw.delay_ms === 'number') fault.delay_ms = raw.delay_ms;
+  if (raw.hold === true) fault.hold = true;
   if (raw.malformed_json === true) fault.malformed_json = true;
   if (raw.drop_answer === true) fault.drop_answer = true;
   if (typeof raw.stream_bytes === 'number') {
@@ -62,11 +65,14 @@ export function parseFault(input: unknown): Fault {
   if (
     !fault.status &&
     !fault.delay_ms &&
+    !fault.hold &&
     !fault.malformed_json &&
     !fault.drop_answer &&
     !fault.stream_bytes
   ) {
-    throw new Error('a fault needs "status", "delay_ms", "malformed_json", "drop_answer" or "stream_bytes"');
+    throw new Error(
+      'a fault needs "status", "delay_ms", "hold", "malformed_json", "drop_answer" or "stream_bytes"',
+    );
   }
   return fault;
 }

@@ -10,12 +10,14 @@ import type { EmulatorState } from './state.ts';
 export function recordRequests(state: EmulatorState, printLog: boolean): MiddlewareHandler<EmulatorEnv> {
   return async (c, next) => {
     const started = performance.now();
+    const epoch = state.epoch;
     const hasBody = c.req.method !== 'GET' && c.req.method !== 'HEAD';
     const bytes = hasBody ? new Uint8Array(await c.req.arrayBuffer()) : new Uint8Array();
     c.set('rawBytes', bytes);
     c.set('rawBody', new TextDecoder().decode(bytes));
     await next();
-    if (c.req.path.startsWith('/_emulator')) return;
+    // A request that outlived a reset belongs to the test before it: its log is gone, so is it.
+    if (c.req.path.startsWith('/_emulator') || state.epoch !== epoch) return;
     const url = new URL(c.req.url);
     const headers: Record<string, string> = {};
     c.req.raw.headers.forEach((value, name) => {

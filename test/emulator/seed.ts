@@ -87,7 +87,15 @@ export const SEED = {
   /** Pages in BULK, homepage included. */
   bulkPageCount: 260,
   globex: {
-    spaces: { handbook: { id: '196609', key: 'GLX', name: 'Globex Handbook', homepageId: '200001' } },
-    pages: { welcome: { id: '200002', title: 'Welcome to Globex' } },
+    spaces: {
+      handbook: { id: '196609', key: 'GLX', name: 'Globex Handbook', homepageId: '200001' },
+      /** Same key as acme's ENG, another id: a space-key lookup must never cross sites. */
+      eng: { id: '196610', key: 'ENG', name: 'Globex Engineering', homepageId: '200010' },
+    },
+    pages: {
+      welcome: { id: '200002', title: 'Welcome to Globex' },
+      /** Emoji (surrogate pairs) and CJK text in the title and body, for slicing and encoding tests. */
+      multilingual: { id: '200011', title: '多言語ノート 🌏', spaceKey: 'ENG' },
+    },
   },
 } as const;

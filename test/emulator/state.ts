@@ -1,6 +1,7 @@
 import { VirtualClock } from './clock.ts';
 import type { ContentStore } from './confluence/content-store.ts';
 import { FaultQueue, type RequestMatch } from './faults.ts';
+import { HeldRequests } from './held-requests.ts';
 import { ClientRegistry, DEFAULT_CLIENT, type OAuthClient } from './oauth/clients.ts';
 import { GrantStore } from './oauth/grants.ts';
 import { RequestLog } from './request-log.ts';
@@ -41,6 +42,13 @@ export class EmulatorState {
   readonly clock = new VirtualClock();
   readonly faults = new FaultQueue();
   readonly requests = new RequestLog();
+  readonly held = new HeldRequests();
+  /**
+   * Counts resets. A request records its epoch when it arrives; one that is still in flight (delayed
+   * or held) when a test resets belongs to the test before: it then touches nothing and is not logged.
+   */
+  epoch = 0;
+  #fence = new AbortController();
   autoApprove!: boolean;
   sites!: Site[];
   clients!: ClientRegistry;
@@ -56,7 +64,15 @@ export class EmulatorState {
     this.reset();
   }
 
+  /** Aborts when the next reset happens: what delayed and held requests wait on. */
+  get resetSignal(): AbortSignal {
+    return this.#fence.signal;
+  }
+
   reset(): void {
+    this.epoch++;
+    this.#fence.abort();
+    this.#fence = new AbortController();
     this.clock.reset();
     this.faults.clear();
     this.requests.clear();

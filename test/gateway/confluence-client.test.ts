@@ -1,6 +1,7 @@
-import { env } from 'cloudflare:workers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { emulatorControl } from './support/http.ts';
+import { sha256Hex } from '../../src/vault/crypto.ts';
+import { connectIntegration } from './support/connect.ts';
+import { emulatorControl, SERVICE_TOKEN } from './support/http.ts';
 import {
   callTool,
   confluenceRequests,
@@ -9,10 +10,31 @@ import {
   injectFault,
   SEED,
 } from './support/tools.ts';
+import { heldTokens } from './support/vault.ts';
+import { gatewayWith } from './support/webhooks.ts';
 
-// The client's timeout is a setting (CONFLUENCE_TIMEOUT_MS, default 15 s). This file's Worker gets
-// three seconds, set before its first request: the emulator answers in milliseconds otherwise.
-(env as unknown as Record<string, string>).CONFLUENCE_TIMEOUT_MS = '3000';
+/**
+ * A tool call under CONFLUENCE_TIMEOUT_MS=3000 (the default is 15 s), set for this call only: the
+ * emulator answers in milliseconds unless a test holds the request back.
+ */
+async function callToolTimingOutAfter3s(name: string, args: Record<string, unknown>) {
+  const response = await gatewayWith(
+    { CONFLUENCE_TIMEOUT_MS: '3000' },
+    `/api/v1/integrations/${id}/tools/${name}`,
+    {
+      method: 'POST',
+      headers: { authorization: `Bearer ${SERVICE_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify(args),
+    },
+  );
+  // biome-ignore lint/suspicious/noExplicitAny: answers are checked field by field
+  return { status: response.status, body: (await response.json()) as any };
+}
+
+/** The requests a `hold` fault still keeps waiting at the emulator. */
+async function stillHeld(): Promise<unknown[]> {
+  return (await emulatorControl<{ held: unknown[] }>('GET', '/held')).held;
+}
 
 const SPACES = '/wiki/api/v2/spaces';
 
@@ -30,27 +52,38 @@ async function refreshCount(): Promise<number> {
 }
 
 describe('requests', () => {
-  it('ask Confluence for JSON and carry the bearer token on every call', async () => {
+  it("ask Confluence for JSON and carry this integration's own access token on every call", async () => {
+    const other = await connectIntegration({ preset: 'single', ownerId: 'owner-other', name: 'Other' });
+    await emulatorControl('DELETE', '/requests');
     await callTool(id, 'get_confluence_spaces', {});
     await callTool(id, 'search_confluence_pages', { cql: 'type = page' });
+    await callTool(other.id, 'get_confluence_spaces', {});
+    // The emulator logs a bearer token as its fingerprint: sha256: and the first 16 hex digits.
+    const bearerOf = async (integrationId: string) =>
+      `Bearer sha256:${(await sha256Hex((await heldTokens(integrationId)).access_token)).slice(0, 16)}`;
+    const mine = await bearerOf(id);
+    expect(mine).not.toBe(await bearerOf(other.id));
     const requests = await confluenceRequests();
-    expect(requests).toHaveLength(2);
-    for (const request of requests) {
-      expect(request.headers.accept).toBe('application/json');
-      expect(request.headers.authorization).toMatch(/^Bearer sha256:/);
-    }
+    expect(requests.map((request) => request.headers.authorization)).toEqual([
+      mine,
+      mine,
+      await bearerOf(other.id),
+    ]);
+    for (const request of requests) expect(request.headers.accept).toBe('application/json');
   });
 });
 
 describe('rate limits', () => {
   it('waits out a short Retry-After once, inside the call, and succeeds', async () => {
     await injectFault({ match: { path_contains: SPACES }, status: 429, retry_after_seconds: 1 });
-    const started = Date.now();
     const { status, body } = await callTool(id, 'get_confluence_spaces', {});
     expect(status).toBe(200);
     expect(body.spaces.length).toBeGreaterThan(0);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
-    expect((await confluenceRequests()).map((r) => r.status)).toEqual([429, 200]);
+    const requests = await confluenceRequests();
+    expect(requests.map((r) => r.status)).toEqual([429, 200]);
+    // The retry came no sooner than Retry-After, by the emulator's own clock.
+    const [limited, retried] = requests;
+    expect(Date.parse(retried?.at ?? '') - Date.parse(limited?.at ?? '')).toBeGreaterThanOrEqual(1000);
   });
 
   it('hands a long Retry-After to the caller as 429 rate_limited with retry_after_seconds', async () => {
@@ -135,21 +168,22 @@ describe('broken answers', () => {
   });
 
   it('answers 504 upstream_timeout when Confluence is slower than the timeout', async () => {
-    await injectFault({ match: { path_contains: SPACES }, delay_ms: 6000 });
-    const started = Date.now();
-    const { status, body } = await callTool(id, 'get_confluence_spaces', {});
+    // The request is held at the emulator until the next reset: the answer can only be the timeout.
+    await injectFault({ match: { path_contains: SPACES }, hold: true });
+    const { status, body } = await callToolTimingOutAfter3s('get_confluence_spaces', {});
     expect(status).toBe(504);
     expect(body.error).toMatchObject({ code: 'upstream_timeout', retryable: true });
-    expect(Date.now() - started).toBeLessThan(5500);
+    expect(await stillHeld()).toHaveLength(1);
   });
 
   it('warns that a timed-out write may have been applied', async () => {
-    await injectFault({ match: { method: 'POST', path_contains: '/footer-comments' }, delay_ms: 6000 });
-    const { status, body } = await callTool(id, 'add_confluence_comment', {
+    await injectFault({ match: { method: 'POST', path_contains: '/footer-comments' }, hold: true });
+    const { status, body } = await callToolTimingOutAfter3s('add_confluence_comment', {
       page_id: SEED.pages.architecture,
       comment: 'slow',
     });
     expect(status).toBe(504);
+    expect(await stillHeld()).toHaveLength(1);
     expect(body.error.message).toMatch(/may or may not have been applied/);
   });
 

@@ -12,6 +12,7 @@ import {
   startConnect,
 } from './support/connect.ts';
 import { EMULATOR_URL, emulatorControl, serviceApi } from './support/http.ts';
+import { callTool } from './support/tools.ts';
 
 beforeEach(async () => {
   await reset();
@@ -40,12 +41,22 @@ async function integration(id: string): Promise<Integration> {
   return (await (await serviceApi('GET', `/api/v1/integrations/${id}`)).json()) as Integration;
 }
 
-/** Revokes the grant at Atlassian and lets the gateway find out, as a tool call would. */
+/**
+ * Revokes the grant at Atlassian and lets the gateway find out through a tool call, after a first
+ * call that left the integration and its access token in this isolate's memory.
+ */
 async function loseAuthorization(id: string): Promise<void> {
-  const token = await currentAccessToken(id);
+  expect((await callTool(id, 'get_confluence_spaces')).status).toBe(200);
   await emulatorControl('POST', '/tokens/revoke', {});
-  const result = await refresher(id).accessToken(id, token);
-  expect(result).toMatchObject({ ok: false, reason: 'needs_reauth' });
+  const refused = await callTool(id, 'get_confluence_spaces');
+  expect(refused.status).toBe(409);
+  expect(refused.body.error.code).toBe('needs_reauth');
+  // The next call is refused from the record, without asking Atlassian again.
+  const before = await emulatorControl<{ requests: unknown[] }>('GET', '/requests');
+  expect((await callTool(id, 'get_confluence_spaces')).body.error.code).toBe('needs_reauth');
+  expect((await emulatorControl<{ requests: unknown[] }>('GET', '/requests')).requests).toHaveLength(
+    before.requests.length,
+  );
 }
 
 /** Walks a reconnect session through consent; returns the callback's response. */
@@ -80,6 +91,10 @@ describe('reconnecting an integration', () => {
     const newToken = await currentAccessToken(id);
     expect(newToken).not.toBe(oldToken);
     expect(await atlassianAccepts(newToken)).toBe(true);
+    // Tool calls work again at once, through the same isolate that saw needs_reauth.
+    const call = await callTool(id, 'get_confluence_spaces');
+    expect(call.status).toBe(200);
+    expect(call.body.spaces.length).toBeGreaterThan(0);
     const list = (await (await serviceApi('GET', '/api/v1/integrations?owner_id=owner-1')).json()) as {
       integrations: unknown[];
     };

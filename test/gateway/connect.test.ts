@@ -69,6 +69,35 @@ describe('the connect flow', () => {
     expect((record as { scopes: string[] }).scopes).toContain('read:page:confluence');
   });
 
+  it("keeps the return_url's own query and fragment, adding status and integration_id to the query", async () => {
+    await emulatorControl('POST', '/config', { auto_approve: true, site_preset: 'single' });
+    const returnUrl = 'https://app.example.test/settings?tab=integrations&team=42#confluence';
+    const session = await createConnectSession({ owner_id: 'owner-1', name: 'Wiki', return_url: returnUrl });
+    const browser = await startConnect(session.connect_url);
+    const response = await browser.get(await approveConsent(browser.authorizeUrl));
+    const location = new URL(response.headers.get('location') as string);
+    expect(location.origin + location.pathname).toBe('https://app.example.test/settings');
+    expect(Object.fromEntries(location.searchParams)).toEqual({
+      tab: 'integrations',
+      team: '42',
+      status: 'connected',
+      integration_id: integrationIdFrom(response),
+    });
+    expect(location.hash).toBe('#confluence');
+  });
+
+  it("keeps the return_url's own query and fragment on a refusal too", async () => {
+    await emulatorControl('POST', '/config', { auto_approve: false, site_preset: 'single' });
+    const returnUrl = 'https://app.example.test/settings?tab=integrations#confluence';
+    const session = await createConnectSession({ owner_id: 'owner-1', return_url: returnUrl });
+    const browser = await startConnect(session.connect_url);
+    const response = await browser.get(await approveConsent(browser.authorizeUrl, 'deny'));
+    const location = new URL(response.headers.get('location') as string);
+    expect(location.searchParams.get('tab')).toBe('integrations');
+    expect(location.searchParams.get('error')).toBe('access_denied');
+    expect(location.hash).toBe('#confluence');
+  });
+
   it('shows a site picker for two Confluence sites and creates the integration from its form', async () => {
     const { id, record } = await connectIntegration({ name: 'Globex docs', siteId: CLOUD_IDS.globex });
     expect(record).toMatchObject({ id, name: 'Globex docs', status: 'active' });

@@ -71,7 +71,11 @@ describe('request bodies', () => {
       headers: { 'content-type': 'multipart/form-data; boundary=xyz' },
       body: 'this is not multipart',
     });
-    expect(response.status).toBeGreaterThanOrEqual(400);
-    expect(response.status).toBeLessThan(500);
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+    const page = await response.text();
+    expect(page).toContain('The request was incomplete');
+    expect(page).toContain('A required field was missing');
+    expect(page).toContain('start connecting again');
   });
 });

@@ -6,6 +6,7 @@ import { sha256Hex } from '../../src/vault/crypto.ts';
 import { connectIntegration, kvDump } from './support/connect.ts';
 import { emulatorControl, gateway, SERVICE_TOKEN, serviceApi } from './support/http.ts';
 import { finishSweep } from './support/lifecycle.ts';
+import { heldTokens } from './support/vault.ts';
 
 beforeEach(async () => {
   await reset();
@@ -48,7 +49,9 @@ describe('integrations', () => {
     expect(response.status).toBe(200);
     const { integrations } = (await response.json()) as { integrations: { id: string }[] };
     expect(integrations.map((integration) => integration.id)).toEqual([a1.id, a2.id]);
-    expect((await serviceApi('GET', '/api/v1/integrations?owner_id=nobody')).status).toBe(200);
+    const nobody = await serviceApi('GET', '/api/v1/integrations?owner_id=nobody');
+    expect(nobody.status).toBe(200);
+    expect(await nobody.json()).toEqual({ integrations: [] });
   });
 
   it('listing without owner_id is a 400 that names it', async () => {
@@ -59,11 +62,26 @@ describe('integrations', () => {
 
   it('gets one integration, exactly the Integration fields and never a token', async () => {
     const { id } = await connectIntegration({ preset: 'single', name: 'Wiki' });
+    const agent = await issueAgentToken(id);
+    const webhook = (await (
+      await serviceApi('POST', `/api/v1/integrations/${id}/webhook-secret`)
+    ).json()) as {
+      secret: string;
+    };
+    const held = await heldTokens(id);
+    const secrets = [held.access_token, held.refresh_token, agent.token, webhook.secret];
+    expect(secrets.every((secret) => secret.length >= 16)).toBe(true);
+
     const response = await serviceApi('GET', `/api/v1/integrations/${id}`);
     expect(response.status).toBe(200);
-    const body = (await response.json()) as Record<string, unknown>;
-    expect(Object.keys(body).sort()).toEqual(INTEGRATION_FIELDS);
-    expect(JSON.stringify(body)).not.toMatch(/token/i);
+    const text = await response.text();
+    expect(Object.keys(JSON.parse(text)).sort()).toEqual(INTEGRATION_FIELDS);
+    const list = await (await serviceApi('GET', '/api/v1/integrations?owner_id=owner-1')).text();
+    expect(JSON.parse(list).integrations).toEqual([JSON.parse(text)]);
+    for (const secret of secrets) {
+      expect(text).not.toContain(secret);
+      expect(list).not.toContain(secret);
+    }
     expect((await serviceApi('GET', '/api/v1/integrations/int_unknown')).status).toBe(404);
   });
 
@@ -89,6 +107,21 @@ describe('integrations', () => {
     ).toBe(401);
     expect((await serviceApi('GET', `/api/v1/integrations/${id}`)).status).toBe(404);
     expect((await serviceApi('DELETE', `/api/v1/integrations/${id}`)).status).toBe(404);
+  });
+
+  it("a deleted integration's tool calls are refused at once, exactly as for an id never issued", async () => {
+    const { id } = await connectIntegration({ preset: 'single', name: 'Wiki' });
+    const toolPath = (integrationId: string) =>
+      `/api/v1/integrations/${integrationId}/tools/get_confluence_spaces`;
+    // A first call keeps the record in this isolate's memory; the DELETE must drop it there too.
+    expect((await serviceApi('POST', toolPath(id), {})).status).toBe(200);
+    expect((await serviceApi('DELETE', `/api/v1/integrations/${id}`)).status).toBe(204);
+    const deleted = await serviceApi('POST', toolPath(id), {});
+    const neverIssued = await serviceApi('POST', toolPath('int_never_issued'), {});
+    expect(deleted.status).toBe(404);
+    expect(await deleted.json()).toEqual(
+      JSON.parse((await neverIssued.text()).replaceAll('int_never_issued', id)),
+    );
   });
 });
 
@@ -166,17 +199,22 @@ describe('the service token', () => {
 
   it('is compared in constant time: every character is read, also when lengths differ', async () => {
     const spy = vi.spyOn(String.prototype, 'charCodeAt');
-    const readsFor = async (token: string) => {
+    // Only reads of the service token itself count: routing and parsing read other strings.
+    const tokenReadsFor = async (token: string) => {
       spy.mockClear();
       const response = await gateway('/api/v1/integrations?owner_id=owner-1', {
         headers: { authorization: `Bearer ${token}` },
       });
       expect(response.status).toBe(401);
-      return spy.mock.calls.length;
+      return spy.mock.contexts.filter((context) => String(context) === SERVICE_TOKEN).length;
     };
-    const firstCharWrong = await readsFor(`X${SERVICE_TOKEN.slice(1)}`);
-    expect(firstCharWrong).toBeGreaterThanOrEqual(2 * SERVICE_TOKEN.length);
-    expect(await readsFor(`${SERVICE_TOKEN.slice(0, -1)}X`)).toBe(firstCharWrong);
+    const length = SERVICE_TOKEN.length;
+    expect(await tokenReadsFor(`X${SERVICE_TOKEN.slice(1)}`)).toBe(length);
+    expect(await tokenReadsFor(`${SERVICE_TOKEN.slice(0, -1)}X`)).toBe(length);
+    expect(await tokenReadsFor('X')).toBe(length);
+    expect(await tokenReadsFor(SERVICE_TOKEN.slice(0, -1))).toBe(length);
+    // A longer token is read to its end, so the service token is read past its own.
+    expect(await tokenReadsFor(`${SERVICE_TOKEN}XY`)).toBe(length + 2);
     spy.mockRestore();
   });
 });

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { toolCatalog } from '../../src/tools/registry.ts';
 import { emulatorControl, gateway, SERVICE_TOKEN, serviceApi } from './support/http.ts';
 import {
   agentToken,
@@ -49,7 +50,10 @@ describe('GET /api/v1/tools', () => {
   it('lists every tool with a description and a JSON Schema of its arguments', async () => {
     const response = await catalog(SERVICE_TOKEN);
     expect(response.status).toBe(200);
-    const { tools } = (await response.json()) as { tools: CatalogEntry[] };
+    const served = (await response.json()) as { tools: CatalogEntry[] };
+    // The catalog test/catalog validates against the JSON Schema meta-schema, as served.
+    expect(served).toEqual(JSON.parse(JSON.stringify(toolCatalog())));
+    const { tools } = served;
     expect(tools.map((t) => t.name).sort()).toEqual([...TOOL_NAMES].sort());
     for (const tool of tools) {
       expect(tool.description.length).toBeGreaterThan(100);

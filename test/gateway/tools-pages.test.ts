@@ -88,7 +88,12 @@ describe('get_confluence_page', () => {
       body_format: 'view',
     });
     expect(view.body.page.content_format).toBe('view');
+    // Rendered HTML of the same page: its text is there, Confluence's storage macros are not.
+    expect(view.body.page.content).toContain('Architecture Overview');
+    expect(view.body.page.content).toContain('billing-api');
+    expect(view.body.page.content).toContain('pickService');
     expect(view.body.page.content).not.toContain('<ac:');
+    expect(view.body.page.total_chars).toBe(view.body.page.content.length);
   });
 
   it('reads a draft only with get_draft, and says so when it is missing', async () => {

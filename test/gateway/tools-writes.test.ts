@@ -241,25 +241,31 @@ describe('update_confluence_page', () => {
   });
 
   it('reports an edit that lands between its read and its write as version_conflict, and keeps that edit', async () => {
-    // The PUT is held back while Bob saves version 6; Confluence then refuses the gateway's version 6.
+    // The gateway's PUT is held at the emulator while Bob saves version 6; Confluence then refuses
+    // the gateway's version 6.
     await injectFault({
       match: { method: 'PUT', path_contains: `/pages/${SEED.pages.architecture}` },
-      delay_ms: 400,
+      hold: true,
     });
     const call = callTool(id, 'update_confluence_page', {
       page_id: SEED.pages.architecture,
       version_number: 5,
       body: 'Mine',
     });
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    const { held } = await emulatorControl<{ held: unknown[] }>('GET', '/held?wait_ms=20000');
+    expect(held).toHaveLength(1);
     await emulatorControl('POST', `/pages/${SEED.pages.architecture}/edit`, {
       body: '<p>Bob got there first</p>',
     });
+    await emulatorControl('POST', '/held/release');
     const { status, body } = await call;
     expect(status).toBe(409);
     expect(body.error).toMatchObject({ code: 'version_conflict', current_version: { number: 6 } });
-    const [put] = (await confluenceRequests()).filter((r) => r.method === 'PUT');
-    expect(put?.status).toBe(409);
+    // The gateway kept Bob's edit: it sent one PUT, for version 6 as read, and did not try again
+    // over the top of his (no second PUT with version 7).
+    const writes = (await confluenceRequests()).filter((r) => r.method !== 'GET');
+    expect(writes).toHaveLength(1);
+    expect(writes[0]).toMatchObject({ method: 'PUT', status: 409, body: { version: { number: 6 } } });
     const read = await callTool(id, 'get_confluence_page', { page_id: SEED.pages.architecture });
     expect(read.body.page.content).toBe('<p>Bob got there first</p>');
   });

@@ -1,6 +1,6 @@
 import { reset, runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { requireConfig } from '../../src/config.ts';
 import type { Env } from '../../src/env.ts';
 import { getAccessToken } from '../../src/vault/access-token.ts';
@@ -160,11 +160,31 @@ describe('the KV copy after a refresh', () => {
     return { attempts: () => attempts };
   }
 
+  /**
+   * Runs `work` with the backoff's timers firing at once, and returns the delays asked for: the
+   * schedule is checked without spending seconds of real time. (Only the KV retry sets timers on
+   * this path; the token endpoint's timeout is an AbortSignal.)
+   */
+  async function withoutWaiting<T>(work: () => Promise<T>): Promise<{ result: T; delays: number[] }> {
+    const delays: number[] = [];
+    const realSetTimeout = globalThis.setTimeout;
+    const spy = vi.spyOn(globalThis, 'setTimeout').mockImplementation(((fn: () => void, ms?: number) => {
+      delays.push(ms ?? 0);
+      return realSetTimeout(fn, 0);
+    }) as typeof setTimeout);
+    try {
+      return { result: await work(), delays };
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
   it('a failed KV write after a successful refresh is retried until it lands', async () => {
     const id = await integrationWithStaleToken();
     const writes = await failTokenWrites(id, 2);
-    const result = await refresher(id).accessToken(id);
+    const { result, delays } = await withoutWaiting(async () => await refresher(id).accessToken(id));
     expect(result.ok).toBe(true);
+    expect(delays).toEqual([250, 500]);
     expect(writes.attempts()).toBe(3);
     expect((await kvTokens(id)).access_token).toBe(result.ok ? result.accessToken : undefined);
     expect((await stats()).token_requests.refresh_token).toBe(1);
@@ -173,8 +193,9 @@ describe('the KV copy after a refresh', () => {
   it('a KV outage outlasting the retries answers retryable, and the next call copies without refreshing again', async () => {
     const id = await integrationWithStaleToken();
     await failTokenWrites(id, 5);
-    const first = await refresher(id).accessToken(id);
+    const { result: first, delays } = await withoutWaiting(async () => await refresher(id).accessToken(id));
     expect(first).toMatchObject({ ok: false, reason: 'unavailable' });
+    expect(delays).toEqual([250, 500, 1000, 2000]);
     const held = await heldTokens(id);
     // The rotated refresh token is safe in the object's storage even though KV missed it.
     expect((await kvTokens(id)).access_token).not.toBe(held.access_token);
@@ -183,5 +204,5 @@ describe('the KV copy after a refresh', () => {
     expect(second).toMatchObject({ ok: true, accessToken: held.access_token });
     expect(await kvTokens(id)).toEqual(accessCopyOf(held));
     expect((await stats()).token_requests.refresh_token).toBe(1);
-  }, 20_000);
+  });
 });

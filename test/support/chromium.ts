@@ -1,6 +1,7 @@
 /**
  * Headless Chromium for the browser tests: Debian's package (scripts/ensure-chromium.sh installs it
- * when it can) driven by playwright-core. Without it, `launchChromium` says why, and the tests skip.
+ * when it can) driven by playwright-core. Without it, `launchChromium` says why, and the tests skip
+ * (except in CI, CI=true, where that is a failure).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -60,7 +61,7 @@ export interface BrowserSandbox {
 /**
  * Registers the file's hooks: Chromium and the sandbox servers (emulator preset "default", consent
  * not auto-approved) before its tests, both closed after. `current()` gives them to a test, or
- * undefined after skipping it with the reason Chromium is unavailable.
+ * undefined after skipping it with the reason Chromium is unavailable (in CI it throws instead).
  */
 export function useBrowserSandbox(): { current(test: { skip(): void }): BrowserSandbox | undefined } {
   let unavailable: string | undefined;
@@ -82,6 +83,10 @@ export function useBrowserSandbox(): { current(test: { skip(): void }): BrowserS
   return {
     current(test) {
       if (!sandbox) {
+        // CI installs Chromium (scripts/ensure-chromium.sh runs as root there): a skip would hide a
+        // broken install and leave the real-browser flows untested, so there it is a failure.
+        if (process.env.CI === 'true')
+          throw new Error(`The browser test cannot run in CI. ${unavailable ?? ''}`);
         console.warn(`Skipping the browser test. ${unavailable ?? ''}`);
         test.skip();
       }

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { startEmulator } from '../emulator/server.ts';
 import type { SitePreset } from '../emulator/sites.ts';
-import { buildGateway, freePort, startGatewayInWorkerd } from './workerd.ts';
+import { buildGateway, startGatewayInWorkerd } from './workerd.ts';
 
 export interface SandboxServers {
   gatewayUrl: string;
@@ -39,24 +39,19 @@ export async function startSandboxServers(
     sitePreset: options.sitePreset,
     clients: [{ clientId, clientSecret, name: 'Confluence Agent Gateway (sandbox)' }],
   });
-  // The callback URL names the gateway's port, so the port is chosen before the gateway starts.
-  const port = await freePort();
-  const gatewayUrl = `http://127.0.0.1:${port}`;
   let gateway: Awaited<ReturnType<typeof startGatewayInWorkerd>>;
   try {
-    gateway = await startGatewayInWorkerd(
-      {
-        CONFLUENCE_CLIENT_ID: clientId,
-        CONFLUENCE_CLIENT_SECRET: clientSecret,
-        CONFLUENCE_REDIRECT_URI: `${gatewayUrl}/integrations/confluence/callback`,
-        TOKEN_ENCRYPTION_KEYS: `sandbox:${randomBytes(32).toString('base64')}`,
-        SERVICE_API_TOKEN: serviceToken,
-        ATLASSIAN_AUTH_BASE_URL: emulator.url,
-        ATLASSIAN_API_BASE_URL: emulator.url,
-        ...options.settings,
-      },
-      port,
-    );
+    // The callback URL names the gateway's own port: the settings are a function of its URL.
+    gateway = await startGatewayInWorkerd((gatewayUrl) => ({
+      CONFLUENCE_CLIENT_ID: clientId,
+      CONFLUENCE_CLIENT_SECRET: clientSecret,
+      CONFLUENCE_REDIRECT_URI: `${gatewayUrl}/integrations/confluence/callback`,
+      TOKEN_ENCRYPTION_KEYS: `sandbox:${randomBytes(32).toString('base64')}`,
+      SERVICE_API_TOKEN: serviceToken,
+      ATLASSIAN_AUTH_BASE_URL: emulator.url,
+      ATLASSIAN_API_BASE_URL: emulator.url,
+      ...options.settings,
+    }));
   } catch (error) {
     await emulator.close();
     throw error;

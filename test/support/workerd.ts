@@ -30,22 +30,30 @@ export interface WorkerdExtras {
   inspectorPort?: number;
 }
 
+/**
+ * Serves the bundle with `bindings`. Settings that must name the gateway's own URL (the OAuth
+ * callback) come from a function of that URL: the gateway starts on a port the system picks (port
+ * 0, never released in between), and is then given its final settings on that same port.
+ */
 export async function startGatewayInWorkerd(
-  bindings: Record<string, string>,
+  bindings: Record<string, string> | ((url: string) => Record<string, string>),
   port = 0,
   extras: WorkerdExtras = {},
 ): Promise<RunningWorker> {
   // The bundle is one self-contained module, so wrangler's module rules have nothing to do.
   const { modulesRules: _rules, ...workerOptions } =
     unstable_getMiniflareWorkerOptions('wrangler.toml').workerOptions;
-  return startWorkerd({
-    ...workerOptions,
-    modules: true,
-    scriptPath: 'dist/index.js',
-    bindings: { ...(workerOptions.bindings as Record<string, unknown> | undefined), ...bindings },
-    port,
-    ...extras,
-  } as V4MiniflareOptions);
+  const optionsWith = (settings: Record<string, string>) =>
+    ({
+      ...workerOptions,
+      modules: true,
+      scriptPath: 'dist/index.js',
+      bindings: { ...(workerOptions.bindings as Record<string, unknown> | undefined), ...settings },
+      port,
+      ...extras,
+    }) as V4MiniflareOptions;
+  if (typeof bindings !== 'function') return startWorkerd(optionsWith(bindings));
+  return startWorkerd(optionsWith({}), (url) => optionsWith(bindings(url)));
 }
 
 /** A Worker that forwards every request to `upstream` and returns its answer untouched. */
@@ -91,10 +99,25 @@ export function startBareProxyWithGatewayBindings(
   } as V4MiniflareOptions);
 }
 
-async function startWorkerd(options: V4MiniflareOptions): Promise<RunningWorker> {
+/**
+ * Starts workerd; with `settle`, then swaps in the options that depend on the URL it got. Miniflare
+ * keeps a port it picked for port 0 across setOptions, which the URL check below makes sure of.
+ */
+async function startWorkerd(
+  options: V4MiniflareOptions,
+  settle?: (url: string) => V4MiniflareOptions,
+): Promise<RunningWorker> {
   const before = new Set(workerdChildren());
   const miniflare = new Miniflare(convertV4MiniflareOptions({ host: '127.0.0.1', port: 0, ...options }));
   const url = (await miniflare.ready).toString().replace(/\/$/, '');
+  if (settle) {
+    await miniflare.setOptions(convertV4MiniflareOptions({ host: '127.0.0.1', port: 0, ...settle(url) }));
+    const settled = (await miniflare.ready).toString().replace(/\/$/, '');
+    if (settled !== url) {
+      await miniflare.dispose();
+      throw new Error(`workerd moved from ${url} to ${settled} when its settings changed`);
+    }
+  }
   const pid = workerdChildren().find((candidate) => !before.has(candidate));
   return { url, pid, close: () => miniflare.dispose() };
 }
@@ -147,7 +170,10 @@ function quietWrangler(): NodeJS.ProcessEnv {
   return { ...process.env, WRANGLER_SEND_METRICS: 'false', WRANGLER_LOG: 'error' };
 }
 
-/** A loopback port that was free a moment ago (for servers that must know their URL before they start). */
+/**
+ * A loopback port that was free a moment ago. Racy (another process may take it before it is used):
+ * prefer port 0 in the server itself, as startGatewayInWorkerd does with a function of its URL.
+ */
 export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

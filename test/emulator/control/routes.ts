@@ -55,6 +55,7 @@ export function controlRoutes(state: EmulatorState) {
     return c.json({ revoked: 1 });
   });
   app.get('/tokens', (c) => c.json(state.grants.summary()));
+  app.get('/tokens/issued', (c) => c.json({ values: state.grants.issuedValues() }));
 
   app.get('/stats', (c) => c.json({ ...state.stats, grants: state.grants.summary() }));
   app.get('/seed', (c) => c.json(SEED));
@@ -74,6 +75,12 @@ export function controlRoutes(state: EmulatorState) {
     state.faults.clear();
     return c.json({ ok: true });
   });
+
+  app.get('/held', async (c) => {
+    const waitMs = Math.min(Number(c.req.query('wait_ms') ?? 0) || 0, 30_000);
+    return c.json({ held: await state.held.waitForOne(waitMs) });
+  });
+  app.post('/held/release', (c) => c.json({ released: state.held.release() }));
 
   app.get('/violations', (c) => c.json({ violations: state.violations }));
   app.delete('/violations', (c) => {

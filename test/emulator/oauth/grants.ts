@@ -172,6 +172,11 @@ export class GrantStore {
     return count;
   }
 
+  /** Every code and token value issued since the last reset, for tests that look for leaks. */
+  issuedValues(): string[] {
+    return [...this.#codes.keys(), ...this.#accessTokens.keys(), ...this.#refreshTokens.keys()];
+  }
+
   summary() {
     const families = [...this.#families.values()];
     return {

@@ -83,3 +83,10 @@ export function sizedBody(title: string, minChars: number): string {
 }
 
 export const simplePage = (title: string, text: string) => `<h1>${title}</h1><p>${text}</p>`;
+
+/** Text outside the Basic Multilingual Plane (emoji are surrogate pairs in UTF-16) and CJK text. */
+export const MULTILINGUAL_BODY = [
+  '<h1>多言語ノート 🌏</h1>',
+  '<p>リリース手順 🚀 デプロイ前にテストを実行する。</p>',
+  '<p>发布说明 ✅ 🎉🎉 한국어 메모 👩‍💻</p>',
+].join('');

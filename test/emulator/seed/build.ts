@@ -428,5 +428,21 @@ function buildHandbook(site: Site): ContentStore {
     parentId: home.id,
     body: bodies.simplePage('Expense Policy', 'Keep receipts for 90 days.'),
   });
+  const eng = space(store, { ...G.spaces.eng, type: 'global', status: 'current' }, 3);
+  const engHome = addPage(store, {
+    id: G.spaces.eng.homepageId,
+    title: 'Globex Engineering',
+    space: eng,
+    day: 3,
+    body: bodies.simplePage('Globex Engineering', 'How Globex builds software.'),
+  });
+  addPage(store, {
+    id: G.pages.multilingual.id,
+    title: G.pages.multilingual.title,
+    space: eng,
+    day: 4,
+    parentId: engHome.id,
+    body: bodies.MULTILINGUAL_BODY,
+  });
   return store;
 }

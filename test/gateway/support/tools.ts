@@ -101,6 +101,8 @@ export async function agentToken(integrationId: string): Promise<string> {
 }
 
 export interface LoggedRequest {
+  /** When the emulator answered, by its clock (ISO 8601). */
+  at: string;
   method: string;
   path: string;
   query: Record<string, string | string[]>;
