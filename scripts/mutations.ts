@@ -99,7 +99,7 @@ export const MUTATIONS: Mutation[] = [
     file: 'src/confluence/client.ts',
     from: '      logFailure(call, answer.status);\n      throw upstreamError(answer, call);',
     // biome-ignore lint/suspicious/noTemplateCurlyInString: the source text to put in, not a template
-    to: '      logFailure(call, `${answer.status} ${token}`);\n      throw upstreamError(answer, call);',
+    to: '      logFailure(call, `${answer.status} ${token.accessToken}`);\n      throw upstreamError(answer, call);',
     project: 'gateway',
     test: 'test/gateway/confluence-client.test.ts',
   },
