@@ -2,8 +2,6 @@ import { Hono } from 'hono';
 import * as z from 'zod';
 import type { AppEnv, Env } from '../env.ts';
 import { ApiError } from '../errors.ts';
-import { outboxOf } from '../event-delivery/outbox.ts';
-import { kvKeys } from '../kv-keys.ts';
 import { lifecycleOf } from '../lifecycle/integration-lifecycle.ts';
 import { serviceAuth } from '../middleware/service-auth/index.ts';
 import { listMcpGrants, revokeAllMcpGrants, revokeMcpGrant } from '../oauth/grants.ts';
