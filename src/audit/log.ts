@@ -1,5 +1,6 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../env.ts';
+import { readSetting, tableExists, writeSetting } from '../storage/sql.ts';
 import type { AuditEntry } from './entry.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -78,10 +79,7 @@ export class AuditLog extends DurableObject<Env> {
   }
 
   private tablesExist(): boolean {
-    this.ready ||=
-      this.ctx.storage.sql
-        .exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit'")
-        .toArray().length > 0;
+    this.ready ||= tableExists(this.ctx.storage.sql, 'audit');
     return this.ready;
   }
 
@@ -97,17 +95,10 @@ export class AuditLog extends DurableObject<Env> {
   }
 
   private setting(name: string): string | null {
-    const row = this.ctx.storage.sql
-      .exec<{ value: string }>('SELECT value FROM audit_settings WHERE name = ?', name)
-      .toArray()[0];
-    return row?.value ?? null;
+    return readSetting(this.ctx.storage.sql, 'audit_settings', name);
   }
 
   private writeSetting(name: string, value: string): void {
-    this.ctx.storage.sql.exec(
-      'INSERT OR REPLACE INTO audit_settings (name, value) VALUES (?, ?)',
-      name,
-      value,
-    );
+    writeSetting(this.ctx.storage.sql, 'audit_settings', name, value);
   }
 }

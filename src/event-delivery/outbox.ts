@@ -1,5 +1,6 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../env.ts';
+import { tableExists } from '../storage/sql.ts';
 import type { WebhookEvent } from '../webhooks/events.ts';
 import { type RetryPolicy, retryDelaySeconds } from './retry-policy.ts';
 
@@ -361,11 +362,7 @@ export class EventOutbox extends DurableObject<Env> {
   }
 
   private tablesExist(): boolean {
-    return (
-      this.ctx.storage.sql
-        .exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'destination'")
-        .toArray().length > 0
-    );
+    return tableExists(this.ctx.storage.sql, 'destination');
   }
 
   private createTables(): void {

@@ -1,5 +1,6 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../env.ts';
+import { readSetting, tableExists, writeSetting } from '../storage/sql.ts';
 import { timingSafeEqualText } from '../vault/crypto.ts';
 
 /** What the inbox decided about one delivery, before its event is written to KV. */
@@ -181,11 +182,7 @@ export class WebhookInbox extends DurableObject<Env> {
   }
 
   private tablesExist(): boolean {
-    return (
-      this.ctx.storage.sql
-        .exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'inbox_settings'")
-        .toArray().length > 0
-    );
+    return tableExists(this.ctx.storage.sql, 'inbox_settings');
   }
 
   private createTables(): void {
@@ -199,18 +196,11 @@ export class WebhookInbox extends DurableObject<Env> {
   }
 
   private readSetting(name: string): string | null {
-    const row = this.ctx.storage.sql
-      .exec<{ value: string }>('SELECT value FROM inbox_settings WHERE name = ?', name)
-      .toArray()[0];
-    return row?.value ?? null;
+    return readSetting(this.ctx.storage.sql, 'inbox_settings', name);
   }
 
   private writeSetting(name: string, value: string): void {
-    this.ctx.storage.sql.exec(
-      'INSERT OR REPLACE INTO inbox_settings (name, value) VALUES (?, ?)',
-      name,
-      value,
-    );
+    writeSetting(this.ctx.storage.sql, 'inbox_settings', name, value);
   }
 }
 
