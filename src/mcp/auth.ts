@@ -14,10 +14,10 @@ export type MissingCredential = 'no_token' | 'unknown_token';
  * when no token came, `error="invalid_token"` when the token is unknown or revoked. The one place
  * the challenge is built; on `/mcp` it names the `resource_metadata` an OAuth client discovers from.
  */
-export function bearerChallenge(c: Context<AppEnv>, problem: MissingCredential): string {
+export async function bearerChallenge(c: Context<AppEnv>, problem: MissingCredential): Promise<string> {
   let challenge = 'Bearer realm="confluence-agent-gateway"';
   // Only `/mcp` takes OAuth tokens, so only its challenge sends an MCP client to sign in (RFC 9728).
-  const discovery = c.req.param('id') === undefined ? oauthDiscovery(c.env) : undefined;
+  const discovery = c.req.param('id') === undefined ? await oauthDiscovery(c.env) : undefined;
   if (discovery) challenge += `, resource_metadata="${discovery.metadataUrl}", scope="${discovery.scope}"`;
   if (problem === 'unknown_token') {
     challenge += ', error="invalid_token", error_description="The token is unknown, expired or revoked"';
@@ -50,7 +50,7 @@ export async function mcpAccess(c: Context<AppEnv>): Promise<McpAccess | Respons
     caller = (await oauthCaller(c)) ?? caller;
   if (caller === 'no_token' || caller === 'unknown_token') {
     return c.json(new ApiError('unauthorized', UNAUTHORIZED_MESSAGE[caller]).toJSON(), 401, {
-      'WWW-Authenticate': bearerChallenge(c, caller),
+      'WWW-Authenticate': await bearerChallenge(c, caller),
     });
   }
   return { caller, integrationId: integrationOf(caller, c.req.param('id')) };

@@ -3,9 +3,11 @@ import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
 import type { ToolCallContext } from '../tools/call.ts';
 import { mcpAccess } from './auth.ts';
-import { answerToolCall, directToolCall } from './direct-call.ts';
 import { checkOrigin, mcpCors } from './origin.ts';
-import { mcpHandler } from './server.ts';
+
+/** The SDK side of the door, loaded by the first MCP request of an isolate (door.ts says why). */
+let door: Promise<typeof import('./door.ts')> | undefined;
+const loadDoor = () => (door ??= import('./door.ts'));
 
 /**
  * The MCP door (mounted at /): `POST /mcp` for an agent token, `POST /api/v1/integrations/:id/mcp`
@@ -22,6 +24,7 @@ for (const path of ['/mcp', '/api/v1/integrations/:id/mcp']) {
     const toolCall: ToolCallContext = { env: c.env, executionCtx: c.executionCtx, ...access };
     const text = await c.req.text();
     const body = parseJson(text);
+    const { answerToolCall, directToolCall, mcpHandler } = await loadDoor();
     const direct = directToolCall(c.req.raw.headers, body);
     if (direct) return answerToolCall(direct, toolCall);
     // The body has been read: the SDK gets it parsed, or as text when it is not JSON (its parse error).

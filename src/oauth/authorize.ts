@@ -1,9 +1,4 @@
-import {
-  AuthorizationError,
-  type AuthRequest,
-  authorizationErrorRedirect,
-  CimdFetchError,
-} from '@cloudflare/workers-oauth-provider';
+import type { AuthRequest } from '@cloudflare/workers-oauth-provider';
 import type { Context } from 'hono';
 import { requireConfig } from '../config.ts';
 import { ConnectError } from '../connect/errors.ts';
@@ -18,7 +13,7 @@ import { sha256Hex } from '../vault/crypto.ts';
 import { listIntegrations } from '../vault/integrations.ts';
 import type { TokenSet } from '../vault/tokens.ts';
 import type { McpAuthorization } from './request.ts';
-import { MCP_SCOPE, type McpGrantProps, oauthHelpers } from './server.ts';
+import { MCP_SCOPE, type McpGrantProps, oauthHelpers, oauthLibrary } from './server.ts';
 
 /**
  * `/authorize` for MCP clients, and the two places where the connect flow hands over to it.
@@ -36,7 +31,8 @@ import { MCP_SCOPE, type McpGrantProps, oauthHelpers } from './server.ts';
  */
 export async function startMcpAuthorization(c: Context<AppEnv>): Promise<Response> {
   const config = requireConfig(c.env, ['CONFLUENCE_REDIRECT_URI']);
-  const oauth = oauthHelpers(c.env);
+  const oauth = await oauthHelpers(c.env);
+  const { AuthorizationError, CimdFetchError, authorizationErrorRedirect } = await oauthLibrary();
   let request: AuthRequest;
   try {
     request = await oauth.parseAuthRequest(c.req.raw);
@@ -141,6 +137,7 @@ export async function finishMcpAuthorization(
   const usedUp = { ...pending, session: { ...session, return_url: null } };
   if (form.decision === 'deny') {
     await markFinished(kv, pendingId, usedUp, '');
+    const { authorizationErrorRedirect } = await oauthLibrary();
     const description = 'The user declined to connect Confluence.';
     return c.redirect(authorizationErrorRedirect(request, 'access_denied', description), 302);
   }
@@ -167,7 +164,7 @@ export async function finishMcpAuthorization(
     finisher: await sha256Hex(`pending:${pendingId}`),
   });
   const props: McpGrantProps = { integration_id: record.id };
-  const { redirectTo } = await oauthHelpers(c.env).completeAuthorization({
+  const { redirectTo } = await (await oauthHelpers(c.env)).completeAuthorization({
     request,
     userId: record.id,
     metadata: { client_name: mcp.client.name, client_domain: mcp.client.domain ?? null },

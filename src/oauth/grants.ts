@@ -31,7 +31,7 @@ export async function findMcpGrant(env: Env, token: string): Promise<McpGrantCal
   // Library tokens are `<user id>:<grant id>:<secret>`; anything else is not ours to look up.
   const [userId, grantId, secret] = token.split(':');
   if (!userId || !grantId || !secret) return null;
-  const server = authorizationServerIfConfigured(env);
+  const server = await authorizationServerIfConfigured(env);
   if (!server) return null;
   const validated = await server.validateToken<McpGrantProps>(mcpResource(env), token, libraryEnv(env));
   if (!validated || validated.props?.integration_id !== userId) return null;
@@ -49,7 +49,7 @@ export interface McpGrantView {
 }
 
 export async function listMcpGrants(env: Env, integrationId: string): Promise<McpGrantView[]> {
-  const oauth = helpersOrNull(env);
+  const oauth = await helpersOrNull(env);
   if (!oauth) return [];
   const grants: McpGrantView[] = [];
   let cursor: string | undefined;
@@ -73,7 +73,7 @@ export async function listMcpGrants(env: Env, integrationId: string): Promise<Mc
 
 /** Revokes one grant with its tokens; false when the integration has no such grant. */
 export async function revokeMcpGrant(env: Env, integrationId: string, grantId: string): Promise<boolean> {
-  const oauth = helpersOrNull(env);
+  const oauth = await helpersOrNull(env);
   if (!oauth || !/^[A-Za-z0-9_-]{1,128}$/.test(grantId)) return false;
   if ((await env.CONFLUENCE_KV.get(`grant:${integrationId}:${grantId}`)) === null) return false;
   await oauth.revokeGrant(grantId, integrationId);
@@ -90,8 +90,8 @@ export async function revokeAllMcpGrants(env: Env, integrationId: string): Promi
   await Promise.all(marks.map((key) => env.CONFLUENCE_KV.delete(key)));
 }
 
-function helpersOrNull(env: Env): OAuthHelpers | null {
-  return authorizationServerIfConfigured(env)?.getOAuthApi(libraryEnv(env)) ?? null;
+async function helpersOrNull(env: Env): Promise<OAuthHelpers | null> {
+  return (await authorizationServerIfConfigured(env))?.getOAuthApi(libraryEnv(env)) ?? null;
 }
 
 // "Last used" is kept to the minute-ish: one KV write per grant per isolate every five minutes at

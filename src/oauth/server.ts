@@ -1,9 +1,4 @@
-import {
-  GrantType,
-  OAuthAuthorizationServer,
-  OAuthError,
-  type OAuthHelpers,
-} from '@cloudflare/workers-oauth-provider';
+import type { GrantType, OAuthAuthorizationServer, OAuthHelpers } from '@cloudflare/workers-oauth-provider';
 import type { Context } from 'hono';
 import { requireConfig } from '../config.ts';
 import type { AppEnv, Env } from '../env.ts';
@@ -22,6 +17,18 @@ import { readIntegration } from '../vault/integrations.ts';
  * tokens), and what a grant means: its user id is the integration id and its props name that
  * integration, so a grant reaches exactly one integration, and only through the `/mcp` resource.
  */
+
+type Library = typeof import('@cloudflare/workers-oauth-provider');
+let library: Promise<Library> | undefined;
+
+/**
+ * The library, loaded by the first request that needs it (sign-in, an OAuth token at `/mcp`, a
+ * grant listing): evaluating its modules is left out of every isolate's start, which REST calls pay.
+ */
+export function oauthLibrary(): Promise<Library> {
+  library ??= import('@cloudflare/workers-oauth-provider');
+  return library;
+}
 
 /** The one scope: use the Confluence tools of the integration the user connected. */
 export const MCP_SCOPE = 'confluence';
@@ -53,8 +60,8 @@ export function mcpResourceMetadataUrl(env: Env): string {
  * What the `/mcp` 401 challenge tells an MCP client, or undefined where no sign-in is possible (the
  * gateway is not on https or loopback, or not configured): agent tokens still work there.
  */
-export function oauthDiscovery(env: Env): { metadataUrl: string; scope: string } | undefined {
-  if (!authorizationServerIfConfigured(env)) return undefined;
+export async function oauthDiscovery(env: Env): Promise<{ metadataUrl: string; scope: string } | undefined> {
+  if (!(await authorizationServerIfConfigured(env))) return undefined;
   return { metadataUrl: mcpResourceMetadataUrl(env), scope: MCP_SCOPE };
 }
 
@@ -63,9 +70,11 @@ export function oauthDiscovery(env: Env): { metadataUrl: string; scope: string }
  * configured). No grant can have been issued there, so there is none to find, list or revoke, and
  * that must not turn an agent's 401 or an integration's deletion into a 503.
  */
-export function authorizationServerIfConfigured(env: Env): OAuthAuthorizationServer<LibraryEnv> | null {
+export async function authorizationServerIfConfigured(
+  env: Env,
+): Promise<OAuthAuthorizationServer<LibraryEnv> | null> {
   try {
-    return authorizationServer(env);
+    return await authorizationServer(env);
   } catch (error) {
     if (error instanceof ApiError && error.code === 'misconfigured') return null;
     throw error;
@@ -92,10 +101,14 @@ export function libraryEnv(env: Env): LibraryEnv {
   return derived;
 }
 
-export function authorizationServer(env: Env): OAuthAuthorizationServer<LibraryEnv> {
+export async function authorizationServer(env: Env): Promise<OAuthAuthorizationServer<LibraryEnv>> {
   let server = servers.get(env);
   if (server) return server;
   const issuer = publicOrigin(env);
+  const { OAuthAuthorizationServer } = await oauthLibrary();
+  // Another request may have built it while the library loaded.
+  server = servers.get(env);
+  if (server) return server;
   try {
     server = new OAuthAuthorizationServer<LibraryEnv>({
       issuer,
@@ -126,14 +139,14 @@ export function authorizationServer(env: Env): OAuthAuthorizationServer<LibraryE
 }
 
 /** Hands a request to the library's own endpoints (metadata, registration, token). */
-export function serveByLibrary(c: Context<AppEnv>): Promise<Response> {
+export async function serveByLibrary(c: Context<AppEnv>): Promise<Response> {
   // Hono types the context's ExecutionContext apart from workers-types' one; it is the same object.
   const ctx = c.executionCtx as unknown as ExecutionContext;
-  return authorizationServer(c.env).fetch(c.req.raw, libraryEnv(c.env), ctx);
+  return (await authorizationServer(c.env)).fetch(c.req.raw, libraryEnv(c.env), ctx);
 }
 
-export function oauthHelpers(env: Env): OAuthHelpers {
-  return authorizationServer(env).getOAuthApi(libraryEnv(env));
+export async function oauthHelpers(env: Env): Promise<OAuthHelpers> {
+  return (await authorizationServer(env)).getOAuthApi(libraryEnv(env));
 }
 
 /**
@@ -150,6 +163,7 @@ async function refuseGrantsOfDeletedIntegrations({
   props: McpGrantProps;
   env: LibraryEnv;
 }): Promise<void> {
+  const { GrantType, OAuthError } = await oauthLibrary();
   if (grantType !== GrantType.AUTHORIZATION_CODE && grantType !== GrantType.REFRESH_TOKEN) return;
   if (!(await readIntegration(env.CONFLUENCE_KV, props.integration_id))) {
     throw new OAuthError('invalid_grant', {

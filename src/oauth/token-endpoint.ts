@@ -27,7 +27,7 @@ export async function tokenEndpoint(c: Context<AppEnv>): Promise<Response> {
   const live =
     before && (presentedId === before.refreshTokenId || presentedId === before.previousRefreshTokenId);
   if (before && !live && (await kv.get(kvKeys.retiredRefreshToken(presentedId))) === grantKey) {
-    await oauthHelpers(c.env).revokeGrant(grantId, userId);
+    await (await oauthHelpers(c.env)).revokeGrant(grantId, userId);
     console.warn(JSON.stringify({ event: 'oauth_refresh_reuse', action: 'grant_revoked' }));
     return Response.json(
       {

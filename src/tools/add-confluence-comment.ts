@@ -45,7 +45,7 @@ export const addConfluenceComment = defineTool({
   async run(args, confluence) {
     const body = {
       representation: 'storage' as const,
-      value: toStorage(args.comment, args.body_format, confluence),
+      value: await toStorage(args.comment, args.body_format, confluence),
     };
     // A reply names only its parent (Confluence takes the page from it); a top-level comment its page.
     const comment = await confluence.createFooterComment(

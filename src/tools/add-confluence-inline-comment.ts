@@ -71,7 +71,7 @@ export const addConfluenceInlineComment = defineTool({
     }
     const comment = await confluence.createInlineComment({
       pageId: args.page_id,
-      body: { representation: 'storage', value: toStorage(args.comment, args.body_format, confluence) },
+      body: { representation: 'storage', value: await toStorage(args.comment, args.body_format, confluence) },
       inlineCommentProperties: {
         textSelection: args.text_selection,
         textSelectionMatchCount: count,

@@ -2,7 +2,8 @@ import * as z from 'zod';
 import type { ConfluenceApi } from '../confluence/api.ts';
 import { toStorageFormat } from '../confluence/body.ts';
 import { ApiError } from '../errors.ts';
-import { describeLoss, type MergeResult, markdownToStorage } from '../markdown/index.ts';
+import type { MergeResult } from '../markdown/index.ts';
+import { loadMarkdown } from '../markdown/load.ts';
 
 /** The `body_format` of the writing tools, and how a body in either format becomes storage. */
 
@@ -15,10 +16,14 @@ export const bodyFormat = z
 
 export type BodyFormat = z.output<typeof bodyFormat>;
 
-export function toStorage(text: string, format: BodyFormat, confluence: ConfluenceApi): string {
-  return format === 'markdown'
-    ? markdownToStorage(text, { siteUrl: siteUrl(confluence) })
-    : toStorageFormat(text);
+export async function toStorage(
+  text: string,
+  format: BodyFormat,
+  confluence: ConfluenceApi,
+): Promise<string> {
+  if (format !== 'markdown') return toStorageFormat(text);
+  const { markdownToStorage } = await loadMarkdown();
+  return markdownToStorage(text, { siteUrl: siteUrl(confluence) });
 }
 
 /** The site's address (https://acme.atlassian.net), whose page URLs become page links. */
@@ -34,8 +39,9 @@ export const allowRemoval = z
   );
 
 /** 409 content_loss unless the caller allowed it: a Markdown write that would drop kept elements. */
-export function refuseLoss(merge: MergeResult, allowed: boolean): void {
+export async function refuseLoss(merge: MergeResult, allowed: boolean): Promise<void> {
   if (merge.lost.length === 0 || allowed) return;
+  const { describeLoss } = await loadMarkdown();
   throw new ApiError(
     'content_loss',
     `Nothing was saved: the Markdown no longer contains ${merge.lost.length === 1 ? 'an element' : `${merge.lost.length} elements`} of the current content that Markdown cannot rebuild: ${describeLoss(merge.lost)}. Keep each of them in the text exactly as get_confluence_page showed it (move it if you like), or send allow_removal: true if removing them is intended.`,

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { ApiError } from '../errors.ts';
 import { pageId } from './arguments.ts';
 import { unifiedDiff } from './line-diff.ts';
-import { type ReadBodyFormat, readBodyFormat, renderBody } from './read-body.ts';
+import { bodyRenderer, type ReadBodyFormat, readBodyFormat } from './read-body.ts';
 import { maxChars, offset, sliceContent } from './slicing.ts';
 import { defineTool } from './tool.ts';
 
@@ -63,7 +63,8 @@ export const compareConfluencePageVersions = defineTool({
         `Version ${args.from_version} is the current version of page ${args.page_id}: give an older from_version (get_confluence_page_history lists them).`,
       );
     }
-    const lines = (storage: string | undefined) => linesOf(storage ?? '', args.body_format);
+    const render = await bodyRenderer(args.body_format);
+    const lines = (storage: string | undefined) => linesOf(render(storage ?? ''), args.body_format);
     const diff = unifiedDiff(lines(older.body?.storage?.value), lines(newer.body?.storage?.value), [
       `version ${args.from_version}`,
       `version ${toNumber}`,
@@ -90,8 +91,7 @@ export const compareConfluencePageVersions = defineTool({
 const BLOCK_START =
   /(?=<(?:p|h[1-6]|li|tr|table|ul|ol|blockquote|pre|hr|div|ac:structured-macro|ac:layout-section|ac:task)[\s/>])/g;
 
-function linesOf(storage: string, format: ReadBodyFormat): string[] {
-  const text = renderBody(storage, format);
+function linesOf(text: string, format: ReadBodyFormat): string[] {
   const lines = format === 'storage' ? text.replace(BLOCK_START, '\n').split('\n') : text.split('\n');
   return lines.filter((line, i) => line !== '' || i > 0);
 }

@@ -46,7 +46,7 @@ export const createConfluencePage = defineTool({
       status: args.status,
       title: args.title,
       ...(args.parent_id !== undefined && { parentId: args.parent_id }),
-      body: { representation: 'storage', value: toStorage(args.body, args.body_format, confluence) },
+      body: { representation: 'storage', value: await toStorage(args.body, args.body_format, confluence) },
     });
     return {
       page: { ...pageFields(page, confluence), version: page.version?.number, _links: page._links ?? {} },

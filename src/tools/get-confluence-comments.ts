@@ -4,7 +4,7 @@ import { nextCursor } from '../confluence/paging.ts';
 import { ApiError } from '../errors.ts';
 import { cursor, pageId } from './arguments.ts';
 import { pagingOutput } from './outputs.ts';
-import { type ReadBodyFormat, readBodyFormat, renderBody } from './read-body.ts';
+import { type BodyRenderer, bodyRenderer, readBodyFormat } from './read-body.ts';
 import { defineTool } from './tool.ts';
 
 /** Replies read per thread; a thread with more says so (replies_truncated). */
@@ -94,9 +94,10 @@ export const getConfluenceComments = defineTool({
         break;
       }
     }
+    const render = await bodyRenderer(args.body_format);
     const comments = await Promise.all(
       threads.map(({ comment, kind }) =>
-        shapeThread(confluence, comment, kind, args.include_replies, args.body_format),
+        shapeThread(confluence, comment, kind, args.include_replies, render),
       ),
     );
     return {
@@ -127,26 +128,26 @@ async function shapeThread(
   comment: CommentItem,
   kind: Kind,
   withReplies: boolean,
-  format: ReadBodyFormat,
+  render: BodyRenderer,
 ) {
-  const shaped = shapeComment(confluence, comment, kind, format);
+  const shaped = shapeComment(confluence, comment, kind, render);
   if (!withReplies) return shaped;
   const replies = await confluence.listCommentReplies(kind, comment.id, { limit: REPLIES_PER_THREAD });
   return {
     ...shaped,
-    replies: replies.results.map((reply) => shapeComment(confluence, reply, kind, format)),
+    replies: replies.results.map((reply) => shapeComment(confluence, reply, kind, render)),
     replies_truncated: nextCursor(replies._links) !== undefined,
   };
 }
 
-function shapeComment(confluence: ConfluenceApi, comment: CommentItem, kind: Kind, format: ReadBodyFormat) {
+function shapeComment(confluence: ConfluenceApi, comment: CommentItem, kind: Kind, render: BodyRenderer) {
   return {
     id: comment.id,
     kind,
     author_id: comment.authorId ?? comment.version?.authorId ?? null,
     created_at: comment.createdAt ?? comment.version?.createdAt ?? null,
     version: comment.version?.number ?? null,
-    body: renderBody(comment.body?.storage?.value ?? '', format),
+    body: render(comment.body?.storage?.value ?? ''),
     url: confluence.webUrl(comment._links?.webui) ?? null,
     parent_comment_id: comment.parentCommentId ?? null,
     ...(kind === 'inline' && {

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { storageToMarkdown } from '../markdown/index.ts';
+import { loadMarkdown } from '../markdown/load.ts';
 import { pageId } from './arguments.ts';
 import { pageFieldsOutput } from './outputs.ts';
 import { pageFields } from './page-fields.ts';
@@ -68,7 +68,7 @@ export const getConfluencePage = defineTool({
       args.offset === 0 && !markdown ? args.max_chars * 1.5 + 16_384 : 0,
     );
     const stored = page.body?.[format]?.value ?? '';
-    const content = markdown ? storageToMarkdown(stored) : stored;
+    const content = markdown ? (await loadMarkdown()).storageToMarkdown(stored) : stored;
     const slice = sliceContent(content, args.offset, args.max_chars);
     return {
       page: {

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { storageToMarkdown } from '../markdown/index.ts';
+import { loadMarkdown } from '../markdown/load.ts';
 
 /** How the reading tools that return bodies (comments, diffs) render them: one place for both. */
 export const readBodyFormat = z
@@ -11,6 +11,11 @@ export const readBodyFormat = z
 
 export type ReadBodyFormat = z.output<typeof readBodyFormat>;
 
-export function renderBody(storage: string, format: ReadBodyFormat): string {
-  return format === 'markdown' ? storageToMarkdown(storage) : storage;
+export type BodyRenderer = (storage: string) => string;
+
+/** Renders bodies in `format`: loads the Markdown converter first when the format needs it. */
+export async function bodyRenderer(format: ReadBodyFormat): Promise<BodyRenderer> {
+  if (format === 'storage') return (storage) => storage;
+  const { storageToMarkdown } = await loadMarkdown();
+  return storageToMarkdown;
 }

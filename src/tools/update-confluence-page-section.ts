@@ -1,6 +1,10 @@
 import * as z from 'zod';
 import { ApiError } from '../errors.ts';
-import { matchSections, mergeMarkdown, type Section, sectionsOf } from '../markdown/index.ts';
+import type { Section } from '../markdown/index.ts';
+import { loadMarkdown } from '../markdown/load.ts';
+
+type MatchSections = typeof import('../markdown/index.ts')['matchSections'];
+
 import { bodyText, pageId, versionNumber } from './arguments.ts';
 import { allowRemoval, refuseLoss, siteUrl, toStorage } from './body-format.ts';
 import { writtenPageOutput } from './outputs.ts';
@@ -55,15 +59,16 @@ export const updateConfluencePageSection = defineTool({
   async run(args, confluence) {
     const current = await readVersion(confluence, args.page_id, args.version_number);
     const storage = storageOf(current);
-    const section = findSection(sectionsOf(storage), args.heading);
+    const { matchSections, mergeMarkdown, sectionsOf } = await loadMarkdown();
+    const section = findSection(sectionsOf(storage), args.heading, matchSections);
     const content = storage.slice(section.contentStart, section.end);
     let replacement: string;
     if (args.mode === 'replace' && args.body_format === 'markdown') {
       const merge = mergeMarkdown(args.body, content, siteUrl(confluence));
-      refuseLoss(merge, args.allow_removal);
+      await refuseLoss(merge, args.allow_removal);
       replacement = merge.storage;
     } else {
-      const added = toStorage(args.body, args.body_format, confluence);
+      const added = await toStorage(args.body, args.body_format, confluence);
       replacement =
         args.mode === 'replace' ? added : args.mode === 'append' ? content + added : added + content;
     }
@@ -95,7 +100,7 @@ export const updateConfluencePageSection = defineTool({
   },
 });
 
-function findSection(sections: Section[], heading: string): Section {
+function findSection(sections: Section[], heading: string, matchSections: MatchSections): Section {
   const found = matchSections(sections, heading);
   if (found.length === 1) return found[0] as Section;
   const headings = sections.map((s) => `${'#'.repeat(s.heading.level)} ${s.heading.text}`);

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { mergeMarkdown } from '../markdown/index.ts';
+import { loadMarkdown } from '../markdown/load.ts';
 import { BODY_RULE, bodyText, pageId, versionNumber } from './arguments.ts';
 import { allowRemoval, bodyFormat, refuseLoss, siteUrl, toStorage } from './body-format.ts';
 import { writtenPageOutput } from './outputs.ts';
@@ -59,11 +59,12 @@ export const updateConfluencePage = defineTool({
     let storage = storageOf(current);
     let bodyUnchanged = args.body === undefined;
     if (args.body !== undefined && args.body_format === 'markdown') {
+      const { mergeMarkdown } = await loadMarkdown();
       const merge = mergeMarkdown(args.body, storage, siteUrl(confluence));
-      refuseLoss(merge, args.allow_removal);
+      await refuseLoss(merge, args.allow_removal);
       storage = merge.storage;
       bodyUnchanged = merge.unchanged;
-    } else if (args.body !== undefined) storage = toStorage(args.body, args.body_format, confluence);
+    } else if (args.body !== undefined) storage = await toStorage(args.body, args.body_format, confluence);
     const title = args.title ?? current.title;
     // Markdown identical to what was read writes nothing: no empty version in the page history.
     if (
