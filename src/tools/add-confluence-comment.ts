@@ -3,32 +3,34 @@ import { BODY_RULE, bodyText, pageId } from './arguments.ts';
 import { bodyFormat, toStorage } from './body-format.ts';
 import { defineTool } from './tool.ts';
 
-const schema = z.object({
-  page_id: pageId.describe('The id of the page to comment on.'),
-  comment: bodyText('The comment').min(1),
-  body_format: bodyFormat,
-  parent_comment_id: z
-    .string()
-    .regex(/^\d+$/, 'expected the numeric comment id as a string, e.g. "65901"')
-    .optional()
-    .describe('To reply in a thread, the id of the comment to answer; omit for a new top-level comment.'),
-});
+const schema = () =>
+  z.object({
+    page_id: pageId.describe('The id of the page to comment on.'),
+    comment: bodyText('The comment').min(1),
+    body_format: bodyFormat,
+    parent_comment_id: z
+      .string()
+      .regex(/^\d+$/, 'expected the numeric comment id as a string, e.g. "65901"')
+      .optional()
+      .describe('To reply in a thread, the id of the comment to answer; omit for a new top-level comment.'),
+  });
 
-const output = z.object({
-  comment: z.object({
-    id: z.string(),
-    status: z.string().optional(),
-    title: z.string().optional(),
-    page_id: z.string(),
-    parent_comment_id: z.string().nullable(),
-    version: z.number().optional(),
-    author_id: z.string().nullable(),
-    created_at: z.string().nullable(),
-    url: z.string().nullable(),
-    _links: z.record(z.string(), z.string()),
-  }),
-  message: z.string(),
-});
+const output = () =>
+  z.object({
+    comment: z.object({
+      id: z.string(),
+      status: z.string().optional(),
+      title: z.string().optional(),
+      page_id: z.string(),
+      parent_comment_id: z.string().nullable(),
+      version: z.number().optional(),
+      author_id: z.string().nullable(),
+      created_at: z.string().nullable(),
+      url: z.string().nullable(),
+      _links: z.record(z.string(), z.string()),
+    }),
+    message: z.string(),
+  });
 
 export const addConfluenceComment = defineTool({
   name: 'add_confluence_comment',

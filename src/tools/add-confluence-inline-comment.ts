@@ -6,43 +6,45 @@ import { bodyFormat, toStorage } from './body-format.ts';
 import { storageOf } from './page-versions.ts';
 import { defineTool } from './tool.ts';
 
-const schema = z.object({
-  page_id: pageId.describe('The id of the page to comment on.'),
-  text_selection: z
-    .string()
-    .min(1)
-    .max(1000)
-    .refine((text) => text.trim() !== '', 'the selection must contain more than white space')
-    .describe(
-      'The exact text on the page the comment is about, copied from its content (e.g. "edge gateway"): plain words as a reader sees them, without markup.',
-    ),
-  match_index: z
-    .number()
-    .int()
-    .min(0)
-    .default(0)
-    .describe(
-      'Which occurrence of text_selection to anchor to when it appears more than once: 0 (default) is the first.',
-    ),
-  comment: bodyText('The comment').min(1),
-  body_format: bodyFormat,
-});
+const schema = () =>
+  z.object({
+    page_id: pageId.describe('The id of the page to comment on.'),
+    text_selection: z
+      .string()
+      .min(1)
+      .max(1000)
+      .refine((text) => text.trim() !== '', 'the selection must contain more than white space')
+      .describe(
+        'The exact text on the page the comment is about, copied from its content (e.g. "edge gateway"): plain words as a reader sees them, without markup.',
+      ),
+    match_index: z
+      .number()
+      .int()
+      .min(0)
+      .default(0)
+      .describe(
+        'Which occurrence of text_selection to anchor to when it appears more than once: 0 (default) is the first.',
+      ),
+    comment: bodyText('The comment').min(1),
+    body_format: bodyFormat,
+  });
 
-const output = z.object({
-  comment: z.object({
-    id: z.string(),
-    page_id: z.string(),
-    text_selection: z.string(),
-    match_index: z.number(),
-    match_count: z.number(),
-    resolution_status: z.string(),
-    version: z.number().nullable(),
-    author_id: z.string().nullable(),
-    created_at: z.string().nullable(),
-    url: z.string().nullable(),
-  }),
-  message: z.string(),
-});
+const output = () =>
+  z.object({
+    comment: z.object({
+      id: z.string(),
+      page_id: z.string(),
+      text_selection: z.string(),
+      match_index: z.number(),
+      match_count: z.number(),
+      resolution_status: z.string(),
+      version: z.number().nullable(),
+      author_id: z.string().nullable(),
+      created_at: z.string().nullable(),
+      url: z.string().nullable(),
+    }),
+    message: z.string(),
+  });
 
 export const addConfluenceInlineComment = defineTool({
   name: 'add_confluence_inline_comment',

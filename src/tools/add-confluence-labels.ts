@@ -3,12 +3,13 @@ import { pageId } from './arguments.ts';
 import { labelName, labelsOutput, pageLabels } from './labels.ts';
 import { defineTool } from './tool.ts';
 
-const schema = z.object({
-  page_id: pageId.describe('The id of the page to label.'),
-  labels: z.array(labelName).min(1).max(20).describe('1 to 20 label names to add.'),
-});
+const schema = () =>
+  z.object({
+    page_id: pageId.describe('The id of the page to label.'),
+    labels: z.array(labelName).min(1).max(20).describe('1 to 20 label names to add.'),
+  });
 
-const output = z.object({ page_id: z.string(), added: z.array(z.string()), labels: labelsOutput });
+const output = () => z.object({ page_id: z.string(), added: z.array(z.string()), labels: labelsOutput });
 
 export const addConfluenceLabels = defineTool({
   name: 'add_confluence_labels',

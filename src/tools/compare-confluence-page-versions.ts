@@ -8,37 +8,39 @@ import { defineTool } from './tool.ts';
 
 const version = (which: string) => z.number().int().min(1).describe(which);
 
-const schema = z
-  .object({
-    page_id: pageId.describe('The id of the page whose versions to compare.'),
-    from_version: version('The older version number (from get_confluence_page_history).'),
-    to_version: version('The newer version number; omit to compare with the current version.').optional(),
-    body_format: readBodyFormat.describe(
-      'What is compared: "markdown" (default: one line per paragraph, heading or list item) or "storage" (Confluence XHTML, split before each block element).',
-    ),
-    max_chars: maxChars('diff'),
-    offset: offset('diff'),
-  })
-  .superRefine((args, ctx) => {
-    if (args.to_version !== undefined && args.to_version === args.from_version) {
-      ctx.addIssue({ code: 'custom', path: ['to_version'], message: 'must differ from from_version' });
-    }
-  });
+const schema = () =>
+  z
+    .object({
+      page_id: pageId.describe('The id of the page whose versions to compare.'),
+      from_version: version('The older version number (from get_confluence_page_history).'),
+      to_version: version('The newer version number; omit to compare with the current version.').optional(),
+      body_format: readBodyFormat.describe(
+        'What is compared: "markdown" (default: one line per paragraph, heading or list item) or "storage" (Confluence XHTML, split before each block element).',
+      ),
+      max_chars: maxChars('diff'),
+      offset: offset('diff'),
+    })
+    .superRefine((args, ctx) => {
+      if (args.to_version !== undefined && args.to_version === args.from_version) {
+        ctx.addIssue({ code: 'custom', path: ['to_version'], message: 'must differ from from_version' });
+      }
+    });
 
-const output = z.object({
-  page_id: z.string(),
-  title: z.string(),
-  from_version: z.number(),
-  to_version: z.number().optional(),
-  body_format: z.enum(['markdown', 'storage']),
-  added_lines: z.number(),
-  removed_lines: z.number(),
-  diff: z.string(),
-  offset: z.number(),
-  total_chars: z.number(),
-  truncated: z.boolean(),
-  next_offset: z.number().optional(),
-});
+const output = () =>
+  z.object({
+    page_id: z.string(),
+    title: z.string(),
+    from_version: z.number(),
+    to_version: z.number().optional(),
+    body_format: z.enum(['markdown', 'storage']),
+    added_lines: z.number(),
+    removed_lines: z.number(),
+    diff: z.string(),
+    offset: z.number(),
+    total_chars: z.number(),
+    truncated: z.boolean(),
+    next_offset: z.number().optional(),
+  });
 
 export const compareConfluencePageVersions = defineTool({
   name: 'compare_confluence_page_versions',

@@ -5,27 +5,28 @@ import { writtenPageOutput } from './outputs.ts';
 import { pageFields } from './page-fields.ts';
 import { defineTool } from './tool.ts';
 
-const schema = z
-  .object({
-    space_id: spaceId.optional(),
-    space_key: spaceKey.optional(),
-    title: z
-      .string()
-      .trim()
-      .min(1)
-      .max(255)
-      .describe('The page title; it must be unique among the current pages of the space.'),
-    body: bodyText('The page content'),
-    body_format: bodyFormat,
-    parent_id: pageId
-      .optional()
-      .describe('The id of the page to nest this one under; omit to put it at the top of the space.'),
-    status: z
-      .enum(['current', 'draft'])
-      .default('current')
-      .describe('"current" publishes the page (default); "draft" saves it unpublished.'),
-  })
-  .superRefine(oneSpace);
+const schema = () =>
+  z
+    .object({
+      space_id: spaceId.optional(),
+      space_key: spaceKey.optional(),
+      title: z
+        .string()
+        .trim()
+        .min(1)
+        .max(255)
+        .describe('The page title; it must be unique among the current pages of the space.'),
+      body: bodyText('The page content'),
+      body_format: bodyFormat,
+      parent_id: pageId
+        .optional()
+        .describe('The id of the page to nest this one under; omit to put it at the top of the space.'),
+      status: z
+        .enum(['current', 'draft'])
+        .default('current')
+        .describe('"current" publishes the page (default); "draft" saves it unpublished.'),
+    })
+    .superRefine(oneSpace);
 
 export const createConfluencePage = defineTool({
   name: 'create_confluence_page',
@@ -37,7 +38,7 @@ export const createConfluencePage = defineTool({
     'Errors: invalid_arguments quoting Confluence usually means the title is taken in that space or the HTML is not well-formed; not_found means no such space or parent; upstream_timeout on a create means check (search by title) before retrying, so the page is not created twice.',
   ].join(' '),
   schema,
-  output: writtenPageOutput,
+  output: () => writtenPageOutput,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   async run(args, confluence) {
     const spaceId = await resolveSpaceId(confluence, args);

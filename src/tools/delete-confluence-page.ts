@@ -4,16 +4,18 @@ import { pageId, versionNumber } from './arguments.ts';
 import { readVersion } from './page-versions.ts';
 import { defineTool } from './tool.ts';
 
-const schema = z.object({
-  page_id: pageId.describe('The id of the page to move to the trash.'),
-  version_number: versionNumber('the deletion'),
-});
+const schema = () =>
+  z.object({
+    page_id: pageId.describe('The id of the page to move to the trash.'),
+    version_number: versionNumber('the deletion'),
+  });
 
-const output = z.object({
-  page: z.object({ id: z.string(), title: z.string(), space_id: z.string(), status: z.literal('trashed') }),
-  restore: z.string().describe('How a person restores the page from the trash.'),
-  message: z.string(),
-});
+const output = () =>
+  z.object({
+    page: z.object({ id: z.string(), title: z.string(), space_id: z.string(), status: z.literal('trashed') }),
+    restore: z.string().describe('How a person restores the page from the trash.'),
+    message: z.string(),
+  });
 
 export const deleteConfluencePage = defineTool({
   name: 'delete_confluence_page',

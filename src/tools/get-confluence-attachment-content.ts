@@ -27,26 +27,28 @@ const TEXT_TYPES = new Set([
 const TEXT_EXTENSIONS =
   /\.(txt|md|markdown|csv|tsv|json|jsonl|xml|html?|ya?ml|toml|ini|cfg|conf|log|sql|sh|bash|py|rb|go|rs|java|kt|kts|swift|c|h|cc|cpp|hpp|cs|js|mjs|cjs|jsx|ts|tsx|css|scss|php|pl|r|scala|lua|tf|gradle|properties|env|diff|patch|svg)$/i;
 
-const schema = z.object({
-  attachment_id: z
-    .string()
-    .regex(/^(att)?\d+$/, 'expected an attachment id such as "att65901", from get_confluence_attachments')
-    .describe('The attachment id from get_confluence_attachments, e.g. "att65901".'),
-  max_chars: maxChars('text'),
-  offset: offset('text'),
-});
+const schema = () =>
+  z.object({
+    attachment_id: z
+      .string()
+      .regex(/^(att)?\d+$/, 'expected an attachment id such as "att65901", from get_confluence_attachments')
+      .describe('The attachment id from get_confluence_attachments, e.g. "att65901".'),
+    max_chars: maxChars('text'),
+    offset: offset('text'),
+  });
 
-const output = z.object({
-  attachment: attachmentOutput,
-  kind: z.enum(['text', 'image', 'unreadable']),
-  content: z.string().optional(),
-  offset: z.number().optional(),
-  total_chars: z.number().nullable().optional(),
-  truncated: z.boolean().optional(),
-  next_offset: z.number().optional(),
-  image: z.object({ media_type: z.string(), data_base64: z.string() }).optional(),
-  message: z.string().optional(),
-});
+const output = () =>
+  z.object({
+    attachment: attachmentOutput,
+    kind: z.enum(['text', 'image', 'unreadable']),
+    content: z.string().optional(),
+    offset: z.number().optional(),
+    total_chars: z.number().nullable().optional(),
+    truncated: z.boolean().optional(),
+    next_offset: z.number().optional(),
+    image: z.object({ media_type: z.string(), data_base64: z.string() }).optional(),
+    message: z.string().optional(),
+  });
 
 export const getConfluenceAttachmentContent = defineTool({
   name: 'get_confluence_attachment_content',

@@ -5,28 +5,30 @@ import { attachmentFields, attachmentOutput } from './attachment-fields.ts';
 import { pagingOutput } from './outputs.ts';
 import { defineTool } from './tool.ts';
 
-const schema = z.object({
-  page_id: pageId.describe('The id of the page whose attached files to list.'),
-  filename: z
-    .string()
-    .min(1)
-    .max(255)
-    .optional()
-    .describe('Only the attachment with exactly this file name, e.g. "diagram.png".'),
-  media_type: z
-    .string()
-    .regex(/^[\w.+-]+\/[\w.+-]+$/, 'expected a media type such as "text/csv" or "image/png"')
-    .optional()
-    .describe('Only attachments of exactly this media type, e.g. "text/csv" or "application/pdf".'),
-  limit,
-  cursor,
-});
+const schema = () =>
+  z.object({
+    page_id: pageId.describe('The id of the page whose attached files to list.'),
+    filename: z
+      .string()
+      .min(1)
+      .max(255)
+      .optional()
+      .describe('Only the attachment with exactly this file name, e.g. "diagram.png".'),
+    media_type: z
+      .string()
+      .regex(/^[\w.+-]+\/[\w.+-]+$/, 'expected a media type such as "text/csv" or "image/png"')
+      .optional()
+      .describe('Only attachments of exactly this media type, e.g. "text/csv" or "application/pdf".'),
+    limit,
+    cursor,
+  });
 
-const output = z.object({
-  page_id: z.string(),
-  attachments: z.array(attachmentOutput),
-  ...pagingOutput,
-});
+const output = () =>
+  z.object({
+    page_id: z.string(),
+    attachments: z.array(attachmentOutput),
+    ...pagingOutput,
+  });
 
 export const getConfluenceAttachments = defineTool({
   name: 'get_confluence_attachments',

@@ -10,32 +10,33 @@ import { defineTool } from './tool.ts';
 /** Replies read per thread; a thread with more says so (replies_truncated). */
 const REPLIES_PER_THREAD = 50;
 
-const schema = z.object({
-  page_id: pageId.describe('The id of the page whose comments to read.'),
-  kind: z
-    .enum(['all', 'footer', 'inline'])
-    .default('all')
-    .describe(
-      '"footer" (comments under the page), "inline" (comments anchored to a text selection), or "all" (default: footer threads first, then inline).',
-    ),
-  include_replies: z
-    .boolean()
-    .default(true)
-    .describe('true (default) to return each thread with its replies; false for top-level comments only.'),
-  body_format: readBodyFormat,
-  limit: z
-    .number()
-    .int()
-    .min(1)
-    .max(25)
-    .default(10)
-    .describe('How many threads (top-level comments) to return on this page: 1 to 25, default 10.'),
-  cursor,
-});
+const schema = () =>
+  z.object({
+    page_id: pageId.describe('The id of the page whose comments to read.'),
+    kind: z
+      .enum(['all', 'footer', 'inline'])
+      .default('all')
+      .describe(
+        '"footer" (comments under the page), "inline" (comments anchored to a text selection), or "all" (default: footer threads first, then inline).',
+      ),
+    include_replies: z
+      .boolean()
+      .default(true)
+      .describe('true (default) to return each thread with its replies; false for top-level comments only.'),
+    body_format: readBodyFormat,
+    limit: z
+      .number()
+      .int()
+      .min(1)
+      .max(25)
+      .default(10)
+      .describe('How many threads (top-level comments) to return on this page: 1 to 25, default 10.'),
+    cursor,
+  });
 
 type Kind = 'footer' | 'inline';
 
-const commentOutput = {
+const commentOutput = () => ({
   id: z.string(),
   kind: z.enum(['footer', 'inline']),
   author_id: z.string().nullable(),
@@ -46,19 +47,20 @@ const commentOutput = {
   parent_comment_id: z.string().nullable(),
   text_selection: z.string().nullable().optional(),
   resolution_status: z.string().nullable().optional(),
-};
-
-const output = z.object({
-  page_id: z.string(),
-  comments: z.array(
-    z.object({
-      ...commentOutput,
-      replies: z.array(z.object(commentOutput)).optional(),
-      replies_truncated: z.boolean().optional(),
-    }),
-  ),
-  ...pagingOutput,
 });
+
+const output = () =>
+  z.object({
+    page_id: z.string(),
+    comments: z.array(
+      z.object({
+        ...commentOutput(),
+        replies: z.array(z.object(commentOutput())).optional(),
+        replies_truncated: z.boolean().optional(),
+      }),
+    ),
+    ...pagingOutput,
+  });
 
 export const getConfluenceComments = defineTool({
   name: 'get_confluence_comments',

@@ -2,16 +2,23 @@ import * as z from 'zod';
 import { pageId } from './arguments.ts';
 import { defineTool } from './tool.ts';
 
-const schema = z.object({
-  page_id: pageId.describe('The id of the page to place in its tree.'),
-});
+const schema = () =>
+  z.object({
+    page_id: pageId.describe('The id of the page to place in its tree.'),
+  });
 
-const output = z.object({
-  page_id: z.string(),
-  ancestors: z.array(
-    z.object({ id: z.string(), title: z.string().nullable(), type: z.string(), url: z.string().nullable() }),
-  ),
-});
+const output = () =>
+  z.object({
+    page_id: z.string(),
+    ancestors: z.array(
+      z.object({
+        id: z.string(),
+        title: z.string().nullable(),
+        type: z.string(),
+        url: z.string().nullable(),
+      }),
+    ),
+  });
 
 export const getConfluencePageAncestors = defineTool({
   name: 'get_confluence_page_ancestors',

@@ -4,38 +4,40 @@ import { cursor, limit, pageId } from './arguments.ts';
 import { pagingOutput } from './outputs.ts';
 import { defineTool } from './tool.ts';
 
-const schema = z.object({
-  page_id: pageId.describe('The id of the page whose children (or descendants) to list.'),
-  depth: z
-    .number()
-    .int()
-    .min(1)
-    .max(5)
-    .default(1)
-    .describe(
-      '1 (default) lists the direct children only; 2 to 5 lists every descendant down to that many levels, each with its depth and parent_id.',
-    ),
-  limit,
-  cursor,
-});
+const schema = () =>
+  z.object({
+    page_id: pageId.describe('The id of the page whose children (or descendants) to list.'),
+    depth: z
+      .number()
+      .int()
+      .min(1)
+      .max(5)
+      .default(1)
+      .describe(
+        '1 (default) lists the direct children only; 2 to 5 lists every descendant down to that many levels, each with its depth and parent_id.',
+      ),
+    limit,
+    cursor,
+  });
 
-const output = z.object({
-  page_id: z.string(),
-  depth: z.number(),
-  pages: z.array(
-    z.object({
-      id: z.string(),
-      title: z.string(),
-      type: z.string().describe('page, folder, whiteboard, database or embed.'),
-      status: z.string().nullable(),
-      parent_id: z.string().nullable(),
-      depth: z.number(),
-      position: z.number().nullable(),
-      url: z.string().nullable(),
-    }),
-  ),
-  ...pagingOutput,
-});
+const output = () =>
+  z.object({
+    page_id: z.string(),
+    depth: z.number(),
+    pages: z.array(
+      z.object({
+        id: z.string(),
+        title: z.string(),
+        type: z.string().describe('page, folder, whiteboard, database or embed.'),
+        status: z.string().nullable(),
+        parent_id: z.string().nullable(),
+        depth: z.number(),
+        position: z.number().nullable(),
+        url: z.string().nullable(),
+      }),
+    ),
+    ...pagingOutput,
+  });
 
 export const getConfluencePageChildren = defineTool({
   name: 'get_confluence_page_children',

@@ -4,25 +4,27 @@ import { cursor, limit, pageId } from './arguments.ts';
 import { pagingOutput } from './outputs.ts';
 import { defineTool } from './tool.ts';
 
-const schema = z.object({
-  page_id: pageId.describe('The id of the page whose versions to list.'),
-  limit,
-  cursor,
-});
+const schema = () =>
+  z.object({
+    page_id: pageId.describe('The id of the page whose versions to list.'),
+    limit,
+    cursor,
+  });
 
-const output = z.object({
-  page_id: z.string(),
-  versions: z.array(
-    z.object({
-      number: z.number(),
-      author_id: z.string().nullable(),
-      created_at: z.string().nullable(),
-      message: z.string(),
-      minor_edit: z.boolean(),
-    }),
-  ),
-  ...pagingOutput,
-});
+const output = () =>
+  z.object({
+    page_id: z.string(),
+    versions: z.array(
+      z.object({
+        number: z.number(),
+        author_id: z.string().nullable(),
+        created_at: z.string().nullable(),
+        message: z.string(),
+        minor_edit: z.boolean(),
+      }),
+    ),
+    ...pagingOutput,
+  });
 
 export const getConfluencePageHistory = defineTool({
   name: 'get_confluence_page_history',

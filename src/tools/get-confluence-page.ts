@@ -6,40 +6,42 @@ import { pageFields } from './page-fields.ts';
 import { maxChars, offset, sliceContent } from './slicing.ts';
 import { defineTool } from './tool.ts';
 
-const schema = z.object({
-  page_id: pageId,
-  body_format: z
-    .enum(['storage', 'markdown', 'atlas_doc_format', 'view'])
-    .default('storage')
-    .describe(
-      'How to return the content: "markdown" (recommended: about half the tokens of storage, and safe to edit and send back with body_format "markdown"), "storage" (Confluence XHTML, the default; what create/update accept), "atlas_doc_format" (ADF JSON as a string) or "view" (rendered HTML).',
-    ),
-  get_draft: z
-    .boolean()
-    .default(false)
-    .describe('true to read the unpublished draft of the page instead of the published version.'),
-  max_chars: maxChars('content'),
-  offset: offset('content'),
-});
+const schema = () =>
+  z.object({
+    page_id: pageId,
+    body_format: z
+      .enum(['storage', 'markdown', 'atlas_doc_format', 'view'])
+      .default('storage')
+      .describe(
+        'How to return the content: "markdown" (recommended: about half the tokens of storage, and safe to edit and send back with body_format "markdown"), "storage" (Confluence XHTML, the default; what create/update accept), "atlas_doc_format" (ADF JSON as a string) or "view" (rendered HTML).',
+      ),
+    get_draft: z
+      .boolean()
+      .default(false)
+      .describe('true to read the unpublished draft of the page instead of the published version.'),
+    max_chars: maxChars('content'),
+    offset: offset('content'),
+  });
 
-const output = z.object({
-  page: z.object({
-    ...pageFieldsOutput,
-    position: z.number().nullable(),
-    version: z.object({
-      number: z.number().optional(),
-      message: z.string(),
-      created_at: z.string().optional(),
+const output = () =>
+  z.object({
+    page: z.object({
+      ...pageFieldsOutput,
+      position: z.number().nullable(),
+      version: z.object({
+        number: z.number().optional(),
+        message: z.string(),
+        created_at: z.string().optional(),
+      }),
+      content: z.string().describe('The slice of the body from offset, at most max_chars characters.'),
+      content_format: z.enum(['storage', 'atlas_doc_format', 'view']),
+      labels: z.array(z.object({ id: z.string(), name: z.string(), prefix: z.string() })),
+      offset: z.number(),
+      total_chars: z.number(),
+      truncated: z.boolean(),
+      next_offset: z.number().optional().describe('Where the rest starts, when truncated.'),
     }),
-    content: z.string().describe('The slice of the body from offset, at most max_chars characters.'),
-    content_format: z.enum(['storage', 'atlas_doc_format', 'view']),
-    labels: z.array(z.object({ id: z.string(), name: z.string(), prefix: z.string() })),
-    offset: z.number(),
-    total_chars: z.number(),
-    truncated: z.boolean(),
-    next_offset: z.number().optional().describe('Where the rest starts, when truncated.'),
-  }),
-});
+  });
 
 export const getConfluencePage = defineTool({
   name: 'get_confluence_page',

@@ -5,35 +5,37 @@ import { pageFieldsOutput, pagingOutput } from './outputs.ts';
 import { pageFields } from './page-fields.ts';
 import { defineTool } from './tool.ts';
 
-const schema = z
-  .object({
-    space_id: spaceId.optional(),
-    space_key: spaceKey.optional(),
-    limit,
-    status: z
-      .enum(['current', 'archived', 'deleted', 'trashed', 'any'])
-      .default('current')
-      .describe(
-        'Which pages: "current" (published, default), "archived", "trashed", "deleted", or "any" (current and archived). Drafts are not listed; read one with get_confluence_page and get_draft.',
-      ),
-    cursor,
-  })
-  .superRefine(oneSpace);
+const schema = () =>
+  z
+    .object({
+      space_id: spaceId.optional(),
+      space_key: spaceKey.optional(),
+      limit,
+      status: z
+        .enum(['current', 'archived', 'deleted', 'trashed', 'any'])
+        .default('current')
+        .describe(
+          'Which pages: "current" (published, default), "archived", "trashed", "deleted", or "any" (current and archived). Drafts are not listed; read one with get_confluence_page and get_draft.',
+        ),
+      cursor,
+    })
+    .superRefine(oneSpace);
 
-const output = z.object({
-  space_id: z.string(),
-  space_key: z.string().optional(),
-  pages: z.array(
-    z.object({
-      ...pageFieldsOutput,
-      position: z.number().nullable(),
-      version: z.number().optional(),
-    }),
-  ),
-  total: z.number().describe('The number of pages in this answer.'),
-  status_filter: z.string(),
-  ...pagingOutput,
-});
+const output = () =>
+  z.object({
+    space_id: z.string(),
+    space_key: z.string().optional(),
+    pages: z.array(
+      z.object({
+        ...pageFieldsOutput,
+        position: z.number().nullable(),
+        version: z.number().optional(),
+      }),
+    ),
+    total: z.number().describe('The number of pages in this answer.'),
+    status_filter: z.string(),
+    ...pagingOutput,
+  });
 
 export const getConfluenceSpacePages = defineTool({
   name: 'get_confluence_space_pages',

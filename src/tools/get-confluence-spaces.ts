@@ -4,41 +4,43 @@ import { cursor, limit } from './arguments.ts';
 import { pagingOutput } from './outputs.ts';
 import { defineTool } from './tool.ts';
 
-const schema = z.object({
-  limit,
-  space_type: z
-    .enum([
-      'all',
-      'global',
-      'personal',
-      'collaboration',
-      'knowledge_base',
-      'system',
-      'onboarding',
-      'xflow_sample_space',
-    ])
-    .default('all')
-    .describe(
-      'Which spaces: "global" (team spaces), "personal", another Confluence space type, or "all" (default).',
-    ),
-  cursor,
-});
+const schema = () =>
+  z.object({
+    limit,
+    space_type: z
+      .enum([
+        'all',
+        'global',
+        'personal',
+        'collaboration',
+        'knowledge_base',
+        'system',
+        'onboarding',
+        'xflow_sample_space',
+      ])
+      .default('all')
+      .describe(
+        'Which spaces: "global" (team spaces), "personal", another Confluence space type, or "all" (default).',
+      ),
+    cursor,
+  });
 
-const output = z.object({
-  spaces: z.array(
-    z.object({
-      id: z.string(),
-      key: z.string().optional(),
-      name: z.string().optional(),
-      type: z.string().optional(),
-      status: z.string().optional(),
-      homepage_id: z.string().nullable(),
-      description: z.string(),
-    }),
-  ),
-  total: z.number().describe('The number of spaces in this answer.'),
-  ...pagingOutput,
-});
+const output = () =>
+  z.object({
+    spaces: z.array(
+      z.object({
+        id: z.string(),
+        key: z.string().optional(),
+        name: z.string().optional(),
+        type: z.string().optional(),
+        status: z.string().optional(),
+        homepage_id: z.string().nullable(),
+        description: z.string(),
+      }),
+    ),
+    total: z.number().describe('The number of spaces in this answer.'),
+    ...pagingOutput,
+  });
 
 export const getConfluenceSpaces = defineTool({
   name: 'get_confluence_spaces',

@@ -6,13 +6,14 @@ import { pageFields } from './page-fields.ts';
 import { readVersion, saveNextVersion, storageOf } from './page-versions.ts';
 import { defineTool } from './tool.ts';
 
-const schema = z.object({
-  page_id: pageId.describe('The id of the page to move (its child pages move with it).'),
-  version_number: versionNumber('the move'),
-  parent_id: pageId.describe('The id of the new parent page, in the same space.'),
-});
+const schema = () =>
+  z.object({
+    page_id: pageId.describe('The id of the page to move (its child pages move with it).'),
+    version_number: versionNumber('the move'),
+    parent_id: pageId.describe('The id of the new parent page, in the same space.'),
+  });
 
-const output = writtenPageOutput.extend({ previous_parent_id: z.string().nullable() });
+const output = () => writtenPageOutput.extend({ previous_parent_id: z.string().nullable() });
 
 export const moveConfluencePage = defineTool({
   name: 'move_confluence_page',

@@ -3,17 +3,19 @@ import { pageId } from './arguments.ts';
 import { labelName, labelsOutput, pageLabels } from './labels.ts';
 import { defineTool } from './tool.ts';
 
-const schema = z.object({
-  page_id: pageId.describe('The id of the page to remove the label from.'),
-  label: labelName.describe('The label name to remove, e.g. "draft".'),
-});
+const schema = () =>
+  z.object({
+    page_id: pageId.describe('The id of the page to remove the label from.'),
+    label: labelName.describe('The label name to remove, e.g. "draft".'),
+  });
 
-const output = z.object({
-  page_id: z.string(),
-  label: z.string(),
-  removed: z.boolean(),
-  labels: labelsOutput,
-});
+const output = () =>
+  z.object({
+    page_id: z.string(),
+    label: z.string(),
+    removed: z.boolean(),
+    labels: labelsOutput,
+  });
 
 export const removeConfluenceLabel = defineTool({
   name: 'remove_confluence_label',

@@ -5,43 +5,45 @@ import { cursor, limit } from './arguments.ts';
 import { pagingOutput } from './outputs.ts';
 import { defineTool } from './tool.ts';
 
-const schema = z.object({
-  cql: z
-    .string()
-    .trim()
-    .min(1)
-    .max(10_000)
-    .describe(
-      'A CQL query, e.g. text ~ "deploy" · type=page AND space=ENG AND title ~ "runbook" · label=api · space in (ENG,OPS) AND text ~ "oncall" order by lastModified desc. Quote phrases; escape a quote inside one with a backslash.',
-    ),
-  limit,
-  include_archived: z
-    .boolean()
-    .default(false)
-    .describe('true to include content of archived spaces (default false).'),
-  cursor,
-});
+const schema = () =>
+  z.object({
+    cql: z
+      .string()
+      .trim()
+      .min(1)
+      .max(10_000)
+      .describe(
+        'A CQL query, e.g. text ~ "deploy" · type=page AND space=ENG AND title ~ "runbook" · label=api · space in (ENG,OPS) AND text ~ "oncall" order by lastModified desc. Quote phrases; escape a quote inside one with a backslash.',
+      ),
+    limit,
+    include_archived: z
+      .boolean()
+      .default(false)
+      .describe('true to include content of archived spaces (default false).'),
+    cursor,
+  });
 
-const output = z.object({
-  pages: z.array(
-    z.object({
-      id: z.string().nullable(),
-      status: z.string().nullable(),
-      title: z.string(),
-      url: z.string().nullable(),
-      excerpt: z.string(),
-      last_modified: z.string().nullable(),
-      entity_type: z.string().nullable(),
-      space_key: z.string().nullable(),
-      space_name: z.string().nullable(),
-      version: z.number().nullable(),
-    }),
-  ),
-  total: z.number().describe("Confluence's count of all matches."),
-  limit: z.number(),
-  ...pagingOutput,
-  query: z.string(),
-});
+const output = () =>
+  z.object({
+    pages: z.array(
+      z.object({
+        id: z.string().nullable(),
+        status: z.string().nullable(),
+        title: z.string(),
+        url: z.string().nullable(),
+        excerpt: z.string(),
+        last_modified: z.string().nullable(),
+        entity_type: z.string().nullable(),
+        space_key: z.string().nullable(),
+        space_name: z.string().nullable(),
+        version: z.number().nullable(),
+      }),
+    ),
+    total: z.number().describe("Confluence's count of all matches."),
+    limit: z.number(),
+    ...pagingOutput,
+    query: z.string(),
+  });
 
 export const searchConfluencePages = defineTool({
   name: 'search_confluence_pages',

@@ -6,54 +6,58 @@ const accountId = z
   .string()
   .regex(/^[\w:-]{1,128}$/, 'expected an Atlassian account id, e.g. "5b10ac8d82e05b22cc7d4ef5"');
 
-const schema = z
-  .object({
-    query: z
-      .string()
-      .trim()
-      .min(2)
-      .max(100)
-      .optional()
-      .describe('A fragment of a person\'s name or email, e.g. "alice" or "archer@"; at least 2 characters.'),
-    account_ids: z
-      .array(accountId)
-      .min(1)
-      .max(100)
-      .optional()
-      .describe('Account ids to name, e.g. the author_id fields other tools return (1 to 100).'),
-    current: z
-      .literal(true)
-      .optional()
-      .describe('true for the Atlassian account this integration acts as (the connected user).'),
-    limit: z
-      .number()
-      .int()
-      .min(1)
-      .max(50)
-      .default(10)
-      .describe('With query: how many people to return, 1 to 50, default 10.'),
-  })
-  .superRefine((args, ctx) => {
-    const given = [args.query, args.account_ids, args.current].filter((v) => v !== undefined).length;
-    if (given !== 1) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['query'],
-        message: 'give exactly one of query (a name or email fragment), account_ids, or current: true',
-      });
-    }
-  });
+const schema = () =>
+  z
+    .object({
+      query: z
+        .string()
+        .trim()
+        .min(2)
+        .max(100)
+        .optional()
+        .describe(
+          'A fragment of a person\'s name or email, e.g. "alice" or "archer@"; at least 2 characters.',
+        ),
+      account_ids: z
+        .array(accountId)
+        .min(1)
+        .max(100)
+        .optional()
+        .describe('Account ids to name, e.g. the author_id fields other tools return (1 to 100).'),
+      current: z
+        .literal(true)
+        .optional()
+        .describe('true for the Atlassian account this integration acts as (the connected user).'),
+      limit: z
+        .number()
+        .int()
+        .min(1)
+        .max(50)
+        .default(10)
+        .describe('With query: how many people to return, 1 to 50, default 10.'),
+    })
+    .superRefine((args, ctx) => {
+      const given = [args.query, args.account_ids, args.current].filter((v) => v !== undefined).length;
+      if (given !== 1) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['query'],
+          message: 'give exactly one of query (a name or email fragment), account_ids, or current: true',
+        });
+      }
+    });
 
-const output = z.object({
-  users: z.array(
-    z.object({
-      account_id: z.string().nullable(),
-      display_name: z.string().nullable(),
-      email: z.string().optional(),
-      type: z.string(),
-    }),
-  ),
-});
+const output = () =>
+  z.object({
+    users: z.array(
+      z.object({
+        account_id: z.string().nullable(),
+        display_name: z.string().nullable(),
+        email: z.string().optional(),
+        type: z.string(),
+      }),
+    ),
+  });
 
 export const searchConfluenceUsers = defineTool({
   name: 'search_confluence_users',

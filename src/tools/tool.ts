@@ -28,13 +28,36 @@ export interface Tool<S extends z.ZodType = z.ZodType> {
   name: string;
   title: string;
   description: string;
-  schema: S;
-  output?: z.ZodType;
+  readonly schema: S;
+  readonly output?: z.ZodType;
   annotations: ToolAnnotations;
   run(args: z.output<S>, confluence: ConfluenceApi): Promise<Record<string, unknown>>;
 }
 
-/** Types a tool from its schema; the identity at runtime. */
-export function defineTool<S extends z.ZodType>(tool: Tool<S>): Tool<S> {
-  return tool;
+/**
+ * A tool as its module writes it: the schemas as functions that build them. Building zod schemas
+ * is the largest part of evaluating the tools' modules, and every new isolate would pay it for all
+ * tools at start; a call needs one tool's arguments schema, and only the MCP catalog needs the
+ * output schemas.
+ */
+export interface ToolDefinition<S extends z.ZodType> extends Omit<Tool<S>, 'schema' | 'output'> {
+  schema: () => S;
+  output?: () => z.ZodType;
+}
+
+/** The tool of a definition: each schema is built the first time it is read, then kept. */
+export function defineTool<S extends z.ZodType>({ schema, output, ...rest }: ToolDefinition<S>): Tool<S> {
+  let built: S | undefined;
+  let builtOutput: z.ZodType | undefined;
+  return {
+    ...rest,
+    get schema() {
+      built ??= schema();
+      return built;
+    },
+    get output() {
+      if (output) builtOutput ??= output();
+      return builtOutput;
+    },
+  };
 }

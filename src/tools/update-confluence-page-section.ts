@@ -12,36 +12,38 @@ import { pageFields } from './page-fields.ts';
 import { readVersion, saveNextVersion, storageOf } from './page-versions.ts';
 import { defineTool } from './tool.ts';
 
-const schema = z.object({
-  page_id: pageId,
-  version_number: versionNumber('the section update'),
-  heading: z
-    .string()
-    .trim()
-    .min(1)
-    .max(500)
-    .describe(
-      'The text of the heading whose section changes, as the page shows it (e.g. "Rollback"; case and leading #s do not matter when only one heading matches). The section runs to the next heading of the same or a higher level.',
-    ),
-  body: bodyText('The new content of the section, under its heading (the heading itself stays)'),
-  body_format: z
-    .enum(['markdown', 'storage'])
-    .default('markdown')
-    .describe('"markdown" (the default) or "storage" (Confluence XHTML, or plain text by the body rule).'),
-  mode: z
-    .enum(['replace', 'append', 'prepend'])
-    .default('replace')
-    .describe(
-      '"replace" (default): the body replaces the section\'s content; "append": it goes at the end of the section; "prepend": right under the heading.',
-    ),
-  allow_removal: allowRemoval,
-  version_message: z.string().max(500).optional().describe('An optional note stored with the new version.'),
-});
+const schema = () =>
+  z.object({
+    page_id: pageId,
+    version_number: versionNumber('the section update'),
+    heading: z
+      .string()
+      .trim()
+      .min(1)
+      .max(500)
+      .describe(
+        'The text of the heading whose section changes, as the page shows it (e.g. "Rollback"; case and leading #s do not matter when only one heading matches). The section runs to the next heading of the same or a higher level.',
+      ),
+    body: bodyText('The new content of the section, under its heading (the heading itself stays)'),
+    body_format: z
+      .enum(['markdown', 'storage'])
+      .default('markdown')
+      .describe('"markdown" (the default) or "storage" (Confluence XHTML, or plain text by the body rule).'),
+    mode: z
+      .enum(['replace', 'append', 'prepend'])
+      .default('replace')
+      .describe(
+        '"replace" (default): the body replaces the section\'s content; "append": it goes at the end of the section; "prepend": right under the heading.',
+      ),
+    allow_removal: allowRemoval,
+    version_message: z.string().max(500).optional().describe('An optional note stored with the new version.'),
+  });
 
-const output = writtenPageOutput.extend({
-  section: z.string().describe('The heading of the section that was replaced.'),
-  unchanged: z.boolean().describe('true when the section was already as sent and nothing was written.'),
-});
+const output = () =>
+  writtenPageOutput.extend({
+    section: z.string().describe('The heading of the section that was replaced.'),
+    unchanged: z.boolean().describe('true when the section was already as sent and nothing was written.'),
+  });
 
 export const updateConfluencePageSection = defineTool({
   name: 'update_confluence_page_section',

@@ -7,37 +7,42 @@ import { pageFields } from './page-fields.ts';
 import { readVersion, saveNextVersion, storageOf } from './page-versions.ts';
 import { defineTool } from './tool.ts';
 
-const schema = z
-  .object({
-    page_id: pageId,
-    version_number: versionNumber('the update'),
-    title: z
-      .string()
-      .trim()
-      .min(1)
-      .max(255)
-      .optional()
-      .describe('A new title; omit to keep the current one.'),
-    body: bodyText('The new content, replacing the whole body; omit to keep the current one').optional(),
-    body_format: bodyFormat,
-    allow_removal: allowRemoval,
-    status: z
-      .enum(['current', 'draft'])
-      .default('current')
-      .describe(
-        '"current" (published, the default: updating a draft publishes it) or "draft" (keep it a draft).',
-      ),
-    version_message: z
-      .string()
-      .max(500)
-      .optional()
-      .describe('An optional note stored with the new version in the page history.'),
-  })
-  .superRefine((args, ctx) => {
-    if (args.title === undefined && args.body === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['body'], message: 'nothing to change: give title and/or body' });
-    }
-  });
+const schema = () =>
+  z
+    .object({
+      page_id: pageId,
+      version_number: versionNumber('the update'),
+      title: z
+        .string()
+        .trim()
+        .min(1)
+        .max(255)
+        .optional()
+        .describe('A new title; omit to keep the current one.'),
+      body: bodyText('The new content, replacing the whole body; omit to keep the current one').optional(),
+      body_format: bodyFormat,
+      allow_removal: allowRemoval,
+      status: z
+        .enum(['current', 'draft'])
+        .default('current')
+        .describe(
+          '"current" (published, the default: updating a draft publishes it) or "draft" (keep it a draft).',
+        ),
+      version_message: z
+        .string()
+        .max(500)
+        .optional()
+        .describe('An optional note stored with the new version in the page history.'),
+    })
+    .superRefine((args, ctx) => {
+      if (args.title === undefined && args.body === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['body'],
+          message: 'nothing to change: give title and/or body',
+        });
+      }
+    });
 
 export const updateConfluencePage = defineTool({
   name: 'update_confluence_page',
@@ -50,9 +55,10 @@ export const updateConfluencePage = defineTool({
     'Returns page {id, status, title, space_id, parent_id, parent_type, author_id, created_at, version (the new number), url, _links}, unchanged (true when nothing was written) and a message.',
   ].join(' '),
   schema,
-  output: writtenPageOutput.extend({
-    unchanged: z.boolean().describe('true when the content was already as sent and nothing was written.'),
-  }),
+  output: () =>
+    writtenPageOutput.extend({
+      unchanged: z.boolean().describe('true when the content was already as sent and nothing was written.'),
+    }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async run(args, confluence) {
     const current = await readVersion(confluence, args.page_id, args.version_number);

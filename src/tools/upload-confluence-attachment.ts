@@ -6,67 +6,69 @@ import { defineTool } from './tool.ts';
 /** Confluence Cloud takes larger files; an agent's upload through a JSON body stops here. */
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 
-const schema = z
-  .object({
-    page_id: pageId.describe('The id of the page to attach the file to.'),
-    filename: z
-      .string()
-      .trim()
-      .min(1)
-      .max(255)
-      .refine(
-        (name) => !/[/\\]/.test(name) && ![...name].some((ch) => ch.charCodeAt(0) < 32),
-        'a file name without slashes or control characters',
-      )
-      .describe(
-        'The file name, e.g. "report.csv". A file of that name already attached to the page gets a new version.',
-      ),
-    content: z
-      .string()
-      .max(MAX_UPLOAD_BYTES)
-      .optional()
-      .describe(
-        'The file as text (UTF-8), for text files such as .md, .csv or .json. Give content or content_base64.',
-      ),
-    content_base64: z
-      .string()
-      .max(Math.ceil(MAX_UPLOAD_BYTES / 3) * 4 + 4)
-      .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'expected standard base64 (A–Z, a–z, 0–9, +, /, = padding)')
-      .optional()
-      .describe(
-        'The file as base64, for binary files such as images or PDFs. Give content or content_base64.',
-      ),
-    media_type: z
-      .string()
-      .regex(/^[\w.+-]+\/[\w.+-]+$/, 'expected a media type such as "text/csv" or "image/png"')
-      .optional()
-      .describe(
-        'The media type, e.g. "text/csv"; default text/plain for content and application/octet-stream for content_base64.',
-      ),
-    comment: z.string().max(1000).optional().describe('A note stored with this version of the file.'),
-  })
-  .superRefine((args, ctx) => {
-    if ((args.content === undefined) === (args.content_base64 === undefined)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['content'],
-        message: 'give exactly one of content (text) and content_base64 (binary)',
-      });
-    }
-  });
+const schema = () =>
+  z
+    .object({
+      page_id: pageId.describe('The id of the page to attach the file to.'),
+      filename: z
+        .string()
+        .trim()
+        .min(1)
+        .max(255)
+        .refine(
+          (name) => !/[/\\]/.test(name) && ![...name].some((ch) => ch.charCodeAt(0) < 32),
+          'a file name without slashes or control characters',
+        )
+        .describe(
+          'The file name, e.g. "report.csv". A file of that name already attached to the page gets a new version.',
+        ),
+      content: z
+        .string()
+        .max(MAX_UPLOAD_BYTES)
+        .optional()
+        .describe(
+          'The file as text (UTF-8), for text files such as .md, .csv or .json. Give content or content_base64.',
+        ),
+      content_base64: z
+        .string()
+        .max(Math.ceil(MAX_UPLOAD_BYTES / 3) * 4 + 4)
+        .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'expected standard base64 (A–Z, a–z, 0–9, +, /, = padding)')
+        .optional()
+        .describe(
+          'The file as base64, for binary files such as images or PDFs. Give content or content_base64.',
+        ),
+      media_type: z
+        .string()
+        .regex(/^[\w.+-]+\/[\w.+-]+$/, 'expected a media type such as "text/csv" or "image/png"')
+        .optional()
+        .describe(
+          'The media type, e.g. "text/csv"; default text/plain for content and application/octet-stream for content_base64.',
+        ),
+      comment: z.string().max(1000).optional().describe('A note stored with this version of the file.'),
+    })
+    .superRefine((args, ctx) => {
+      if ((args.content === undefined) === (args.content_base64 === undefined)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['content'],
+          message: 'give exactly one of content (text) and content_base64 (binary)',
+        });
+      }
+    });
 
-const output = z.object({
-  attachment: z.object({
-    id: z.string(),
-    title: z.string(),
-    version: z.number().nullable(),
-    media_type: z.string(),
-    file_size: z.number(),
-    page_id: z.string(),
-    download_url: z.string().nullable(),
-  }),
-  message: z.string(),
-});
+const output = () =>
+  z.object({
+    attachment: z.object({
+      id: z.string(),
+      title: z.string(),
+      version: z.number().nullable(),
+      media_type: z.string(),
+      file_size: z.number(),
+      page_id: z.string(),
+      download_url: z.string().nullable(),
+    }),
+    message: z.string(),
+  });
 
 export const uploadConfluenceAttachment = defineTool({
   name: 'upload_confluence_attachment',
