@@ -113,13 +113,27 @@ function isNoise(line: string, state: { inTable: boolean; inStack: boolean }): b
 /** wrangler's start failed because another process holds the port. */
 class AddressInUse extends Error {}
 
+/** The wrangler dev process of the latest start; stopped with the sandbox. */
+let wrangler: ChildProcess | undefined;
+
+async function stop(code: number) {
+  wrangler?.kill('SIGTERM');
+  await receiver.close();
+  await emulator.close();
+  process.exit(code);
+}
+process.on('exit', () => wrangler?.kill('SIGTERM'));
+process.on('SIGINT', () => void stop(0));
+process.on('SIGTERM', () => void stop(0));
+
 /**
- * wrangler dev on `port`, settled once it says it is ready. Its output passes through, filtered;
- * when it exits before it is ready, the start fails, with AddressInUse when the port was taken.
+ * wrangler dev on `port`, settled with the gateway's URL once it says it is ready. Its output
+ * passes through, filtered; when it exits before it is ready, the start fails, with AddressInUse
+ * when the port was taken.
  */
-function startWrangler(port: number): Promise<{ process: ChildProcess; url: string }> {
+function startWrangler(port: number): Promise<string> {
   const url = `http://${HOST}:${port}`;
-  const wrangler = spawn(
+  const child = spawn(
     'wrangler',
     [
       'dev',
@@ -138,23 +152,24 @@ function startWrangler(port: number): Promise<{ process: ChildProcess; url: stri
       env: { ...process.env, WRANGLER_SEND_METRICS: 'false', WRANGLER_HIDE_BANNER: 'true' },
     },
   );
+  wrangler = child;
   let errors = '';
-  wrangler.stderr.on('data', (chunk: Buffer) => {
+  child.stderr.on('data', (chunk: Buffer) => {
     errors += chunk.toString();
     process.stderr.write(chunk);
   });
   return new Promise((resolve, reject) => {
     const noise = { inTable: false, inStack: false };
     let pending = '';
-    wrangler.stdout.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       const lines = (pending + chunk.toString()).split('\n');
       pending = lines.pop() ?? '';
       for (const line of lines) {
         if (!isNoise(line, noise)) process.stdout.write(`${line}\n`);
-        if (line.includes('Ready on')) resolve({ process: wrangler, url });
+        if (line.includes('Ready on')) resolve(url);
       }
     });
-    wrangler.on('exit', (code) => {
+    child.on('exit', (code) => {
       const failure = `wrangler dev exited (${code}) before it was ready`;
       reject(errors.includes('Address already in use') ? new AddressInUse(failure) : new Error(failure));
     });
@@ -167,7 +182,7 @@ function startWrangler(port: number): Promise<{ process: ChildProcess; url: stri
  * port is chosen here, ahead; another process may take it in between, so a start that finds it
  * taken tries another (a few times, then gives up).
  */
-async function startGateway(): Promise<{ process: ChildProcess; url: string }> {
+async function startGateway(): Promise<string> {
   if (GATEWAY_PORT !== 0) return startWrangler(GATEWAY_PORT);
   for (let attempt = 1; ; attempt++) {
     try {
@@ -187,34 +202,22 @@ async function portFreeNow(): Promise<number> {
   return port;
 }
 
-let wrangler: ChildProcess | undefined;
 try {
-  const gateway = await startGateway();
-  wrangler = gateway.process;
+  const gatewayUrl = await startGateway();
+  wrangler?.on('exit', (code) => void stop(code ?? 1));
   console.log(`
   Sandbox ready. Ctrl-C stops it.
 
-    gateway             ${gateway.url}
+    gateway             ${gatewayUrl}
     service token       ${settings.serviceToken}
     Atlassian emulator  ${emulator.url}   (consent page; control routes under ${emulator.url}/_emulator, e.g. /_emulator/seed)
     event receiver      ${receiver.url}   (prints pushed events; control routes under /_receiver)
 
   In another shell, start the tour (README, "Sandbox tour"):
-    export GATEWAY=${gateway.url} SERVICE_TOKEN=${settings.serviceToken} EMULATOR=${emulator.url} RECEIVER=${receiver.url}
+    export GATEWAY=${gatewayUrl} SERVICE_TOKEN=${settings.serviceToken} EMULATOR=${emulator.url} RECEIVER=${receiver.url}
     curl -s $GATEWAY/healthz
 `);
 } catch (error) {
   console.error((error as Error).message);
   await stop(1);
 }
-
-async function stop(code: number) {
-  wrangler?.kill('SIGTERM');
-  await receiver.close();
-  await emulator.close();
-  process.exit(code);
-}
-process.on('exit', () => wrangler?.kill('SIGTERM'));
-process.on('SIGINT', () => void stop(0));
-process.on('SIGTERM', () => void stop(0));
-wrangler?.on('exit', (code) => void stop(code ?? 1));
