@@ -44,8 +44,13 @@ export async function startNpmStart(timeoutMs = 90_000): Promise<RunningSandbox>
   sandbox.stderr?.on('data', (chunk: Buffer) => {
     errors += chunk.toString();
   });
+  // The whole process group: wrangler and workerd too, even when the sandbox itself has ended.
   const stop = () => {
-    if (sandbox.pid && sandbox.exitCode === null) process.kill(-sandbox.pid, 'SIGTERM');
+    try {
+      if (sandbox.pid) process.kill(-sandbox.pid, 'SIGTERM');
+    } catch {
+      // Nothing of it is left.
+    }
     rmSync(folder, { recursive: true, force: true });
   };
   const printed = (text: string, wait: number) =>
