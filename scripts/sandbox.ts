@@ -1,13 +1,18 @@
 /**
  * `npm start`: the sandbox. The Atlassian emulator on :8788, the gateway (wrangler dev) on :8787 and
  * an event receiver on :8789 standing for the agent platform (it prints each event the gateway
- * pushes and checks its signature), wired together with local settings: a dev OAuth client registered in the emulator, a dev key ring
- * and a service token, generated once and kept in .sandbox/sandbox.json. Gateway state lives in
- * .sandbox/state and is wiped at each start, because the emulator forgets its tokens when it stops.
+ * pushes and checks its signature), wired together with local settings: a dev OAuth client
+ * registered in the emulator, a dev key ring and a service token, generated once and kept in
+ * .sandbox/sandbox.json. Gateway state lives in .sandbox/state and is wiped at each start, because
+ * the emulator forgets its tokens when it stops.
+ *
+ * GATEWAY_PORT, EMULATOR_PORT, RECEIVER_PORT and INSPECTOR_PORT move them; 0 asks for any free
+ * port, and the banner's `export` line gives the URLs they got (the tests start it that way).
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { startEmulator } from '../test/emulator/server.ts';
 import { type ReceivedDelivery, startReceiver } from '../test/receiver/server.ts';
 
@@ -37,7 +42,6 @@ function sandboxSettings(): SandboxSettings {
 const settings = sandboxSettings();
 const clientId = 'sandbox-client-id';
 const clientSecret = 'sandbox-client-secret';
-const gatewayUrl = `http://${HOST}:${GATEWAY_PORT}`;
 
 const emulator = await startEmulator({
   port: EMULATOR_PORT,
@@ -69,36 +73,21 @@ function printDelivery(delivery: ReceivedDelivery): void {
 }
 
 rmSync(`${SANDBOX_DIR}/state`, { recursive: true, force: true });
-const vars: Record<string, string> = {
-  CONFLUENCE_CLIENT_ID: clientId,
-  CONFLUENCE_CLIENT_SECRET: clientSecret,
-  CONFLUENCE_REDIRECT_URI: `${gatewayUrl}/integrations/confluence/callback`,
-  TOKEN_ENCRYPTION_KEYS: settings.encryptionKeys,
-  SERVICE_API_TOKEN: settings.serviceToken,
-  ATLASSIAN_AUTH_BASE_URL: emulator.url,
-  ATLASSIAN_API_BASE_URL: emulator.url,
-  // The receiver listens on plain http on loopback.
-  EVENT_DESTINATIONS_ALLOW_HTTP: 'true',
-};
-const wrangler = spawn(
-  'wrangler',
-  [
-    'dev',
-    '--ip',
-    HOST,
-    '--port',
-    String(GATEWAY_PORT),
-    '--persist-to',
-    `${SANDBOX_DIR}/state`,
-    '--show-interactive-dev-session=false',
-    ...(process.env.INSPECTOR_PORT ? ['--inspector-port', process.env.INSPECTOR_PORT] : []),
-    ...Object.entries(vars).flatMap(([name, value]) => ['--var', `${name}:${value}`]),
-  ],
-  {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', WRANGLER_HIDE_BANNER: 'true' },
-  },
-);
+
+/** The gateway's settings; the OAuth callback names the gateway's own URL. */
+function gatewayVars(gatewayUrl: string): Record<string, string> {
+  return {
+    CONFLUENCE_CLIENT_ID: clientId,
+    CONFLUENCE_CLIENT_SECRET: clientSecret,
+    CONFLUENCE_REDIRECT_URI: `${gatewayUrl}/integrations/confluence/callback`,
+    TOKEN_ENCRYPTION_KEYS: settings.encryptionKeys,
+    SERVICE_API_TOKEN: settings.serviceToken,
+    ATLASSIAN_AUTH_BASE_URL: emulator.url,
+    ATLASSIAN_API_BASE_URL: emulator.url,
+    // The receiver listens on plain http on loopback.
+    EVENT_DESTINATIONS_ALLOW_HTTP: 'true',
+  };
+}
 
 /**
  * What wrangler prints that says nothing to a sandbox user is left out: its binding table (the
@@ -121,17 +110,102 @@ function isNoise(line: string, state: { inTable: boolean; inStack: boolean }): b
   return /^(⎔ Starting local server|\[wrangler:info\] Ready on|─+$)/.test(line.trim());
 }
 
-const noise = { inTable: false, inStack: false };
-let pending = '';
-let announced = false;
-wrangler.stdout.on('data', (chunk: Buffer) => {
-  const lines = (pending + chunk.toString()).split('\n');
-  pending = lines.pop() ?? '';
-  for (const line of lines) {
-    if (!isNoise(line, noise)) process.stdout.write(`${line}\n`);
-    if (!announced && line.includes('Ready on')) {
-      announced = true;
-      console.log(`
+/** wrangler's start failed because another process holds the port. */
+class AddressInUse extends Error {}
+
+/** The wrangler dev process of the latest start; stopped with the sandbox. */
+let wrangler: ChildProcess | undefined;
+
+async function stop(code: number) {
+  wrangler?.kill('SIGTERM');
+  await receiver.close();
+  await emulator.close();
+  process.exit(code);
+}
+process.on('exit', () => wrangler?.kill('SIGTERM'));
+process.on('SIGINT', () => void stop(0));
+process.on('SIGTERM', () => void stop(0));
+
+/**
+ * wrangler dev on `port`, settled with the gateway's URL once it says it is ready. Its output
+ * passes through, filtered; when it exits before it is ready, the start fails, with AddressInUse
+ * when the port was taken.
+ */
+function startWrangler(port: number): Promise<string> {
+  const url = `http://${HOST}:${port}`;
+  const child = spawn(
+    'wrangler',
+    [
+      'dev',
+      '--ip',
+      HOST,
+      '--port',
+      String(port),
+      '--persist-to',
+      `${SANDBOX_DIR}/state`,
+      '--show-interactive-dev-session=false',
+      ...(process.env.INSPECTOR_PORT ? ['--inspector-port', process.env.INSPECTOR_PORT] : []),
+      ...Object.entries(gatewayVars(url)).flatMap(([name, value]) => ['--var', `${name}:${value}`]),
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, WRANGLER_SEND_METRICS: 'false', WRANGLER_HIDE_BANNER: 'true' },
+    },
+  );
+  wrangler = child;
+  let errors = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    errors += chunk.toString();
+    process.stderr.write(chunk);
+  });
+  return new Promise((resolve, reject) => {
+    const noise = { inTable: false, inStack: false };
+    let pending = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      const lines = (pending + chunk.toString()).split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) {
+        if (!isNoise(line, noise)) process.stdout.write(`${line}\n`);
+        if (line.includes('Ready on')) resolve(url);
+      }
+    });
+    child.on('exit', (code) => {
+      const failure = `wrangler dev exited (${code}) before it was ready`;
+      reject(errors.includes('Address already in use') ? new AddressInUse(failure) : new Error(failure));
+    });
+  });
+}
+
+/**
+ * GATEWAY_PORT=0 asks for any free port. wrangler could pick one itself (`--port 0`), but the
+ * gateway's OAuth callback (CONFLUENCE_REDIRECT_URI) must name its port before it starts, so the
+ * port is chosen here, ahead; another process may take it in between, so a start that finds it
+ * taken tries another (a few times, then gives up).
+ */
+async function startGateway(): Promise<string> {
+  if (GATEWAY_PORT !== 0) return startWrangler(GATEWAY_PORT);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startWrangler(await portFreeNow());
+    } catch (error) {
+      if (!(error instanceof AddressInUse) || attempt === 5) throw error;
+    }
+  }
+}
+
+/** A loopback port that was free a moment ago (see startGateway for why that is enough). */
+async function portFreeNow(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, HOST, resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+try {
+  const gatewayUrl = await startGateway();
+  wrangler?.on('exit', (code) => void stop(code ?? 1));
+  console.log(`
   Sandbox ready. Ctrl-C stops it.
 
     gateway             ${gatewayUrl}
@@ -143,17 +217,7 @@ wrangler.stdout.on('data', (chunk: Buffer) => {
     export GATEWAY=${gatewayUrl} SERVICE_TOKEN=${settings.serviceToken} EMULATOR=${emulator.url} RECEIVER=${receiver.url}
     curl -s $GATEWAY/healthz
 `);
-    }
-  }
-});
-
-async function stop(code: number) {
-  wrangler.kill('SIGTERM');
-  await receiver.close();
-  await emulator.close();
-  process.exit(code);
+} catch (error) {
+  console.error((error as Error).message);
+  await stop(1);
 }
-process.on('exit', () => wrangler.kill('SIGTERM'));
-process.on('SIGINT', () => void stop(0));
-process.on('SIGTERM', () => void stop(0));
-wrangler.on('exit', (code) => void stop(code ?? 1));

@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { SourceMap } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildGateway, freePort } from '../support/workerd.ts';
+import { buildGateway, type RunningWorker } from '../support/workerd.ts';
 import { compareTargets, send } from './load.ts';
 import { SCENARIOS, type Scenario, startBenchEnvironment } from './setup.ts';
 
@@ -31,13 +31,13 @@ interface Profile {
 // The production bundle is minified: names and modules are read back through its source map.
 buildGateway();
 const bundleMap = new SourceMap(JSON.parse(readFileSync('dist/index.js.map', 'utf8')));
-const inspectorPort = await freePort();
-// Storage persists on disk so that a fresh gateway (the cold profile) finds the integration.
+// Storage persists on disk so that a fresh gateway (the cold profile) finds the integration. The
+// inspector listens on a port workerd picks (0).
 const storage = mkdtempSync(join(tmpdir(), 'gateway-profile-'));
-const env = await startBenchEnvironment({ inspectorPort, resourcePersistencePath: storage });
+const env = await startBenchEnvironment({ inspectorPort: 0, resourcePersistencePath: storage });
 try {
   await profileColdCall();
-  const inspector = await connectInspector(inspectorPort);
+  const inspector = await connectInspector(env.gateway);
   await inspector.call('Profiler.enable');
   await inspector.call('Profiler.setSamplingInterval', { interval: 100 });
   mkdirSync('bench-results', { recursive: true });
@@ -63,10 +63,9 @@ try {
  * inspector can attach): a second gateway on the same storage, profiled for that one call.
  */
 async function profileColdCall() {
-  const port = await freePort();
-  const fresh = await env.startGateway({ inspectorPort: port });
+  const fresh = await env.startGateway({ inspectorPort: 0 });
   try {
-    const inspector = await connectInspector(port);
+    const inspector = await connectInspector(fresh);
     await inspector.call('Profiler.enable');
     await inspector.call('Profiler.setSamplingInterval', { interval: 50 });
     await inspector.call('Profiler.start');
@@ -136,8 +135,9 @@ function packageOf(source: string): string {
 }
 
 /** A minimal Chrome DevTools Protocol client on the gateway isolate's inspector WebSocket. */
-async function connectInspector(port: number) {
-  const targets = (await (await fetch(`http://127.0.0.1:${port}/json`)).json()) as {
+async function connectInspector(gateway: RunningWorker) {
+  if (!gateway.inspectorUrl) throw new Error('the gateway was started without an inspector');
+  const targets = (await (await fetch(`${gateway.inspectorUrl}/json`)).json()) as {
     id: string;
     title?: string;
     webSocketDebuggerUrl: string;

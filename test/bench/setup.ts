@@ -5,12 +5,7 @@
 import { SEED } from '../emulator/seed.ts';
 import { type RunningEmulator, startEmulator } from '../emulator/server.ts';
 import { connectOverHttp } from '../support/connect-over-http.ts';
-import {
-  freePort,
-  type RunningWorker,
-  startGatewayInWorkerd,
-  type WorkerdExtras,
-} from '../support/workerd.ts';
+import { type RunningWorker, startGatewayInWorkerd, type WorkerdExtras } from '../support/workerd.ts';
 
 export const CLIENT = { clientId: 'bench-client-id', clientSecret: 'bench-client-secret' };
 export const SERVICE_TOKEN = 'bench-service-token-0123456789abcdef';
@@ -70,9 +65,8 @@ export async function startBenchEnvironment(extras: WorkerdExtras = {}): Promise
     clients: [CLIENT],
     sitePreset: 'single',
   });
-  const gatewayPort = await freePort();
-  const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
-  const bindings = {
+  // The gateway starts on a port the system picks; the callback setting follows the URL it got.
+  const bindings = (gatewayUrl: string) => ({
     CONFLUENCE_CLIENT_ID: CLIENT.clientId,
     CONFLUENCE_CLIENT_SECRET: CLIENT.clientSecret,
     CONFLUENCE_REDIRECT_URI: `${gatewayUrl}/integrations/confluence/callback`,
@@ -82,8 +76,9 @@ export async function startBenchEnvironment(extras: WorkerdExtras = {}): Promise
     ATLASSIAN_API_BASE_URL: emulator.url,
     // The benchmark measures the gateway's overhead, not the per-integration budget it would hit.
     TOOL_CALLS_PER_MINUTE: '1000000',
-  };
-  const gateway = await startGatewayInWorkerd(bindings, gatewayPort, extras);
+  });
+  const gateway = await startGatewayInWorkerd(bindings, 0, extras);
+  const gatewayUrl = gateway.url;
   try {
     const integrationId = await connectOverHttp({
       gatewayUrl,
@@ -97,7 +92,7 @@ export async function startBenchEnvironment(extras: WorkerdExtras = {}): Promise
       gatewayUrl,
       integrationId,
       startGateway: (more = {}) =>
-        startGatewayInWorkerd(bindings, 0, {
+        startGatewayInWorkerd(bindings(gatewayUrl), 0, {
           resourcePersistencePath: extras.resourcePersistencePath,
           ...more,
         }),

@@ -1,23 +1,18 @@
 /**
- * The README's sandbox tour, run as a newcomer runs it: `npm start` (on free ports, in a temporary
- * folder), then every ```sh block of the "Sandbox tour" section, in order, in one bash session.
+ * The README's sandbox tour, run as a newcomer runs it: `npm start` (on ports it picks, in a
+ * temporary folder), then every ```sh block of the "Sandbox tour" section, in order, in one bash session.
  * A command that fails, or a curl that gets an HTTP error where the tour does not say it answers
  * one, fails the test: the README cannot drift from the code.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../support/workerd.ts';
+import { type RunningSandbox, startNpmStart } from '../support/npm-start.ts';
 
-let sandbox: ChildProcess | undefined;
-let folder: string | undefined;
+let sandbox: RunningSandbox | undefined;
 
-afterAll(() => {
-  if (sandbox?.pid) process.kill(-sandbox.pid, 'SIGTERM');
-  if (folder) rmSync(folder, { recursive: true, force: true });
-});
+afterAll(() => sandbox?.stop());
 
 /** The ```sh blocks of the README's "## Sandbox tour" section, in order. */
 function tourBlocks(): string[] {
@@ -32,11 +27,7 @@ function tourBlocks(): string[] {
  * One script: curl fails on HTTP errors (--fail-with-body) except in a block that says it
  * "answers 4xx"; the sandbox's real ports and folder stand for the README's defaults.
  */
-function tourScript(
-  blocks: string[],
-  ports: Record<'gateway' | 'emulator' | 'receiver', number>,
-  dir: string,
-) {
+function tourScript(blocks: string[], sandbox: RunningSandbox) {
   const strict = 'curl() { command curl --fail-with-body "$@"; }';
   const lenient = 'unset -f curl';
   const body = blocks
@@ -46,48 +37,21 @@ function tourScript(
     )
     .join('\n');
   return `set -euo pipefail\n${body}`
-    .replaceAll('http://127.0.0.1:8787', `http://127.0.0.1:${ports.gateway}`)
-    .replaceAll('http://127.0.0.1:8788', `http://127.0.0.1:${ports.emulator}`)
-    .replaceAll('http://127.0.0.1:8789', `http://127.0.0.1:${ports.receiver}`)
-    .replaceAll('.sandbox/sandbox.json', join(dir, 'sandbox.json'));
+    .replaceAll('http://127.0.0.1:8787', sandbox.gatewayUrl)
+    .replaceAll('http://127.0.0.1:8788', sandbox.emulatorUrl)
+    .replaceAll('http://127.0.0.1:8789', sandbox.receiverUrl)
+    .replaceAll('.sandbox/sandbox.json', join(sandbox.folder, 'sandbox.json'));
 }
 
 describe('the README sandbox tour', () => {
   it('runs from start to end against npm start, every step answering as the README says', async () => {
-    const ports = { gateway: await freePort(), emulator: await freePort(), receiver: await freePort() };
-    folder = mkdtempSync(join(tmpdir(), 'tour-'));
-    sandbox = spawn(process.execPath, ['scripts/sandbox.ts'], {
-      detached: true,
-      env: {
-        ...process.env,
-        GATEWAY_PORT: String(ports.gateway),
-        EMULATOR_PORT: String(ports.emulator),
-        RECEIVER_PORT: String(ports.receiver),
-        INSPECTOR_PORT: String(await freePort()),
-        SANDBOX_DIR: folder,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let sandboxOutput = '';
-    const ready = await new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), 90_000);
-      sandbox?.stdout?.on('data', (chunk: Buffer) => {
-        sandboxOutput += chunk.toString();
-        if (sandboxOutput.includes('Sandbox ready')) {
-          clearTimeout(timer);
-          resolve(true);
-        }
-      });
-      sandbox?.on('exit', () => resolve(false));
-    });
-    expect(ready, sandboxOutput).toBe(true);
-
+    sandbox = await startNpmStart();
     const blocks = tourBlocks();
     expect(blocks.length).toBeGreaterThanOrEqual(8);
-    const run = spawnSync('bash', ['-c', tourScript(blocks, ports, folder)], {
+    const run = spawnSync('bash', ['-c', tourScript(blocks, sandbox)], {
       encoding: 'utf8',
       timeout: 150_000,
-      env: { ...process.env, HOME: folder },
+      env: { ...process.env, HOME: sandbox.folder },
     });
     const output = `${run.stdout}\n${run.stderr}`;
     expect(run.status, output).toBe(0);

@@ -1,91 +1,49 @@
 /**
  * `npm start` as a newcomer runs it: the emulator, the gateway under wrangler dev and the event
  * receiver come up, wired together, and answer; an event the gateway receives is pushed, signed, to
- * the receiver. Run on free ports and in a temporary folder, so a sandbox already running
- * on 8787/8788 is left alone.
+ * the receiver. Run on ports the sandbox picks itself and in a temporary folder (startNpmStart), so
+ * a sandbox already running on 8787/8788 is left alone.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connectOverHttp } from '../support/connect-over-http.ts';
 import { connectV1 } from '../support/mcp-clients.ts';
-import { freePort } from '../support/workerd.ts';
+import { type RunningSandbox, startNpmStart } from '../support/npm-start.ts';
 
-let sandbox: ChildProcess | undefined;
-let folder: string | undefined;
+let sandbox: RunningSandbox | undefined;
 
-afterAll(() => {
-  if (sandbox?.pid) process.kill(-sandbox.pid, 'SIGTERM');
-  if (folder) rmSync(folder, { recursive: true, force: true });
-});
+afterAll(() => sandbox?.stop());
 
 describe('npm start', () => {
   it('serves the gateway, the emulator and the event receiver, wired together, prints the service token and nothing alarming, and speaks MCP', async () => {
-    const [gatewayPort, emulatorPort, receiverPort, inspectorPort] = [
-      await freePort(),
-      await freePort(),
-      await freePort(),
-      await freePort(),
-    ];
-    folder = mkdtempSync(join(tmpdir(), 'sandbox-'));
-    sandbox = spawn(process.execPath, ['scripts/sandbox.ts'], {
-      detached: true,
-      env: {
-        ...process.env,
-        GATEWAY_PORT: String(gatewayPort),
-        EMULATOR_PORT: String(emulatorPort),
-        RECEIVER_PORT: String(receiverPort),
-        INSPECTOR_PORT: String(inspectorPort),
-        SANDBOX_DIR: folder,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    sandbox.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    const ready = await new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), 90_000);
-      sandbox?.stdout?.on('data', () => {
-        if (output.includes('Sandbox ready')) {
-          clearTimeout(timer);
-          resolve(true);
-        }
-      });
-      sandbox?.on('exit', () => resolve(false));
-    });
-    expect(ready, output).toBe(true);
-
+    sandbox = await startNpmStart();
+    const { folder, gatewayUrl, emulatorUrl, receiverUrl } = sandbox;
+    const output = sandbox.output();
     const { serviceToken } = JSON.parse(readFileSync(join(folder, 'sandbox.json'), 'utf8')) as {
       serviceToken: string;
     };
     expect(output).toContain(`SERVICE_TOKEN=${serviceToken}`);
     // wrangler's offline noise (Request.cf warnings with ENOTFOUND stacks, update banner) is filtered.
     expect(output).not.toMatch(/ENOTFOUND|Request\.cf|update available|Error:/);
-    const health = await fetch(`http://127.0.0.1:${gatewayPort}/healthz`);
+    const health = await fetch(`${gatewayUrl}/healthz`);
     expect(health.status).toBe(200);
-    const seed = await fetch(`http://127.0.0.1:${emulatorPort}/_emulator/seed`);
+    const seed = await fetch(`${emulatorUrl}/_emulator/seed`);
     expect(seed.status).toBe(200);
     // Wired together: a connect session's URL leads to the emulator's consent page.
-    const session = await fetch(`http://127.0.0.1:${gatewayPort}/api/v1/connect-sessions`, {
+    const session = await fetch(`${gatewayUrl}/api/v1/connect-sessions`, {
       method: 'POST',
       headers: { authorization: `Bearer ${serviceToken}`, 'content-type': 'application/json' },
       body: JSON.stringify({ owner_id: 'newcomer' }),
     });
     const { connect_url } = (await session.json()) as { connect_url: string };
     const connect = await fetch(connect_url, { redirect: 'manual' });
-    expect(connect.headers.get('location')).toMatch(
-      new RegExp(`^http://127\\.0\\.0\\.1:${emulatorPort}/authorize\\?`),
-    );
+    expect(connect.headers.get('location')?.startsWith(`${emulatorUrl}/authorize?`)).toBe(true);
 
     // The events tour: an automation-style POST reaches the platform's endpoint (the sandbox's
     // receiver), signed, and the receiver verifies the signature.
-    const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
-    const receiverUrl = `http://127.0.0.1:${receiverPort}`;
     const service = { authorization: `Bearer ${serviceToken}`, 'content-type': 'application/json' };
-    await fetch(`http://127.0.0.1:${emulatorPort}/_emulator/config`, {
+    await fetch(`${emulatorUrl}/_emulator/config`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ auto_approve: true, site_preset: 'single' }),
@@ -111,19 +69,9 @@ describe('npm start', () => {
       body: JSON.stringify({ event: 'page_updated', page: { id: '65538', version: '6' } }),
     });
     expect(received.status).toBe(202);
-    const arrived = await new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), 30_000);
-      const check = () => {
-        if (output.includes('signature verified, answered 204')) {
-          clearTimeout(timer);
-          resolve(true);
-        }
-      };
-      check();
-      sandbox?.stdout?.on('data', check);
-    });
-    expect(arrived, output).toBe(true);
-    expect(output).toContain('"page_updated"');
+    const arrived = await sandbox.printed('signature verified, answered 204', 30_000);
+    expect(arrived, sandbox.output()).toBe(true);
+    expect(sandbox.output()).toContain('"page_updated"');
 
     // An MCP client reaches the sandbox as the README shows: /mcp with an agent token.
     const agent = await fetch(`${gatewayUrl}/api/v1/integrations/${id}/agent-tokens`, {

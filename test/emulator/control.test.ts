@@ -244,6 +244,47 @@ describe('request log', () => {
     await emulator.control('/requests', undefined, 'DELETE');
     expect((await emulator.control<{ requests: unknown[] }>('/requests')).requests).toEqual([]);
   });
+
+  /** The Confluence paths in the log (the connect's OAuth calls left out). */
+  const loggedPaths = async (since = '') =>
+    (
+      await emulator.control<{ requests: { path: string }[] }>(`/requests?path_prefix=/ex/${since}`)
+    ).requests.map((r) => r.path.replace(`/ex/confluence/${SEED.sites.acme.cloudId}/wiki/api/v2`, ''));
+
+  /** A spaces call parked by a `hold` fault: the call an earlier test abandoned, still in flight. */
+  const parkedSpacesCall = async () => {
+    await emulator.control('/faults', { match: { path_contains: '/spaces' }, hold: true });
+    const answer = getSpaces();
+    expect((await emulator.control<{ held: unknown[] }>('/held?wait_ms=10000')).held).toHaveLength(1);
+    return { answer };
+  };
+
+  it('leaves out a request that arrived before DELETE and ends after it: it belongs to the test before', async () => {
+    const late = (await parkedSpacesCall()).answer;
+    await emulator.control('/requests', undefined, 'DELETE');
+    await getPage();
+    await emulator.control('/held/release', {});
+    expect((await late).status).toBe(200);
+    expect(await loggedPaths()).toEqual([`/pages/${SEED.pages.architecture.id}`]);
+  });
+
+  it('with since=<seq>, shows only the requests that arrived after that mark, however late they ended', async () => {
+    const late = (await parkedSpacesCall()).answer;
+    const { seq } = await emulator.control<{ seq: number }>('/requests');
+    await getPage();
+    await emulator.control('/held/release', {});
+    expect((await late).status).toBe(200);
+    expect(await loggedPaths(`&since=${seq}`)).toEqual([`/pages/${SEED.pages.architecture.id}`]);
+    expect(await loggedPaths()).toEqual([`/pages/${SEED.pages.architecture.id}`, '/spaces']);
+  });
+
+  it('refuses a since that is not a seq, saying what to send', async () => {
+    const response = await fetch(`${emulator.url}/_emulator/requests?since=yesterday`);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({
+      error: '"since" must be a whole number ≥ 0: the "seq" a previous answer gave',
+    });
+  });
 });
 
 describe('reset', () => {

@@ -67,20 +67,42 @@ export function describeBody(text: string, contentType: string | undefined): unk
   }
 }
 
+/**
+ * What the emulator received, scoped to the reader: every request is numbered (`seq`) as it
+ * arrives and logged as it ends. A request that arrived before the last clear (or reset) is never
+ * logged, however late it ends: a delayed call abandoned by one test must not land in the next
+ * test's view. `since` reads only what arrived after a mark, without clearing.
+ */
 export class RequestLog {
   #entries: LoggedRequest[] = [];
-  #seq = 0;
+  #arrived = 0;
+  #floor = 0;
 
-  record(entry: Omit<LoggedRequest, 'seq'>): void {
-    this.#entries.push({ seq: ++this.#seq, ...entry });
+  /** Numbers a request as it arrives. */
+  arrive(): number {
+    return ++this.#arrived;
+  }
+
+  /** The number of the latest arrival: pass it back as `since` to see only what arrives after now. */
+  get mark(): number {
+    return this.#arrived;
+  }
+
+  record(entry: LoggedRequest): void {
+    if (entry.seq <= this.#floor) return;
+    this.#entries.push(entry);
     if (this.#entries.length > MAX_ENTRIES) this.#entries.shift();
   }
 
-  list(pathPrefix?: string): LoggedRequest[] {
-    return pathPrefix ? this.#entries.filter((e) => e.path.startsWith(pathPrefix)) : [...this.#entries];
+  list(filter: { pathPrefix?: string; since?: number } = {}): LoggedRequest[] {
+    const { pathPrefix, since = 0 } = filter;
+    return this.#entries.filter(
+      (entry) => entry.seq > since && (!pathPrefix || entry.path.startsWith(pathPrefix)),
+    );
   }
 
   clear(): void {
     this.#entries = [];
+    this.#floor = this.#arrived;
   }
 }

@@ -45,7 +45,8 @@ export class EmulatorState {
   readonly held = new HeldRequests();
   /**
    * Counts resets. A request records its epoch when it arrives; one that is still in flight (delayed
-   * or held) when a test resets belongs to the test before: it then touches nothing and is not logged.
+   * or held) when a test resets belongs to the test before: it then touches nothing, and the log's
+   * clear below keeps it out of the log (see RequestLog).
    */
   epoch = 0;
   #fence = new AbortController();

@@ -4,6 +4,7 @@ import { connectIntegration } from './support/connect.ts';
 import { emulatorControl, SERVICE_TOKEN } from './support/http.ts';
 import {
   callTool,
+  clearRequestLog,
   confluenceRequests,
   connectAcme,
   expectNoSpecViolations,
@@ -174,6 +175,17 @@ describe('broken answers', () => {
     expect(status).toBe(504);
     expect(body.error).toMatchObject({ code: 'upstream_timeout', retryable: true });
     expect(await stillHeld()).toHaveLength(1);
+  });
+
+  it('leave a call abandoned on timeout out of the request log once it is cleared, however late that call lands', async () => {
+    await injectFault({ match: { path_contains: SPACES }, hold: true });
+    expect((await callToolTimingOutAfter3s('get_confluence_spaces', {})).status).toBe(504);
+    // The next test starts: it clears the log, and only then does the abandoned call end.
+    await clearRequestLog();
+    expect(await emulatorControl('POST', '/held/release')).toEqual({ released: 1 });
+    await callTool(id, 'get_confluence_page', { page_id: SEED.pages.architecture });
+    const paths = (await confluenceRequests()).map((request) => request.path.replace(/^.*\/wiki/, ''));
+    expect(paths).toEqual([`/api/v2/pages/${SEED.pages.architecture}`]);
   });
 
   it('warns that a timed-out write may have been applied', async () => {

@@ -5,7 +5,6 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { type AddressInfo, createServer } from 'node:net';
 import { convertV4MiniflareOptions, Miniflare, type V4MiniflareOptions } from 'miniflare';
 import { unstable_getMiniflareWorkerOptions } from 'wrangler';
 
@@ -13,6 +12,8 @@ export interface RunningWorker {
   url: string;
   /** The workerd process serving it (for CPU accounting), when it could be found. */
   pid?: number;
+  /** The V8 inspector's HTTP address (its /json lists the targets), when one was asked for. */
+  inspectorUrl?: string;
   close(): Promise<void>;
 }
 
@@ -24,7 +25,10 @@ export function buildGateway(): void {
   });
 }
 
-/** Miniflare settings a caller may add: where storage persists, an inspector port for profiling. */
+/**
+ * Miniflare settings a caller may add: where storage persists, an inspector port for profiling
+ * (0 picks a free one; RunningWorker.inspectorUrl says which).
+ */
 export interface WorkerdExtras {
   resourcePersistencePath?: string;
   inspectorPort?: number;
@@ -166,7 +170,11 @@ async function startWorkerd(
     }
   }
   const pid = workerdChildren().find((candidate) => !before.has(candidate));
-  return { url, pid, close: () => miniflare.dispose() };
+  const inspectorUrl =
+    options.inspectorPort === undefined
+      ? undefined
+      : (await miniflare.getInspectorURL()).toString().replace(/^ws:/, 'http:').replace(/\/$/, '');
+  return { url, pid, inspectorUrl, close: () => miniflare.dispose() };
 }
 
 /** workerd processes started by this Node process. */
@@ -215,16 +223,4 @@ const CLOCK_TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK']).toStr
 
 function quietWrangler(): NodeJS.ProcessEnv {
   return { ...process.env, WRANGLER_SEND_METRICS: 'false', WRANGLER_LOG: 'error' };
-}
-
-/**
- * A loopback port that was free a moment ago. Racy (another process may take it before it is used):
- * prefer port 0 in the server itself, as startGatewayInWorkerd does with a function of its URL.
- */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }

@@ -60,10 +60,20 @@ export function controlRoutes(state: EmulatorState) {
   app.get('/stats', (c) => c.json({ ...state.stats, grants: state.grants.summary() }));
   app.get('/seed', (c) => c.json(SEED));
 
-  app.get('/requests', (c) => c.json({ requests: state.requests.list(c.req.query('path_prefix')) }));
+  app.get('/requests', (c) => {
+    const since = c.req.query('since');
+    if (since !== undefined && !/^\d+$/.test(since)) {
+      throw new Error('"since" must be a whole number ≥ 0: the "seq" a previous answer gave');
+    }
+    const requests = state.requests.list({
+      pathPrefix: c.req.query('path_prefix'),
+      since: since === undefined ? undefined : Number(since),
+    });
+    return c.json({ requests, seq: state.requests.mark });
+  });
   app.delete('/requests', (c) => {
     state.requests.clear();
-    return c.json({ ok: true });
+    return c.json({ ok: true, seq: state.requests.mark });
   });
 
   app.get('/faults', (c) => c.json({ faults: state.faults.list() }));

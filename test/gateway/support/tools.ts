@@ -101,6 +101,8 @@ export async function agentToken(integrationId: string): Promise<string> {
 }
 
 export interface LoggedRequest {
+  /** The order it arrived in at the emulator. */
+  seq: number;
   /** When the emulator answered, by its clock (ISO 8601). */
   at: string;
   method: string;
@@ -111,7 +113,11 @@ export interface LoggedRequest {
   status: number;
 }
 
-/** The Confluence calls the emulator received (the OAuth traffic left out). */
+/**
+ * The Confluence calls the emulator received since the last clear or reset (the OAuth traffic left
+ * out). A call that arrived before that (one an earlier test abandoned) stays out however late it
+ * ends, so a test that clears first sees only its own calls.
+ */
 export async function confluenceRequests(): Promise<LoggedRequest[]> {
   const { requests } = await emulatorControl<{ requests: LoggedRequest[] }>(
     'GET',
@@ -120,6 +126,7 @@ export async function confluenceRequests(): Promise<LoggedRequest[]> {
   return requests;
 }
 
+/** Starts this test's view of the request log (see confluenceRequests). */
 export function clearRequestLog(): Promise<unknown> {
   return emulatorControl('DELETE', '/requests');
 }
