@@ -27,7 +27,7 @@ const QUICK = process.argv.includes('--quick');
 /** Rounds alternate the paths; each figure is the median of the rounds, with their range beside it. */
 const PLAN = QUICK
   ? { rounds: 3, callsPerRound: 60, warmup: 30, latencyCallsPerRound: 128, coldStarts: 2 }
-  : { rounds: 5, callsPerRound: 300, warmup: 150, latencyCallsPerRound: 384, coldStarts: 21 };
+  : { rounds: 7, callsPerRound: 300, warmup: 150, latencyCallsPerRound: 384, coldStarts: 21 };
 const CONCURRENCIES = [1, 16];
 const UPSTREAM_LATENCY = { ms: 150, concurrency: 64 };
 
@@ -81,6 +81,8 @@ const storage = mkdtempSync(join(tmpdir(), 'gateway-bench-'));
 const env = await startBenchEnvironment({ resourcePersistencePath: storage });
 const { emulator, gateway, integrationId } = env;
 const proxy = await startBareProxyInWorkerd(emulator.url);
+// The floor of any gateway that reshapes answers: forward, parse, keep some fields, slice, serialise.
+const reshaping = await startBareProxyInWorkerd(emulator.url, 'test/bench/reshaping-proxy.js');
 // Read from the scheduler's own account (nanoseconds): /proc's 10 ms ticks are too coarse for a round.
 const cpuOf = (worker: RunningWorker) =>
   worker.pid ? () => processCpuNanoseconds(worker.pid as number) / 1e9 : undefined;
@@ -102,6 +104,14 @@ try {
         {
           path: 'bare proxy',
           target: { url: `${proxy.url}${upstreamPath}`, ...upstreamRequest, cpuSeconds: cpuOf(proxy) },
+        },
+        {
+          path: 'reshaping proxy',
+          target: {
+            url: `${reshaping.url}${upstreamPath}`,
+            ...upstreamRequest,
+            cpuSeconds: cpuOf(reshaping),
+          },
         },
         { path: 'gateway', target: { ...toolRequest, cpuSeconds: cpuOf(gateway) } },
         ...(scenario.mcp
@@ -175,12 +185,17 @@ try {
       const gatewayRow = at(scenario.name, concurrency, 'gateway');
       const bareRow = at(scenario.name, concurrency, 'bare proxy');
       const added = perRound(gatewayRow, bareRow, addedCpu);
+      const reshapingRow = at(scenario.name, concurrency, 'reshaping proxy');
+      const floor = perRound(reshapingRow, bareRow, addedCpu);
+      const overFloor = perRound(gatewayRow, reshapingRow, addedCpu);
       const throughput = perRound(gatewayRow, bareRow, (g, b) => g.rps / b.rps);
       const p50 = perRound(gatewayRow, bareRow, (g, b) => g.p50Ms / b.p50Ms);
       comparisons.push({
         scenario: scenario.name,
         concurrency,
         added_cpu_ms_per_call: added,
+        reshaping_floor_added_cpu_ms_per_call: floor,
+        added_cpu_over_reshaping_ms_per_call: overFloor,
         throughput_ratio: throughput,
         p50_ratio: p50,
       });
@@ -190,6 +205,16 @@ try {
         ...figure(added, 'ms', 3),
         holds: scenario.addedCpuBudget ? added.median <= BUDGETS.addedCpuMs : undefined,
       });
+      checks.push(
+        {
+          budget: `${label}:   of which the reshaping floor (reshaping proxy over bare proxy)`,
+          ...figure(floor, 'ms', 3),
+        },
+        {
+          budget: `${label}:   of which the gateway's own (gateway over reshaping proxy)`,
+          ...figure(overFloor, 'ms', 3),
+        },
+      );
       if (concurrency === 16)
         checks.push({
           budget: `${label}: throughput ≥ ${BUDGETS.throughputRatioC16} × bare proxy`,
@@ -246,12 +271,25 @@ try {
     },
   );
 
-  const coldAdded = spread(coldStarts.pairs.map((pair) => pair.gateway.cpuMs - pair.bare.cpuMs));
-  checks.push({
-    budget: `cold start, ${coldStarts.pairs.length} fresh isolates each: added CPU to first answer ≤ ${BUDGETS.coldAddedCpuMs} ms`,
-    ...figure(coldAdded, 'ms', 1),
-    holds: coldAdded.median <= BUDGETS.coldAddedCpuMs,
-  });
+  const coldFigure = (of: (start: Record<ColdPath, ColdStart>) => number) =>
+    spread(coldStarts.starts.map(of));
+  const coldAdded = coldFigure((s) => s.gateway.firstCallCpuMs - s.bare.firstCallCpuMs);
+  checks.push(
+    {
+      budget: `cold start, ${coldStarts.starts.length} fresh isolates: added CPU to the first answer (module scope and the call) ≤ ${BUDGETS.coldAddedCpuMs} ms`,
+      ...figure(coldAdded, 'ms', 1),
+      holds: coldAdded.median <= BUDGETS.coldAddedCpuMs,
+    },
+    {
+      budget:
+        '  beside it, compiling the bundle at the runtime\'s start (bare proxy carrying it uncalled over the bare proxy, process CPU)',
+      ...figure(
+        coldFigure((s) => s.carrying.cpuMs - s.bare.cpuMs),
+        'ms',
+        1,
+      ),
+    },
+  );
   checks.push(
     {
       budget: 'token-endpoint requests for 200 concurrent calls on an expired token = 1',
@@ -297,6 +335,7 @@ try {
 } finally {
   await gateway.close().catch(() => {}); // closed already after the warm runs
   await proxy.close();
+  await reshaping.close();
   await emulator.close();
   rmSync(storage, { recursive: true, force: true });
 }
@@ -365,9 +404,15 @@ interface ColdStart {
   totalMs: number;
 }
 
+type ColdPath = 'gateway' | 'bare' | 'carrying';
+
 /**
- * Starts fresh workerd processes, alternating the gateway and the bare proxy, and times the first
- * call each serves: every start is a new isolate that loads its bundle and runs its module scope.
+ * Starts fresh workerd processes, rotating three Workers, and times the first call each serves.
+ * The runtime's own start (~400 ms of CPU, varying by more than the figures sought) is left out:
+ * the gateway's bundle is deferred (imported by the first request), so the CPU from ready to the
+ * first answer holds its module scope and the call, functions compiled as they first run included.
+ * workerd parses every module at start, so the parse of the bundle's bytes is measured apart: the
+ * bare proxy carrying the bundle uncalled, over the bare proxy, in the CPU of the whole process.
  */
 async function measureColdStarts(
   scenario: Scenario,
@@ -398,34 +443,51 @@ async function measureColdStarts(
       await worker.close();
     }
   };
-  const pairs: { gateway: ColdStart; bare: ColdStart }[] = [];
-  for (let index = 0; index < PLAN.coldStarts; index++) {
-    const gatewayFirst = index % 2 === 0;
-    const runGateway = () =>
+  const bareTarget = (url: string) => ({ url: `${url}${upstreamPath}`, ...upstreamRequest });
+  const runs: Record<ColdPath, () => Promise<ColdStart>> = {
+    gateway: () =>
       once(
-        () => env.startGateway(),
+        () => env.startGateway({ deferBundle: true }),
         (url) => env.toolRequest(scenario, url),
-      );
-    const runBare = () =>
+      ),
+    bare: () =>
       once(
         () => startBareProxyWithGatewayBindings(emulator.url, { resourcePersistencePath: storage }),
-        (url) => ({ url: `${url}${upstreamPath}`, ...upstreamRequest }),
-      );
-    const first = await (gatewayFirst ? runGateway() : runBare());
-    const second = await (gatewayFirst ? runBare() : runGateway());
-    pairs.push(gatewayFirst ? { gateway: first, bare: second } : { gateway: second, bare: first });
+        bareTarget,
+      ),
+    carrying: () =>
+      once(
+        () =>
+          startBareProxyWithGatewayBindings(emulator.url, {
+            resourcePersistencePath: storage,
+            carryingBundle: true,
+          }),
+        bareTarget,
+      ),
+  };
+  const order: ColdPath[] = ['gateway', 'bare', 'carrying'];
+  const starts: Record<ColdPath, ColdStart>[] = [];
+  for (let index = 0; index < PLAN.coldStarts; index++) {
+    const start = {} as Record<ColdPath, ColdStart>;
+    // Rotate which goes first, so no path always meets the machine just after another's start.
+    for (let step = 0; step < order.length; step++) {
+      const path = order[(index + step) % order.length] as ColdPath;
+      start[path] = await runs[path]();
+    }
+    starts.push(start);
   }
-  const summary = (of: (start: ColdStart) => number) => ({
-    gateway: spread(pairs.map((pair) => of(pair.gateway))),
-    bare: spread(pairs.map((pair) => of(pair.bare))),
-  });
+  const summary = (of: (start: ColdStart) => number) =>
+    Object.fromEntries(order.map((path) => [path, spread(starts.map((start) => of(start[path])))])) as Record<
+      ColdPath,
+      Spread
+    >;
   return {
     scenario: scenario.name,
-    cpu_ms: summary((s) => s.cpuMs),
     first_call_cpu_ms: summary((s) => s.firstCallCpuMs),
     first_call_ms: summary((s) => s.firstCallMs),
+    process_cpu_ms: summary((s) => s.cpuMs),
     total_ms: summary((s) => s.totalMs),
-    pairs,
+    starts,
   };
 }
 
@@ -578,16 +640,23 @@ function printRows(rows: Row[]) {
 
 function printColdStarts(cold: Awaited<ReturnType<typeof measureColdStarts>>) {
   console.log(
-    `\nCold starts: ${cold.pairs.length} fresh workerd processes each, first call ${cold.scenario} (median, range)`,
+    `\nCold starts: ${cold.starts.length} fresh workerd processes each, first call ${cold.scenario} (median, range)`,
   );
-  const line = (label: string, value: { gateway: Spread; bare: Spread }, digits = 1) =>
+  console.log(
+    '  gateway: bundle imported by its first request; carrying: the bare proxy importing the bundle uncalled',
+  );
+  const line = (label: string, value: Record<ColdPath, Spread>, digits = 1) =>
     console.log(
-      `  ${label.padEnd(44)} gateway ${value.gateway.median.toFixed(digits)} (${value.gateway.min.toFixed(digits)}–${value.gateway.max.toFixed(digits)})   bare proxy ${value.bare.median.toFixed(digits)} (${value.bare.min.toFixed(digits)}–${value.bare.max.toFixed(digits)})`,
+      `  ${label.padEnd(40)} ${(['gateway', 'bare', 'carrying'] as const)
+        .map(
+          (path) =>
+            `${path} ${value[path].median.toFixed(digits)} (${value[path].min.toFixed(digits)}–${value[path].max.toFixed(digits)})`,
+        )
+        .join('   ')}`,
     );
-  line('CPU ms from process start to first answer', cold.cpu_ms);
-  line('  of which serving the first request', cold.first_call_cpu_ms);
+  line('CPU ms from ready to first answer', cold.first_call_cpu_ms);
   line('wall ms of the first request', cold.first_call_ms);
-  line('wall ms from start to first answer', cold.total_ms);
+  line('CPU ms of the process, start included', cold.process_cpu_ms, 0);
 }
 
 function printChecks(checks: Check[]) {

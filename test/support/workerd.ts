@@ -33,11 +33,11 @@ export interface WorkerdExtras {
   resourcePersistencePath?: string;
   inspectorPort?: number;
   /**
-   * The bundle as a second module that a small first module imports on the first request (and its
-   * Durable Object classes forward their RPC methods to the bundle's): the runtime then compiles and
-   * evaluates it while serving that request, so the CPU from ready to the first answer covers the
-   * bundle's compilation, its module scope and the call, measured apart from the runtime's own
-   * start (hundreds of milliseconds that vary more than the figure).
+   * The bundle as a second module that a small first module imports on the first request (its
+   * Durable Object classes forward the RPC methods a tool call uses to the bundle's): the runtime
+   * parses it at start but evaluates it while serving that request, so the CPU from ready to the
+   * first answer covers its module scope and the call (with each function compiled as it first
+   * runs), apart from the runtime's own start (hundreds of milliseconds that vary more than that).
    */
   deferBundle?: boolean;
 }
@@ -59,7 +59,11 @@ export async function startGatewayInWorkerd(
   const code = deferBundle
     ? {
         modules: [
-          { type: 'ESModule', path: 'main.js', contents: deferringModule(durableObjectClasses(workerOptions)) },
+          {
+            type: 'ESModule',
+            path: 'main.js',
+            contents: deferringModule(durableObjectClasses(workerOptions)),
+          },
           { type: 'ESModule', path: 'bundle.js', contents: readFileSync('dist/index.js', 'utf8') },
         ],
       }
@@ -107,11 +111,17 @@ function durableObjectClasses(workerOptions: { durableObjects?: Record<string, u
   ];
 }
 
-/** A Worker that forwards every request to `upstream` and returns its answer untouched. */
-export function startBareProxyInWorkerd(upstream: string): Promise<RunningWorker> {
+/**
+ * A Worker that forwards every request to `upstream` and returns its answer untouched, or with
+ * `script`, another such floor (test/bench/reshaping-proxy.js).
+ */
+export function startBareProxyInWorkerd(
+  upstream: string,
+  script = 'test/bench/bare-proxy.js',
+): Promise<RunningWorker> {
   return startWorkerd({
     modules: true,
-    scriptPath: 'test/bench/bare-proxy.js',
+    scriptPath: script,
     compatibilityDate: '2026-11-01',
     bindings: { UPSTREAM: upstream },
   });
@@ -121,33 +131,61 @@ export function startBareProxyInWorkerd(upstream: string): Promise<RunningWorker
  * The bare proxy (test/bench/bare-proxy.js) under the gateway's configuration: its bindings, queue
  * and a Durable Object class of each name it declares, holding nothing. The floor for a cold start,
  * where the runtime's set-up of those bindings is not the gateway's code.
+ *
+ * With `carryingBundle`, it also holds the gateway's bundle (dist/index.js) as a function that is
+ * never called, imported by its first request: the runtime parses those bytes at start as it does
+ * the gateway's (V8 preparses function bodies) and runs none of them. The cost of the bundle's
+ * size, apart from what its code does.
  */
 export function startBareProxyWithGatewayBindings(
   upstream: string,
-  extras: WorkerdExtras = {},
+  extras: WorkerdExtras & { carryingBundle?: boolean } = {},
 ): Promise<RunningWorker> {
   const { modulesRules: _rules, ...workerOptions } =
     unstable_getMiniflareWorkerOptions('wrangler.toml').workerOptions;
-  const classes = new Set(
-    Object.values(workerOptions.durableObjects ?? {}).map((binding) =>
-      typeof binding === 'string' ? binding : binding.className,
-    ),
+  const { carryingBundle, deferBundle: _deferred, ...runtimeExtras } = extras;
+  let proxy = readFileSync('test/bench/bare-proxy.js', 'utf8').replace(
+    'export default {',
+    'export default {\n  queue() {},',
   );
+  if (carryingBundle) {
+    proxy = proxy.replace(
+      'fetch(request, env) {',
+      "async fetch(request, env) {\n    await import('./bundle.js');",
+    );
+  }
   const script = [
     "import { DurableObject } from 'cloudflare:workers';",
-    ...[...classes].map((name) => `export class ${name} extends DurableObject {}`),
-    readFileSync('test/bench/bare-proxy.js', 'utf8').replace(
-      'export default {',
-      'export default {\n  queue() {},',
-    ),
+    ...durableObjectClasses(workerOptions).map((name) => `export class ${name} extends DurableObject {}`),
+    proxy,
   ].join('\n');
   return startWorkerd({
     ...workerOptions,
-    modules: true,
-    script,
+    ...(carryingBundle
+      ? {
+          modules: [
+            { type: 'ESModule', path: 'main.js', contents: script },
+            { type: 'ESModule', path: 'bundle.js', contents: uncalledBundle() },
+          ],
+        }
+      : { modules: true, script }),
     bindings: { ...(workerOptions.bindings as Record<string, unknown> | undefined), UPSTREAM: upstream },
-    ...extras,
+    ...runtimeExtras,
   } as V4MiniflareOptions);
+}
+
+/** dist/index.js as the body of a function never called: its imports become reads of an argument. */
+function uncalledBundle(): string {
+  const body = readFileSync('dist/index.js', 'utf8')
+    .replace(
+      /import\s*\{([^}]*)\}\s*from\s*"cloudflare:workers";?/g,
+      (_statement, names: string) => `const{${names.replaceAll(' as ', ':')}}=cloudflareWorkers;`,
+    )
+    .replace(/export\s*\{[^}]*\};?/, '')
+    .replace(/\/\/# sourceMappingURL=.*$/m, '');
+  if (/^\s*(import|export)\b/m.test(body))
+    throw new Error('dist/index.js has an import or export this cannot rewrite');
+  return `export function uncalled(cloudflareWorkers) {\n${body}\n}\n`;
 }
 
 /**
