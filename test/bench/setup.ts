@@ -18,6 +18,8 @@ export interface Scenario {
   mcp?: boolean;
   /** Whether the added-CPU budget applies (the calls agents make most). */
   addedCpuBudget?: boolean;
+  /** The whole 50 KB body in the answer (MCP then carries it twice). */
+  wholePage?: boolean;
 }
 
 export const SCENARIOS: Scenario[] = [
@@ -35,6 +37,7 @@ export const SCENARIOS: Scenario[] = [
     tool: 'get_confluence_page',
     args: { page_id: SEED.pages.large.id, max_chars: 200_000 },
     mcp: true,
+    wholePage: true,
   },
   {
     name: 'search_confluence_pages',
