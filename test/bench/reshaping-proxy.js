@@ -1,7 +1,8 @@
 // The floor for a gateway that must reshape Confluence's answers rather than pass them through: a
 // Worker that forwards the request, reads the JSON answer, keeps a few fields, cuts a page body to
-// the gateway's default slice (20 000 characters) and serialises the result. No authentication, no
-// validation, no policy: only the work no such gateway can skip.
+// the slice the gateway would send (`x-slice-chars`: 20 000 by default, the gateway's default
+// max_chars) and serialises the result. No authentication, no validation, no policy: only the work
+// no such gateway can skip.
 export default {
   async fetch(request, env) {
     const url = new URL(request.url);
@@ -20,6 +21,7 @@ export default {
         next_cursor: answer._links?.next ?? null,
       });
     }
+    const slice = Number(request.headers.get('x-slice-chars') ?? 20_000);
     const content = answer.body?.storage?.value ?? '';
     return Response.json({
       success: true,
@@ -28,9 +30,9 @@ export default {
         title: answer.title,
         space_id: answer.spaceId,
         version: { number: answer.version?.number, message: answer.version?.message ?? '' },
-        content: content.slice(0, 20_000),
+        content: content.slice(0, slice),
         total_chars: content.length,
-        truncated: content.length > 20_000,
+        truncated: content.length > slice,
       },
     });
   },
