@@ -1,6 +1,6 @@
-import { Hono } from 'hono/quick';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
+import { Hono } from 'hono/quick';
 import { integrationRoutes } from './api/integrations.ts';
 import { auditRoutes } from './audit/routes.ts';
 import { connectRoutes, connectSessionRoutes } from './connect/routes.ts';
