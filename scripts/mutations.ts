@@ -157,6 +157,24 @@ export const MUTATIONS: Mutation[] = [
     project: 'gateway',
     test: 'test/gateway/tools-contract.test.ts',
   },
+  {
+    name: 'late-request-logged',
+    bug: 'the emulator logs a request that arrived before the last clear: an abandoned call lands in the next test',
+    file: 'test/emulator/request-log.ts',
+    from: '    if (entry.seq <= this.#floor) return;\n',
+    to: '',
+    project: 'gateway',
+    test: 'test/gateway/confluence-client.test.ts',
+  },
+  {
+    name: 'output-schema-never-built',
+    bug: "a tool's lazily built output schema is never built: MCP clients get no outputSchema",
+    file: 'src/tools/tool.ts',
+    from: '      if (output) builtOutput ??= output();\n',
+    to: '',
+    project: 'node',
+    test: 'test/e2e/mcp.test.ts',
+  },
 ];
 
 const root = resolve(import.meta.dirname, '..');
