@@ -2,9 +2,6 @@ import * as z from 'zod';
 import { ApiError } from '../errors.ts';
 import type { Section } from '../markdown/index.ts';
 import { loadMarkdown } from '../markdown/load.ts';
-
-type MatchSections = typeof import('../markdown/index.ts')['matchSections'];
-
 import { bodyText, pageId, versionNumber } from './arguments.ts';
 import { allowRemoval, refuseLoss, siteUrl, toStorage } from './body-format.ts';
 import { writtenPageOutput } from './outputs.ts';
@@ -62,7 +59,8 @@ export const updateConfluencePageSection = defineTool({
     const current = await readVersion(confluence, args.page_id, args.version_number);
     const storage = storageOf(current);
     const { matchSections, mergeMarkdown, sectionsOf } = await loadMarkdown();
-    const section = findSection(sectionsOf(storage), args.heading, matchSections);
+    const sections = sectionsOf(storage);
+    const section = findSection(sections, matchSections(sections, args.heading), args.heading);
     const content = storage.slice(section.contentStart, section.end);
     let replacement: string;
     if (args.mode === 'replace' && args.body_format === 'markdown') {
@@ -102,8 +100,8 @@ export const updateConfluencePageSection = defineTool({
   },
 });
 
-function findSection(sections: Section[], heading: string, matchSections: MatchSections): Section {
-  const found = matchSections(sections, heading);
+/** The one section the heading names, or invalid_arguments listing the page's headings. */
+function findSection(sections: Section[], found: Section[], heading: string): Section {
   if (found.length === 1) return found[0] as Section;
   const headings = sections.map((s) => `${'#'.repeat(s.heading.level)} ${s.heading.text}`);
   const problem =
