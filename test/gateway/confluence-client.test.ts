@@ -6,8 +6,8 @@ import {
   callTool,
   clearRequestLog,
   confluenceRequests,
-  connectAcme,
   expectNoSpecViolations,
+  freshAcme,
   injectFault,
   SEED,
 } from './support/tools.ts';
@@ -41,9 +41,7 @@ const SPACES = '/wiki/api/v2/spaces';
 
 let id: string;
 beforeEach(async () => {
-  await emulatorControl('POST', '/reset');
-  id = await connectAcme();
-  await emulatorControl('DELETE', '/requests');
+  id = await freshAcme();
 });
 afterEach(expectNoSpecViolations);
 

@@ -1,12 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { renderStorage } from '../../src/markdown/to-markdown.ts';
 import { CORPUS } from '../emulator/seed/corpus.ts';
-import { emulatorControl } from './support/http.ts';
 import {
   callTool,
   confluenceRequests,
-  connectAcme,
   expectNoSpecViolations,
+  freshAcme,
   type LoggedRequest,
 } from './support/tools.ts';
 
@@ -22,9 +21,7 @@ const documents = CORPUS.map((document, n) => ({ ...document, id: String(66001 +
 
 let id: string;
 beforeEach(async () => {
-  await emulatorControl('POST', '/reset');
-  id = await connectAcme();
-  await emulatorControl('DELETE', '/requests');
+  id = await freshAcme();
 });
 afterEach(expectNoSpecViolations);
 

@@ -1,12 +1,12 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { tools } from '../../src/tools/registry.ts';
 import { writeCalls } from '../support/write-calls.ts';
-import { emulatorControl, serviceApi } from './support/http.ts';
+import { serviceApi } from './support/http.ts';
 import {
   callTool,
   clearRequestLog,
   confluenceRequests,
-  connectAcme,
+  freshAcme,
   SEED,
   type ToolAnswer,
 } from './support/tools.ts';
@@ -16,9 +16,7 @@ const OPS_PAGE = '65602';
 
 let id: string;
 beforeEach(async () => {
-  await emulatorControl('POST', '/reset');
-  id = await connectAcme();
-  await clearRequestLog();
+  id = await freshAcme();
 });
 
 async function setPolicy(policy: Record<string, unknown>, integrationId = id) {

@@ -1,12 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { emulatorControl } from './support/http.ts';
-import { callTool, confluenceRequests, connectAcme, expectNoSpecViolations, SEED } from './support/tools.ts';
+import { callTool, confluenceRequests, expectNoSpecViolations, freshAcme, SEED } from './support/tools.ts';
 
 let id: string;
 beforeEach(async () => {
-  await emulatorControl('POST', '/reset');
-  id = await connectAcme();
-  await emulatorControl('DELETE', '/requests');
+  id = await freshAcme();
 });
 afterEach(expectNoSpecViolations);
 

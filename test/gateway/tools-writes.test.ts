@@ -3,8 +3,8 @@ import { emulatorControl } from './support/http.ts';
 import {
   callTool,
   confluenceRequests,
-  connectAcme,
   expectNoSpecViolations,
+  freshAcme,
   injectFault,
   type LoggedRequest,
   SEED,
@@ -12,9 +12,7 @@ import {
 
 let id: string;
 beforeEach(async () => {
-  await emulatorControl('POST', '/reset');
-  id = await connectAcme();
-  await emulatorControl('DELETE', '/requests');
+  id = await freshAcme();
 });
 afterEach(expectNoSpecViolations);
 

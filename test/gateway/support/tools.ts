@@ -131,6 +131,17 @@ export function clearRequestLog(): Promise<unknown> {
   return emulatorControl('DELETE', '/requests');
 }
 
+/**
+ * The usual start of a tool test: the emulator reset, a fresh acme integration, and a request log
+ * that shows only what the test itself sends after connecting.
+ */
+export async function freshAcme(): Promise<string> {
+  await emulatorControl('POST', '/reset');
+  const id = await connectAcme();
+  await clearRequestLog();
+  return id;
+}
+
 /** Queues a fault the emulator serves instead of the real answer. */
 export function injectFault(fault: Record<string, unknown>): Promise<unknown> {
   return emulatorControl('POST', '/faults', fault);
