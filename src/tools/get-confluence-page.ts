@@ -6,11 +6,14 @@ import { pageFields } from './page-fields.ts';
 import { maxChars, offset, sliceContent } from './slicing.ts';
 import { defineTool } from './tool.ts';
 
+/** Every format a page can be read in; the result's `content_format` is the one asked for. */
+const pageBodyFormats = ['storage', 'markdown', 'atlas_doc_format', 'view'] as const;
+
 const schema = () =>
   z.object({
     page_id: pageId,
     body_format: z
-      .enum(['storage', 'markdown', 'atlas_doc_format', 'view'])
+      .enum(pageBodyFormats)
       .default('storage')
       .describe(
         'How to return the content: "markdown" (recommended: about half the tokens of storage, and safe to edit and send back with body_format "markdown"), "storage" (Confluence XHTML, the default; what create/update accept), "atlas_doc_format" (ADF JSON as a string) or "view" (rendered HTML).',
@@ -34,7 +37,7 @@ const output = () =>
         created_at: z.string().optional(),
       }),
       content: z.string().describe('The slice of the body from offset, at most max_chars characters.'),
-      content_format: z.enum(['storage', 'atlas_doc_format', 'view']),
+      content_format: z.enum(pageBodyFormats),
       labels: z.array(z.object({ id: z.string(), name: z.string(), prefix: z.string() })),
       offset: z.number(),
       total_chars: z.number(),

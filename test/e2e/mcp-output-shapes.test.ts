@@ -1,0 +1,141 @@
+/**
+ * Every result matches its tool's output schema, for every value of every enum argument: both
+ * official SDK clients check `structuredContent` against the `outputSchema` they listed and refuse
+ * a result that does not match (as the OpenAI Agents SDK, LangChain and the Inspector do, being
+ * built on them). The enums are read from `tools/list`, so a new tool or a new enum value is swept
+ * the day it is added; a tool with an enum argument and no base arguments below fails the test.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SEED } from '../emulator/seed.ts';
+import { connectOverHttp } from '../support/connect-over-http.ts';
+import { type ClientFactory, connectV1, connectV2, type McpTestClient } from '../support/mcp-clients.ts';
+import { type SandboxServers, startSandboxServers } from '../support/sandbox-servers.ts';
+
+let servers: SandboxServers;
+let integrationId: string;
+let agentToken: string;
+
+beforeAll(async () => {
+  servers = await startSandboxServers({ autoApprove: true, sitePreset: 'single' });
+  integrationId = await connectOverHttp({
+    gatewayUrl: servers.gatewayUrl,
+    serviceToken: servers.serviceToken,
+    ownerId: 'mcp-output-shapes',
+    name: 'MCP output shapes',
+  });
+  const answer = await servers.serviceApi('POST', `/api/v1/integrations/${integrationId}/agent-tokens`, {});
+  agentToken = ((await answer.json()) as { token: string }).token;
+}, 120_000);
+
+afterAll(() => servers?.close());
+
+// biome-ignore lint/suspicious/noExplicitAny: REST answers are read field by field
+async function rest(name: string, args: Record<string, unknown>): Promise<any> {
+  const answer = await servers.serviceApi(
+    'POST',
+    `/api/v1/integrations/${integrationId}/tools/${name}`,
+    args,
+  );
+  return answer.json();
+}
+
+let pages = 0;
+/** A title no other page of the run has. */
+function freshTitle(): string {
+  pages += 1;
+  return `Output shapes ${pages} ${Date.now()}`;
+}
+
+/** A fresh page of ENG with a heading, so each write starts from a known version. */
+async function freshPage(): Promise<{ page_id: string; version_number: number }> {
+  const created = await rest('create_confluence_page', {
+    space_key: 'ENG',
+    title: freshTitle(),
+    body: '<h2>Notes</h2><p>First words.</p>',
+  });
+  if (!created.success) throw new Error(`create: ${JSON.stringify(created)}`);
+  return { page_id: created.page.id, version_number: created.page.version };
+}
+
+/** Arguments each tool with an enum argument is called with; the swept argument is set on top. */
+const BASE: Record<string, () => Promise<Record<string, unknown>>> = {
+  get_confluence_spaces: async () => ({}),
+  get_confluence_space_pages: async () => ({ space_key: 'ENG', limit: 5 }),
+  get_confluence_page: async () => ({ page_id: SEED.pages.architecture.id }),
+  get_confluence_comments: async () => ({ page_id: SEED.pages.architecture.id }),
+  compare_confluence_page_versions: async () => ({ page_id: SEED.pages.architecture.id, from_version: 2 }),
+  create_confluence_page: async () => ({
+    space_key: 'ENG',
+    title: freshTitle(),
+    body: 'Some text.',
+  }),
+  update_confluence_page: async () => ({ ...(await freshPage()), body: 'New words.' }),
+  update_confluence_page_section: async () => ({
+    ...(await freshPage()),
+    heading: 'Notes',
+    body: 'Later words.',
+  }),
+  add_confluence_comment: async () => ({ page_id: SEED.pages.apiGuidelines.id, comment: 'A comment.' }),
+  add_confluence_inline_comment: async () => ({
+    page_id: SEED.pages.apiGuidelines.id,
+    text_selection: 'Guidelines',
+    comment: 'An inline comment.',
+  }),
+};
+
+interface Sweep {
+  tool: string;
+  argument: string;
+  value: unknown;
+}
+
+/** Every (tool, enum argument, value) of a catalog, from the JSON Schemas the client listed. */
+// biome-ignore lint/suspicious/noExplicitAny: JSON Schemas are walked by hand
+function sweeps(tools: any[]): Sweep[] {
+  const found: Sweep[] = [];
+  for (const tool of tools) {
+    for (const [argument, schema] of Object.entries(tool.inputSchema.properties ?? {})) {
+      // biome-ignore lint/suspicious/noExplicitAny: a property's schema, maybe wrapped in anyOf
+      const options = [schema as any, ...((schema as any).anyOf ?? [])];
+      for (const option of options) {
+        for (const value of option.enum ?? []) found.push({ tool: tool.name, argument, value });
+      }
+    }
+  }
+  return found;
+}
+
+describe.each([
+  ['the v1 SDK client', connectV1],
+  ['the v2 client', connectV2],
+] as [string, ClientFactory][])('%s, validating every result against its outputSchema', (_label, connect) => {
+  let client: McpTestClient;
+
+  beforeAll(async () => {
+    client = await connect(`${servers.gatewayUrl}/mcp`, agentToken);
+  });
+  afterAll(() => client?.close());
+
+  it('answers every value of every enum argument with a result its outputSchema admits', async () => {
+    const { tools } = await client.listTools();
+    const all = sweeps(tools);
+    // The sweep reaches the shapes that broke real clients before: Markdown page reads among them.
+    expect(all).toContainEqual({ tool: 'get_confluence_page', argument: 'body_format', value: 'markdown' });
+    const missing = [...new Set(all.map((sweep) => sweep.tool))].filter((tool) => !BASE[tool]);
+    expect(missing, 'tools with an enum argument and no base arguments in this test').toEqual([]);
+
+    const failures: string[] = [];
+    for (const { tool, argument, value } of all) {
+      const args = { ...(await (BASE[tool] as () => Promise<Record<string, unknown>>)()), [argument]: value };
+      const label = `${tool} ${argument}=${JSON.stringify(value)}`;
+      try {
+        // The client throws when structuredContent does not match the tool's outputSchema.
+        const result = await client.callTool(tool, args);
+        if (result.isError) failures.push(`${label}: ${JSON.stringify(result.structuredContent)}`);
+      } catch (error) {
+        failures.push(`${label}: ${(error as Error).message}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  }, 120_000);
+});
