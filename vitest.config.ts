@@ -49,7 +49,12 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
-          include: ['test/emulator/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/catalog/**/*.test.ts'],
+          include: [
+            'test/unit/**/*.test.ts',
+            'test/emulator/**/*.test.ts',
+            'test/e2e/**/*.test.ts',
+            'test/catalog/**/*.test.ts',
+          ],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

@@ -175,6 +175,33 @@ export const MUTATIONS: Mutation[] = [
     project: 'node',
     test: 'test/e2e/mcp.test.ts',
   },
+  {
+    name: 'fence-list-items-unchecked',
+    bug: 'the space fence inspects a list answer but not its items: an item of a fenced space reaches the agent',
+    file: 'src/policy/space-fence.ts',
+    from: 'for (const item of [answer, ...(Array.isArray(results) ? results : [])]) {',
+    to: 'for (const item of [answer]) {',
+    project: 'gateway',
+    test: 'test/gateway/policy-spaces-lists.test.ts',
+  },
+  {
+    name: 'pkce-any-method',
+    bug: 'the PKCE check at /authorize asks only for a challenge, so plain (or any method) passes',
+    file: 'src/oauth/pkce.ts',
+    from: "if (request.codeChallengeMethod === 'S256' && request.codeChallenge) return undefined;",
+    to: 'if (request.codeChallenge) return undefined;',
+    project: 'node',
+    test: 'test/unit/oauth-pkce.test.ts',
+  },
+  {
+    name: 'markdown-read-outside-output-schema',
+    bug: 'a Markdown page read answers a content_format its output schema does not admit',
+    file: 'src/tools/get-confluence-page.ts',
+    from: 'content_format: z.enum(pageBodyFormats),',
+    to: "content_format: z.enum(['storage', 'atlas_doc_format', 'view']),",
+    project: 'node',
+    test: 'test/e2e/mcp-output-shapes.test.ts',
+  },
 ];
 
 const root = resolve(import.meta.dirname, '..');

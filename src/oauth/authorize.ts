@@ -12,6 +12,7 @@ import { currentAccountId, TokenRequestError } from '../vault/atlassian-oauth.ts
 import { sha256Hex } from '../vault/crypto.ts';
 import { listIntegrations } from '../vault/integrations.ts';
 import type { TokenSet } from '../vault/tokens.ts';
+import { pkceRefusal } from './pkce.ts';
 import type { McpAuthorization } from './request.ts';
 import { MCP_SCOPE, type McpGrantProps, oauthHelpers, oauthLibrary } from './server.ts';
 
@@ -51,11 +52,8 @@ export async function startMcpAuthorization(c: Context<AppEnv>): Promise<Respons
     }
     throw error;
   }
-  // The library lets confidential clients skip PKCE; MCP requires it of every client.
-  if (request.codeChallengeMethod !== 'S256' || !request.codeChallenge) {
-    const description = 'PKCE is required: send code_challenge with code_challenge_method=S256.';
-    return c.redirect(authorizationErrorRedirect(request, 'invalid_request', description), 302);
-  }
+  const pkce = pkceRefusal(request);
+  if (pkce) return c.redirect(authorizationErrorRedirect(request, 'invalid_request', pkce), 302);
   const consent = await oauth.describeConsent(request);
   const mcp: McpAuthorization = {
     request: { ...request },

@@ -111,6 +111,27 @@ describe('authorization', () => {
     expect(location.searchParams.get('state')).toBe('client-state-1');
   });
 
+  it.each(['plain', 'S512', 's256'])(
+    'refuses code_challenge_method=%s back at the client: S256 is the only method, even where the library accepts another',
+    async (method) => {
+      // A "plain" challenge is the verifier itself: whoever sees the authorization request could redeem the code.
+      const client = await registerClient({ token_endpoint_auth_method: 'client_secret_post' });
+      const { verifier } = await pkcePair();
+      const response = await onHttps(
+        authorizeUrl(client.client_id, undefined, {
+          code_challenge: verifier,
+          code_challenge_method: method,
+        }),
+      );
+      expect(response.status).toBe(302);
+      const location = new URL(response.headers.get('location') as string);
+      expect(location.origin + location.pathname).toBe(CLIENT_REDIRECT);
+      expect(location.searchParams.get('error')).toBe('invalid_request');
+      expect(location.searchParams.get('state')).toBe('client-state-1');
+      expect(location.searchParams.has('code')).toBe(false);
+    },
+  );
+
   it('refuses a foreign redirect URI on a page and never redirects to it', async () => {
     const client = await registerClient();
     const { challenge } = await pkcePair();
