@@ -50,7 +50,7 @@ export const MUTATIONS: Mutation[] = [
   {
     name: 'service-token-length-shortcut',
     bug: 'the service-token check returns early when the lengths differ',
-    file: 'src/middleware/service-auth/index.ts',
+    file: 'src/auth/service-auth.ts',
     from: 'return timingSafeEqualText(token, serviceToken);',
     to: 'return token.length === serviceToken.length && timingSafeEqualText(token, serviceToken);',
     project: 'gateway',
@@ -59,7 +59,7 @@ export const MUTATIONS: Mutation[] = [
   {
     name: 'delete-keeps-cached-record',
     bug: 'DELETE leaves the integration record in the isolate cache',
-    file: 'src/api/integrations.ts',
+    file: 'src/integrations/routes.ts',
     from: '  forgetAccessToken(record.id);\n  forgetIntegration(record.id);\n',
     to: '  forgetAccessToken(record.id);\n',
     project: 'gateway',

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import type { Env } from './env.ts';
-import { ApiError } from './errors.ts';
+import { ApiError } from './lib/errors.ts';
 import { fromBase64Url } from './vault/crypto.ts';
 
 /** The scopes asked for when CONFLUENCE_OAUTH_SCOPE is not set (atlassian/FACTS.md). */

@@ -1,6 +1,6 @@
 import type { AuditLog } from './audit/log.ts';
 import type { DeliveryMessage, EventOutbox } from './event-delivery/outbox.ts';
-import type { IntegrationLifecycle } from './lifecycle/integration-lifecycle.ts';
+import type { IntegrationLifecycle } from './integrations/lifecycle.ts';
 import type { Policy } from './policy/policy.ts';
 import type { CallBudget } from './tools/call-budget.ts';
 import type { TokenRefresher } from './vault/token-refresher.ts';

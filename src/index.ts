@@ -1,14 +1,14 @@
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { Hono } from 'hono/quick';
-import { integrationRoutes } from './api/integrations.ts';
 import { auditRoutes } from './audit/routes.ts';
 import { connectRoutes, connectSessionRoutes } from './connect/routes.ts';
 import type { AppEnv, Env } from './env.ts';
-import { ApiError, unexpectedError } from './errors.ts';
 import { deliverEvents } from './event-delivery/consumer.ts';
 import { eventDeliveryRoutes } from './event-delivery/routes.ts';
 import { healthRoutes } from './health.ts';
+import { integrationRoutes } from './integrations/routes.ts';
+import { ApiError, unexpectedError } from './lib/errors.ts';
 import { mcpRoutes } from './mcp/routes.ts';
 import { oauthRoutes } from './oauth/routes.ts';
 import { toolCallRoutes, toolCatalogRoutes } from './tools/routes.ts';
@@ -84,7 +84,7 @@ export default {
 } satisfies ExportedHandler<Env, unknown>;
 export { AuditLog } from './audit/log.ts';
 export { EventOutbox } from './event-delivery/outbox.ts';
-export { IntegrationLifecycle } from './lifecycle/integration-lifecycle.ts';
+export { IntegrationLifecycle } from './integrations/lifecycle.ts';
 export { CallBudget } from './tools/call-budget.ts';
 export { TokenRefresher } from './vault/token-refresher.ts';
 export { WebhookInbox } from './webhooks/inbox.ts';

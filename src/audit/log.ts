@@ -1,6 +1,6 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../env.ts';
-import { readSetting, tableExists, writeSetting } from '../storage/sql.ts';
+import { readSetting, tableExists, writeSetting } from '../lib/sql.ts';
 import type { AuditEntry } from './entry.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;

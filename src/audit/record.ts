@@ -1,6 +1,6 @@
 import type { PageVersions } from '../confluence/api.ts';
 import type { Caller, Env } from '../env.ts';
-import { ApiError } from '../errors.ts';
+import { ApiError } from '../lib/errors.ts';
 import { type AuditEntry, auditCaller, pageVersionOf, targetsOf } from './entry.ts';
 
 export interface AuditedCall {

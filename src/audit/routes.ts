@@ -1,10 +1,10 @@
 import { Hono } from 'hono';
 import * as z from 'zod';
-import { requireIntegration } from '../api/integrations.ts';
+import { serviceAuth } from '../auth/service-auth.ts';
 import { requireConfig } from '../config.ts';
 import type { AppEnv } from '../env.ts';
-import { serviceAuth } from '../middleware/service-auth/index.ts';
-import { parseWith } from '../validation.ts';
+import { requireIntegration } from '../integrations/routes.ts';
+import { parseWith } from '../lib/validation.ts';
 
 const AuditListQuery = z.object({
   cursor: z

@@ -1,8 +1,8 @@
 import type { Env } from '../env.ts';
-import { ApiError } from '../errors.ts';
+import type { IntegrationRecord } from '../integrations/records.ts';
+import { ApiError } from '../lib/errors.ts';
 import { confineCql } from '../policy/cql.ts';
 import { type Reach, SpaceFence, SpaceRefusal } from '../policy/space-fence.ts';
-import type { IntegrationRecord } from '../vault/integrations.ts';
 import { type Call, ConfluenceClient, type Download } from './client.ts';
 import type { BadRequestHint } from './errors.ts';
 import type { Links } from './paging.ts';

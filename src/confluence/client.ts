@@ -1,9 +1,9 @@
 import { requireConfig } from '../config.ts';
 import type { Env } from '../env.ts';
-import { ApiError } from '../errors.ts';
-import { declaredOver, readBounded } from '../streams.ts';
+import type { IntegrationRecord } from '../integrations/records.ts';
+import { ApiError } from '../lib/errors.ts';
+import { declaredOver, readBounded } from '../lib/streams.ts';
 import { getAccessToken } from '../vault/access-token.ts';
-import type { IntegrationRecord } from '../vault/integrations.ts';
 import {
   answerTooLarge,
   type FailedCall,

@@ -1,4 +1,4 @@
-import { ApiError, needsReauth } from '../errors.ts';
+import { ApiError, needsReauth } from '../lib/errors.ts';
 
 /** What the client knows about the call that failed, so the message can say what to do next. */
 export interface FailedCall {

@@ -1,10 +1,10 @@
 import type { Env } from '../env.ts';
-import { lifecycleOf } from '../lifecycle/integration-lifecycle.ts';
+import { forgetIntegration } from '../integrations/cache.ts';
+import { lifecycleOf } from '../integrations/lifecycle.ts';
+import { type IntegrationRecord, readIntegration, writeIntegration } from '../integrations/records.ts';
 import { OPEN_POLICY } from '../policy/policy.ts';
 import { forgetAccessToken } from '../vault/access-token.ts';
 import { randomSecret, sha256Hex } from '../vault/crypto.ts';
-import { forgetIntegration } from '../vault/integration-cache.ts';
-import { type IntegrationRecord, readIntegration, writeIntegration } from '../vault/integrations.ts';
 import type { TokenSet } from '../vault/tokens.ts';
 import { ConnectError } from './errors.ts';
 import type { PickableSite } from './pending.ts';

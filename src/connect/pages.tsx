@@ -1,8 +1,8 @@
 import { raw } from 'hono/html';
 import type { Child, FC, PropsWithChildren } from 'hono/jsx';
 import type { HtmlEscapedString } from 'hono/utils/html';
+import type { IntegrationRecord } from '../integrations/records.ts';
 import type { McpAuthorization } from '../oauth/request.ts';
-import type { IntegrationRecord } from '../vault/integrations.ts';
 import type { PickableSite } from './pending.ts';
 
 /**

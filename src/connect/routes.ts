@@ -1,12 +1,13 @@
 import { type Context, Hono } from 'hono';
 import * as z from 'zod';
+import { serviceAuth } from '../auth/service-auth.ts';
 import { type Config, requireConfig } from '../config.ts';
 import type { AppEnv } from '../env.ts';
-import { ApiError } from '../errors.ts';
-import { lifecycleOf } from '../lifecycle/integration-lifecycle.ts';
-import { serviceAuth } from '../middleware/service-auth/index.ts';
+import { lifecycleOf } from '../integrations/lifecycle.ts';
+import { readIntegration } from '../integrations/records.ts';
+import { ApiError } from '../lib/errors.ts';
+import { parseWith, readJsonObject } from '../lib/validation.ts';
 import { finishMcpAuthorization, showMcpConsent } from '../oauth/authorize.ts';
-import { parseWith, readJsonObject } from '../validation.ts';
 import {
   type AccessibleResource,
   accessibleResources,
@@ -16,7 +17,6 @@ import {
   TokenRequestError,
 } from '../vault/atlassian-oauth.ts';
 import { sha256Hex, timingSafeEqualText } from '../vault/crypto.ts';
-import { readIntegration } from '../vault/integrations.ts';
 import { bindBrowser, browserHash, readBrowserId } from './browser-binding.ts';
 import { CONNECT_ERRORS, ConnectError } from './errors.ts';
 import { type Finished, finishConnection } from './finish.ts';

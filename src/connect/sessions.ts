@@ -1,8 +1,8 @@
 import * as z from 'zod';
+import { newIntegrationId } from '../integrations/records.ts';
 import { kvKeys } from '../kv-keys.ts';
 import { McpAuthorization } from '../oauth/request.ts';
 import { randomSecret, sha256Hex } from '../vault/crypto.ts';
-import { newIntegrationId } from '../vault/integrations.ts';
 
 /**
  * Connect sessions: the trusted backend says who is connecting (owner, name, where to go back to,

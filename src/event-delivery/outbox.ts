@@ -1,6 +1,6 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../env.ts';
-import { tableExists } from '../storage/sql.ts';
+import { tableExists } from '../lib/sql.ts';
 import type { WebhookEvent } from '../webhooks/events.ts';
 import { type RetryPolicy, retryDelaySeconds } from './retry-policy.ts';
 

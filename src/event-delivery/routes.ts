@@ -1,11 +1,11 @@
 import { Hono } from 'hono';
 import * as z from 'zod';
-import { requireIntegration } from '../api/integrations.ts';
+import { serviceAuth } from '../auth/service-auth.ts';
 import { requireConfig } from '../config.ts';
 import type { AppEnv } from '../env.ts';
-import { ApiError } from '../errors.ts';
-import { serviceAuth } from '../middleware/service-auth/index.ts';
-import { parseWith, readJsonObject } from '../validation.ts';
+import { requireIntegration } from '../integrations/routes.ts';
+import { ApiError } from '../lib/errors.ts';
+import { parseWith, readJsonObject } from '../lib/validation.ts';
 import { seal } from '../vault/crypto.ts';
 import { outboxOf, secretContext } from './outbox.ts';
 import { newSigningSecret } from './signing.ts';

@@ -1,8 +1,8 @@
 import type { Context } from 'hono';
+import { identifyCaller } from '../auth/integration-auth.ts';
+import { bearerToken } from '../auth/service-auth.ts';
 import type { AppEnv, Caller } from '../env.ts';
-import { ApiError } from '../errors.ts';
-import { identifyCaller } from '../middleware/integration-auth/index.ts';
-import { bearerToken } from '../middleware/service-auth/index.ts';
+import { ApiError } from '../lib/errors.ts';
 import { findMcpGrant } from '../oauth/grants.ts';
 import { oauthDiscovery } from '../oauth/server.ts';
 

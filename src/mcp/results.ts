@@ -1,5 +1,5 @@
 import { ProtocolError, ProtocolErrorCode } from '@modelcontextprotocol/server';
-import { ApiError, unexpectedError } from '../errors.ts';
+import { ApiError, unexpectedError } from '../lib/errors.ts';
 import { callTool, type ToolCallContext } from '../tools/call.ts';
 
 /** A `tools/call` result as the MCP spec shapes it; its one text block is the JSON of `structuredContent`. */

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../env.ts';
-import { ApiError } from '../errors.ts';
+import { ApiError } from '../lib/errors.ts';
 import type { ToolCallContext } from '../tools/call.ts';
 import { mcpAccess } from './auth.ts';
 import { checkOrigin, mcpCors } from './origin.ts';

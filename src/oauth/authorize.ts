@@ -8,9 +8,9 @@ import { markFinished, type PendingConnection, type PickableSite, savePending } 
 import { type ConnectSession, createSession, returnUrlWith } from '../connect/sessions.ts';
 import type { OAuthState } from '../connect/state.ts';
 import type { AppEnv } from '../env.ts';
+import { listIntegrations } from '../integrations/records.ts';
 import { currentAccountId, TokenRequestError } from '../vault/atlassian-oauth.ts';
 import { sha256Hex } from '../vault/crypto.ts';
-import { listIntegrations } from '../vault/integrations.ts';
 import type { TokenSet } from '../vault/tokens.ts';
 import { pkceRefusal } from './pkce.ts';
 import type { McpAuthorization } from './request.ts';

@@ -1,7 +1,7 @@
 import type { OAuthHelpers } from '@cloudflare/workers-oauth-provider';
 import type { Env } from '../env.ts';
+import { listKeys } from '../integrations/records.ts';
 import { kvKeys } from '../kv-keys.ts';
-import { listKeys } from '../vault/integrations.ts';
 import {
   authorizationServerIfConfigured,
   GRANT_IDLE_TTL_SECONDS,

@@ -2,8 +2,8 @@ import type { GrantType, OAuthAuthorizationServer, OAuthHelpers } from '@cloudfl
 import type { Context } from 'hono';
 import { requireConfig } from '../config.ts';
 import type { AppEnv, Env } from '../env.ts';
-import { ApiError } from '../errors.ts';
-import { readIntegration } from '../vault/integrations.ts';
+import { readIntegration } from '../integrations/records.ts';
+import { ApiError } from '../lib/errors.ts';
 
 /**
  * The gateway as an OAuth 2.1 authorization server for MCP clients, built on Cloudflare's

@@ -1,4 +1,4 @@
-import { ApiError } from '../errors.ts';
+import { ApiError } from '../lib/errors.ts';
 
 /**
  * Confines an agent's CQL to some spaces: `space in ("A","B") AND (<agent's condition>) [order by …]`.

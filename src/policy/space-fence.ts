@@ -1,4 +1,4 @@
-import { ApiError } from '../errors.ts';
+import { ApiError } from '../lib/errors.ts';
 
 /**
  * Which space content one Confluence call reaches. Every operation in confluence/api.ts declares it

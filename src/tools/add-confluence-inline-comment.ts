@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { countOccurrences, selectableText } from '../confluence/body.ts';
-import { ApiError } from '../errors.ts';
+import { ApiError } from '../lib/errors.ts';
 import { BODY_RULE, bodyText, pageId } from './arguments.ts';
 import { bodyFormat, toStorage } from './body-format.ts';
 import { storageOf } from './page-versions.ts';

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import type { ConfluenceApi } from '../confluence/api.ts';
 import { toStorageFormat } from '../confluence/body.ts';
-import { ApiError } from '../errors.ts';
+import { ApiError } from '../lib/errors.ts';
 import type { MergeResult } from '../markdown/index.ts';
 import { loadMarkdown } from '../markdown/load.ts';
 

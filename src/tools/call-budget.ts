@@ -1,6 +1,6 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../env.ts';
-import { ApiError } from '../errors.ts';
+import { ApiError } from '../lib/errors.ts';
 
 /**
  * The per-integration tool call budget (TOOL_CALLS_PER_MINUTE), so that one looping agent cannot

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ApiError } from '../errors.ts';
+import { ApiError } from '../lib/errors.ts';
 import { pageId } from './arguments.ts';
 import { unifiedDiff } from './line-diff.ts';
 import { bodyRenderer, type ReadBodyFormat, readBodyFormat } from './read-body.ts';

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import type { CommentItem, ConfluenceApi } from '../confluence/api.ts';
 import { nextCursor } from '../confluence/paging.ts';
-import { ApiError } from '../errors.ts';
+import { ApiError } from '../lib/errors.ts';
 import { cursor, pageId } from './arguments.ts';
 import { pagingOutput } from './outputs.ts';
 import { type BodyRenderer, bodyRenderer, readBodyFormat } from './read-body.ts';

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ApiError } from '../errors.ts';
+import { ApiError } from '../lib/errors.ts';
 import { pageId, versionNumber } from './arguments.ts';
 import { writtenPageOutput } from './outputs.ts';
 import { pageFields } from './page-fields.ts';

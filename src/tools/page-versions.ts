@@ -1,5 +1,5 @@
 import type { ConfluenceApi, Page } from '../confluence/api.ts';
-import { ApiError } from '../errors.ts';
+import { ApiError } from '../lib/errors.ts';
 
 /**
  * Writing a new version of a page without overwriting an edit the caller has not seen: read the

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
+import { integrationAuth, serviceOrAgentAuth } from '../auth/integration-auth.ts';
 import type { AppEnv } from '../env.ts';
-import { integrationAuth, serviceOrAgentAuth } from '../middleware/integration-auth/index.ts';
-import { readJsonObject } from '../validation.ts';
+import { readJsonObject } from '../lib/validation.ts';
 import { callerPolicy, callTool, requireTool } from './call.ts';
 import { toolCatalog } from './registry.ts';
 

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ApiError } from '../errors.ts';
+import { ApiError } from '../lib/errors.ts';
 import type { Section } from '../markdown/index.ts';
 import { loadMarkdown } from '../markdown/load.ts';
 import { bodyText, pageId, versionNumber } from './arguments.ts';

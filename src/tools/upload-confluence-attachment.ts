@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ApiError } from '../errors.ts';
+import { ApiError } from '../lib/errors.ts';
 import { pageId } from './arguments.ts';
 import { defineTool } from './tool.ts';
 

@@ -1,11 +1,11 @@
 import { DurableObject } from 'cloudflare:workers';
 import { requireConfig } from '../config.ts';
 import type { Env } from '../env.ts';
-import { ApiError } from '../errors.ts';
+import { setIntegrationStatus } from '../integrations/records.ts';
 import { kvKeys } from '../kv-keys.ts';
+import { ApiError } from '../lib/errors.ts';
 import { refreshTokens, TokenRequestError } from './atlassian-oauth.ts';
 import { SealedValueError, sealedUnderOldKey } from './crypto.ts';
-import { setIntegrationStatus } from './integrations.ts';
 import { isFresh, openTokens, putDurably, sealAccessCopy, sealTokens, type TokenSet } from './tokens.ts';
 
 export type AccessTokenResult =

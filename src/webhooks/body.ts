@@ -1,5 +1,5 @@
-import { ApiError } from '../errors.ts';
-import { declaredOver, readBounded } from '../streams.ts';
+import { ApiError } from '../lib/errors.ts';
+import { declaredOver, readBounded } from '../lib/streams.ts';
 
 /** The largest delivery body accepted, in bytes (64 KiB). */
 export const MAX_BODY_BYTES = 64 * 1024;

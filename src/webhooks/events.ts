@@ -1,5 +1,5 @@
-import { ApiError } from '../errors.ts';
 import { kvKeys } from '../kv-keys.ts';
+import { ApiError } from '../lib/errors.ts';
 import { fromBase64Url, toBase64Url } from '../vault/crypto.ts';
 
 /** One received delivery, as stored in KV and as the events route lists it. */

@@ -1,6 +1,6 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../env.ts';
-import { readSetting, tableExists, writeSetting } from '../storage/sql.ts';
+import { readSetting, tableExists, writeSetting } from '../lib/sql.ts';
 import { timingSafeEqualText } from '../vault/crypto.ts';
 
 /** What the inbox decided about one delivery, before its event is written to KV. */

@@ -1,15 +1,15 @@
 import { Hono } from 'hono';
 import * as z from 'zod';
-import { requireIntegration } from '../api/integrations.ts';
+import { serviceAuth } from '../auth/service-auth.ts';
 import { requireConfig } from '../config.ts';
 import type { AppEnv, Env } from '../env.ts';
-import { ApiError } from '../errors.ts';
 import { outboxOf } from '../event-delivery/outbox.ts';
-import { serviceAuth } from '../middleware/service-auth/index.ts';
-import { parseWith } from '../validation.ts';
+import { readIntegrationCached } from '../integrations/cache.ts';
+import { isIntegrationId } from '../integrations/records.ts';
+import { requireIntegration } from '../integrations/routes.ts';
+import { ApiError } from '../lib/errors.ts';
+import { parseWith } from '../lib/validation.ts';
 import { randomSecret, sha256Hex } from '../vault/crypto.ts';
-import { readIntegrationCached } from '../vault/integration-cache.ts';
-import { isIntegrationId } from '../vault/integrations.ts';
 import { canonicalJson, parseJsonObject, readBodyWithin } from './body.ts';
 import { deleteEvent, describeEvent, listEvents, storeEvent } from './events.ts';
 

@@ -2,7 +2,7 @@ import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { Webhook } from 'standardwebhooks';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { newIntegrationId } from '../../src/vault/integrations.ts';
+import { newIntegrationId } from '../../src/integrations/records.ts';
 import { gateway, serviceApi } from './support/http.ts';
 import { deliver, gatewayWith, newIntegration, receivingIntegration } from './support/webhooks.ts';
 

@@ -1,9 +1,9 @@
 import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { listKeys, newIntegrationId } from '../../src/integrations/records.ts';
 import { kvKeys } from '../../src/kv-keys.ts';
 import { sha256Hex } from '../../src/vault/crypto.ts';
-import { listKeys, newIntegrationId } from '../../src/vault/integrations.ts';
 import { WRONG_SECRETS_PER_MINUTE } from '../../src/webhooks/inbox.ts';
 import { connectIntegration, kvDump } from './support/connect.ts';
 import { emulatorControl, GATEWAY, gateway, SERVICE_TOKEN, serviceApi } from './support/http.ts';

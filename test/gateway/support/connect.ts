@@ -1,5 +1,5 @@
 import { env } from 'cloudflare:workers';
-import type { IntegrationRecord } from '../../../src/vault/integrations.ts';
+import type { IntegrationRecord } from '../../../src/integrations/records.ts';
 import { emulatorControl, gateway, serviceApi } from './http.ts';
 
 /** The service API's `Integration`. */

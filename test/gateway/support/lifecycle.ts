@@ -1,7 +1,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import type { Env } from '../../../src/env.ts';
-import type { IntegrationLifecycle } from '../../../src/lifecycle/integration-lifecycle.ts';
+import type { IntegrationLifecycle } from '../../../src/integrations/lifecycle.ts';
 
 /** The integration's IntegrationLifecycle object, as the Worker addresses it. */
 export function lifecycle(id: string) {

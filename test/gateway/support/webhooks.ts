@@ -3,7 +3,7 @@ import { env } from 'cloudflare:workers';
 import { expect } from 'vitest';
 import type { Env } from '../../../src/env.ts';
 import app from '../../../src/index.ts';
-import { newIntegrationId, writeIntegration } from '../../../src/vault/integrations.ts';
+import { newIntegrationId, writeIntegration } from '../../../src/integrations/records.ts';
 import { GATEWAY, gateway, serviceApi } from './http.ts';
 
 /** An integration written directly: the webhook receiver and event delivery never need Atlassian tokens. */

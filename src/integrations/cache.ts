@@ -1,4 +1,4 @@
-import { type IntegrationRecord, readIntegration } from './integrations.ts';
+import { type IntegrationRecord, readIntegration } from './records.ts';
 
 /**
  * Integration records on the tool-call hot path, kept in this isolate's memory for at most

@@ -1,24 +1,24 @@
 import { Hono } from 'hono';
 import * as z from 'zod';
+import { issueAgentToken, listAgentTokens, revokeAgentToken } from '../auth/agent-tokens.ts';
+import { serviceAuth } from '../auth/service-auth.ts';
 import type { AppEnv, Env } from '../env.ts';
-import { ApiError } from '../errors.ts';
-import { lifecycleOf } from '../lifecycle/integration-lifecycle.ts';
-import { serviceAuth } from '../middleware/service-auth/index.ts';
+import { ApiError } from '../lib/errors.ts';
+import { parseWith, readJsonObject } from '../lib/validation.ts';
 import { listMcpGrants, revokeAllMcpGrants, revokeMcpGrant } from '../oauth/grants.ts';
 import { applyPolicy, PolicyInput, wideningsOf } from '../policy/input.ts';
 import { OPEN_POLICY } from '../policy/policy.ts';
-import { parseWith, readJsonObject } from '../validation.ts';
 import { forgetAccessToken } from '../vault/access-token.ts';
-import { issueAgentToken, listAgentTokens, revokeAgentToken } from '../vault/agent-tokens.ts';
 import { sha256Hex } from '../vault/crypto.ts';
-import { forgetIntegration } from '../vault/integration-cache.ts';
+import { forgetIntegration } from './cache.ts';
+import { lifecycleOf } from './lifecycle.ts';
 import {
   type IntegrationRecord,
   listIntegrations,
   readIntegration,
   setIntegrationStatus,
   writeIntegration,
-} from '../vault/integrations.ts';
+} from './records.ts';
 
 /** The service API's integration routes (the trusted backend only). */
 export const integrationRoutes = new Hono<AppEnv>();

@@ -1,11 +1,11 @@
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import { requireConfig } from '../../config.ts';
-import type { AppEnv, Caller } from '../../env.ts';
-import { ApiError } from '../../errors.ts';
-import { findAgentToken, looksLikeAgentToken, noteAgentTokenUse } from '../../vault/agent-tokens.ts';
-import { readIntegrationCached } from '../../vault/integration-cache.ts';
-import { bearerToken, isServiceToken } from '../service-auth/index.ts';
+import { requireConfig } from '../config.ts';
+import type { AppEnv, Caller } from '../env.ts';
+import { readIntegrationCached } from '../integrations/cache.ts';
+import { ApiError } from '../lib/errors.ts';
+import { findAgentToken, looksLikeAgentToken, noteAgentTokenUse } from './agent-tokens.ts';
+import { bearerToken, isServiceToken } from './service-auth.ts';
 
 /** Who the bearer token says the caller is: the service, an agent, or nobody (no or unknown token). */
 export async function identifyCaller(c: Context<AppEnv>): Promise<Caller | 'no_token' | 'unknown_token'> {

@@ -3,7 +3,7 @@ import type { Env } from '../env.ts';
 import { outboxOf } from '../event-delivery/outbox.ts';
 import { kvKeys } from '../kv-keys.ts';
 import { timingSafeEqualText } from '../vault/crypto.ts';
-import { deleteOwnerIndexEntry, type IntegrationRecord, readIntegration } from '../vault/integrations.ts';
+import { deleteOwnerIndexEntry, type IntegrationRecord, readIntegration } from './records.ts';
 import { SWEEP_START, type SweepProgress, sweepBatch } from './sweep.ts';
 
 /** OAuth states one connect session may have in flight; opening the link again evicts the oldest. */

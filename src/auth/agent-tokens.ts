@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { kvKeys } from '../kv-keys.ts';
 import { Policy } from '../policy/policy.ts';
-import { randomSecret, sha256Hex } from './crypto.ts';
+import { randomSecret, sha256Hex } from '../vault/crypto.ts';
 
 /**
  * Agent tokens: bearer tokens a remote agent uses for one integration's tool calls. The token is

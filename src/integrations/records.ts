@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { kvKeys } from '../kv-keys.ts';
 import { OPEN_POLICY, Policy } from '../policy/policy.ts';
-import { sha256Hex } from './crypto.ts';
+import { sha256Hex } from '../vault/crypto.ts';
 
 /**
  * What the gateway knows about a connected Confluence site: the CONTRACT's `Integration`, exactly
