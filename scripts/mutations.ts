@@ -160,7 +160,7 @@ export const MUTATIONS: Mutation[] = [
   {
     name: 'late-request-logged',
     bug: 'the emulator logs a request that arrived before the last clear: an abandoned call lands in the next test',
-    file: 'test/emulator/request-log.ts',
+    file: 'dev/emulator/request-log.ts',
     from: '    if (entry.seq <= this.#floor) return;\n',
     to: '',
     project: 'gateway',

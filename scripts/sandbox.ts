@@ -13,8 +13,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
-import { startEmulator } from '../test/emulator/server.ts';
-import { type ReceivedDelivery, startReceiver } from '../test/receiver/server.ts';
+import { startEmulator } from '../dev/emulator/server.ts';
+import { type ReceivedDelivery, startReceiver } from '../dev/receiver.ts';
 
 const HOST = '127.0.0.1';
 const GATEWAY_PORT = Number(process.env.GATEWAY_PORT ?? 8787);

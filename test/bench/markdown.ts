@@ -1,13 +1,13 @@
 /**
- * The token economy of Markdown, over the storage-format corpus (test/emulator/seed/corpus.ts):
+ * The token economy of Markdown, over the storage-format corpus (dev/emulator/seed/corpus.ts):
  * the tokens of each page's storage and of its Markdown rendering, counted with a real BPE
  * tokenizer (o200k_base, GPT-4o's), and the CPU time of the conversion. Part of `npm run bench`;
  * runs alone with `node test/bench/markdown.ts` (exit 1 if a budget fails).
  */
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
+import { CORPUS } from '../../dev/emulator/seed/corpus.ts';
 import { mergeMarkdown } from '../../src/markdown/index.ts';
 import { storageToMarkdown } from '../../src/markdown/to-markdown.ts';
-import { CORPUS } from '../emulator/seed/corpus.ts';
 
 const BUDGETS = { tokenRatio: 0.6, cpuMs50KB: 2 };
 const FIFTY_KB = 'Data Platform Handbook';

@@ -2,8 +2,8 @@
  * What every bench needs: the production bundle, the emulator, the gateway in workerd with one
  * connected integration, and the requests one scenario sends through each path.
  */
-import { SEED } from '../emulator/seed.ts';
-import { type RunningEmulator, startEmulator } from '../emulator/server.ts';
+import { SEED } from '../../dev/emulator/seed.ts';
+import { type RunningEmulator, startEmulator } from '../../dev/emulator/server.ts';
 import { connectOverHttp } from '../support/connect-over-http.ts';
 import { type RunningWorker, startGatewayInWorkerd, type WorkerdExtras } from '../support/workerd.ts';
 

@@ -4,7 +4,7 @@
  * (Debian's package); without it, and no way to install it, the test is skipped with the reason.
  */
 import { describe, expect, it } from 'vitest';
-import { CLOUD_IDS } from '../emulator/sites.ts';
+import { CLOUD_IDS } from '../../dev/emulator/sites.ts';
 import { SCREENSHOTS, useBrowserSandbox } from '../support/chromium.ts';
 
 const sandbox = useBrowserSandbox();

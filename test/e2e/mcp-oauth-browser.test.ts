@@ -6,7 +6,7 @@
  * test-results/. Skipped with the reason when Chromium is not available.
  */
 import { describe, expect, it } from 'vitest';
-import { CLOUD_IDS } from '../emulator/sites.ts';
+import { CLOUD_IDS } from '../../dev/emulator/sites.ts';
 import { SCREENSHOTS, useBrowserSandbox } from '../support/chromium.ts';
 import { CLIENT_REDIRECT, firstConnection, InMemoryOAuthClient } from '../support/mcp-oauth-client.ts';
 

@@ -6,7 +6,7 @@
  * emulator in Node, over loopback HTTP.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { USERS } from '../emulator/users.ts';
+import { USERS } from '../../dev/emulator/users.ts';
 import {
   CookieBrowser,
   connectWithOAuth,

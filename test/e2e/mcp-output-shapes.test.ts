@@ -6,7 +6,7 @@
  * the day it is added; a tool with an enum argument and no base arguments below fails the test.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SEED } from '../emulator/seed.ts';
+import { SEED } from '../../dev/emulator/seed.ts';
 import { connectOverHttp } from '../support/connect-over-http.ts';
 import { type ClientFactory, connectV1, connectV2, type McpTestClient } from '../support/mcp-clients.ts';
 import { type SandboxServers, startSandboxServers } from '../support/sandbox-servers.ts';

@@ -4,8 +4,8 @@
  * a space-confined token finds nothing outside its spaces. Production bundle in workerd, emulator.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SEED } from '../../dev/emulator/seed.ts';
 import { tools as registry } from '../../src/tools/registry.ts';
-import { SEED } from '../emulator/seed.ts';
 import { connectOverHttp } from '../support/connect-over-http.ts';
 import { type ClientFactory, connectV1, connectV2 } from '../support/mcp-clients.ts';
 import { type SandboxServers, startSandboxServers } from '../support/sandbox-servers.ts';

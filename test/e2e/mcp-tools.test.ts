@@ -3,7 +3,7 @@
  * same answers as REST, errors as isError results, and an attached image as an image block.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SEED } from '../emulator/seed.ts';
+import { SEED } from '../../dev/emulator/seed.ts';
 import { connectOverHttp } from '../support/connect-over-http.ts';
 import { type ClientFactory, connectV1, connectV2, type McpTestClient } from '../support/mcp-clients.ts';
 import { type SandboxServers, startSandboxServers } from '../support/sandbox-servers.ts';

@@ -6,8 +6,8 @@
 import Ajv from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
+import { SEED } from '../../dev/emulator/seed.ts';
 import { tools as registry } from '../../src/tools/registry.ts';
-import { SEED } from '../emulator/seed.ts';
 import { connectOverHttp } from '../support/connect-over-http.ts';
 import { type ClientFactory, connectV1, connectV2, type McpTestClient } from '../support/mcp-clients.ts';
 import { type SandboxServers, startSandboxServers } from '../support/sandbox-servers.ts';

@@ -5,10 +5,10 @@
  * purpose, must name the request and never blame the response.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ALL_OPERATIONS, operationName } from './confluence/operations.ts';
-import { encodeCursor } from './confluence/paging.ts';
-import { loadSpecs, SPEC_SOURCES, specDirectory } from './openapi.ts';
-import { SEED } from './seed.ts';
+import { ALL_OPERATIONS, operationName } from '../../dev/emulator/confluence/operations.ts';
+import { encodeCursor } from '../../dev/emulator/confluence/paging.ts';
+import { loadSpecs, SPEC_SOURCES, specDirectory } from '../../dev/emulator/openapi.ts';
+import { SEED } from '../../dev/emulator/seed.ts';
 import { startTestEmulator, type TestEmulator } from './test-client.ts';
 
 const specs = loadSpecs();

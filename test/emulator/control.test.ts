@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { tokenFingerprint } from './request-log.ts';
-import { SEED } from './seed.ts';
+import { tokenFingerprint } from '../../dev/emulator/request-log.ts';
+import { SEED } from '../../dev/emulator/seed.ts';
 import { CLIENT, type LooseJson, startTestEmulator, type TestEmulator } from './test-client.ts';
 
 let emulator: TestEmulator;

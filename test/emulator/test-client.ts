@@ -1,7 +1,7 @@
 /** Helpers the emulator's own tests share: start one, drive the control plane, get a token. */
-import { DEFAULT_SCOPES } from './oauth/scopes.ts';
-import { SEED } from './seed.ts';
-import { type EmulatorOptions, startEmulator } from './server.ts';
+import { DEFAULT_SCOPES } from '../../dev/emulator/oauth/scopes.ts';
+import { SEED } from '../../dev/emulator/seed.ts';
+import { type EmulatorOptions, startEmulator } from '../../dev/emulator/server.ts';
 
 export const REDIRECT_URI = 'http://gateway.test/integrations/confluence/callback';
 export const CLIENT = { client_id: 'test-client-id', client_secret: 'test-client-secret' };

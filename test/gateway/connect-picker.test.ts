@@ -1,8 +1,8 @@
 import { listDurableObjectIds, reset } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { CLOUD_IDS } from '../../dev/emulator/sites.ts';
 import app from '../../src/index.ts';
-import { CLOUD_IDS } from '../emulator/sites.ts';
 import {
   approveConsent,
   createConnectSession,

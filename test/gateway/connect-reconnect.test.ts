@@ -1,7 +1,7 @@
 import { reset } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { CLOUD_IDS, GLOBEX } from '../emulator/sites.ts';
+import { CLOUD_IDS, GLOBEX } from '../../dev/emulator/sites.ts';
 import {
   approveConsent,
   connectIntegration,

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { CLOUD_IDS } from '../emulator/sites.ts';
+import { CLOUD_IDS } from '../../dev/emulator/sites.ts';
 import {
   approveConsent,
   connectIntegration,

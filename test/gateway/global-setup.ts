@@ -1,6 +1,6 @@
 import type { TestProject } from 'vitest/node';
-import { startEmulator } from '../emulator/server.ts';
-import { startReceiver } from '../receiver/server.ts';
+import { startEmulator } from '../../dev/emulator/server.ts';
+import { startReceiver } from '../../dev/receiver.ts';
 
 /**
  * Starts the one Atlassian emulator the gateway suite talks to, and the event receiver that stands

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CORPUS } from '../../dev/emulator/seed/corpus.ts';
 import { renderStorage } from '../../src/markdown/to-markdown.ts';
-import { CORPUS } from '../emulator/seed/corpus.ts';
 import {
   callTool,
   confluenceRequests,

@@ -1,6 +1,6 @@
 import { reset } from 'cloudflare:test';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { USERS } from '../emulator/users.ts';
+import { USERS } from '../../dev/emulator/users.ts';
 import { approveConsent, kvDump } from './support/connect.ts';
 import { emulatorControl } from './support/http.ts';
 import {

@@ -10,7 +10,7 @@ import {
   type ToolAnswer,
 } from './support/tools.ts';
 
-/** OPS pages (test/emulator/seed.ts): outside the ENG-only policy below. */
+/** OPS pages (dev/emulator/seed.ts): outside the ENG-only policy below. */
 const OPS = { id: SEED.spaces.ops.id, key: 'OPS', home: '65601', oncall: '65602' };
 
 let id: string;

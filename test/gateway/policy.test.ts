@@ -11,7 +11,7 @@ import {
   type ToolAnswer,
 } from './support/tools.ts';
 
-/** A page of the OPS space (test/emulator/seed.ts). */
+/** A page of the OPS space (dev/emulator/seed.ts). */
 const OPS_PAGE = '65602';
 
 let id: string;

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SEED as EMULATOR_SEED } from '../emulator/seed.ts';
-import { CLOUD_IDS } from '../emulator/sites.ts';
+import { SEED as EMULATOR_SEED } from '../../dev/emulator/seed.ts';
+import { CLOUD_IDS } from '../../dev/emulator/sites.ts';
 import { connectIntegration } from './support/connect.ts';
 import { emulatorControl } from './support/http.ts';
 import { callTool, confluenceRequests, expectNoSpecViolations, SEED } from './support/tools.ts';

@@ -5,8 +5,8 @@
  * servers, e.g. the browser test of the connect flow.
  */
 import { randomBytes } from 'node:crypto';
-import { startEmulator } from '../emulator/server.ts';
-import type { SitePreset } from '../emulator/sites.ts';
+import { startEmulator } from '../../dev/emulator/server.ts';
+import type { SitePreset } from '../../dev/emulator/sites.ts';
 import { buildGateway, startGatewayInWorkerd } from './workerd.ts';
 
 export interface SandboxServers {

@@ -1,6 +1,6 @@
 import { tools } from '../../src/tools/registry.ts';
 
-/** Seeded ids (test/emulator/seed.ts) the calls below name. */
+/** Seeded ids (dev/emulator/seed.ts) the calls below name. */
 const ARCHITECTURE = '65538';
 const RUNBOOKS = '65539';
 

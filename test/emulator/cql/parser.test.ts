@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseCql } from './parser.ts';
-import { CqlSyntaxError } from './tokens.ts';
+import { parseCql } from '../../../dev/emulator/cql/parser.ts';
+import { CqlSyntaxError } from '../../../dev/emulator/cql/tokens.ts';
 
 describe('CQL parser', () => {
   it('binds AND tighter than OR, and parentheses override', () => {

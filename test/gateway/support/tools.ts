@@ -2,7 +2,7 @@ import { expect } from 'vitest';
 import { connectIntegration } from './connect.ts';
 import { emulatorControl, gateway, SERVICE_TOKEN, serviceApi } from './http.ts';
 
-/** The seeded world's ids (test/emulator/seed.ts), as `GET /_emulator/seed` serves them. */
+/** The seeded world's ids (dev/emulator/seed.ts), as `GET /_emulator/seed` serves them. */
 export const SEED = {
   spaces: {
     eng: { id: '98305', key: 'ENG' },

@@ -1,6 +1,6 @@
 /**
  * Runs the Atlassian emulator on its own:
- *   node test/emulator/main.ts --port 8788 [--host 127.0.0.1] [--auto-approve] [--log] [--no-validate]
+ *   node dev/emulator/main.ts --port 8788 [--host 127.0.0.1] [--auto-approve] [--log] [--no-validate]
  *     [--site-preset default|single|jira_only] [--client id:secret]…
  */
 import { parseArgs } from 'node:util';
