@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import type { Env } from './env.ts';
+import { fromBase64Url } from './lib/base64.ts';
 import { ApiError } from './lib/errors.ts';
-import { fromBase64Url } from './vault/crypto.ts';
 
 /** The scopes asked for when CONFLUENCE_OAUTH_SCOPE is not set (atlassian/FACTS.md). */
 export const DEFAULT_SCOPES = [

@@ -1,4 +1,4 @@
-import { fromBase64Url, toBase64 } from '../vault/crypto.ts';
+import { fromBase64Url, toBase64 } from '../lib/base64.ts';
 
 /**
  * Standard Webhooks signatures (https://www.standardwebhooks.com): the secret is `whsec_` and the

@@ -1,4 +1,5 @@
 import type { Config } from '../config.ts';
+import { fromBase64Url, toBase64Url } from '../lib/base64.ts';
 
 /**
  * Sealed values: AES-256-GCM under the key ring of TOKEN_ENCRYPTION_KEYS.
@@ -91,22 +92,4 @@ export function timingSafeEqualText(a: string, b: string): boolean {
 /** A random, URL-safe secret of `bytes` bytes of entropy. */
 export function randomSecret(bytes = 32): string {
   return toBase64Url(crypto.getRandomValues(new Uint8Array(bytes)));
-}
-
-/** Standard base64 with padding (RFC 4648 §4). */
-export function toBase64(bytes: Uint8Array): string {
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary);
-}
-
-/** Base64url without padding (RFC 4648 §5). */
-export function toBase64Url(bytes: Uint8Array): string {
-  return toBase64(bytes).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-/** Decodes base64url or standard base64 (padding optional); throws on characters outside them. */
-export function fromBase64Url(text: string): Uint8Array<ArrayBuffer> {
-  const standard = text.replace(/-/g, '+').replace(/_/g, '/');
-  return Uint8Array.from(atob(standard), (char) => char.charCodeAt(0));
 }

@@ -1,6 +1,6 @@
 import { kvKeys } from '../kv-keys.ts';
+import { fromBase64Url, toBase64Url } from '../lib/base64.ts';
 import { ApiError } from '../lib/errors.ts';
-import { fromBase64Url, toBase64Url } from '../vault/crypto.ts';
 
 /** One received delivery, as stored in KV and as the events route lists it. */
 export interface WebhookEvent {

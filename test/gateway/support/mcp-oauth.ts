@@ -1,7 +1,7 @@
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import app from '../../../src/index.ts';
-import { toBase64Url } from '../../../src/vault/crypto.ts';
+import { toBase64Url } from '../../../src/lib/base64.ts';
 import { approveConsent } from './connect.ts';
 import { emulatorControl, SERVICE_TOKEN } from './http.ts';
 
