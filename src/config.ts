@@ -1,5 +1,4 @@
 import * as z from 'zod';
-import type { Env } from './env.ts';
 import { fromBase64Url } from './lib/base64.ts';
 import { ApiError } from './lib/errors.ts';
 

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
+import type { AppEnv } from './auth/caller.ts';
 import { parseConfig } from './config.ts';
-import type { AppEnv } from './env.ts';
 
 /** `GET /healthz`: 200 when every setting is present and well-formed, else 503 naming them (never values). */
 export const healthRoutes = new Hono<AppEnv>().get('/', (c) => {

@@ -1,5 +1,5 @@
+import type { Caller } from '../auth/caller.ts';
 import type { PageVersions } from '../confluence/api.ts';
-import type { Caller, Env } from '../env.ts';
 import { ApiError } from '../lib/errors.ts';
 import { type AuditEntry, auditCaller, pageVersionOf, targetsOf } from './entry.ts';
 

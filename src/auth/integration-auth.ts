@@ -1,10 +1,10 @@
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { requireConfig } from '../config.ts';
-import type { AppEnv, Caller } from '../env.ts';
 import { readIntegrationCached } from '../integrations/cache.ts';
 import { ApiError } from '../lib/errors.ts';
 import { findAgentToken, looksLikeAgentToken, noteAgentTokenUse } from './agent-tokens.ts';
+import type { AppEnv, Caller } from './caller.ts';
 import { bearerToken, isServiceToken } from './service-auth.ts';
 
 /** Who the bearer token says the caller is: the service, an agent, or nobody (no or unknown token). */

@@ -1,8 +1,8 @@
 import { createMiddleware } from 'hono/factory';
 import { requireConfig } from '../config.ts';
-import type { AppEnv } from '../env.ts';
 import { ApiError } from '../lib/errors.ts';
 import { timingSafeEqualText } from '../vault/crypto.ts';
+import type { AppEnv } from './caller.ts';
 
 /** The bearer token of a request, or undefined. */
 export function bearerToken(header: string | undefined): string | undefined {

@@ -1,4 +1,3 @@
-import type { Env } from '../env.ts';
 import type { IntegrationRecord } from '../integrations/records.ts';
 import { ApiError } from '../lib/errors.ts';
 import { confineCql } from '../policy/cql.ts';

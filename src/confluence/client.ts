@@ -1,5 +1,4 @@
 import { requireConfig } from '../config.ts';
-import type { Env } from '../env.ts';
 import type { IntegrationRecord } from '../integrations/records.ts';
 import { ApiError } from '../lib/errors.ts';
 import { declaredOver, readBounded } from '../lib/streams.ts';

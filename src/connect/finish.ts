@@ -1,4 +1,3 @@
-import type { Env } from '../env.ts';
 import { forgetIntegration } from '../integrations/cache.ts';
 import { lifecycleOf } from '../integrations/lifecycle.ts';
 import { type IntegrationRecord, readIntegration, writeIntegration } from '../integrations/records.ts';

@@ -1,8 +1,8 @@
 import { type Context, Hono } from 'hono';
 import * as z from 'zod';
+import type { AppEnv } from '../auth/caller.ts';
 import { serviceAuth } from '../auth/service-auth.ts';
 import { type Config, requireConfig } from '../config.ts';
-import type { AppEnv } from '../env.ts';
 import { lifecycleOf } from '../integrations/lifecycle.ts';
 import { readIntegration } from '../integrations/records.ts';
 import { ApiError } from '../lib/errors.ts';

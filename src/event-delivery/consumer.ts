@@ -1,5 +1,4 @@
 import { requireConfig } from '../config.ts';
-import type { Env } from '../env.ts';
 import { open } from '../vault/crypto.ts';
 import { type AttemptResult, type DeliveryMessage, outboxOf, secretContext } from './outbox.ts';
 

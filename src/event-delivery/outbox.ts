@@ -1,5 +1,4 @@
 import { DurableObject } from 'cloudflare:workers';
-import type { Env } from '../env.ts';
 import { tableExists } from '../lib/sql.ts';
 import type { WebhookEvent } from '../webhooks/events.ts';
 import { type RetryPolicy, retryDelaySeconds } from './retry-policy.ts';

@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
 import * as z from 'zod';
+import type { AppEnv } from '../auth/caller.ts';
 import { serviceAuth } from '../auth/service-auth.ts';
 import { requireConfig } from '../config.ts';
-import type { AppEnv } from '../env.ts';
 import { requireIntegration } from '../integrations/routes.ts';
 import { ApiError } from '../lib/errors.ts';
 import { parseWith, readJsonObject } from '../lib/validation.ts';

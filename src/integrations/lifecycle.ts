@@ -1,5 +1,4 @@
 import { DurableObject } from 'cloudflare:workers';
-import type { Env } from '../env.ts';
 import { outboxOf } from '../event-delivery/outbox.ts';
 import { kvKeys } from '../kv-keys.ts';
 import { timingSafeEqualText } from '../vault/crypto.ts';

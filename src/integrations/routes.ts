@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
 import * as z from 'zod';
 import { issueAgentToken, listAgentTokens, revokeAgentToken } from '../auth/agent-tokens.ts';
+import type { AppEnv } from '../auth/caller.ts';
 import { serviceAuth } from '../auth/service-auth.ts';
-import type { AppEnv, Env } from '../env.ts';
 import { ApiError } from '../lib/errors.ts';
 import { parseWith, readJsonObject } from '../lib/validation.ts';
 import { listMcpGrants, revokeAllMcpGrants, revokeMcpGrant } from '../oauth/grants.ts';

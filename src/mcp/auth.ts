@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
+import type { AppEnv, Caller } from '../auth/caller.ts';
 import { identifyCaller } from '../auth/integration-auth.ts';
 import { bearerToken } from '../auth/service-auth.ts';
-import type { AppEnv, Caller } from '../env.ts';
 import { ApiError } from '../lib/errors.ts';
 import { findMcpGrant } from '../oauth/grants.ts';
 import { oauthDiscovery } from '../oauth/server.ts';

@@ -1,8 +1,8 @@
 import type { Context } from 'hono';
 import { cors } from 'hono/cors';
 import { createMiddleware } from 'hono/factory';
+import type { AppEnv } from '../auth/caller.ts';
 import { requireConfig } from '../config.ts';
-import type { AppEnv } from '../env.ts';
 import { ApiError } from '../lib/errors.ts';
 
 /**

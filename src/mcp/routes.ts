@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import type { AppEnv } from '../env.ts';
+import type { AppEnv } from '../auth/caller.ts';
 import { ApiError } from '../lib/errors.ts';
 import type { ToolCallContext } from '../tools/call.ts';
 import { mcpAccess } from './auth.ts';

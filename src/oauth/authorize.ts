@@ -1,5 +1,6 @@
 import type { AuthRequest } from '@cloudflare/workers-oauth-provider';
 import type { Context } from 'hono';
+import type { AppEnv } from '../auth/caller.ts';
 import { requireConfig } from '../config.ts';
 import { ConnectError } from '../connect/errors.ts';
 import { finishConnection } from '../connect/finish.ts';
@@ -7,7 +8,6 @@ import { errorPage, sitePickerPage } from '../connect/pages.tsx';
 import { markFinished, type PendingConnection, type PickableSite, savePending } from '../connect/pending.ts';
 import { type ConnectSession, createSession, returnUrlWith } from '../connect/sessions.ts';
 import type { OAuthState } from '../connect/state.ts';
-import type { AppEnv } from '../env.ts';
 import { listIntegrations } from '../integrations/records.ts';
 import { currentAccountId, TokenRequestError } from '../vault/atlassian-oauth.ts';
 import { sha256Hex } from '../vault/crypto.ts';

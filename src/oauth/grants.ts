@@ -1,5 +1,4 @@
 import type { OAuthHelpers } from '@cloudflare/workers-oauth-provider';
-import type { Env } from '../env.ts';
 import { listKeys } from '../integrations/records.ts';
 import { kvKeys } from '../kv-keys.ts';
 import {

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import type { AppEnv } from '../env.ts';
+import type { AppEnv } from '../auth/caller.ts';
 import { startMcpAuthorization } from './authorize.ts';
 import { MCP_SCOPE, mcpResource, publicOrigin, serveByLibrary } from './server.ts';
 import { tokenEndpoint } from './token-endpoint.ts';

@@ -1,7 +1,7 @@
 import type { GrantType, OAuthAuthorizationServer, OAuthHelpers } from '@cloudflare/workers-oauth-provider';
 import type { Context } from 'hono';
+import type { AppEnv } from '../auth/caller.ts';
 import { requireConfig } from '../config.ts';
-import type { AppEnv, Env } from '../env.ts';
 import { readIntegration } from '../integrations/records.ts';
 import { ApiError } from '../lib/errors.ts';
 

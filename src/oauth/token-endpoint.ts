@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import type { AppEnv } from '../env.ts';
+import type { AppEnv } from '../auth/caller.ts';
 import { kvKeys } from '../kv-keys.ts';
 import { sha256Hex } from '../vault/crypto.ts';
 import { GRANT_IDLE_TTL_SECONDS, oauthHelpers, serveByLibrary } from './server.ts';

@@ -1,5 +1,4 @@
 import { DurableObject } from 'cloudflare:workers';
-import type { Env } from '../env.ts';
 import { ApiError } from '../lib/errors.ts';
 
 /**

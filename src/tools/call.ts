@@ -1,7 +1,7 @@
 import { recordCall } from '../audit/record.ts';
+import type { Caller } from '../auth/caller.ts';
 import { requireConfig } from '../config.ts';
 import { ConfluenceApi } from '../confluence/api.ts';
-import type { Caller, Env } from '../env.ts';
 import { forgetIntegration, readIntegrationCached } from '../integrations/cache.ts';
 import type { IntegrationRecord } from '../integrations/records.ts';
 import { ApiError, needsReauth } from '../lib/errors.ts';

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
+import type { AppEnv } from '../auth/caller.ts';
 import { integrationAuth, serviceOrAgentAuth } from '../auth/integration-auth.ts';
-import type { AppEnv } from '../env.ts';
 import { readJsonObject } from '../lib/validation.ts';
 import { callerPolicy, callTool, requireTool } from './call.ts';
 import { toolCatalog } from './registry.ts';

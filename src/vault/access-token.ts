@@ -1,5 +1,4 @@
 import { requireConfig } from '../config.ts';
-import type { Env } from '../env.ts';
 import { ApiError, needsReauth } from '../lib/errors.ts';
 import { SealedValueError } from './crypto.ts';
 import { REFRESH_SETTINGS } from './token-refresher.ts';

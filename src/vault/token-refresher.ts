@@ -1,6 +1,5 @@
 import { DurableObject } from 'cloudflare:workers';
 import { requireConfig } from '../config.ts';
-import type { Env } from '../env.ts';
 import { setIntegrationStatus } from '../integrations/records.ts';
 import { kvKeys } from '../kv-keys.ts';
 import { ApiError } from '../lib/errors.ts';

@@ -1,5 +1,4 @@
 import { DurableObject } from 'cloudflare:workers';
-import type { Env } from '../env.ts';
 import { readSetting, tableExists, writeSetting } from '../lib/sql.ts';
 import { timingSafeEqualText } from '../vault/crypto.ts';
 

@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
 import * as z from 'zod';
+import type { AppEnv } from '../auth/caller.ts';
 import { serviceAuth } from '../auth/service-auth.ts';
 import { requireConfig } from '../config.ts';
-import type { AppEnv, Env } from '../env.ts';
 import { outboxOf } from '../event-delivery/outbox.ts';
 import { readIntegrationCached } from '../integrations/cache.ts';
 import { isIntegrationId } from '../integrations/records.ts';

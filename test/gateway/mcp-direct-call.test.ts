@@ -4,7 +4,6 @@
  */
 import { env } from 'cloudflare:workers';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { Env } from '../../src/env.ts';
 import { mcpHandler } from '../../src/mcp/server.ts';
 import { emulatorControl, GATEWAY, gateway, SERVICE_TOKEN } from './support/http.ts';
 import { connectAcme, SEED } from './support/tools.ts';

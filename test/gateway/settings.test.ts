@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Env } from '../../src/env.ts';
 import {
   approveConsent,
   connectIntegration,

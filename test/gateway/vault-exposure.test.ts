@@ -2,7 +2,6 @@ import { reset, runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { requireConfig } from '../../src/config.ts';
-import type { Env } from '../../src/env.ts';
 import { open, seal } from '../../src/vault/crypto.ts';
 import type { TokenRefresher } from '../../src/vault/token-refresher.ts';
 import { emulatorControl } from './support/http.ts';

@@ -1,6 +1,5 @@
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
-import type { Env } from '../../../src/env.ts';
 import type { IntegrationLifecycle } from '../../../src/integrations/lifecycle.ts';
 
 /** The integration's IntegrationLifecycle object, as the Worker addresses it. */

@@ -1,7 +1,6 @@
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { expect } from 'vitest';
-import type { Env } from '../../../src/env.ts';
 import app from '../../../src/index.ts';
 import { newIntegrationId, writeIntegration } from '../../../src/integrations/records.ts';
 import { GATEWAY, gateway, serviceApi } from './http.ts';
