@@ -1,5 +1,4 @@
 import * as z from 'zod';
-import type { Tool } from '../tools/tool.ts';
 
 /**
  * What an operator allows the callers of one integration to do, and what an agent token may
@@ -37,13 +36,22 @@ export interface Refusal {
   message: string;
 }
 
+/**
+ * What a policy reads of a tool: its name, and whether its annotations say it writes. (Not the whole
+ * Tool: the policy sits below the tools, which run against Confluence, in the import graph.)
+ */
+export interface PolicedTool {
+  name: string;
+  annotations: { readOnlyHint: boolean };
+}
+
 /** Whether a tool changes Confluence. Derived from its annotations, so a new tool is classed by its own definition. */
-export function writes(tool: Tool): boolean {
+export function writes(tool: PolicedTool): boolean {
   return tool.annotations.readOnlyHint === false;
 }
 
 /** The first rule of `policy` that refuses `tool`, or null. */
-export function refusalBy(policy: Policy, source: PolicySource, tool: Tool): Refusal | null {
+export function refusalBy(policy: Policy, source: PolicySource, tool: PolicedTool): Refusal | null {
   const whose = source === 'integration' ? "The integration's policy" : "This agent token's policy";
   if (policy.read_only && writes(tool)) {
     return {
@@ -73,7 +81,7 @@ export function refusalBy(policy: Policy, source: PolicySource, tool: Tool): Ref
 }
 
 /** The refusal of a call under an integration policy and, for an agent, its token's policy. */
-export function refusal(integration: Policy, token: Policy | null, tool: Tool): Refusal | null {
+export function refusal(integration: Policy, token: Policy | null, tool: PolicedTool): Refusal | null {
   return refusalBy(integration, 'integration', tool) ?? (token && refusalBy(token, 'agent_token', tool));
 }
 
