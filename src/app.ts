@@ -1,0 +1,105 @@
+import type { Hono as HonoApp } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { Hono } from 'hono/quick';
+import { auditRoutes } from './audit/routes.ts';
+import type { AppEnv } from './auth/caller.ts';
+import { connectRoutes, connectSessionRoutes } from './connect/routes.ts';
+import { eventDeliveryRoutes } from './event-delivery/routes.ts';
+import { healthRoutes } from './health.ts';
+import { integrationRoutes } from './integrations/routes.ts';
+import { ApiError, unexpectedError } from './lib/errors.ts';
+import { mcpRoutes } from './mcp/routes.ts';
+import { oauthRoutes } from './oauth/routes.ts';
+import { toolCallRoutes, toolCatalogRoutes } from './tools/routes.ts';
+import { webhookApiRoutes, webhookReceiverRoutes } from './webhooks/routes.ts';
+
+/** A sub-app and the path it is mounted at. */
+export type Mount = readonly [path: string, routes: HonoApp<AppEnv>];
+
+/**
+ * Every sub-app and where it is mounted. Each one authenticates its own routes by name (no `use()`
+ * over a whole sub-app), so the order below decides nothing: five share `/api/v1/integrations`, and
+ * test/gateway/mount-order.test.ts mounts them in every order.
+ */
+export const MOUNTS: readonly Mount[] = [
+  ['/healthz', healthRoutes],
+  ['/', mcpRoutes],
+  ['/integrations/confluence/webhooks', webhookReceiverRoutes],
+  ['/integrations/confluence', connectRoutes],
+  ['/api/v1/connect-sessions', connectSessionRoutes],
+  ['/api/v1/tools', toolCatalogRoutes],
+  ['/api/v1/integrations', toolCallRoutes],
+  ['/api/v1/integrations', webhookApiRoutes],
+  ['/api/v1/integrations', eventDeliveryRoutes],
+  ['/api/v1/integrations', auditRoutes],
+  ['/api/v1/integrations', integrationRoutes],
+  ['/', oauthRoutes],
+];
+
+/** The gateway's Hono app: body limits, the sub-apps, and the one place an error becomes an answer. */
+export function createApp(mounts: readonly Mount[] = MOUNTS): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  // Bodies are read whole before they are parsed: cap them so no request can exhaust an isolate's
+  // memory. Tool calls carry page bodies (Confluence takes up to 5 MB; JSON escaping adds to that).
+  // The webhook receiver enforces its own 64 KiB while streaming. An attachment upload may carry a
+  // 10 MB file as base64 (4/3 of its size), so that one tool gets 14 MiB on the REST door.
+  const apiBodyLimit = bodyLimit({ maxSize: 10 * 1024 * 1024, onError: tooLarge('10 MiB') });
+  const uploadBodyLimit = bodyLimit({ maxSize: 14 * 1024 * 1024, onError: tooLarge('14 MiB') });
+  app.use('/api/v1/*', (c, next) =>
+    (c.req.path.endsWith('/tools/upload_confluence_attachment') ? uploadBodyLimit : apiBodyLimit)(c, next),
+  );
+  app.use('/mcp', bodyLimit({ maxSize: 10 * 1024 * 1024, onError: tooLarge('10 MiB') }));
+  app.use(
+    '/integrations/confluence/finalize',
+    bodyLimit({ maxSize: 64 * 1024, onError: tooLarge('64 KiB') }),
+  );
+  for (const path of ['/token', '/register']) {
+    app.use(path, bodyLimit({ maxSize: 64 * 1024, onError: tooLarge('64 KiB') }));
+  }
+
+  for (const [path, routes] of mounts) app.route(path, routes);
+
+  app.notFound((c) =>
+    c.json(
+      new ApiError(
+        'not_found',
+        `No route ${c.req.method} ${new URL(c.req.url).pathname}. See the README for the API.`,
+      ).toJSON(),
+      404,
+    ),
+  );
+
+  // The one place an exception becomes an answer. Only names and codes are logged: no request body,
+  // header or message that could carry a token.
+  app.onError((error, c) => {
+    if (error instanceof ApiError) {
+      const headers: Record<string, string> =
+        error.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(error.retryAfterSeconds) };
+      return c.json(error.toJSON(), error.status, headers);
+    }
+    if (error instanceof HTTPException) {
+      const apiError = new ApiError(
+        'invalid_request',
+        error.message || 'The request could not be processed.',
+        {
+          status: error.status as ApiError['status'],
+        },
+      );
+      return c.json(apiError.toJSON(), apiError.status);
+    }
+    return c.json(unexpectedError(error, c.req.routePath).toJSON(), 500);
+  });
+
+  return app;
+}
+
+function tooLarge(limit: string) {
+  return (): never => {
+    throw new ApiError('payload_too_large', `The request body is over ${limit}. Send a smaller body.`);
+  };
+}
+
+/** The gateway, its sub-apps in their usual order. */
+export const app = createApp();
