@@ -43,7 +43,6 @@ type FlowConfig = Pick<Config, (typeof FLOW_SETTINGS)[number]>;
 
 /** POST /api/v1/connect-sessions (mounted at /api/v1/connect-sessions). */
 export const connectSessionRoutes = new Hono<AppEnv>();
-connectSessionRoutes.use(serviceAuth);
 
 const CreateSessionBody = z.object({
   owner_id: z
@@ -65,7 +64,7 @@ const CreateSessionBody = z.object({
   require_confirmation: z.boolean('must be true or false').optional(),
 });
 
-connectSessionRoutes.post('/', async (c) => {
+connectSessionRoutes.post('/', serviceAuth, async (c) => {
   const config = requireConfig(c.env, FLOW_SETTINGS);
   const body = parseWith(CreateSessionBody, await readJsonObject(c));
   if (body.require_confirmation && body.integration_id !== undefined) {
@@ -118,16 +117,20 @@ connectSessionRoutes.post('/', async (c) => {
 export const connectRoutes = new Hono<AppEnv>();
 
 // Pages with one-time values (state, codes, pending ids): never cached, never framed, no referrer.
-connectRoutes.use(async (c, next) => {
-  await next();
-  c.header('cache-control', 'no-store');
-  c.header('referrer-policy', 'no-referrer');
-  c.header('x-frame-options', 'DENY');
-  c.header(
-    'content-security-policy',
-    "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'",
-  );
-});
+// Named path by path: the webhook receiver is mounted under this sub-app's prefix, and a `use()` over
+// the whole sub-app would reach its answers or not depending on the order of the mounts.
+for (const path of ['/connect', '/callback', '/finalize']) {
+  connectRoutes.use(path, async (c, next) => {
+    await next();
+    c.header('cache-control', 'no-store');
+    c.header('referrer-policy', 'no-referrer');
+    c.header('x-frame-options', 'DENY');
+    c.header(
+      'content-security-policy',
+      "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'",
+    );
+  });
+}
 
 connectRoutes.get('/connect', async (c) => {
   const config = requireConfig(c.env, FLOW_SETTINGS);

@@ -20,11 +20,14 @@ import {
   writeIntegration,
 } from './records.ts';
 
-/** The service API's integration routes (the trusted backend only). */
+/**
+ * The service API's integration routes (the trusted backend only). Each route names serviceAuth
+ * itself: four other sub-apps share /api/v1/integrations, and a `use()` over this whole sub-app
+ * would guard their routes too, or not, depending on the order they are mounted in.
+ */
 export const integrationRoutes = new Hono<AppEnv>();
-integrationRoutes.use(serviceAuth);
 
-integrationRoutes.get('/', async (c) => {
+integrationRoutes.get('/', serviceAuth, async (c) => {
   const { owner_id } = parseWith(
     z.object({ owner_id: z.string().min(1, 'required: the owner whose integrations to list') }),
     c.req.query(),
@@ -32,7 +35,9 @@ integrationRoutes.get('/', async (c) => {
   return c.json({ integrations: await listIntegrations(c.env.CONFLUENCE_KV, owner_id) });
 });
 
-integrationRoutes.get('/:id', async (c) => c.json(await requireIntegration(c.env, c.req.param('id'))));
+integrationRoutes.get('/:id', serviceAuth, async (c) =>
+  c.json(await requireIntegration(c.env, c.req.param('id'))),
+);
 
 const IntegrationPatch = z.strictObject(
   {
@@ -46,7 +51,7 @@ const IntegrationPatch = z.strictObject(
 );
 
 /** Renames an integration and/or changes its policy; the policy's omitted fields keep their value. */
-integrationRoutes.patch('/:id', async (c) => {
+integrationRoutes.patch('/:id', serviceAuth, async (c) => {
   const record = await requireIntegration(c.env, c.req.param('id'));
   const patch = parseWith(IntegrationPatch, await readJsonObject(c));
   if (patch.name === undefined && patch.policy === undefined) {
@@ -67,7 +72,7 @@ integrationRoutes.patch('/:id', async (c) => {
   return c.json(updated);
 });
 
-integrationRoutes.delete('/:id', async (c) => {
+integrationRoutes.delete('/:id', serviceAuth, async (c) => {
   const record = await requireIntegration(c.env, c.req.param('id'));
   await deleteIntegration(c.env, record);
   return c.body(null, 204);
@@ -85,7 +90,7 @@ const ConfirmBody = z.object({
  * user who came back to its return_url is the one who started connecting. Repeating it with the
  * same code is harmless.
  */
-integrationRoutes.post('/:id/confirm', async (c) => {
+integrationRoutes.post('/:id/confirm', serviceAuth, async (c) => {
   const record = await requireIntegration(c.env, c.req.param('id'));
   const { code } = parseWith(ConfirmBody, await readJsonObject(c));
   const outcome = await lifecycleOf(c.env, record.id).confirm(await sha256Hex(code));
@@ -106,12 +111,12 @@ integrationRoutes.post('/:id/confirm', async (c) => {
   return c.json((await setIntegrationStatus(c.env.CONFLUENCE_KV, record.id, 'active')) ?? record);
 });
 
-integrationRoutes.get('/:id/agent-tokens', async (c) => {
+integrationRoutes.get('/:id/agent-tokens', serviceAuth, async (c) => {
   const record = await requireIntegration(c.env, c.req.param('id'));
   return c.json({ agent_tokens: await listAgentTokens(c.env.CONFLUENCE_KV, record.id) });
 });
 
-integrationRoutes.post('/:id/agent-tokens', async (c) => {
+integrationRoutes.post('/:id/agent-tokens', serviceAuth, async (c) => {
   const record = await requireIntegration(c.env, c.req.param('id'));
   const { label, policy: input } = parseWith(
     z.object({ label: z.string().max(200).optional(), policy: PolicyInput.optional() }),
@@ -137,7 +142,7 @@ integrationRoutes.post('/:id/agent-tokens', async (c) => {
   );
 });
 
-integrationRoutes.delete('/:id/agent-tokens/:token_id', async (c) => {
+integrationRoutes.delete('/:id/agent-tokens/:token_id', serviceAuth, async (c) => {
   const record = await requireIntegration(c.env, c.req.param('id'));
   if (!(await revokeAgentToken(c.env.CONFLUENCE_KV, record.id, c.req.param('token_id')))) {
     throw new ApiError(
@@ -148,12 +153,12 @@ integrationRoutes.delete('/:id/agent-tokens/:token_id', async (c) => {
   return c.body(null, 204);
 });
 
-integrationRoutes.get('/:id/mcp-grants', async (c) => {
+integrationRoutes.get('/:id/mcp-grants', serviceAuth, async (c) => {
   const record = await requireIntegration(c.env, c.req.param('id'));
   return c.json({ grants: await listMcpGrants(c.env, record.id) });
 });
 
-integrationRoutes.delete('/:id/mcp-grants/:grant_id', async (c) => {
+integrationRoutes.delete('/:id/mcp-grants/:grant_id', serviceAuth, async (c) => {
   const record = await requireIntegration(c.env, c.req.param('id'));
   if (!(await revokeMcpGrant(c.env, record.id, c.req.param('grant_id')))) {
     throw new ApiError(
