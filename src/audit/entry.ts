@@ -1,5 +1,5 @@
 import type { Caller } from '../auth/caller.ts';
-import type { PageVersions } from '../confluence/api.ts';
+import type { PageVersions } from './page-versions.ts';
 
 /**
  * One audit entry: who called which tool on what, and how it ended. Ids and version numbers only:

@@ -1,7 +1,7 @@
 import type { Caller } from '../auth/caller.ts';
-import type { PageVersions } from '../confluence/api.ts';
 import { ApiError } from '../lib/errors.ts';
 import { type AuditEntry, auditCaller, pageVersionOf, targetsOf } from './entry.ts';
+import type { PageVersions } from './page-versions.ts';
 
 export interface AuditedCall {
   env: Env;

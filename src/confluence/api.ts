@@ -1,11 +1,26 @@
-import type { IntegrationRecord } from '../integrations/records.ts';
 import { ApiError } from '../lib/errors.ts';
 import { confineCql } from '../policy/cql.ts';
-import { type Reach, SpaceFence, SpaceRefusal } from '../policy/space-fence.ts';
-import { type Call, ConfluenceClient, type Download } from './client.ts';
+import { type Reach, type SpaceFence, type SpaceLookups, SpaceRefusal } from '../policy/space-fence.ts';
+import type { Call, ConfluenceClient, Download } from './client.ts';
 import type { BadRequestHint } from './errors.ts';
 import type { Links } from './paging.ts';
 import type { ParsedWithSources } from './raw-json.ts';
+import type {
+  Ancestor,
+  Attachment,
+  Comment,
+  CommentItem,
+  Label,
+  List,
+  Page,
+  SearchAnswer,
+  Space,
+  StorageBody,
+  TreeNode,
+  User,
+  V1User,
+  Version,
+} from './types.ts';
 
 const CURSOR_HINT: BadRequestHint = {
   when: /cursor/i,
@@ -30,159 +45,11 @@ const PAGE_WRITE_HINTS: readonly BadRequestHint[] = [
   XHTML_HINT,
 ];
 
-/**
- * The Confluence operations the tools use, with the fields of Atlassian's answers they read. Each
- * names its route, the OAuth scope it needs and what a 404 means, so the client can explain failures.
- * Paths: REST v2 under `/wiki/api/v2`, CQL search on v1 `/wiki/rest/api/search`.
- */
-export interface Version {
-  number: number;
-  message?: string;
-  createdAt?: string;
-  authorId?: string;
-}
-
-export interface Space {
-  id: string;
-  key: string;
-  name: string;
-  type: string;
-  status: string;
-  homepageId?: string | null;
-  description?: { plain?: { value?: string } } | null;
-}
-
-export interface Page {
-  id: string;
-  status: string;
-  title: string;
-  spaceId: string;
-  parentId?: string | null;
-  parentType?: string | null;
-  position?: number | null;
-  authorId: string;
-  createdAt: string;
-  version?: Version;
-  body?: Record<string, { value?: string } | undefined>;
-  labels?: { results?: { id: string; name: string; prefix: string }[] };
-  _links?: Links;
-}
-
-export interface Comment {
-  id: string;
-  status: string;
-  title: string;
-  pageId?: string;
-  parentCommentId?: string;
-  authorId?: string;
-  createdAt?: string;
-  version?: Version;
-  _links?: Links;
-}
-
-/** A node of a page tree: `/direct-children` (ChildrenResponse) or `/descendants` (DescendantsResponse). */
-export interface TreeNode {
-  id: string;
-  status?: string;
-  title?: string;
-  /** page, folder, whiteboard, database or embed. */
-  type?: string;
-  parentId?: string;
-  depth?: number;
-  childPosition?: number | null;
-}
-
-export interface Ancestor {
-  id: string;
-  type?: string;
-}
-
-/** A footer or inline comment as the v2 lists return it. */
-export interface CommentItem extends Comment {
-  body?: { storage?: { value?: string } };
-  resolutionStatus?: string;
-  properties?: { inlineOriginalSelection?: string };
-}
-
-export interface Attachment {
-  id: string;
-  status?: string;
-  title: string;
-  createdAt?: string;
-  pageId?: string;
-  mediaType?: string;
-  comment?: string;
-  fileSize?: number;
-  downloadLink?: string;
-  version?: Version;
-  _links?: Links & { download?: string };
-}
-
-/** A v2 user (`/users-bulk`). */
-export interface User {
-  accountId: string;
-  accountType?: string;
-  displayName?: string;
-  publicName?: string;
-  email?: string;
-}
-
-/** A v1 user (`/user/current`, `/search/user`): `email` may be null when hidden. */
-export interface V1User {
-  accountId?: string | null;
-  accountType?: string;
-  displayName?: string | null;
-  publicName?: string;
-  email?: string | null;
-}
-
-export interface Label {
-  id: string;
-  name: string;
-  prefix: string;
-}
-
-export interface SearchResult {
-  content?: {
-    id: string;
-    type: string;
-    status: string;
-    title: string;
-    space?: { key?: string; name?: string };
-    version?: { number?: number };
-  };
-  space?: { key?: string; name?: string };
-  title: string;
-  excerpt: string;
-  url: string;
-  lastModified: string;
-  entityType: string;
-  resultGlobalContainer?: { title?: string; displayUrl?: string };
-}
-
-export interface List<T> {
-  results: T[];
-  _links?: Links;
-}
-
-export interface SearchAnswer extends List<SearchResult> {
-  totalSize?: number;
-  limit?: number;
-}
-
-export type StorageBody = { representation: 'storage'; value: string };
-
 /** A call as an operation below describes it: with the space content it reaches (policy/space-fence.ts). */
 export interface ApiCall extends Call {
   within: Reach | readonly Reach[];
 }
 
-/** A page's versions as this tool call saw them: read before a write, and written. For the audit log. */
-export interface PageVersions {
-  spaceId: string;
-  before?: number;
-  after?: number;
-}
 const pageMissing = (pageId: string) =>
   `Page ${pageId} does not exist or the connected user may not view it. Find page ids with search_confluence_pages or get_confluence_space_pages.`;
 /** The classic scope v1 content writes (labels) need: v2 has no label write. */
@@ -192,59 +59,74 @@ const SPACE_ID_CACHE_MS = 5 * 60_000;
 const SPACE_ID_CACHE_ENTRIES = 10_000;
 const spaceIds = new Map<string, { id: string; until: number }>();
 
-/**
- * The operations. Every call passes through `request` below, which holds a space-confined caller to
- * its spaces (before sending, and again on each answer that names a space) and notes the versions
- * of the pages it sees.
- */
-export class ConfluenceApi extends ConfluenceClient {
-  /** Set when the caller may reach only some spaces (the policy's allowed_spaces). */
-  readonly #fence: SpaceFence | undefined;
-  /** Page id → the versions seen in this call. */
-  readonly pageVersions = new Map<string, PageVersions>();
+/** Sees every answer an operation receives, with the method of its call (the audit notes page versions). */
+export type AnswerObserver = (method: Call['method'], answer: unknown) => void;
 
-  constructor(
-    env: Env,
-    integration: IntegrationRecord,
-    options: { allowedSpaces?: readonly string[] | null } = {},
-  ) {
-    super(env, integration);
-    const keys = options.allowedSpaces;
-    this.#fence = keys ? new SpaceFence(integration.id, keys, this.#lookups) : undefined;
+/** What a tool call adds around the client: both optional, both given by whoever builds the operations. */
+export interface ConfluenceApiOptions {
+  /**
+   * Builds the fence that holds a space-confined caller to its spaces (the policy's allowed_spaces),
+   * from the lookups it needs; they run through the operations, fenced and observed like any call.
+   */
+  fence?: (lookups: SpaceLookups) => SpaceFence;
+  observe?: AnswerObserver;
+}
+
+/**
+ * The Confluence operations the tools use. Each names its route, the OAuth scope it needs and what a
+ * 404 means, so the client can explain failures. Every call passes through `request` below, which
+ * asks the fence it was given, if any, before sending and again on each answer that names a space,
+ * and shows each answer to its observer. The HTTP work is the client's (client.ts).
+ */
+export class ConfluenceApi {
+  readonly #client: ConfluenceClient;
+  /** Set when the caller may reach only some spaces. */
+  readonly #fence: SpaceFence | undefined;
+  readonly #observer: AnswerObserver | undefined;
+
+  constructor(client: ConfluenceClient, options: ConfluenceApiOptions = {}) {
+    this.#client = client;
+    this.#fence = options.fence?.(this.#lookups);
+    this.#observer = options.observe;
   }
 
-  override async request<T>(call: ApiCall): Promise<T> {
+  /** The integration these operations act for. */
+  get integrationId(): string {
+    return this.#client.integrationId;
+  }
+
+  /** The web address of a site-relative Confluence UI path such as a page's `_links.webui`. */
+  webUrl(webui: string | undefined): string | undefined {
+    return this.#client.webUrl(webui);
+  }
+
+  /** A web address for content known only by id and type (client.ts). */
+  contentUrl(id: string, type: string | undefined): string | undefined {
+    return this.#client.contentUrl(id, type);
+  }
+
+  async request<T>(call: ApiCall): Promise<T> {
     await this.#fence?.admit(call.within, call.notFound);
-    const answer = await super.request<T>(call);
+    const answer = await this.#client.request<T>(call);
     await this.#observe(call, answer);
     return answer;
   }
 
-  override async download(call: ApiCall, maxBytes: number): Promise<Download> {
+  async download(call: ApiCall, maxBytes: number): Promise<Download> {
     await this.#fence?.admit(call.within, call.notFound);
-    return super.download(call, maxBytes);
+    return this.#client.download(call, maxBytes);
   }
 
-  override async requestKeepingLargeStrings<T>(
-    call: ApiCall,
-    worthUpTo?: number,
-  ): Promise<ParsedWithSources<T>> {
+  async requestKeepingLargeStrings<T>(call: ApiCall, worthUpTo?: number): Promise<ParsedWithSources<T>> {
     await this.#fence?.admit(call.within, call.notFound);
-    const answer = await super.requestKeepingLargeStrings<T>(call, worthUpTo);
+    const answer = await this.#client.requestKeepingLargeStrings<T>(call, worthUpTo);
     await this.#observe(call, answer.value);
     return answer;
   }
 
   async #observe(call: ApiCall, answer: unknown): Promise<void> {
     await this.#fence?.inspect(answer, call.notFound);
-    const page = answer as Partial<Page> | undefined;
-    const number = page?.version?.number;
-    if (typeof page?.id !== 'string' || typeof page.spaceId !== 'string' || typeof number !== 'number')
-      return;
-    const seen = this.pageVersions.get(page.id) ?? { spaceId: page.spaceId };
-    if (call.method === 'GET') seen.before ??= number;
-    else seen.after = number;
-    this.pageVersions.set(page.id, seen);
+    this.#observer?.(call.method, answer);
   }
 
   /** What the fence asks Confluence. */

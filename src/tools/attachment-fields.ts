@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import type { Attachment, ConfluenceApi } from '../confluence/api.ts';
+import type { ConfluenceApi } from '../confluence/api.ts';
+import type { Attachment } from '../confluence/types.ts';
 
 export const attachmentOutput = z.object({
   id: z.string(),

@@ -1,13 +1,15 @@
+import { type PageVersions, pageVersionRecorder } from '../audit/page-versions.ts';
 import { recordCall } from '../audit/record.ts';
 import type { Caller } from '../auth/caller.ts';
 import { requireConfig } from '../config.ts';
 import { ConfluenceApi } from '../confluence/api.ts';
+import { ConfluenceClient } from '../confluence/client.ts';
 import { forgetIntegration, readIntegrationCached } from '../integrations/cache.ts';
 import type { IntegrationRecord } from '../integrations/records.ts';
 import { ApiError, needsReauth } from '../lib/errors.ts';
 import { parseWith } from '../lib/validation.ts';
 import { effectivePolicy, type Policy, type Refusal, refusal, writes } from '../policy/policy.ts';
-import { SpaceRefusal } from '../policy/space-fence.ts';
+import { SpaceFence, type SpaceLookups, SpaceRefusal } from '../policy/space-fence.ts';
 import { spendToolCall } from './call-budget.ts';
 import { findTool, tools } from './registry.ts';
 import type { Tool } from './tool.ts';
@@ -41,13 +43,21 @@ export async function callTool(
   const { AUDIT_RETENTION_DAYS } = requireConfig(context.env, ['AUDIT_RETENTION_DAYS']);
   const tokenPolicy = tokenPolicyOf(context.caller);
   const policy = effectivePolicy(integration.policy, tokenPolicy);
-  const confluence = new ConfluenceApi(context.env, integration, { allowedSpaces: policy.allowed_spaces });
+  const allowedSpaces = policy.allowed_spaces;
+  // The page versions the call's requests see, for the audit record.
+  const pages = new Map<string, PageVersions>();
+  const confluence = new ConfluenceApi(new ConfluenceClient(context.env, integration), {
+    ...(allowedSpaces && {
+      fence: (lookups: SpaceLookups) => new SpaceFence(integration.id, allowedSpaces, lookups),
+    }),
+    observe: pageVersionRecorder(pages),
+  });
   const audited = {
     ...context,
     retentionDays: AUDIT_RETENTION_DAYS,
     tool: tool.name,
     args: args as Record<string, unknown>,
-    pages: confluence.pageVersions,
+    pages,
   };
   const refused = refusal(integration.policy, tokenPolicy, tool);
   if (refused) {

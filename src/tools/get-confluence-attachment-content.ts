@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { Attachment } from '../confluence/api.ts';
+import type { Attachment } from '../confluence/types.ts';
 import { attachmentFields, attachmentOutput } from './attachment-fields.ts';
 import { maxChars, offset, sliceContent } from './slicing.ts';
 import { defineTool } from './tool.ts';

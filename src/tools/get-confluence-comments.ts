@@ -1,6 +1,7 @@
 import * as z from 'zod';
-import type { CommentItem, ConfluenceApi } from '../confluence/api.ts';
+import type { ConfluenceApi } from '../confluence/api.ts';
 import { nextCursor } from '../confluence/paging.ts';
+import type { CommentItem } from '../confluence/types.ts';
 import { ApiError } from '../lib/errors.ts';
 import { cursor, pageId } from './arguments.ts';
 import { pagingOutput } from './outputs.ts';

@@ -1,4 +1,5 @@
-import type { ConfluenceApi, Page } from '../confluence/api.ts';
+import type { ConfluenceApi } from '../confluence/api.ts';
+import type { Page } from '../confluence/types.ts';
 
 /**
  * The fields every tool that returns a page shares, named as Potpie's tools name them. Each tool

@@ -1,4 +1,5 @@
-import type { ConfluenceApi, Page } from '../confluence/api.ts';
+import type { ConfluenceApi } from '../confluence/api.ts';
+import type { Page } from '../confluence/types.ts';
 import { ApiError } from '../lib/errors.ts';
 
 /**

@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import type { SearchResult } from '../confluence/api.ts';
 import { pagingFields } from '../confluence/paging.ts';
+import type { SearchResult } from '../confluence/types.ts';
 import { cursor, limit } from './arguments.ts';
 import { pagingOutput } from './outputs.ts';
 import { defineTool } from './tool.ts';

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { User, V1User } from '../confluence/api.ts';
+import type { User, V1User } from '../confluence/types.ts';
 import { defineTool } from './tool.ts';
 
 const accountId = z
