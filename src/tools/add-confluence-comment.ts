@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { BODY_RULE, bodyText, pageId } from './arguments.ts';
 import { bodyFormat, toStorage } from './body-format.ts';
-import { defineTool } from './tool.ts';
+import { ANNOTATIONS, defineTool } from './tool.ts';
 
 const schema = () =>
   z.object({
@@ -43,7 +43,7 @@ export const addConfluenceComment = defineTool({
   ].join(' '),
   schema,
   output,
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  annotations: ANNOTATIONS.write,
   async run(args, confluence) {
     const body = {
       representation: 'storage' as const,

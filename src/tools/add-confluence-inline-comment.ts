@@ -3,8 +3,9 @@ import { countOccurrences, selectableText } from '../confluence/body.ts';
 import { ApiError } from '../lib/errors.ts';
 import { BODY_RULE, bodyText, pageId } from './arguments.ts';
 import { bodyFormat, toStorage } from './body-format.ts';
+import { PAGE_NOT_FOUND } from './descriptions.ts';
 import { storageOf } from './page-versions.ts';
-import { defineTool } from './tool.ts';
+import { ANNOTATIONS, defineTool } from './tool.ts';
 
 const schema = () =>
   z.object({
@@ -54,11 +55,11 @@ export const addConfluenceInlineComment = defineTool({
     'The selection must appear on the current published page exactly as given; when it does not, or appears fewer times than match_index allows, the call is refused with invalid_arguments saying how many times it was found (details.match_count), and nothing is posted.',
     `Comment: ${BODY_RULE} With body_format "markdown" (recommended), the comment is Markdown instead.`,
     'Returns comment {id, page_id, text_selection, match_index, match_count, resolution_status, version, author_id, created_at, url} and a message.',
-    'Errors: not_found means the page does not exist or the user may not see it; forbidden means the user may not comment there.',
+    `Errors: ${PAGE_NOT_FOUND}; forbidden means the user may not comment there.`,
   ].join(' '),
   schema,
   output,
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  annotations: ANNOTATIONS.write,
   async run(args, confluence) {
     const page = await confluence.getPage(args.page_id, { 'body-format': 'storage' });
     const count = countOccurrences(selectableText(storageOf(page)), args.text_selection);

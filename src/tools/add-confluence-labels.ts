@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import { pageId } from './arguments.ts';
+import { LABEL_ENDPOINT_GONE, MAY_NOT_EDIT, PAGE_NOT_FOUND } from './descriptions.ts';
 import { labelName, labelsOutput, pageLabels } from './labels.ts';
-import { defineTool } from './tool.ts';
+import { ANNOTATIONS, defineTool } from './tool.ts';
 
 const schema = () =>
   z.object({
@@ -18,11 +19,11 @@ export const addConfluenceLabels = defineTool({
     'Add one or more labels (tags) to a Confluence page, e.g. to mark it reviewed or group it with related pages; labels already there are kept once, so repeating the call is harmless. Find labelled pages later with search_confluence_pages (label = "name").',
     'Names are one word each, stored lowercase; a name with spaces or any of ! # & ( ) * , . : ; < > ? @ [ ] ^ is refused with invalid_arguments before anything is sent.',
     'Returns page_id, added (the names sent) and labels [{id, name, prefix}]: every label of the page afterwards.',
-    'Errors: not_found means the page does not exist or the user may not see it; forbidden means the user may not edit it; upstream_gone means Atlassian retired the label endpoint this tool uses.',
+    `Errors: ${PAGE_NOT_FOUND}; ${MAY_NOT_EDIT}; ${LABEL_ENDPOINT_GONE}.`,
   ].join(' '),
   schema,
   output,
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  annotations: ANNOTATIONS.idempotentWrite,
   async run(args, confluence) {
     const added = [...new Set(args.labels)];
     await confluence.addLabels(args.page_id, added);

@@ -4,7 +4,7 @@ import { pageId } from './arguments.ts';
 import { unifiedDiff } from './line-diff.ts';
 import { bodyRenderer, type ReadBodyFormat, readBodyFormat } from './read-body.ts';
 import { maxChars, offset, sliceContent } from './slicing.ts';
-import { defineTool } from './tool.ts';
+import { ANNOTATIONS, defineTool } from './tool.ts';
 
 const version = (which: string) => z.number().int().min(1).describe(which);
 
@@ -52,7 +52,7 @@ export const compareConfluencePageVersions = defineTool({
   ].join(' '),
   schema,
   output,
-  annotations: { readOnlyHint: true, openWorldHint: true },
+  annotations: ANNOTATIONS.read,
   async run(args, confluence) {
     const [older, newer] = await Promise.all([
       confluence.getPageVersion(args.page_id, args.from_version),

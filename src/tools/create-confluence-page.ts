@@ -2,8 +2,8 @@ import * as z from 'zod';
 import { BODY_RULE, bodyText, oneSpace, pageId, resolveSpaceId, spaceId, spaceKey } from './arguments.ts';
 import { bodyFormat, toStorage } from './body-format.ts';
 import { writtenPageOutput } from './outputs.ts';
-import { pageFields } from './page-fields.ts';
-import { defineTool } from './tool.ts';
+import { writtenPage } from './page-fields.ts';
+import { ANNOTATIONS, defineTool } from './tool.ts';
 
 const schema = () =>
   z
@@ -39,7 +39,7 @@ export const createConfluencePage = defineTool({
   ].join(' '),
   schema,
   output: () => writtenPageOutput,
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  annotations: ANNOTATIONS.write,
   async run(args, confluence) {
     const spaceId = await resolveSpaceId(confluence, args);
     const page = await confluence.createPage({
@@ -50,7 +50,7 @@ export const createConfluencePage = defineTool({
       body: { representation: 'storage', value: await toStorage(args.body, args.body_format, confluence) },
     });
     return {
-      page: { ...pageFields(page, confluence), version: page.version?.number, _links: page._links ?? {} },
+      page: writtenPage(page, confluence),
       message: `Successfully created page '${page.title}' in space ${args.space_key ?? spaceId}`,
     };
   },

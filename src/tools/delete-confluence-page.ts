@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { ApiError } from '../lib/errors.ts';
 import { pageId, versionNumber } from './arguments.ts';
 import { readVersion } from './page-versions.ts';
-import { defineTool } from './tool.ts';
+import { ANNOTATIONS, defineTool } from './tool.ts';
 
 const schema = () =>
   z.object({
@@ -28,7 +28,7 @@ export const deleteConfluencePage = defineTool({
   ].join(' '),
   schema,
   output,
-  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+  annotations: ANNOTATIONS.destructiveWrite,
   async run(args, confluence) {
     const current = await readVersion(confluence, args.page_id, args.version_number);
     if (current.status !== 'current') {

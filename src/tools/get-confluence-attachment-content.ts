@@ -2,7 +2,7 @@ import * as z from 'zod';
 import type { Attachment } from '../confluence/types.ts';
 import { attachmentFields, attachmentOutput } from './attachment-fields.ts';
 import { maxChars, offset, sliceContent } from './slicing.ts';
-import { defineTool } from './tool.ts';
+import { ANNOTATIONS, defineTool } from './tool.ts';
 
 /** Images up to this size come back whole, as base64. */
 export const MAX_IMAGE_BYTES = 1024 * 1024;
@@ -60,7 +60,7 @@ export const getConfluenceAttachmentContent = defineTool({
   ].join(' '),
   schema,
   output,
-  annotations: { readOnlyHint: true, openWorldHint: true },
+  annotations: ANNOTATIONS.read,
   async run(args, confluence) {
     const id = args.attachment_id.startsWith('att') ? args.attachment_id : `att${args.attachment_id}`;
     const attachment = await confluence.getAttachment(id);

@@ -2,8 +2,9 @@ import * as z from 'zod';
 import { pagingFields } from '../confluence/paging.ts';
 import { cursor, limit, pageId } from './arguments.ts';
 import { attachmentFields, attachmentOutput } from './attachment-fields.ts';
+import { PAGE_NOT_FOUND } from './descriptions.ts';
 import { pagingOutput } from './outputs.ts';
-import { defineTool } from './tool.ts';
+import { ANNOTATIONS, defineTool } from './tool.ts';
 
 const schema = () =>
   z.object({
@@ -37,11 +38,11 @@ export const getConfluenceAttachments = defineTool({
     'List the files attached to one Confluence page (spreadsheets, images, PDFs, logs…), optionally by exact file name or media type. Use it to find an attachment id; read a file with get_confluence_attachment_content, add or replace one with upload_confluence_attachment.',
     'Returns page_id, attachments [{id, title (the file name), media_type, file_size (bytes), version, created_at, comment, page_id, download_url (for a person signed in to Confluence)}] and has_more.',
     'When has_more is true, call again with cursor = next_cursor and the same other arguments.',
-    'Errors: not_found means the page does not exist or the user may not see it.',
+    `Errors: ${PAGE_NOT_FOUND}.`,
   ].join(' '),
   schema,
   output,
-  annotations: { readOnlyHint: true, openWorldHint: true },
+  annotations: ANNOTATIONS.read,
   async run(args, confluence) {
     const answer = await confluence.listPageAttachments(args.page_id, {
       limit: args.limit,

@@ -4,9 +4,10 @@ import { nextCursor } from '../confluence/paging.ts';
 import type { CommentItem } from '../confluence/types.ts';
 import { ApiError } from '../lib/errors.ts';
 import { cursor, pageId } from './arguments.ts';
+import { PAGE_NOT_FOUND } from './descriptions.ts';
 import { pagingOutput } from './outputs.ts';
 import { type BodyRenderer, bodyRenderer, readBodyFormat } from './read-body.ts';
-import { defineTool } from './tool.ts';
+import { ANNOTATIONS, defineTool } from './tool.ts';
 
 /** Replies read per thread; a thread with more says so (replies_truncated). */
 const REPLIES_PER_THREAD = 50;
@@ -70,11 +71,11 @@ export const getConfluenceComments = defineTool({
     "Read the discussion on a Confluence page: footer comments and inline comments (those anchored to a piece of text), each thread with its replies. Use it to see reviewers' feedback or open questions before changing a page; to write one use add_confluence_comment or add_confluence_inline_comment.",
     'Returns page_id and comments [{id, kind (footer|inline), author_id, created_at, version, body, url, parent_comment_id (null for a thread), text_selection and resolution_status (open, resolved, reopened, dangling; inline only), replies [same fields], replies_truncated}], oldest thread first, and has_more.',
     'When has_more is true, call again with cursor = next_cursor and the same other arguments. author_id is an account id: search_confluence_users with account_ids names it.',
-    'Errors: not_found means the page does not exist or the user may not see it.',
+    `Errors: ${PAGE_NOT_FOUND}.`,
   ].join(' '),
   schema,
   output,
-  annotations: { readOnlyHint: true, openWorldHint: true },
+  annotations: ANNOTATIONS.read,
   async run(args, confluence) {
     let { kind, from } = startingPoint(args.kind, args.cursor);
     const threads: { comment: CommentItem; kind: Kind }[] = [];

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { pageId } from './arguments.ts';
-import { defineTool } from './tool.ts';
+import { PAGE_NOT_FOUND } from './descriptions.ts';
+import { ANNOTATIONS, defineTool } from './tool.ts';
 
 const schema = () =>
   z.object({
@@ -26,11 +27,11 @@ export const getConfluencePageAncestors = defineTool({
   description: [
     "List the pages (and folders) above one Confluence page, from the top of the space's tree down to its parent: the breadcrumb that says where a page sits. Use it to place a page found by search in context; to go down the tree use get_confluence_page_children.",
     'Returns page_id and ancestors [{id, title, type, url}] ordered root first; empty for a page at the top of its space. A non-page ancestor (a folder, whiteboard or database) has its type and url but title null.',
-    'Errors: not_found means the page does not exist or the user may not see it.',
+    `Errors: ${PAGE_NOT_FOUND}.`,
   ].join(' '),
   schema,
   output,
-  annotations: { readOnlyHint: true, openWorldHint: true },
+  annotations: ANNOTATIONS.read,
   async run(args, confluence) {
     const { results } = await confluence.listAncestors(args.page_id);
     const pageIds = results.filter((a) => (a.type ?? 'page') === 'page').map((a) => a.id);

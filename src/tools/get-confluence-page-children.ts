@@ -1,8 +1,9 @@
 import * as z from 'zod';
 import { pagingFields } from '../confluence/paging.ts';
 import { cursor, limit, pageId } from './arguments.ts';
+import { PAGE_NOT_FOUND } from './descriptions.ts';
 import { pagingOutput } from './outputs.ts';
-import { defineTool } from './tool.ts';
+import { ANNOTATIONS, defineTool } from './tool.ts';
 
 const schema = () =>
   z.object({
@@ -46,11 +47,11 @@ export const getConfluencePageChildren = defineTool({
     'List what sits under one Confluence page in the page tree: its direct children, or with depth 2–5 its descendants level by level. Use it to explore a section of the documentation from a parent page; for a whole space use get_confluence_space_pages, for the path above a page use get_confluence_page_ancestors.',
     'Returns page_id, depth, pages [{id, title, type (page, folder, whiteboard, database or embed: folders and other non-page nodes are listed, not dropped), status, parent_id, depth (1 = direct child), position (order among siblings), url}] in tree order, and has_more.',
     'When has_more is true, call again with cursor = next_cursor and the same page_id and depth. Read a listed page with get_confluence_page (only type "page" can be read that way).',
-    'Errors: not_found means the page does not exist or the user may not see it; forbidden naming a scope means the integration must be reconnected to grant it.',
+    `Errors: ${PAGE_NOT_FOUND}; forbidden naming a scope means the integration must be reconnected to grant it.`,
   ].join(' '),
   schema,
   output,
-  annotations: { readOnlyHint: true, openWorldHint: true },
+  annotations: ANNOTATIONS.read,
   async run(args, confluence) {
     const query = { limit: args.limit, cursor: args.cursor };
     const answer =

@@ -1,8 +1,9 @@
 import * as z from 'zod';
 import { pagingFields } from '../confluence/paging.ts';
 import { cursor, limit, pageId } from './arguments.ts';
+import { PAGE_NOT_FOUND } from './descriptions.ts';
 import { pagingOutput } from './outputs.ts';
-import { defineTool } from './tool.ts';
+import { ANNOTATIONS, defineTool } from './tool.ts';
 
 const schema = () =>
   z.object({
@@ -33,11 +34,11 @@ export const getConfluencePageHistory = defineTool({
     "List a Confluence page's saved versions, newest first: who saved each, when, and the version message. Use it to see what changed since a date or who edited a page; then compare two versions with compare_confluence_page_versions.",
     'Returns page_id, versions [{number, author_id, created_at, message, minor_edit}] and has_more. author_id is an Atlassian account id: search_confluence_users with account_ids gives the name.',
     'When has_more is true, call again with cursor = next_cursor and the same page_id to go further back.',
-    'Errors: not_found means the page does not exist or the user may not see it.',
+    `Errors: ${PAGE_NOT_FOUND}.`,
   ].join(' '),
   schema,
   output,
-  annotations: { readOnlyHint: true, openWorldHint: true },
+  annotations: ANNOTATIONS.read,
   async run(args, confluence) {
     const answer = await confluence.listPageVersions(args.page_id, {
       limit: args.limit,

@@ -1,10 +1,11 @@
 import * as z from 'zod';
 import { loadMarkdown } from '../markdown/load.ts';
 import { pageId } from './arguments.ts';
+import { PAGE_NOT_FOUND, RATE_LIMITED } from './descriptions.ts';
 import { pageFieldsOutput } from './outputs.ts';
 import { pageFields } from './page-fields.ts';
 import { maxChars, offset, sliceContent } from './slicing.ts';
-import { defineTool } from './tool.ts';
+import { ANNOTATIONS, defineTool } from './tool.ts';
 
 /** Every format a page can be read in; the result's `content_format` is the one asked for. */
 const pageBodyFormats = ['storage', 'markdown', 'atlas_doc_format', 'view'] as const;
@@ -54,11 +55,11 @@ export const getConfluencePage = defineTool({
     'Returns page {id, status, title, space_id, parent_id, parent_type, position, author_id, created_at, version {number, message, created_at}, content, content_format, labels [{id, name, prefix}], url, offset, total_chars, truncated, next_offset?}.',
     'In Markdown, what Markdown cannot express appears in a short readable form that must stay in the text for the page to keep it: [[name: title]] for a macro, layout or complex table, [status: …], :emoticon:, [date: …], @user:<account id> for a mention, ![alt](attachment:file) for an image, [text](<page:Title>) for a link to a page.',
     'Long pages come in slices of max_chars characters: when page.truncated is true, call again with offset = page.next_offset to read on.',
-    'Errors: not_found means the page does not exist or the user may not see it (drafts need get_draft: true); rate_limited means wait retry_after_seconds and repeat.',
+    `Errors: ${PAGE_NOT_FOUND} (drafts need get_draft: true); ${RATE_LIMITED}.`,
   ].join(' '),
   schema,
   output,
-  annotations: { readOnlyHint: true, openWorldHint: true },
+  annotations: ANNOTATIONS.read,
   async run(args, confluence) {
     const markdown = args.body_format === 'markdown';
     const format = markdown ? 'storage' : args.body_format;

@@ -1,9 +1,10 @@
 import * as z from 'zod';
 import { pagingFields } from '../confluence/paging.ts';
 import { cursor, limit, oneSpace, resolveSpaceId, spaceId, spaceKey } from './arguments.ts';
+import { RATE_LIMITED } from './descriptions.ts';
 import { pageFieldsOutput, pagingOutput } from './outputs.ts';
 import { pageFields } from './page-fields.ts';
-import { defineTool } from './tool.ts';
+import { ANNOTATIONS, defineTool } from './tool.ts';
 
 const schema = () =>
   z
@@ -44,11 +45,11 @@ export const getConfluenceSpacePages = defineTool({
     'List the pages of one Confluence space, to browse its structure (parents, positions) or find a page id. Give space_id (numeric, from get_confluence_spaces) or space_key (e.g. "ENG"). To find pages by words, use search_confluence_pages instead.',
     'Returns space_id, pages [{id, status, title, space_id, parent_id, parent_type, position, author_id, created_at, version, url}], total (the number of pages in THIS answer, not in the space), status_filter and has_more.',
     'When has_more is true, call again with cursor = next_cursor and the same other arguments; repeat until has_more is false to see every page.',
-    'Errors: not_found means no such space (or key) the user may see; rate_limited means wait retry_after_seconds and repeat.',
+    `Errors: not_found means no such space (or key) the user may see; ${RATE_LIMITED}.`,
   ].join(' '),
   schema,
   output,
-  annotations: { readOnlyHint: true, openWorldHint: true },
+  annotations: ANNOTATIONS.read,
   async run(args, confluence) {
     const spaceId = await resolveSpaceId(confluence, args);
     const answer = await confluence.listSpacePages(spaceId, {

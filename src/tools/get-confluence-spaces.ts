@@ -1,8 +1,9 @@
 import * as z from 'zod';
 import { pagingFields } from '../confluence/paging.ts';
 import { cursor, limit } from './arguments.ts';
+import { RATE_LIMITED } from './descriptions.ts';
 import { pagingOutput } from './outputs.ts';
-import { defineTool } from './tool.ts';
+import { ANNOTATIONS, defineTool } from './tool.ts';
 
 const schema = () =>
   z.object({
@@ -49,11 +50,11 @@ export const getConfluenceSpaces = defineTool({
     'List the Confluence spaces the connected user can see. Use it first, to find the space id (numeric, e.g. "98305") or key (e.g. "ENG") that the page tools need.',
     'Returns spaces [{id, key, name, type, status, homepage_id, description}], total (the number of spaces in THIS answer, not in the site) and has_more.',
     'When has_more is true, call again with cursor = next_cursor and the same other arguments until has_more is false.',
-    'Errors: rate_limited means wait retry_after_seconds and repeat; needs_reauth means the user must reconnect the integration.',
+    `Errors: ${RATE_LIMITED}; needs_reauth means the user must reconnect the integration.`,
   ].join(' '),
   schema,
   output,
-  annotations: { readOnlyHint: true, openWorldHint: true },
+  annotations: ANNOTATIONS.read,
   async run(args, confluence) {
     const answer = await confluence.listSpaces({
       limit: args.limit,

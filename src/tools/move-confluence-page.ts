@@ -2,9 +2,9 @@ import * as z from 'zod';
 import { ApiError } from '../lib/errors.ts';
 import { pageId, versionNumber } from './arguments.ts';
 import { writtenPageOutput } from './outputs.ts';
-import { pageFields } from './page-fields.ts';
+import { writtenPage } from './page-fields.ts';
 import { readVersion, saveNextVersion, storageOf } from './page-versions.ts';
-import { defineTool } from './tool.ts';
+import { ANNOTATIONS, defineTool } from './tool.ts';
 
 const schema = () =>
   z.object({
@@ -27,7 +27,7 @@ export const moveConfluencePage = defineTool({
   ].join(' '),
   schema,
   output,
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  annotations: ANNOTATIONS.idempotentWrite,
   async run(args, confluence) {
     if (args.parent_id === args.page_id) {
       throw new ApiError(
@@ -67,7 +67,7 @@ export const moveConfluencePage = defineTool({
       parentId: args.parent_id,
     });
     return {
-      page: { ...pageFields(page, confluence), version: page.version?.number, _links: page._links ?? {} },
+      page: writtenPage(page, confluence),
       previous_parent_id: current.parentId ?? null,
       message: `Moved page '${page.title}' under '${parent.title}' (${args.parent_id}); it is now at version ${page.version?.number}`,
     };

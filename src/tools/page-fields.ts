@@ -18,3 +18,11 @@ export function pageFields(page: Page, confluence: ConfluenceApi) {
     url: confluence.webUrl(page._links?.webui) ?? null,
   };
 }
+
+/**
+ * A page an agent just wrote, or found unchanged and left alone (writtenPageOutput in outputs.ts):
+ * the shared fields, its version number and Confluence's links.
+ */
+export function writtenPage(page: Page, confluence: ConfluenceApi) {
+  return { ...pageFields(page, confluence), version: page.version?.number, _links: page._links ?? {} };
+}

@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import { pageId } from './arguments.ts';
+import { LABEL_ENDPOINT_GONE, MAY_NOT_EDIT, PAGE_NOT_FOUND } from './descriptions.ts';
 import { labelName, labelsOutput, pageLabels } from './labels.ts';
-import { defineTool } from './tool.ts';
+import { ANNOTATIONS, defineTool } from './tool.ts';
 
 const schema = () =>
   z.object({
@@ -23,11 +24,11 @@ export const removeConfluenceLabel = defineTool({
   description: [
     'Remove one label from a Confluence page. Removing a label the page does not have changes nothing and is not an error (removed: false), so repeating the call is harmless.',
     'Returns page_id, label, removed (whether it was on the page) and labels [{id, name, prefix}]: the labels the page has afterwards.',
-    'Errors: not_found means the page does not exist or the user may not see it; forbidden means the user may not edit it; upstream_gone means Atlassian retired the label endpoint this tool uses.',
+    `Errors: ${PAGE_NOT_FOUND}; ${MAY_NOT_EDIT}; ${LABEL_ENDPOINT_GONE}.`,
   ].join(' '),
   schema,
   output,
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  annotations: ANNOTATIONS.idempotentWrite,
   async run(args, confluence) {
     const before = await pageLabels(confluence, args.page_id);
     if (!before.some((label) => label.name === args.label)) {

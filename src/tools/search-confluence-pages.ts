@@ -2,8 +2,9 @@ import * as z from 'zod';
 import { pagingFields } from '../confluence/paging.ts';
 import type { SearchResult } from '../confluence/types.ts';
 import { cursor, limit } from './arguments.ts';
+import { RATE_LIMITED } from './descriptions.ts';
 import { pagingOutput } from './outputs.ts';
-import { defineTool } from './tool.ts';
+import { ANNOTATIONS, defineTool } from './tool.ts';
 
 const schema = () =>
   z.object({
@@ -52,11 +53,11 @@ export const searchConfluencePages = defineTool({
     'Search Confluence with CQL (Confluence Query Language): the primary way to find pages by words, title, label or space. text ~ "word" searches titles, bodies and labels.',
     "Returns pages [{id, status, title, url, excerpt (without highlight markers), last_modified, entity_type, space_key, space_name, version}], total (Confluence's count of all matches, as Potpie reported it; the number in this answer when Confluence gives none), limit (the page size Confluence applied; it may cap yours), has_more and query (the CQL run). url is the absolute web address.",
     'When has_more is true, call again with cursor = next_cursor and the same cql. Then read a page with get_confluence_page.',
-    "Errors: invalid_arguments with Confluence's message means the CQL does not parse (check quotes, field names, AND/OR); rate_limited means wait retry_after_seconds and repeat.",
+    `Errors: invalid_arguments with Confluence's message means the CQL does not parse (check quotes, field names, AND/OR); ${RATE_LIMITED}.`,
   ].join(' '),
   schema,
   output,
-  annotations: { readOnlyHint: true, openWorldHint: true },
+  annotations: ANNOTATIONS.read,
   async run(args, confluence) {
     const answer = await confluence.search({
       cql: args.cql,

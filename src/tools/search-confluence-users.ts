@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import type { User, V1User } from '../confluence/types.ts';
-import { defineTool } from './tool.ts';
+import { ANNOTATIONS, defineTool } from './tool.ts';
 
 const accountId = z
   .string()
@@ -69,7 +69,7 @@ export const searchConfluenceUsers = defineTool({
   ].join(' '),
   schema,
   output,
-  annotations: { readOnlyHint: true, openWorldHint: true },
+  annotations: ANNOTATIONS.read,
   async run(args, confluence) {
     if (args.current) return { users: [fromV1(await confluence.currentUser())] };
     if (args.account_ids) {

@@ -13,6 +13,23 @@ export interface ToolAnnotations {
 }
 
 /**
+ * The four kinds of tool there are, by their annotations. Every tool reaches Confluence, another
+ * system (openWorldHint); a write either adds something each time it is repeated, sets a state that
+ * a repeat leaves as it is (idempotentHint), or removes (destructiveHint: delete_confluence_page).
+ */
+export const ANNOTATIONS = {
+  read: { readOnlyHint: true, openWorldHint: true },
+  write: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  idempotentWrite: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  destructiveWrite: {
+    readOnlyHint: false,
+    destructiveHint: true,
+    idempotentHint: false,
+    openWorldHint: true,
+  },
+} as const satisfies Record<string, ToolAnnotations>;
+
+/**
  * A tool an agent can call: its arguments' zod schema (validation, TypeScript type and the catalog's
  * JSON Schema all come from it), a title and a description written for an LLM, annotations, the
  * zod schema of its result, and `run`, which calls Confluence and shapes the answer. `run` returns

@@ -5,9 +5,9 @@ import { loadMarkdown } from '../markdown/load.ts';
 import { bodyText, pageId, versionNumber } from './arguments.ts';
 import { allowRemoval, refuseLoss, siteUrl, toStorage } from './body-format.ts';
 import { writtenPageOutput } from './outputs.ts';
-import { pageFields } from './page-fields.ts';
+import { writtenPage } from './page-fields.ts';
 import { readVersion, saveNextVersion, storageOf } from './page-versions.ts';
-import { defineTool } from './tool.ts';
+import { ANNOTATIONS, defineTool } from './tool.ts';
 
 const schema = () =>
   z.object({
@@ -54,7 +54,7 @@ export const updateConfluencePageSection = defineTool({
   ].join(' '),
   schema,
   output,
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  annotations: ANNOTATIONS.write,
   async run(args, confluence) {
     const current = await readVersion(confluence, args.page_id, args.version_number);
     const storage = storageOf(current);
@@ -75,11 +75,7 @@ export const updateConfluencePageSection = defineTool({
     const next = storage.slice(0, section.contentStart) + replacement + storage.slice(section.end);
     if (next === storage) {
       return {
-        page: {
-          ...pageFields(current, confluence),
-          version: current.version?.number,
-          _links: current._links ?? {},
-        },
+        page: writtenPage(current, confluence),
         section: section.heading.text,
         unchanged: true,
         message: `The section "${section.heading.text}" of page ${current.id} is unchanged; no new version was written`,
@@ -92,7 +88,7 @@ export const updateConfluencePageSection = defineTool({
       ...(args.version_message !== undefined && { message: args.version_message }),
     });
     return {
-      page: { ...pageFields(page, confluence), version: page.version?.number, _links: page._links ?? {} },
+      page: writtenPage(page, confluence),
       section: section.heading.text,
       unchanged: false,
       message: `Successfully updated the section "${section.heading.text}" of page ${page.id} (version ${page.version?.number})`,

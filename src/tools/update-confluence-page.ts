@@ -3,9 +3,9 @@ import { loadMarkdown } from '../markdown/load.ts';
 import { BODY_RULE, bodyText, pageId, versionNumber } from './arguments.ts';
 import { allowRemoval, bodyFormat, refuseLoss, siteUrl, toStorage } from './body-format.ts';
 import { writtenPageOutput } from './outputs.ts';
-import { pageFields } from './page-fields.ts';
+import { writtenPage } from './page-fields.ts';
 import { readVersion, saveNextVersion, storageOf } from './page-versions.ts';
-import { defineTool } from './tool.ts';
+import { ANNOTATIONS, defineTool } from './tool.ts';
 
 const schema = () =>
   z
@@ -59,7 +59,7 @@ export const updateConfluencePage = defineTool({
     writtenPageOutput.extend({
       unchanged: z.boolean().describe('true when the content was already as sent and nothing was written.'),
     }),
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  annotations: ANNOTATIONS.idempotentWrite,
   async run(args, confluence) {
     const current = await readVersion(confluence, args.page_id, args.version_number);
     let storage = storageOf(current);
@@ -80,11 +80,7 @@ export const updateConfluencePage = defineTool({
       args.status === current.status
     ) {
       return {
-        page: {
-          ...pageFields(current, confluence),
-          version: current.version?.number,
-          _links: current._links ?? {},
-        },
+        page: writtenPage(current, confluence),
         unchanged: true,
         message: `The content of page ${current.id} is unchanged; no new version was written`,
       };
@@ -96,7 +92,7 @@ export const updateConfluencePage = defineTool({
       ...(args.version_message !== undefined && { message: args.version_message }),
     });
     return {
-      page: { ...pageFields(page, confluence), version: page.version?.number, _links: page._links ?? {} },
+      page: writtenPage(page, confluence),
       unchanged: false,
       message: `Successfully updated page ${page.id} to version ${page.version?.number}`,
     };

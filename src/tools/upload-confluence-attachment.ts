@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import { ApiError } from '../lib/errors.ts';
 import { pageId } from './arguments.ts';
-import { defineTool } from './tool.ts';
+import { PAGE_NOT_FOUND } from './descriptions.ts';
+import { ANNOTATIONS, defineTool } from './tool.ts';
 
 /** Confluence Cloud takes larger files; an agent's upload through a JSON body stops here. */
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
@@ -76,11 +77,11 @@ export const uploadConfluenceAttachment = defineTool({
   description: [
     'Attach a file (up to 10 MB) to a Confluence page: text as content, binary as content_base64. A file with the name of one already attached replaces it as a new version (the old versions stay in its history); any other name adds a new attachment. Use get_confluence_attachments first to see what is there.',
     'Returns attachment {id, title, version, media_type, file_size, page_id, download_url} and a message.',
-    'Errors: invalid_arguments for a file over 10 MB or bad base64; not_found means the page does not exist or the user may not see it; forbidden means the user may not add attachments there; upstream_gone means Atlassian retired the upload endpoint this tool uses; upstream_timeout means check get_confluence_attachments before retrying, so no extra version is made.',
+    `Errors: invalid_arguments for a file over 10 MB or bad base64; ${PAGE_NOT_FOUND}; forbidden means the user may not add attachments there; upstream_gone means Atlassian retired the upload endpoint this tool uses; upstream_timeout means check get_confluence_attachments before retrying, so no extra version is made.`,
   ].join(' '),
   schema,
   output,
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  annotations: ANNOTATIONS.write,
   async run(args, confluence) {
     const bytes =
       args.content !== undefined
