@@ -141,7 +141,7 @@ export const MUTATIONS: Mutation[] = [
   },
   {
     name: 'default-scope-missing',
-    bug: 'a scope of atlassian/FACTS.md missing from the default list',
+    bug: 'a scope of docs/reference/atlassian/FACTS.md missing from the default list',
     file: 'src/config.ts',
     from: "  'read:confluence-groups',\n",
     to: '',

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { fromBase64Url } from './lib/base64.ts';
 import { ApiError } from './lib/errors.ts';
 
-/** The scopes asked for when CONFLUENCE_OAUTH_SCOPE is not set (atlassian/FACTS.md). */
+/** The scopes asked for when CONFLUENCE_OAUTH_SCOPE is not set (docs/reference/atlassian/FACTS.md). */
 export const DEFAULT_SCOPES = [
   'write:confluence-content',
   'read:confluence-space.summary',

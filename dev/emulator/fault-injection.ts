@@ -29,7 +29,7 @@ const V2_CODES: Record<number, string> = {
   503: 'SERVICE_UNAVAILABLE',
 };
 
-/** What a v1 endpoint removed from the OAuth gateway answers (RFC-19 enforcement, FACTS.md). */
+/** What a v1 endpoint removed from the OAuth gateway answers (RFC-19 enforcement, docs/reference/atlassian/FACTS.md). */
 const GONE_MESSAGE =
   'com.atlassian.confluence.api.service.exceptions.GoneException: This deprecated endpoint has been removed.';
 
@@ -56,7 +56,7 @@ function faultResponse(fault: Fault, status: number, path: string, now: number):
     if (!explicit) headers.set('Retry-After', String(retryAfter));
     else if (!headers.get('retry-after')) headers.delete('Retry-After');
     if (status === 429) {
-      // Points-based limits (FACTS.md): the pool is spent until the reset time.
+      // Points-based limits (docs/reference/atlassian/FACTS.md): the pool is spent until the reset time.
       headers.set('X-RateLimit-Limit', '65000');
       headers.set('X-RateLimit-Remaining', '0');
       headers.set('X-RateLimit-Reset', new Date(now + retryAfter * 1000).toISOString());

@@ -34,7 +34,7 @@ export interface UpstreamAnswer {
 export const DEFAULT_RETRY_AFTER_SECONDS = 5;
 
 /**
- * Atlassian's error answer, as one of the CONTRACT's codes with a message an agent can act on.
+ * Atlassian's error answer, as one of the codes of docs/reference/CONTRACT.md with a message an agent can act on.
  * Bodies come in three shapes (v2 `{errors:[{title}]}`, v1 `{message}`, the API gateway's
  * `{code, message}`) or as text/plain or HTML; none is assumed.
  */

@@ -3,7 +3,7 @@ import type { AccessToken } from '../vault/access-token.ts';
 /**
  * Whether a 404 or 403 from Confluence may mean "your access token died" rather than "not there" or
  * "not allowed". Atlassian's gateway answers an access token it issued but that has expired or been
- * revoked with 404 on v2 paths and 403 on v1 paths, not 401 (atlassian/FACTS.md), so the answer alone
+ * revoked with 404 on v2 paths and 403 on v1 paths, not 401 (docs/reference/atlassian/FACTS.md), so the answer alone
  * cannot tell. Two cheap signs can:
  * - the expiry the gateway recorded: a token this close to it (clock skew, a TTL Atlassian shortened)
  *   is simply refreshed;

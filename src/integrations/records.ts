@@ -4,7 +4,7 @@ import { OPEN_POLICY, Policy } from '../policy/policy.ts';
 import { sha256Hex } from '../vault/crypto.ts';
 
 /**
- * What the gateway knows about a connected Confluence site: the CONTRACT's `Integration`, exactly
+ * What the gateway knows about a connected Confluence site: the `Integration` of docs/reference/CONTRACT.md, exactly
  * what the service API shows. Tokens live apart, sealed (vault/tokens.ts).
  */
 export const IntegrationRecord = z.object({

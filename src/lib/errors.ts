@@ -1,6 +1,6 @@
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
-/** Every error code an answer can carry, with its HTTP status (CONTRACT.md). */
+/** Every error code an answer can carry, with its HTTP status (docs/reference/CONTRACT.md). */
 export const ERROR_STATUS = {
   invalid_request: 400,
   invalid_arguments: 400,

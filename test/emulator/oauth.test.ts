@@ -215,7 +215,7 @@ describe('refresh tokens', () => {
     });
     // The newest refresh token and its access token die with the family.
     expect((await refresh(second.body.refresh_token ?? '')).status).toBe(403);
-    // A revoked token it issued gets the same 404 on v2 as an expired one (FACTS.md), not a 401.
+    // A revoked token it issued gets the same 404 on v2 as an expired one (docs/reference/atlassian/FACTS.md), not a 401.
     const api = await emulator.confluence(second.body.access_token, '/wiki/api/v2/spaces');
     expect(api.status).toBe(404);
   });

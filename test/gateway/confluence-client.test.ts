@@ -223,7 +223,7 @@ describe('access tokens', () => {
     expect(status).toBe(200);
     expect(body.success).toBe(true);
     expect(await refreshCount()).toBe(before + 1);
-    // Atlassian answers an expired token's v2 call with 404, not 401 (FACTS.md).
+    // Atlassian answers an expired token's v2 call with 404, not 401 (docs/reference/atlassian/FACTS.md).
     const calls = (await confluenceRequests()).filter((request) => request.path.endsWith(SPACES));
     expect(calls.map((r) => r.status)).toEqual([404, 200]);
   });

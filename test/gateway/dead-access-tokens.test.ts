@@ -4,7 +4,7 @@ import { callTool, clearRequestLog, confluenceRequests, connectAcme, SEED } from
 
 /**
  * Atlassian answers an access token that expired or was revoked early with 404 on v2 and 403 on v1
- * (atlassian/FACTS.md, "Observed on the OAuth gateway in 2026"). The gateway must tell that from a
+ * (docs/reference/atlassian/FACTS.md, "Observed on the OAuth gateway in 2026"). The gateway must tell that from a
  * page that is really missing, without spending a refresh on every genuine 404.
  */
 interface Stats {

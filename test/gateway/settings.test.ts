@@ -13,7 +13,7 @@ import { deliver, gatewayWith, receivingIntegration } from './support/webhooks.t
 beforeEach(() => emulatorControl('POST', '/reset'));
 afterEach(() => vi.restoreAllMocks());
 
-/** The 19 scopes atlassian/FACTS.md lists as the default of CONFLUENCE_OAUTH_SCOPE, in its order. */
+/** The 19 scopes docs/reference/atlassian/FACTS.md lists as the default of CONFLUENCE_OAUTH_SCOPE, in its order. */
 const FACTS_DEFAULT_SCOPES = [
   'write:confluence-content',
   'read:confluence-space.summary',

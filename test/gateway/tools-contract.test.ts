@@ -1,5 +1,5 @@
 /**
- * Every result field CONTRACT.md names for the seven tools (Potpie's fields), checked by name and by
+ * Every result field docs/reference/CONTRACT.md names for the seven tools (Potpie's fields), checked by name and by
  * value against the seeded world, so that renaming, dropping or mis-filling one breaks a test.
  * Tools may add fields; they may not lose these.
  */

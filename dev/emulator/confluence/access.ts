@@ -10,7 +10,7 @@ import { gatewayError, v1Error, v2NotFound } from './errors.ts';
  * (401 "scope does not match").
  *
  * A token it never issued gets 401. One it issued that has since expired or been revoked does not:
- * as observed in 2026 (FACTS.md), v2 paths answer it with the same 404 a missing object gets and v1
+ * as observed in 2026 (docs/reference/atlassian/FACTS.md), v2 paths answer it with the same 404 a missing object gets and v1
  * paths with 403, so a client cannot tell "token died" from "not there" by the answer alone.
  */
 export function requireAccess(

@@ -1,7 +1,7 @@
 import type { VirtualClock } from '../clock.ts';
 import { opaqueToken } from '../random.ts';
 
-/** Lifetimes Atlassian documents (FACTS.md). */
+/** Lifetimes Atlassian documents (docs/reference/atlassian/FACTS.md). */
 export const CODE_TTL_SECONDS = 600;
 export const REFRESH_REUSE_LEEWAY_SECONDS = 600;
 export const REFRESH_INACTIVITY_SECONDS = 90 * 24 * 3600;
@@ -131,7 +131,7 @@ export class GrantStore {
 
   /**
    * Whether Atlassian ever issued this access token: api.atlassian.com answers a token it issued but
-   * that has since expired or been revoked differently from one it never saw (FACTS.md).
+   * that has since expired or been revoked differently from one it never saw (docs/reference/atlassian/FACTS.md).
    */
   wasIssued(token: string | undefined): boolean {
     return token !== undefined && this.#accessTokens.has(token);

@@ -1,4 +1,4 @@
-/** The gateway's default CONFLUENCE_OAUTH_SCOPE (FACTS.md). */
+/** The gateway's default CONFLUENCE_OAUTH_SCOPE (docs/reference/atlassian/FACTS.md). */
 export const DEFAULT_SCOPES = [
   'write:confluence-content',
   'read:confluence-space.summary',

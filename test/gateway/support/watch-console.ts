@@ -3,7 +3,7 @@ import { afterEach, beforeEach, expect } from 'vitest';
 import { emulatorControl, SERVICE_TOKEN } from './http.ts';
 
 /**
- * CONTRACT: secrets and tokens never appear in logs. Every gateway test runs with the console
+ * docs/reference/CONTRACT.md: secrets and tokens never appear in logs. Every gateway test runs with the console
  * watched: whatever the gateway (or the test) prints is kept, and after the test it must hold none
  * of the secrets the suite knows of: the service token, the client secret, the key ring's keys,
  * every code and token the emulator issued during the test, and anything shaped like an agent token
