@@ -54,6 +54,7 @@ export default defineConfig({
             'test/emulator/**/*.test.ts',
             'test/e2e/**/*.test.ts',
             'test/catalog/**/*.test.ts',
+            'test/docs/**/*.test.ts',
           ],
           testTimeout: 60_000,
           hookTimeout: 120_000,
