@@ -11,7 +11,7 @@
  *
  * A second run would replace the key ring and orphan every stored token, so setup refuses when the
  * Worker already has TOKEN_ENCRYPTION_KEYS unless `--replace-keys` is given (rotate keys with the
- * README's procedure instead).
+ * procedure of docs/deploy.md, "Key rotation", instead).
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -83,7 +83,7 @@ if (options['dry-run']) {
 
 if (!options['replace-keys'] && existingSecretNames().includes('TOKEN_ENCRYPTION_KEYS')) {
   fail(
-    'this Worker already has TOKEN_ENCRYPTION_KEYS; replacing it would make every stored token unreadable. Rotate keys as the README describes, or pass --replace-keys on a Worker with no integrations yet.',
+    'this Worker already has TOKEN_ENCRYPTION_KEYS; replacing it would make every stored token unreadable. Rotate keys as docs/deploy.md describes (Key rotation), or pass --replace-keys on a Worker with no integrations yet.',
   );
 }
 

@@ -65,7 +65,7 @@ export function createApp(mounts: readonly Mount[] = MOUNTS): Hono<AppEnv> {
     c.json(
       new ApiError(
         'not_found',
-        `No route ${c.req.method} ${new URL(c.req.url).pathname}. See the README for the API.`,
+        `No route ${c.req.method} ${new URL(c.req.url).pathname}. See docs/api.md for the API.`,
       ).toJSON(),
       404,
     ),

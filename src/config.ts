@@ -152,7 +152,7 @@ export function requireConfig<K extends SettingName>(env: Env, names: readonly K
   if (problem) {
     throw new ApiError(
       'misconfigured',
-      `The gateway is not configured: setting ${problem.setting} is ${problem.problem}. An operator must set it (see the README's configuration section).`,
+      `The gateway is not configured: setting ${problem.setting} is ${problem.problem}. An operator must set it (see docs/deploy.md, Configuration).`,
     );
   }
   return values as Pick<Config, K>;

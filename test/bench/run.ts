@@ -35,7 +35,7 @@ const UPSTREAM_LATENCY = { ms: 150, concurrency: 64 };
  * The budgets the run holds the gateway to. Those over a floor are measured from the reshaping
  * proxy (test/bench/reshaping-proxy.js): the bare proxy pipes answers without reading them, which
  * no gateway that reshapes answers can match, and the work of reading, parsing, slicing and
- * serialising alone takes most of issue 15's 0.2 ms over it (README, Performance).
+ * serialising alone takes most of issue 15's 0.2 ms over it (docs/performance.md).
  */
 const BUDGETS = {
   /** The gateway's own CPU per warm call above the reshaping floor, at concurrency 16 and 1. */
@@ -734,7 +734,7 @@ function printChecks(checks: Check[]) {
   console.log('\nBudgets (median of the rounds; range of the rounds)');
   for (const check of checks.filter((c) => !c.reference)) print(check);
   console.log(
-    "\nIssue 15's budgets, for reference (the README's Performance section says why the ones above replace them)",
+    "\nIssue 15's budgets, for reference (docs/performance.md says why the ones above replace them)",
   );
   for (const check of checks.filter((c) => c.reference)) print(check);
 }

@@ -38,7 +38,7 @@ const FACTS_DEFAULT_SCOPES = [
 
 /**
  * REST v2 answers only to granular scopes: the default adds the six that the comment, attachment,
- * tree, ancestor, trash and user tools need (README, Configuration), before offline_access.
+ * tree, ancestor, trash and user tools need (docs/deploy.md, Configuration), before offline_access.
  */
 const V2_TOOL_SCOPES = [
   'read:comment:confluence',
