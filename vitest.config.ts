@@ -38,7 +38,7 @@ export default defineConfig({
           name: 'gateway',
           include: ['test/gateway/**/*.test.ts'],
           globalSetup: ['test/gateway/global-setup.ts'],
-          // Every test runs with the console watched for secrets (CONTRACT: never in logs).
+          // Every test runs with the console watched for secrets (docs/reference/CONTRACT.md: never in logs).
           setupFiles: ['test/gateway/support/watch-console.ts'],
           fileParallelism: false,
           testTimeout: 30_000,
@@ -54,7 +54,6 @@ export default defineConfig({
             'test/emulator/**/*.test.ts',
             'test/e2e/**/*.test.ts',
             'test/catalog/**/*.test.ts',
-            'test/docs/**/*.test.ts',
           ],
           testTimeout: 60_000,
           hookTimeout: 120_000,

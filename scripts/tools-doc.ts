@@ -1,6 +1,6 @@
 /**
  * docs/tools.md, rendered from the tool registry: every tool's name, title, whether it writes, and
- * the first sentence of its description. `npm run docs:tools` writes it; test/docs/tools-doc.test.ts
+ * the first sentence of its description. `npm run docs:tools` writes it; test/unit/docs-tools.test.ts
  * fails while the file differs from what this renders.
  */
 import { tools } from '../src/tools/registry.ts';

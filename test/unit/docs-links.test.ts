@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { anchors, brokenLinks, linkTargets, slug } from './markdown-links.ts';
+import { anchors, brokenLinks, linkTargets, slug } from '../../scripts/markdown-links.ts';
 
 function markdownFiles(folder: string): string[] {
   return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
