@@ -29,6 +29,19 @@ describe('docs/tools.md', () => {
   });
 });
 
+describe('the tools page once tools name a toolset', () => {
+  it('gives each tool its toolset in a column of its own', () => {
+    const withToolsets = tools.map((tool, index) => ({
+      ...tool,
+      toolset: index % 2 === 0 ? 'pages' : 'people',
+    }));
+    const doc = renderToolsDoc(withToolsets);
+    expect(doc).toContain('| tool | toolset | title | what it does |');
+    const [first] = tools;
+    expect(doc).toContain(`| \`${first?.name}\` | pages | ${first?.title} |`);
+  });
+});
+
 describe('firstSentence', () => {
   it('ends at the first full stop that ends a sentence, not at an abbreviation', () => {
     expect(firstSentence('Add labels, e.g. to mark it reviewed. Labels stay.')).toBe(
