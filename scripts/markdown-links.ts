@@ -79,3 +79,13 @@ export function brokenLinks(file: string, text = readFileSync(file, 'utf8')): st
   }
   return broken;
 }
+
+/**
+ * Paths of the repository a text names (`src/…`, `test/…`, `dev/…`, `scripts/…`, in prose or code)
+ * that do not exist: a file moved or renamed without the documentation that points at it.
+ */
+export function missingPaths(file: string, text = readFileSync(file, 'utf8')): string[] {
+  const named = text.matchAll(/(?<![\w./@:-])((?:src|test|dev|scripts)\/[\w./-]*)/g);
+  const paths = new Set([...named].map((match) => (match[1] as string).replace(/\.+$/, '')));
+  return [...paths].filter((path) => !existsSync(path)).map((path) => `${file}: ${path} does not exist`);
+}

@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { anchors, brokenLinks, linkTargets, slug } from '../../scripts/markdown-links.ts';
+import { anchors, brokenLinks, linkTargets, missingPaths, slug } from '../../scripts/markdown-links.ts';
 
 function markdownFiles(folder: string): string[] {
   return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
@@ -27,6 +27,13 @@ describe('the links of README.md and docs/', () => {
   it.each(files)('%s: every relative link and anchor resolves', (file) => {
     expect(brokenLinks(file)).toEqual([]);
   });
+
+  it.each(files.filter((file) => !file.startsWith('docs/reference/')))(
+    '%s: every file or folder of the repository it names exists',
+    (file) => {
+      expect(missingPaths(file)).toEqual([]);
+    },
+  );
 });
 
 describe('the link checker', () => {
@@ -46,6 +53,11 @@ describe('the link checker', () => {
       '# A\n## Try it\n## Try it\n<a id="key-rotation"></a>**Key**\n```\n# not a heading\n```\n',
     );
     expect([...found]).toEqual(['a', 'try-it', 'try-it-1', 'key-rotation']);
+  });
+
+  it('reports a repository path that does not exist, and not a URL that looks like one', () => {
+    const text = 'See `src/tools/registry.ts`, src/no-such-file.ts and https://example.com/src/x.ts.';
+    expect(missingPaths('README.md', text)).toEqual(['README.md: src/no-such-file.ts does not exist']);
   });
 
   it('reports a missing file and a missing anchor, and ignores links in code', () => {
