@@ -1,13 +1,11 @@
-import { Atlassian } from 'arctic';
 import * as z from 'zod';
 import type { Config } from '../config.ts';
 
 /**
- * The thin client for Atlassian's OAuth 2.0 (3LO) endpoints. The authorize URL comes from arctic's
- * Atlassian provider, re-based onto ATLASSIAN_AUTH_BASE_URL (arctic hard-codes auth.atlassian.com).
- * Token requests are made here rather than through arctic because arctic hides the body of a 403 and
- * takes no timeout, and the difference between "refresh token dead" (403 / invalid_grant: the user
- * must consent again) and "Atlassian unavailable" (keep the token, retry later) is the whole point.
+ * The thin client for Atlassian's OAuth 2.0 (3LO) endpoints: the authorize URL, and token requests
+ * that keep the body of a 403 and take a timeout, since the difference between "refresh token dead"
+ * (403 / invalid_grant: the user must consent again) and "Atlassian unavailable" (keep the token,
+ * retry later) is the whole point.
  */
 type OAuthConfig = Pick<
   Config,
@@ -16,17 +14,25 @@ type OAuthConfig = Pick<
 
 const TOKEN_TIMEOUT_MS = 10_000;
 
+/**
+ * Where the connect flow sends the browser: `{ATLASSIAN_AUTH_BASE_URL}/authorize` (beside
+ * `/oauth/token`, under the same base) with the parameters 3LO asks for (atlassian/FACTS.md).
+ */
 export function authorizationUrl(
   config: OAuthConfig & Pick<Config, 'CONFLUENCE_OAUTH_SCOPE'>,
   state: string,
 ): URL {
-  const provider = new Atlassian(
-    config.CONFLUENCE_CLIENT_ID,
-    config.CONFLUENCE_CLIENT_SECRET,
-    config.CONFLUENCE_REDIRECT_URI,
-  );
-  const url = provider.createAuthorizationURL(state, config.CONFLUENCE_OAUTH_SCOPE);
-  return new URL(`${url.pathname}${url.search}`, `${config.ATLASSIAN_AUTH_BASE_URL}/`);
+  const url = new URL(`${config.ATLASSIAN_AUTH_BASE_URL}/authorize`);
+  url.search = new URLSearchParams({
+    response_type: 'code',
+    client_id: config.CONFLUENCE_CLIENT_ID,
+    state,
+    scope: config.CONFLUENCE_OAUTH_SCOPE.join(' '),
+    redirect_uri: config.CONFLUENCE_REDIRECT_URI,
+    audience: 'api.atlassian.com',
+    prompt: 'consent',
+  }).toString();
+  return url;
 }
 
 const TokenAnswer = z.object({

@@ -182,6 +182,28 @@ describe('defaults', () => {
     expect(location.origin + location.pathname).toBe('https://auth.atlassian.com/authorize');
   });
 
+  it('sends the browser to /authorize under the whole ATLASSIAN_AUTH_BASE_URL, path included, with every 3LO parameter', async () => {
+    const session = await createConnectSession({ owner_id: 'owner-1' });
+    const response = await gatewayWith(
+      { ATLASSIAN_AUTH_BASE_URL: 'https://login.example.test/atlassian/' },
+      session.connect_url,
+      { redirect: 'manual' },
+    );
+    expect(response.status).toBe(302);
+    const location = new URL(response.headers.get('location') as string);
+    // The token endpoint is `{base}/oauth/token`: the authorize URL lives under the same base.
+    expect(location.origin + location.pathname).toBe('https://login.example.test/atlassian/authorize');
+    expect(Object.fromEntries(location.searchParams)).toEqual({
+      response_type: 'code',
+      client_id: expect.any(String),
+      state: expect.any(String),
+      scope: DEFAULT_SCOPES.join(' '),
+      redirect_uri: expect.stringMatching(/\/integrations\/confluence\/callback$/),
+      audience: 'api.atlassian.com',
+      prompt: 'consent',
+    });
+  });
+
   it('calls Confluence at https://api.atlassian.com/ex/confluence/{cloudId} when ATLASSIAN_API_BASE_URL is unset', async () => {
     const { id, record } = await connectIntegration({ preset: 'single' });
     // No network here: every request to api.atlassian.com is noted, then sent on to the emulator,
