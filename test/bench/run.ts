@@ -24,10 +24,18 @@ import { markdownBench } from './markdown.ts';
 import { CLIENT, SCENARIOS, type Scenario, SERVICE_TOKEN, startBenchEnvironment } from './setup.ts';
 
 const QUICK = process.argv.includes('--quick');
+/** `--cold`: the cold starts alone (11 of each path, or 3 with `--quick`), for work on start-up. */
+const COLD_ONLY = process.argv.includes('--cold');
 /** Rounds alternate the paths; each figure is the median of the rounds, with their range beside it. */
 const PLAN = QUICK
-  ? { rounds: 3, callsPerRound: 60, warmup: 30, latencyCallsPerRound: 128, coldStarts: 2 }
-  : { rounds: 11, callsPerRound: 300, warmup: 150, latencyCallsPerRound: 384, coldStarts: 21 };
+  ? { rounds: 3, callsPerRound: 60, warmup: 30, latencyCallsPerRound: 128, coldStarts: COLD_ONLY ? 3 : 2 }
+  : {
+      rounds: 11,
+      callsPerRound: 300,
+      warmup: 150,
+      latencyCallsPerRound: 384,
+      coldStarts: COLD_ONLY ? 11 : 21,
+    };
 const CONCURRENCIES = [1, 16];
 const UPSTREAM_LATENCY = { ms: 150, concurrency: 64 };
 
@@ -111,6 +119,24 @@ const reshaping = await startBareProxyInWorkerd(emulator.url, 'test/bench/reshap
 // Read from the scheduler's own account (nanoseconds): /proc's 10 ms ticks are too coarse for a round.
 const cpuOf = (worker: RunningWorker) =>
   worker.pid ? () => processCpuNanoseconds(worker.pid as number) / 1e9 : undefined;
+
+if (COLD_ONLY) {
+  try {
+    const bearer = await emulatorAccessToken();
+    const [scenario] = SCENARIOS as [Scenario];
+    const upstreamPath = await upstreamPathOf(env.toolRequest(scenario));
+    await gateway.close();
+    console.log(`  ${PLAN.coldStarts} cold starts of each… (${elapsed()})`);
+    printColdStarts(
+      await measureColdStarts(scenario, upstreamPath, {
+        headers: { authorization: `Bearer ${bearer}`, accept: 'application/json' },
+      }),
+    );
+  } finally {
+    await closeAll();
+  }
+  process.exit(0);
+}
 
 try {
   const bearer = await emulatorAccessToken();
@@ -398,6 +424,10 @@ try {
   console.log(`Figures, with every round, written to ${file}`);
   process.exitCode = checks.every((check) => check.reference || check.holds !== false) ? 0 : 1;
 } finally {
+  await closeAll();
+}
+
+async function closeAll(): Promise<void> {
   await gateway.close().catch(() => {}); // closed already after the warm runs
   await proxy.close();
   await reshaping.close();
