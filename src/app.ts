@@ -4,18 +4,26 @@ import { HTTPException } from 'hono/http-exception';
 import { Hono } from 'hono/quick';
 import { auditRoutes } from './audit/routes.ts';
 import type { AppEnv } from './auth/caller.ts';
-import { connectRoutes, connectSessionRoutes } from './connect/routes.ts';
 import { eventDeliveryRoutes } from './event-delivery/routes.ts';
 import { healthRoutes } from './health.ts';
 import { integrationRoutes } from './integrations/routes.ts';
 import { ApiError, unexpectedError } from './lib/errors.ts';
+import { lazyRoutes } from './lib/lazy-routes.ts';
 import { mcpRoutes } from './mcp/routes.ts';
-import { oauthRoutes } from './oauth/routes.ts';
 import { toolCallRoutes, toolCatalogRoutes } from './tools/routes.ts';
-import { webhookApiRoutes, webhookReceiverRoutes } from './webhooks/routes.ts';
 
 /** A sub-app and the path it is mounted at. */
 export type Mount = readonly [path: string, routes: HonoApp<AppEnv>];
+
+// Loaded by the first request that reaches them (lib/lazy-routes.ts says why): the browser's connect
+// flow, the OAuth server for MCP clients, and the webhook routes. Tool calls never need them.
+const connect = () => import('./connect/routes.ts');
+const webhooks = () => import('./webhooks/routes.ts');
+const connectRoutes = lazyRoutes(async () => (await connect()).connectRoutes);
+const connectSessionRoutes = lazyRoutes(async () => (await connect()).connectSessionRoutes);
+const webhookReceiverRoutes = lazyRoutes(async () => (await webhooks()).webhookReceiverRoutes);
+const webhookApiRoutes = lazyRoutes(async () => (await webhooks()).webhookApiRoutes);
+const oauthRoutes = lazyRoutes(async () => (await import('./oauth/routes.ts')).oauthRoutes);
 
 /**
  * Every sub-app and where it is mounted. Each one authenticates its own routes by name (no `use()`

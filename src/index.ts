@@ -1,10 +1,10 @@
 import { app } from './app.ts';
-import { deliverEvents } from './event-delivery/consumer.ts';
 
 export default {
   fetch: app.fetch,
   // The event queue's consumer: pushes received events to integrations' event destinations.
-  queue: (batch, env) => deliverEvents(batch, env),
+  // Loaded by the first batch: isolates that serve requests never evaluate it.
+  queue: async (batch, env) => (await import('./event-delivery/consumer.ts')).deliverEvents(batch, env),
 } satisfies ExportedHandler<Env, unknown>;
 export { AuditLog } from './audit/log.ts';
 export { EventOutbox } from './event-delivery/outbox.ts';
