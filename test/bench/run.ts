@@ -21,7 +21,13 @@ import {
 } from '../support/workerd.ts';
 import { compareTargets, type RoundResult, type Spread, send, spread, type Target } from './load.ts';
 import { markdownBench } from './markdown.ts';
-import { CLIENT, SCENARIOS, type Scenario, SERVICE_TOKEN, startBenchEnvironment } from './setup.ts';
+import {
+  emulatorAccessToken,
+  SCENARIOS,
+  type Scenario,
+  SERVICE_TOKEN,
+  startBenchEnvironment,
+} from './setup.ts';
 
 const QUICK = process.argv.includes('--quick');
 /** `--cold`: the cold starts alone (11 of each path, or 3 with `--quick`), for work on start-up. */
@@ -122,7 +128,7 @@ const cpuOf = (worker: RunningWorker) =>
 
 if (COLD_ONLY) {
   try {
-    const bearer = await emulatorAccessToken();
+    const bearer = await emulatorAccessToken(emulator.url);
     const [scenario] = SCENARIOS as [Scenario];
     const upstreamPath = await upstreamPathOf(env.toolRequest(scenario));
     await gateway.close();
@@ -139,7 +145,7 @@ if (COLD_ONLY) {
 }
 
 try {
-  const bearer = await emulatorAccessToken();
+  const bearer = await emulatorAccessToken(emulator.url);
   const upstreamRequest = { headers: { authorization: `Bearer ${bearer}`, accept: 'application/json' } };
   const rows: Row[] = [];
   const upstreamPaths = new Map<Scenario, string>();
@@ -215,7 +221,7 @@ try {
 
   console.log(`  ${PLAN.coldStarts} cold starts of each… (${elapsed()})`);
   // The stampede expired the token the bare proxy was sending.
-  const freshBearer = await emulatorAccessToken();
+  const freshBearer = await emulatorAccessToken(emulator.url);
   const coldStarts = await measureColdStarts(latencyScenario, upstreamPaths.get(latencyScenario) as string, {
     headers: { ...upstreamRequest.headers, authorization: `Bearer ${freshBearer}` },
   });
@@ -633,36 +639,6 @@ async function emulatorFaults(method: 'POST' | 'DELETE', fault?: unknown): Promi
     ...(fault !== undefined && { body: JSON.stringify(fault) }),
   });
   if (!answer.ok) throw new Error(`emulator faults: ${answer.status} ${await answer.text()}`);
-}
-
-/** An access token for the bare proxy and direct runs, from the emulator's own OAuth flow. */
-async function emulatorAccessToken(): Promise<string> {
-  const redirectUri = 'http://127.0.0.1/bench-callback';
-  const authorize = new URL(`${emulator.url}/authorize`);
-  authorize.search = new URLSearchParams({
-    audience: 'api.atlassian.com',
-    client_id: CLIENT.clientId,
-    scope:
-      'read:confluence-content.all search:confluence read:page:confluence read:space:confluence offline_access',
-    redirect_uri: redirectUri,
-    state: 'bench',
-    response_type: 'code',
-    prompt: 'consent',
-  }).toString();
-  const consent = await fetch(authorize, { redirect: 'manual' });
-  const code = new URL(consent.headers.get('location') ?? '').searchParams.get('code');
-  const token = await fetch(`${emulator.url}/oauth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      grant_type: 'authorization_code',
-      client_id: CLIENT.clientId,
-      client_secret: CLIENT.clientSecret,
-      code,
-      redirect_uri: redirectUri,
-    }),
-  });
-  return ((await token.json()) as { access_token: string }).access_token;
 }
 
 /** Expires every access token, fires 200 concurrent tool calls, and counts refresh requests. */

@@ -112,3 +112,33 @@ export async function startBenchEnvironment(extras: WorkerdExtras = {}): Promise
     throw error;
   }
 }
+
+/** An access token for the bare proxy and direct runs, from the emulator's own OAuth flow. */
+export async function emulatorAccessToken(emulatorUrl: string): Promise<string> {
+  const redirectUri = 'http://127.0.0.1/bench-callback';
+  const authorize = new URL(`${emulatorUrl}/authorize`);
+  authorize.search = new URLSearchParams({
+    audience: 'api.atlassian.com',
+    client_id: CLIENT.clientId,
+    scope:
+      'read:confluence-content.all search:confluence read:page:confluence read:space:confluence offline_access',
+    redirect_uri: redirectUri,
+    state: 'bench',
+    response_type: 'code',
+    prompt: 'consent',
+  }).toString();
+  const consent = await fetch(authorize, { redirect: 'manual' });
+  const code = new URL(consent.headers.get('location') ?? '').searchParams.get('code');
+  const token = await fetch(`${emulatorUrl}/oauth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      grant_type: 'authorization_code',
+      client_id: CLIENT.clientId,
+      client_secret: CLIENT.clientSecret,
+      code,
+      redirect_uri: redirectUri,
+    }),
+  });
+  return ((await token.json()) as { access_token: string }).access_token;
+}
