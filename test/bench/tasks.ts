@@ -7,8 +7,8 @@
  *   the page in storage format read whole, and written back whole.
  *
  * Tokens: o200k_base (GPT-4o's tokenizer) over what the agent sends (the arguments' JSON: written)
- * and what it gets back (the answer's JSON: read). Points: Atlassian's table (docs/reference/atlassian
- * /FACTS.md): a write costs 1; a GET 1, plus 1 per object it returns (2 per identity object), counted
+ * and what it gets back (the answer's JSON: read). Points: Atlassian's table
+ * (docs/reference/atlassian/FACTS.md): a write costs 1; a GET 1, plus 1 per object it returns (2 per identity object), counted
  * from the Confluence requests the emulator logged for the task, each GET replayed for its count.
  *
  * Run: `npm run bench:tasks` (or `node test/bench/tasks.ts`).
