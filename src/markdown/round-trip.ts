@@ -1,41 +1,312 @@
-import { type Kept, renderStorage } from './to-markdown.ts';
-import { markdownToStorage } from './to-storage.ts';
+import {
+  type Block,
+  type Container,
+  joinBlocks,
+  type Rendering,
+  renderStorage,
+  type Slot,
+} from './to-markdown.ts';
+import { type MarkdownBlock, markdownBlocks, markdownToStorage } from './to-storage.ts';
+import { cdata } from './xml.ts';
 
 /**
  * Writing Markdown over a page that already has a body, losing nothing. The current storage is
- * rendered again (the same rendering the agent read), which gives each top-level block's Markdown
- * and its exact source. Every block whose Markdown reappears unchanged in the new text is written
- * back as its original bytes; only the text in between (what the agent added or edited) is
- * converted, and inside it each kept element (a mention, an image, a macro placeholder) found by
- * its Markdown form becomes its original bytes again.
+ * rendered again (the same rendering the agent read), which gives each block's Markdown and its
+ * exact source, level by level: the page, then each container's slots (layout cells, table cells,
+ * macro bodies). At each level, every block whose Markdown reappears unchanged in the new text is
+ * written back as its original bytes; a container found again by its marker (or, for a panel or a
+ * fenced body, by its first line) keeps its wrapper's bytes and has each slot merged the same way;
+ * only the text left over (what the agent added or edited) is converted, and inside it each kept
+ * element (a mention, an image, a macro placeholder) found by its Markdown form becomes its
+ * original bytes again.
  */
 
 export interface MergeResult {
   storage: string;
   /** The storage is the current one, byte for byte: nothing to write. */
   unchanged: boolean;
-  /** Elements Markdown cannot rebuild that the current body has and the new Markdown does not. */
-  lost: Kept[];
+  /** What Markdown cannot rebuild that the current body has and the new Markdown does not. */
+  lost: Lost[];
+}
+
+/** An element a write would drop: what it is ("macro toc", "layout cell", "panel info") and its form. */
+export interface Lost {
+  label: string;
+  markdown: string;
 }
 
 export function mergeMarkdown(markdown: string, currentStorage: string, siteUrl?: string): MergeResult {
   const current = renderStorage(currentStorage);
   const text = markdown.replace(/\r\n?/g, '\n').replace(/\s+$/, '');
-  const lost = lostElements(current.kept, text);
+  const lost = lostElements(current, text);
   if (text === current.markdown) return { storage: currentStorage, unchanged: true, lost };
-
-  const convert = (gap: string) =>
-    gap.trim() === '' ? '' : markdownToStorage(gap, { kept: current.kept, ...(siteUrl && { siteUrl }) });
-  let storage = '';
-  let at = 0;
-  for (const block of current.blocks) {
-    const found = findBlock(text, block.markdown, at);
-    if (found === -1) continue;
-    storage += convert(text.slice(at, found)) + currentStorage.slice(block.start, block.end);
-    at = found + block.markdown.length;
-  }
-  storage += convert(text.slice(at));
+  const merger = new Merger(currentStorage, current, siteUrl);
+  const storage = merger.level(text, current.blocks, 0, currentStorage.length);
   return { storage, unchanged: storage === currentStorage, lost };
+}
+
+/** A stretch of one level's text: plain Markdown, or a container found by its markers. */
+type Segment =
+  | { type: 'text'; text: string }
+  | { type: 'container'; container: Container; texts: Map<number, string>; raw: string };
+
+class Merger {
+  readonly #source: string;
+  readonly #rendering: Rendering;
+  readonly #siteUrl: string | undefined;
+  /** Every slot marker of the page's marker containers: which container, which slot. */
+  readonly #markers = new Map<string, { container: Container; slot: number }>();
+  /** Containers already written once: a second copy of their markers is text. */
+  readonly #used = new Set<Container>();
+
+  constructor(source: string, rendering: Rendering, siteUrl: string | undefined) {
+    this.#source = source;
+    this.#rendering = rendering;
+    this.#siteUrl = siteUrl;
+    for (const container of rendering.containers) {
+      if (container.syntax !== 'marker') continue;
+      for (const [slot, { marker }] of container.slots.entries())
+        this.#markers.set(marker, { container, slot });
+    }
+  }
+
+  /** The storage for `text` over one level whose blocks span `[from, to)` of the source. */
+  level(text: string, blocks: Block[], from: number, to: number): string {
+    if (text === joinBlocks(blocks)) return this.#source.slice(from, to);
+    const used = new Set<Block>();
+    let storage = '';
+    for (const segment of this.split(text)) {
+      storage +=
+        segment.type === 'container'
+          ? this.markerContainer(segment, blocks)
+          : this.plain(segment.text, blocks, used);
+    }
+    return storage;
+  }
+
+  /** Plain text of a level: unchanged blocks found in order keep their bytes; the gaps are merged. */
+  plain(text: string, blocks: Block[], used: Set<Block>): string {
+    let storage = '';
+    let at = 0;
+    for (const block of blocks) {
+      if (used.has(block) || block.container?.syntax === 'marker') continue;
+      const found = findBlock(text, block.markdown, at);
+      if (found === -1) continue;
+      used.add(block);
+      if (block.container) this.#used.add(block.container);
+      storage += this.gap(text.slice(at, found), blocks, used) + this.#source.slice(block.start, block.end);
+      at = found + block.markdown.length;
+    }
+    return storage + this.gap(text.slice(at), blocks, used);
+  }
+
+  /**
+   * Edited or new text between unchanged blocks. A panel quote or a fenced block in it that matches
+   * one of the level's panels or plain-text macros by its first line is that macro, edited: its
+   * wrapper stays. The rest is converted, kept elements put back.
+   */
+  gap(text: string, blocks: Block[], used: Set<Block>): string {
+    if (text.trim() === '') return '';
+    const lines = text.split('\n');
+    let storage = '';
+    let line = 0;
+    for (const part of markdownBlocks(text)) {
+      const block = this.nativeMatch(part, blocks, used);
+      if (block === undefined) continue;
+      const container = block.container as Container;
+      used.add(block);
+      this.#used.add(container);
+      const inner = part.fence
+        ? part.fence.code
+        : trimBlank(
+            lines
+              .slice(part.startLine + 1, part.endLine)
+              .map((l) => l.replace(/^ {0,3}> ?/, ''))
+              .join('\n'),
+          );
+      storage +=
+        this.convert(lines.slice(line, part.startLine).join('\n')) +
+        this.#source.slice(block.start, container.start) +
+        this.write(container, new Map([[0, inner]])) +
+        this.#source.slice(container.end, block.end);
+      line = part.endLine;
+    }
+    return storage + this.convert(lines.slice(line).join('\n'));
+  }
+
+  /** The level's unused panel or plain-text macro whose quote head or fence info is the part's. */
+  nativeMatch(part: MarkdownBlock, blocks: Block[], used: Set<Block>): Block | undefined {
+    const head = part.fence?.info ?? part.alert;
+    if (head === undefined) return undefined;
+    const syntax = part.fence ? 'fence' : 'alert';
+    return blocks.find(
+      (block) =>
+        !used.has(block) &&
+        block.container?.syntax === syntax &&
+        !this.#used.has(block.container) &&
+        block.container.slots[0]?.marker === head,
+    );
+  }
+
+  /** A marker container: its own bytes when unchanged, else its wrapper around merged slots. */
+  markerContainer(segment: Extract<Segment, { type: 'container' }>, blocks: Block[]): string {
+    const { container, texts, raw } = segment;
+    const block = blocks.find((b) => b.container === container);
+    if (block !== undefined && raw === block.markdown) return this.#source.slice(block.start, block.end);
+    const written = this.write(container, texts);
+    if (block === undefined) return written;
+    return (
+      this.#source.slice(block.start, container.start) +
+      written +
+      this.#source.slice(container.end, block.end)
+    );
+  }
+
+  /**
+   * The container's wrapper with each slot's new content. A slot whose marker is gone is left
+   * empty; a group (a layout section, a table row) none of whose markers remain is left out.
+   */
+  write(container: Container, texts: Map<number, string>): string {
+    const source = this.#source;
+    const groups =
+      container.groups.length > 0
+        ? container.groups
+        : [{ start: container.start, end: container.end, slots: container.slots.map((_, i) => i) }];
+    let storage = '';
+    let at = container.start;
+    for (const group of groups) {
+      if (!group.slots.some((slot) => texts.has(slot))) {
+        storage += source.slice(at, group.start);
+        at = group.end;
+        continue;
+      }
+      for (const index of group.slots) {
+        const slot = container.slots[index] as Slot;
+        const text = texts.get(index);
+        storage +=
+          source.slice(at, slot.start) + (text === undefined ? '' : this.slot(container, slot, text));
+        at = slot.end;
+      }
+    }
+    return storage + source.slice(at, container.end);
+  }
+
+  slot(container: Container, slot: Slot, text: string): string {
+    if (container.syntax !== 'fence') return this.level(text, slot.blocks, slot.start, slot.end);
+    return text === slot.markdown ? this.#source.slice(slot.start, slot.end) : cdata(text);
+  }
+
+  convert(text: string): string {
+    if (text.trim() === '') return '';
+    return markdownToStorage(text, {
+      kept: this.#rendering.kept,
+      ...(this.#siteUrl && { siteUrl: this.#siteUrl }),
+    });
+  }
+
+  /** One level's text cut into plain stretches and the marker containers it holds (outside fences). */
+  split(text: string): Segment[] {
+    const lines = text.split('\n');
+    const segments: Segment[] = [];
+    const fences = new FenceTracker();
+    let plainStart = 0;
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i] as string;
+      if (fences.inFence(line)) continue;
+      const hit = this.#markers.get(line.trim());
+      if (hit === undefined || this.#used.has(hit.container)) continue;
+      if (i > plainStart) segments.push({ type: 'text', text: lines.slice(plainStart, i).join('\n') });
+      const end = this.containerEnd(lines, i, hit.container, hit.slot, segments);
+      plainStart = end;
+      i = end - 1;
+    }
+    if (plainStart < lines.length) segments.push({ type: 'text', text: lines.slice(plainStart).join('\n') });
+    return segments;
+  }
+
+  /**
+   * Reads the container that opens at line `first` (with the marker of slot `slot`) up to its
+   * close: containers nested in its slots are followed, so their markers and closes are content.
+   * Pushes the segment and returns the line after it (the end of the text when the close is gone).
+   */
+  containerEnd(
+    lines: string[],
+    first: number,
+    container: Container,
+    slot: number,
+    segments: Segment[],
+  ): number {
+    this.#used.add(container);
+    const texts = new Map<number, string>();
+    const stack: Container[] = [container];
+    const fences = new FenceTracker();
+    let current = slot;
+    let content: string[] = [];
+    const save = () => {
+      const previous = texts.get(current);
+      const text = trimBlank(content.join('\n'));
+      texts.set(current, previous === undefined ? text : `${previous}\n\n${text}`);
+      content = [];
+    };
+    let i = first + 1;
+    for (; i < lines.length; i++) {
+      const line = lines[i] as string;
+      if (fences.inFence(line)) {
+        content.push(line);
+        continue;
+      }
+      const trimmed = line.trim();
+      const hit = this.#markers.get(trimmed);
+      if (hit?.container === container) {
+        stack.length = 1;
+        save();
+        current = hit.slot;
+        continue;
+      }
+      if (stack.length === 1 && trimmed === container.close) {
+        i++;
+        break;
+      }
+      if (hit !== undefined && !stack.includes(hit.container)) stack.push(hit.container);
+      else if (stack.length > 1 && trimmed === stack.at(-1)?.close) stack.pop();
+      content.push(line);
+    }
+    save();
+    segments.push({ type: 'container', container, texts, raw: lines.slice(first, i).join('\n') });
+    return i;
+  }
+}
+
+/** Follows fenced code blocks line by line, so marker-like lines inside them stay code. */
+class FenceTracker {
+  #open: string | undefined;
+
+  /** True when the line is part of a fence (its opening and closing lines included). */
+  inFence(line: string): boolean {
+    const marker = /^ {0,3}(`{3,}|~{3,})/.exec(line)?.[1];
+    if (this.#open === undefined) {
+      if (
+        marker === undefined ||
+        (marker[0] === '`' && line.slice(line.indexOf(marker) + marker.length).includes('`'))
+      )
+        return false;
+      this.#open = marker;
+      return true;
+    }
+    if (
+      marker !== undefined &&
+      marker[0] === this.#open[0] &&
+      marker.length >= this.#open.length &&
+      line.trim() === marker
+    )
+      this.#open = undefined;
+    return true;
+  }
+}
+
+/** Text without its leading blank lines and trailing whitespace. */
+function trimBlank(text: string): string {
+  return text.replace(/^(?:[ \t]*\n)+/, '').replace(/\s+$/, '');
 }
 
 /**
@@ -56,13 +327,61 @@ function findBlock(text: string, block: string, from: number): number {
   return -1;
 }
 
-/** Guarded elements whose Markdown form no longer appears anywhere in the new text. */
-function lostElements(kept: Kept[], text: string): Kept[] {
-  return kept.filter((element) => element.guarded && !text.includes(element.markdown));
+/**
+ * What the new text no longer has: guarded kept elements whose form is gone, container slots
+ * (layout cells, table cells, macro bodies) whose marker is gone, and panels whose quote head
+ * appears fewer times than before.
+ */
+function lostElements(current: Rendering, text: string): Lost[] {
+  const lost: Lost[] = current.kept
+    .filter((element) => element.guarded && !text.includes(element.markdown))
+    .map(({ label, markdown }) => ({ label, markdown }));
+  for (const container of current.containers) {
+    if (container.syntax !== 'marker') continue;
+    const gone = container.slots.map((slot) => !text.includes(slot.marker));
+    if (!gone.includes(true)) continue;
+    const first = (container.slots[0] as Slot).marker;
+    if (!gone.includes(false)) {
+      lost.push({ label: container.label, markdown: first });
+      continue;
+    }
+    // A whole layout section or table row is named once; a single cell by its own marker.
+    const groups =
+      container.groups.length > 0 ? container.groups : [{ slots: container.slots.map((_, i) => i) }];
+    for (const group of groups) {
+      const missing = group.slots.filter((slot) => gone[slot]);
+      if (missing.length === group.slots.length) {
+        const marker = (container.slots[group.slots[0] as number] as Slot).marker;
+        lost.push({
+          label: container.label === 'layout' ? 'layout section' : `${container.label} row`,
+          markdown: marker,
+        });
+      } else {
+        const label = container.groups.length > 0 ? `${container.label} cell` : container.label;
+        for (const slot of missing) lost.push({ label, markdown: (container.slots[slot] as Slot).marker });
+      }
+    }
+  }
+  const remaining = new Map<string, number>();
+  for (const head of alertHeads(text)) remaining.set(head, (remaining.get(head) ?? 0) + 1);
+  for (const head of alertHeads(current.markdown)) {
+    const left = remaining.get(head) ?? 0;
+    if (left > 0) remaining.set(head, left - 1);
+    else
+      lost.push({ label: `panel ${/^\[!([A-Z]+)\]/.exec(head)?.[1]?.toLowerCase()}`, markdown: `> ${head}` });
+  }
+  return lost;
+}
+
+/** The `[!INFO] Title` first lines of the panel quotes in a text, at any depth. */
+function alertHeads(text: string): string[] {
+  return [
+    ...text.matchAll(/^[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?(?:>[ \t]?)+(\[![A-Z]+\].*?)[ \t]*$/gm),
+  ].map((match) => match[1] as string);
 }
 
 /** A short list of what would be lost, for an error message: `macro toc "[[toc]]"`. */
-export function describeLoss(lost: Kept[]): string {
+export function describeLoss(lost: Lost[]): string {
   const named = lost.slice(0, 10).map((element) => `${element.label} ${element.markdown}`);
   return `${named.join(', ')}${lost.length > 10 ? ` and ${lost.length - 10} more` : ''}`;
 }

@@ -1,9 +1,11 @@
-import { renderStorage } from './to-markdown.ts';
+import { type Block, renderStorage } from './to-markdown.ts';
 
 /**
- * A page's sections: a top-level heading and the blocks under it, up to the next heading of the
- * same or a higher level. Offsets are into the storage, so a section can be replaced while every
- * byte outside it stays as it was. Headings inside panels, layouts or tables do not start sections.
+ * A page's sections: a heading and the blocks under it, up to the next heading of the same or a
+ * higher level at its level, or the end of its level. Offsets are into the storage, so a section
+ * can be replaced while every byte outside it stays as it was. Headings at the top of the page and
+ * inside containers (layout cells, panels, macro bodies, table cells) start sections; a section
+ * inside a container ends with it. Headings inside list items and plain quotes do not.
  */
 
 export interface Section {
@@ -11,26 +13,26 @@ export interface Section {
   heading: { level: number; text: string };
   /** Where the heading element ends and the section's content starts. */
   contentStart: number;
-  /** Where the section ends: the next heading of its level or higher, or the end of the body. */
+  /** Where the section ends: the next heading of its level or higher, or the end of its level. */
   end: number;
 }
 
 export function sectionsOf(storage: string): Section[] {
-  const { blocks } = renderStorage(storage);
   const sections: Section[] = [];
-  for (const [index, block] of blocks.entries()) {
-    const heading = block.heading;
-    if (!heading) continue;
-    let end = storage.length;
-    for (let next = index + 1; next < blocks.length; next++) {
-      const later = blocks[next];
-      if (later?.heading && later.heading.level <= heading.level) {
-        end = later.start;
-        break;
+  const collect = (blocks: Block[], levelEnd: number) => {
+    for (const [index, block] of blocks.entries()) {
+      const heading = block.heading;
+      if (heading) {
+        const next = blocks
+          .slice(index + 1)
+          .find((later) => later.heading && later.heading.level <= heading.level);
+        sections.push({ heading, contentStart: block.end, end: next?.start ?? levelEnd });
       }
+      if (block.container?.syntax === 'fence') continue;
+      for (const slot of block.container?.slots ?? []) collect(slot.blocks, slot.end);
     }
-    sections.push({ heading, contentStart: block.end, end });
-  }
+  };
+  collect(renderStorage(storage).blocks, storage.length);
   return sections;
 }
 

@@ -10,19 +10,64 @@ import {
 
 /**
  * Storage format → Markdown. What Markdown expresses faithfully (headings, paragraphs, emphasis,
- * code, links, lists, task lists, simple tables, code macros, panels) is converted; the rest is kept:
- * it is written as a short readable form (an image, a mention, a status, or a `[[name: title]]`
- * placeholder for a macro, layout or complex table) and remembered with its exact source, so a
- * write can put those bytes back (round-trip.ts).
+ * code, links, lists, task lists, simple tables) is converted; the rest is kept: it is written as a
+ * short readable form (an image, a mention, a status, or a `[[name: title]]` placeholder for a macro
+ * with no body) and remembered with its exact source, so a write can put those bytes back
+ * (round-trip.ts).
+ *
+ * Elements that wrap content are containers: their text is Markdown, their wrapper is kept.
+ * - A layout reads as its cells in order, each opened by a marker line
+ *   `[[layout section 2 of 3: two_equal, cell 1 of 2]]`, the whole closed by `[[/layout]]`.
+ * - A table Markdown cannot hold (merged cells, blocks in cells) reads the same way, cell by cell:
+ *   `[[table row 1 of 4, cell 2 of 2, spans 2 columns]]` … `[[/table]]`.
+ * - A panel (info, note, warning, tip, panel, expand) reads as a `> [!INFO] Title` quote.
+ * - Any other macro with a rich-text body reads as `[[name: title]]`, its body, `[[/name]]`.
+ * - A macro with a plain-text body (code, noformat, a diagram's source) reads as a fenced block
+ *   whose info string is the language or the macro's name.
+ * Each marker is unique on its page, so a write finds each container again by it and writes back
+ * the wrapper's bytes (attributes, parameters, ids) around its merged content.
  */
 
-/** A top-level block: its Markdown and the `[start, end)` of the storage it came from. */
+/** A block at one level (the page, or a container's slot): its Markdown and its source range. */
 export interface Block {
   markdown: string;
   start: number;
   end: number;
-  /** The heading level when the block is a top-level heading, with its text. */
+  /** The heading level when the block is a heading, with its text. */
   heading?: { level: number; text: string };
+  /** The container the block is, when it wraps content of its own. */
+  container?: Container;
+}
+
+/**
+ * An element whose content reads as Markdown inside a wrapper that is kept: a layout, a complex
+ * table, a macro with a body. Its slots are the content ranges (cells, the body); everything of
+ * the element outside them is the wrapper.
+ */
+export interface Container {
+  /** How the container reads: marker lines, a `> [!KIND]` quote, or a fenced block. */
+  syntax: 'marker' | 'alert' | 'fence';
+  /** What it is, for a reader: "layout", "table", "macro excerpt", "panel info", "macro plantuml". */
+  label: string;
+  start: number;
+  end: number;
+  slots: Slot[];
+  /** Slots that stand or fall together (a layout section, a table row), with their source range. */
+  groups: { start: number; end: number; slots: number[] }[];
+  /** The closing marker line (marker syntax). */
+  close: string;
+}
+
+export interface Slot {
+  /** The line that opens the slot: a marker, the quote's `[!INFO] Title`, the fence's info string. */
+  marker: string;
+  /** The content's source range. */
+  start: number;
+  end: number;
+  /** The content's blocks (none for a plain-text body). */
+  blocks: Block[];
+  /** The content's Markdown: the blocks joined, or a plain-text body's text. */
+  markdown: string;
 }
 
 /** An element kept as is: its Markdown form (also the marker a write finds it by) and its source. */
@@ -35,10 +80,19 @@ export interface Kept {
   guarded: boolean;
 }
 
+/** What a reading leaves opaque, by kind: `{kind: "macro jira", count: 2}`. */
+export interface Omitted {
+  kind: string;
+  count: number;
+}
+
 export interface Rendering {
   markdown: string;
   blocks: Block[];
   kept: Kept[];
+  /** Every container of the page, outermost first. */
+  containers: Container[];
+  omitted: Omitted[];
 }
 
 /** Renders a storage body as Markdown: for a reader, with no memory kept. */
@@ -46,26 +100,26 @@ export function storageToMarkdown(storage: string): string {
   return renderStorage(storage).markdown;
 }
 
+/** The Markdown of a storage body and what it leaves opaque (macros with no body, Jira queries). */
+export function readMarkdown(storage: string): { markdown: string; omitted: Omitted[] } {
+  const { markdown, omitted } = renderStorage(storage);
+  return { markdown, omitted };
+}
+
 export function renderStorage(storage: string): Rendering {
   const context = new Context(storage);
-  const blocks: Block[] = [];
-  let start = 0;
-  for (const unit of topLevelUnits(parseStorage(storage))) {
-    const end = unit.at(-1)?.end as number;
-    const markdown = context.block(unit);
-    // A unit with no Markdown (blank text, an empty paragraph) travels with the block before it.
-    if (markdown === '') {
-      if (blocks.length === 0) continue;
-      (blocks.at(-1) as Block).end = end;
-    } else {
-      const heading = headingOf(unit);
-      blocks.push({ markdown, start, end, ...(heading && { heading }) });
-    }
-    start = end;
-  }
-  if (blocks.length > 0) (blocks.at(-1) as Block).end = storage.length;
-  if (blocks.length > 0) (blocks[0] as Block).start = 0;
-  return { markdown: blocks.map((b) => b.markdown).join('\n\n'), blocks, kept: context.kept };
+  const blocks = context.level(parseStorage(storage), 0, storage.length);
+  return {
+    markdown: joinBlocks(blocks),
+    blocks,
+    kept: context.kept,
+    containers: context.containers,
+    omitted: [...context.omitted].map(([kind, count]) => ({ kind, count })),
+  };
+}
+
+export function joinBlocks(blocks: Block[]): string {
+  return blocks.map((b) => b.markdown).join('\n\n');
 }
 
 function headingOf(unit: StorageNode[]): Block['heading'] {
@@ -135,14 +189,77 @@ const PANELS: Record<string, string> = {
   expand: 'EXPAND',
 };
 
+/** Inline macros that stand for nothing hidden: their placeholder is all there is to them. */
+const TRANSPARENT_MACROS = new Set(['anchor']);
+
+interface Rendered {
+  markdown: string;
+  container: Container;
+}
+
 class Context {
   readonly kept: Kept[] = [];
+  readonly containers: Container[] = [];
+  readonly omitted = new Map<string, number>();
   readonly #byMarkdown = new Map<string, Kept>();
   readonly #ordinals = new Map<string, number>();
   readonly #source: string;
+  /**
+   * Above zero inside a list item, a task or a plain quote: their Markdown is rewritten as a whole
+   * when edited, so what they hold is shown as it was before containers (a placeholder keeps it).
+   */
+  #flat = 0;
 
   constructor(source: string) {
     this.#source = source;
+  }
+
+  /** The blocks of one level (the page, a cell, a body) whose source runs from `from` to `to`. */
+  level(nodes: StorageNode[], from: number, to: number): Block[] {
+    const blocks: Block[] = [];
+    let start = from;
+    for (const unit of topLevelUnits(nodes)) {
+      const end = (unit.at(-1) as StorageNode).end;
+      const only = unit.length === 1 ? unit[0] : undefined;
+      const rendered = only?.type === 'element' && isBlock(only) ? this.container(only) : undefined;
+      const markdown = rendered ? rendered.markdown : this.block(unit);
+      // A unit with no Markdown (blank text, an empty paragraph) travels with the block before it.
+      if (markdown === '') {
+        if (blocks.length === 0) continue;
+        (blocks.at(-1) as Block).end = end;
+      } else {
+        const heading = headingOf(unit);
+        blocks.push({
+          markdown,
+          start,
+          end,
+          ...(heading && { heading }),
+          ...(rendered && { container: rendered.container }),
+        });
+      }
+      start = end;
+    }
+    if (blocks.length > 0) {
+      (blocks.at(-1) as Block).end = to;
+      (blocks[0] as Block).start = from;
+    }
+    return blocks;
+  }
+
+  /** The element as a container, when it is one here. */
+  container(node: ElementNode): Rendered | undefined {
+    if (this.#flat > 0) return undefined;
+    switch (node.name) {
+      case 'ac:layout':
+        return this.layout(node);
+      case 'table':
+        return this.simpleTable(node) === undefined ? this.tableContainer(node) : undefined;
+      case 'ac:structured-macro':
+      case 'ac:macro':
+        return this.macroContainer(node);
+      default:
+        return undefined;
+    }
   }
 
   /** Markdown for a sequence of nodes that form one block (or an inline run). */
@@ -152,11 +269,16 @@ class Context {
     return paragraph(this.inline(nodes));
   }
 
-  /** Markdown for the children of a container (a panel body, a list item, a blockquote). */
+  /** Markdown for the children of a list item, a task or a quote, rewritten whole when edited. */
   blocks(nodes: StorageNode[]): string[] {
-    return topLevelUnits(nodes)
-      .map((unit) => this.block(unit))
-      .filter((markdown) => markdown !== '');
+    this.#flat++;
+    try {
+      return topLevelUnits(nodes)
+        .map((unit) => this.block(unit))
+        .filter((markdown) => markdown !== '');
+    } finally {
+      this.#flat--;
+    }
   }
 
   element(node: ElementNode): string {
@@ -177,7 +299,7 @@ class Context {
       case 'ac:task-list':
         return this.taskList(node);
       case 'table':
-        return this.table(node);
+        return this.simpleTable(node) ?? this.complexTable(node);
       case 'blockquote':
         return quote(this.blocks(node.children).join('\n\n'));
       case 'pre':
@@ -201,31 +323,118 @@ class Context {
     }
   }
 
+  /** A macro where containers are not read (inside a list item or a quote): as before they were. */
   macro(node: ElementNode): string {
     const name = node.attrs['ac:name'] ?? 'macro';
     const plain = firstChild(node, 'ac:plain-text-body');
-    if ((name === 'code' || name === 'noformat') && plain !== undefined) {
-      // Parameters beyond the language (title, line numbers) ride in the fence's info string.
-      const parameters = childElements(node, 'ac:parameter')
-        .filter((p) => p.attrs['ac:name'] !== 'language' && /^\w+$/.test(p.attrs['ac:name'] ?? ''))
-        .map((p) => ` ${p.attrs['ac:name']}="${collapse(textOf(p)).replace(/"/g, "'")}"`);
-      return fence(
-        textOf(plain),
-        (macroParameter(node, 'language') ?? '').replace(/\s+/g, '') + parameters.join(''),
-      );
-    }
+    if ((name === 'code' || name === 'noformat') && plain !== undefined)
+      return fence(textOf(plain), fenceInfo(node));
     const panel = PANELS[name];
     const body = firstChild(node, 'ac:rich-text-body');
     if (panel !== undefined && body !== undefined) {
       const parameters = childElements(node, 'ac:parameter').filter((p) => p.attrs['ac:name'] !== 'title');
-      if (parameters.length === 0) {
-        const title = collapse(macroParameter(node, 'title') ?? '').trim();
-        const head = `[!${panel}]${title === '' ? '' : ` ${title}`}`;
-        const content = this.blocks(body.children).join('\n\n');
-        return quote(content === '' ? head : `${head}\n${content}`);
-      }
+      if (parameters.length === 0)
+        return quote(alertHead(node, panel, this.blocks(body.children).join('\n\n')));
     }
     return this.placeholder(node, name, macroTitle(node));
+  }
+
+  /** A macro with a body: a fence for a plain-text body, a quote for a panel, markers for the rest. */
+  macroContainer(node: ElementNode): Rendered | undefined {
+    const name = node.attrs['ac:name'] ?? 'macro';
+    const body = firstChild(node, 'ac:rich-text-body');
+    const plain = firstChild(node, 'ac:plain-text-body');
+    if (body === undefined && plain !== undefined && hasContentRange(plain)) {
+      const info = fenceInfo(node);
+      const code = textOf(plain);
+      const container = this.newContainer('fence', `macro ${name}`, node, '');
+      container.slots.push({
+        marker: info,
+        start: plain.openEnd,
+        end: plain.closeStart,
+        blocks: [],
+        markdown: code,
+      });
+      return { markdown: fence(code, info), container };
+    }
+    if (body === undefined || !hasContentRange(body)) return undefined;
+    const panel = PANELS[name];
+    if (panel !== undefined) {
+      const head = alertHead(node, panel, '');
+      const container = this.newContainer('alert', `panel ${name}`, node, '');
+      const slot = this.slot(head, body);
+      container.slots.push(slot);
+      return { markdown: quote(slot.markdown === '' ? head : `${head}\n${slot.markdown}`), container };
+    }
+    const title = macroTitle(node);
+    const marker = `[[${this.unique(`${name}${title === '' ? '' : `: ${title}`}`)}]]`;
+    const container = this.newContainer('marker', `macro ${name}`, node, `[[/${name}]]`);
+    container.slots.push(this.slot(marker, body));
+    return { markdown: markerMarkdown(container), container };
+  }
+
+  /** A layout: its sections' cells in order, each under its marker. */
+  layout(node: ElementNode): Rendered | undefined {
+    const sections = childElements(node, 'ac:layout-section');
+    const cells = sections.flatMap((section) => childElements(section, 'ac:layout-cell'));
+    if (cells.length === 0 || !cells.every(hasContentRange)) return undefined;
+    const container = this.newContainer('marker', 'layout', node, '[[/layout]]');
+    for (const [s, section] of sections.entries()) {
+      const type = section.attrs['ac:type'] ?? 'section';
+      const sectionCells = childElements(section, 'ac:layout-cell');
+      const group = { start: section.start, end: section.end, slots: [] as number[] };
+      for (const [c, cell] of sectionCells.entries()) {
+        const base = `layout section ${s + 1} of ${sections.length}: ${type}, cell ${c + 1} of ${sectionCells.length}`;
+        group.slots.push(container.slots.length);
+        container.slots.push(this.slot(`[[${this.unique(base)}]]`, cell));
+      }
+      container.groups.push(group);
+    }
+    return { markdown: markerMarkdown(container), container };
+  }
+
+  /** A table Markdown cannot hold: its cells in order, each under its marker. */
+  tableContainer(node: ElementNode): Rendered | undefined {
+    const rows = tableRows(node);
+    const cells = rows.flatMap((row) => childElements(row).filter(isCell));
+    if (cells.length === 0 || !cells.every(hasContentRange)) return undefined;
+    const container = this.newContainer('marker', 'table', node, '[[/table]]');
+    for (const [r, row] of rows.entries()) {
+      const rowCells = childElements(row).filter(isCell);
+      const group = { start: row.start, end: row.end, slots: [] as number[] };
+      for (const [c, cell] of rowCells.entries()) {
+        const spans = ['rowspan', 'colspan']
+          .map((span) => [span, Number(cell.attrs[span] ?? 1)] as const)
+          .filter(([, count]) => count > 1)
+          .map(([span, count]) => `, spans ${count} ${span === 'rowspan' ? 'rows' : 'columns'}`)
+          .join('');
+        const base = `table row ${r + 1} of ${rows.length}, cell ${c + 1} of ${rowCells.length}${spans}`;
+        group.slots.push(container.slots.length);
+        container.slots.push(this.slot(`[[${this.unique(base)}]]`, cell));
+      }
+      container.groups.push(group);
+    }
+    return { markdown: markerMarkdown(container), container };
+  }
+
+  newContainer(syntax: Container['syntax'], label: string, node: ElementNode, close: string): Container {
+    const container: Container = {
+      syntax,
+      label,
+      start: node.start,
+      end: node.end,
+      slots: [],
+      groups: [],
+      close,
+    };
+    this.containers.push(container);
+    return container;
+  }
+
+  /** A slot holding the content of `node`, rendered as blocks of their own level. */
+  slot(marker: string, node: ElementNode): Slot {
+    const blocks = this.level(node.children, node.openEnd, node.closeStart);
+    return { marker, start: node.openEnd, end: node.closeStart, blocks, markdown: joinBlocks(blocks) };
   }
 
   list(node: ElementNode): string {
@@ -242,15 +451,20 @@ class Context {
 
   /** A list item's content: inline runs and nested lists stay tight; other blocks are separated. */
   itemBlocks(nodes: StorageNode[]): string {
-    let text = '';
-    for (const unit of topLevelUnits(nodes)) {
-      const markdown = this.block(unit);
-      if (markdown === '') continue;
-      const first = unit[0] as StorageNode;
-      const nested = first.type === 'element' && ['ul', 'ol', 'ac:task-list'].includes(first.name);
-      text += text === '' ? markdown : `${nested ? '\n' : '\n\n'}${markdown}`;
+    this.#flat++;
+    try {
+      let text = '';
+      for (const unit of topLevelUnits(nodes)) {
+        const markdown = this.block(unit);
+        if (markdown === '') continue;
+        const first = unit[0] as StorageNode;
+        const nested = first.type === 'element' && ['ul', 'ol', 'ac:task-list'].includes(first.name);
+        text += text === '' ? markdown : `${nested ? '\n' : '\n\n'}${markdown}`;
+      }
+      return text;
+    } finally {
+      this.#flat--;
     }
-    return text;
   }
 
   taskList(node: ElementNode): string {
@@ -264,30 +478,25 @@ class Context {
     return items.length === 0 ? '' : items.join('\n');
   }
 
-  table(node: ElementNode): string {
-    const rows: ElementNode[] = [];
+  /** A GFM table, when every row has the same cells and every cell only inline content. */
+  simpleTable(node: ElementNode): string | undefined {
     for (const child of childElements(node)) {
-      if (child.name === 'tr') rows.push(child);
-      else if (['tbody', 'thead', 'tfoot'].includes(child.name)) rows.push(...childElements(child, 'tr'));
-      else if (child.name !== 'colgroup') return this.complexTable(node, rows);
+      if (!['tr', 'tbody', 'thead', 'tfoot', 'colgroup'].includes(child.name)) return undefined;
     }
-    const cells = rows.map((row) => childElements(row));
+    const cells = tableRows(node).map((row) => childElements(row));
     const width = cells[0]?.length ?? 0;
     const simple =
       width > 0 &&
-      cells.every(
-        (row) =>
-          row.length === width &&
-          row.every((cell) => (cell.name === 'th' || cell.name === 'td') && isSimpleCell(cell)),
-      );
-    if (!simple) return this.complexTable(node, rows);
+      cells.every((row) => row.length === width && row.every((cell) => isCell(cell) && isSimpleCell(cell)));
+    if (!simple) return undefined;
     const line = (row: ElementNode[]) =>
       `| ${row.map((cell) => this.inline(cellContent(cell)).trim()).join(' | ')} |`;
     const [head, ...body] = cells as [ElementNode[], ...ElementNode[][]];
     return [line(head), `|${' --- |'.repeat(width)}`, ...body.map(line)].join('\n');
   }
 
-  complexTable(node: ElementNode, rows: ElementNode[]): string {
+  complexTable(node: ElementNode): string {
+    const rows = tableRows(node);
     const header = (rows[0] ? childElements(rows[0]) : []).map((cell) => collapse(textOf(cell)).trim());
     const title = `${rows.length} rows${header.length > 0 ? `: ${header.slice(0, 4).join(' | ')}` : ''}`;
     return this.placeholder(node, 'table', title);
@@ -403,16 +612,26 @@ class Context {
         false,
       );
     }
+    if (!TRANSPARENT_MACROS.has(name)) this.omit(`macro ${name}`);
     return this.keep(node, `[[${name}: ${macroTitle(node)}]]`.replace(': ]]', ']]'), `macro ${name}`, true);
   }
 
+  /** An element shown only by name: kept byte for byte, and counted as omitted. */
   placeholder(node: ElementNode, name: string, title: string): string {
-    const base = `${name}${title === '' ? '' : `: ${title}`}`;
-    // Each placeholder is unique on its page, so a write can tell two tables of contents apart.
+    const label = name === 'layout' || name === 'table' ? name : `macro ${name}`;
+    this.omit(label);
+    return this.keep(node, `[[${this.unique(`${name}${title === '' ? '' : `: ${title}`}`)}]]`, label, true);
+  }
+
+  /** `base`, or `base #2` for its second use on the page: each marker names one element. */
+  unique(base: string): string {
     const seen = (this.#ordinals.get(base) ?? 0) + 1;
     this.#ordinals.set(base, seen);
-    const label = name === 'layout' || name === 'table' ? name : `macro ${name}`;
-    return this.keep(node, `[[${base}${seen > 1 ? ` #${seen}` : ''}]]`, label, true);
+    return seen > 1 ? `${base} #${seen}` : base;
+  }
+
+  omit(kind: string): void {
+    this.omitted.set(kind, (this.omitted.get(kind) ?? 0) + 1);
   }
 
   /** Remembers an element with no faithful Markdown form; the first source wins for a repeated form. */
@@ -424,6 +643,59 @@ class Context {
     }
     return markdown;
   }
+}
+
+/** The rows of a table, directly under it or in its tbody, thead and tfoot. */
+function tableRows(node: ElementNode): ElementNode[] {
+  const rows: ElementNode[] = [];
+  for (const child of childElements(node)) {
+    if (child.name === 'tr') rows.push(child);
+    else if (['tbody', 'thead', 'tfoot'].includes(child.name)) rows.push(...childElements(child, 'tr'));
+  }
+  return rows;
+}
+
+function isCell(node: ElementNode): boolean {
+  return node.name === 'td' || node.name === 'th';
+}
+
+/** An element written with a closing tag, so content can go between its tags. */
+function hasContentRange(node: ElementNode): boolean {
+  return node.closeStart < node.end;
+}
+
+/** A container's Markdown in marker syntax: each slot's marker line and content, then the close. */
+function markerMarkdown(container: Container): string {
+  const parts: string[] = [];
+  for (const slot of container.slots) {
+    parts.push(slot.marker);
+    if (slot.markdown !== '') parts.push(slot.markdown);
+  }
+  parts.push(container.close);
+  return parts.join('\n\n');
+}
+
+/** A panel's first quote line, `[!INFO] Title`, and its content under it. */
+function alertHead(node: ElementNode, kind: string, content: string): string {
+  const title = collapse(macroParameter(node, 'title') ?? '').trim();
+  const head = `[!${kind}]${title === '' ? '' : ` ${title}`}`;
+  return content === '' ? head : `${head}\n${content}`;
+}
+
+/**
+ * A plain-text body's fence info string: the code macro's language, or any other macro's name, then
+ * the parameters as `name="value"` (`python title="main.py"`, `plantuml format="SVG"`).
+ */
+function fenceInfo(node: ElementNode): string {
+  const name = node.attrs['ac:name'] ?? 'macro';
+  const lead = name === 'code' ? (macroParameter(node, 'language') ?? '').replace(/\s+/g, '') : name;
+  const parameters = childElements(node, 'ac:parameter')
+    .filter(
+      (p) =>
+        !(name === 'code' && p.attrs['ac:name'] === 'language') && /^\w+$/.test(p.attrs['ac:name'] ?? ''),
+    )
+    .map((p) => ` ${p.attrs['ac:name']}="${collapse(textOf(p)).replace(/"/g, "'")}"`);
+  return lead + parameters.join('');
 }
 
 function isSimpleCell(cell: ElementNode): boolean {

@@ -54,6 +54,35 @@ export function markdownToStorage(markdown: string, options: WriteOptions = {}):
     .replace(MARKS, (_, i) => kept[Number(i)]?.source ?? '');
 }
 
+/** A top-level block of Markdown: its lines `[startLine, endLine)`, and what it is when it matters. */
+export interface MarkdownBlock {
+  startLine: number;
+  endLine: number;
+  /** A fenced block: its info string and its text. */
+  fence?: { info: string; code: string };
+  /** A quote that opens with `[!KIND]`: that first line, `[!INFO] Title`. */
+  alert?: string;
+}
+
+/** The top-level blocks of a Markdown text, as the writer parses them. */
+export function markdownBlocks(markdown: string): MarkdownBlock[] {
+  const lines = markdown.split('\n');
+  const blocks: MarkdownBlock[] = [];
+  for (const token of parser.parse(markdown, {})) {
+    if (token.level !== 0 || token.nesting === -1 || !token.map) continue;
+    const [startLine, endLine] = token.map;
+    const block: MarkdownBlock = { startLine, endLine };
+    if (token.type === 'fence')
+      block.fence = { info: token.info.trim(), code: token.content.replace(/\n$/, '') };
+    if (token.type === 'blockquote_open') {
+      const head = (lines[startLine] ?? '').replace(/^ {0,3}> ?/, '').trimEnd();
+      if (/^\[![A-Z]+\]/.test(head)) block.alert = head;
+    }
+    blocks.push(block);
+  }
+  return blocks;
+}
+
 interface Node {
   token: Token;
   children: Node[];
@@ -250,15 +279,21 @@ function image(src: string, alt: string): string {
   return `<ac:image${altAttribute}>${resource}</ac:image>`;
 }
 
-/** A code macro from a fence's info string: the language, then any `name="value"` parameters. */
+/**
+ * A code macro from a fence's info string: the language, then any `name="value"` parameters; a
+ * `noformat` fence is a noformat macro.
+ */
 function codeMacro(code: string, info: string): string {
   const language = /^[^\s"=]+(?=\s|$)/.exec(info.trim())?.[0] ?? '';
+  const macro = language === 'noformat' ? 'noformat' : 'code';
   let parameters =
-    language === '' ? '' : `<ac:parameter ac:name="language">${escapeText(language)}</ac:parameter>`;
+    language === '' || macro === 'noformat'
+      ? ''
+      : `<ac:parameter ac:name="language">${escapeText(language)}</ac:parameter>`;
   for (const [, name, value] of info.matchAll(/(\w+)="([^"]*)"/g)) {
     parameters += `<ac:parameter ac:name="${name}">${escapeText(value as string)}</ac:parameter>`;
   }
-  return `<ac:structured-macro ac:name="code" ac:schema-version="1">${parameters}<ac:plain-text-body>${cdata(code)}</ac:plain-text-body></ac:structured-macro>`;
+  return `<ac:structured-macro ac:name="${macro}" ac:schema-version="1">${parameters}<ac:plain-text-body>${cdata(code)}</ac:plain-text-body></ac:structured-macro>`;
 }
 
 /** The readable forms the reader writes for a mention, a date and a status, in (escaped) text. */

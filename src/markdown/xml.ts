@@ -17,6 +17,9 @@ export interface ElementNode {
   children: StorageNode[];
   start: number;
   end: number;
+  /** Where the opening tag ends and the closing tag starts: the source of the content between. */
+  openEnd: number;
+  closeStart: number;
 }
 
 export interface TextNode {
@@ -32,7 +35,16 @@ export type StorageNode = ElementNode | TextNode;
 
 /** The top-level nodes of a storage body. Lenient, as Confluence's own reader: it never throws. */
 export function parseStorage(source: string): StorageNode[] {
-  const root: ElementNode = { type: 'element', name: '#root', attrs: {}, children: [], start: 0, end: 0 };
+  const root: ElementNode = {
+    type: 'element',
+    name: '#root',
+    attrs: {},
+    children: [],
+    start: 0,
+    end: 0,
+    openEnd: 0,
+    closeStart: 0,
+  };
   const stack: ElementNode[] = [root];
   let inCdata = false;
   const parser = new Parser(
@@ -50,12 +62,17 @@ export function parseStorage(source: string): StorageNode[] {
           children: [],
           start: parser.startIndex,
           end: parser.endIndex + 1,
+          openEnd: parser.endIndex + 1,
+          closeStart: parser.endIndex + 1,
         };
         (stack.at(-1) as ElementNode).children.push(element);
         stack.push(element);
       },
       onclosetag() {
         const element = stack.pop() as ElementNode;
+        // A self-closing tag closes at its own start: it has no content and no closing tag.
+        if (parser.startIndex > element.start)
+          element.closeStart = Math.max(element.openEnd, parser.startIndex);
         element.end = Math.max(element.end, parser.endIndex + 1);
       },
       oncdatastart() {

@@ -44,6 +44,12 @@ const output = () =>
       total_chars: z.number(),
       truncated: z.boolean(),
       next_offset: z.number().optional().describe('Where the rest starts, when truncated.'),
+      omitted: z
+        .array(z.object({ kind: z.string(), count: z.number() }))
+        .optional()
+        .describe(
+          'Markdown only: what the Markdown shows only by name, by kind and count over the whole page (e.g. {kind: "macro jira", count: 2}); empty when every word of the page is in the Markdown.',
+        ),
     }),
   });
 
@@ -53,7 +59,9 @@ export const getConfluencePage = defineTool({
   description: [
     'Read one Confluence page by id: its title, content, labels, version and web url. Use it to read documentation, and always before update_confluence_page (you need page.version.number and the current content to merge into).',
     'Returns page {id, status, title, space_id, parent_id, parent_type, position, author_id, created_at, version {number, message, created_at}, content, content_format, labels [{id, name, prefix}], url, offset, total_chars, truncated, next_offset?}.',
-    'In Markdown, what Markdown cannot express appears in a short readable form that must stay in the text for the page to keep it: [[name: title]] for a macro, layout or complex table, [status: …], :emoticon:, [date: …], @user:<account id> for a mention, ![alt](attachment:file) for an image, [text](<page:Title>) for a link to a page.',
+    'In Markdown, what Markdown cannot express appears in a short readable form that must stay in the text for the page to keep it: [[name: title]] for a macro with no body, [status: …], :emoticon:, [date: …], @user:<account id> for a mention, ![alt](attachment:file) for an image, [text](<page:Title>) for a link to a page.',
+    'Containers show their content as Markdown between marker lines, each alone on its line: a layout as "[[layout section 1 of 2: two_equal, cell 1 of 2]]" before each cell\'s content and "[[/layout]]" after the last; a table with merged cells or lists in cells as "[[table row 1 of 3, cell 2 of 2]]" before each cell and "[[/table]]"; a macro with a body as "[[name: title]]", its body, "[[/name]]"; a panel as a "> [!INFO] Title" quote; a diagram or other plain-text body as a fenced block whose info string is the macro name. Edit the content between markers freely and keep every marker line as it is: a cell or panel you edit changes alone, and removing a marker or panel is refused with content_loss unless allow_removal is true.',
+    'page.omitted lists what the Markdown shows only by name (macros with no body such as a Jira query or a table of contents), by kind and count: read the page in storage format to see them.',
     'Long pages come in slices of max_chars characters: when page.truncated is true, call again with offset = page.next_offset to read on.',
     `Errors: ${PAGE_NOT_FOUND} (drafts need get_draft: true); ${RATE_LIMITED}.`,
   ].join(' '),
@@ -74,7 +82,8 @@ export const getConfluencePage = defineTool({
       args.offset === 0 && !markdown ? args.max_chars * 1.5 + 16_384 : 0,
     );
     const stored = page.body?.[format]?.value ?? '';
-    const content = markdown ? (await loadMarkdown()).storageToMarkdown(stored) : stored;
+    const reading = markdown ? (await loadMarkdown()).readMarkdown(stored) : undefined;
+    const content = reading ? reading.markdown : stored;
     const slice = sliceContent(content, args.offset, args.max_chars);
     return {
       page: {
@@ -93,6 +102,7 @@ export const getConfluencePage = defineTool({
         total_chars: content.length,
         truncated: slice.next !== undefined,
         ...(slice.next !== undefined && { next_offset: slice.next }),
+        ...(reading && { omitted: reading.omitted }),
       },
     };
   },
