@@ -6,7 +6,8 @@ import { defineConfig } from 'vitest/config';
 //   loopback to one Atlassian emulator that the global setup starts in Node. Files run one at a time
 //   because they share that emulator and reset it between tests.
 // - "node": tests that need real processes (the emulator's conformance suite, the browser flow) or
-//   Node itself (Ajv's compiled validators for the tool catalog).
+//   Node itself (Ajv's compiled validators for the tool catalog), and the unit tests of pure
+//   modules (test/unit/), which run in seconds.
 export default defineConfig({
   test: {
     // Failure-path tests make the gateway log what it logs in production ({"event":"…"} lines such as

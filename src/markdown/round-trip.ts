@@ -209,18 +209,23 @@ class Merger {
     const lines = text.split('\n');
     const segments: Segment[] = [];
     const fences = new FenceTracker();
+    // Blank lines around a container belong to neither side: a block after one starts the text.
+    const pushText = (stretch: string[]) => {
+      const text = trimBlank(stretch.join('\n'));
+      if (text !== '') segments.push({ type: 'text', text });
+    };
     let plainStart = 0;
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i] as string;
       if (fences.inFence(line)) continue;
       const hit = this.#markers.get(line.trim());
       if (hit === undefined || this.#used.has(hit.container)) continue;
-      if (i > plainStart) segments.push({ type: 'text', text: lines.slice(plainStart, i).join('\n') });
+      pushText(lines.slice(plainStart, i));
       const end = this.containerEnd(lines, i, hit.container, hit.slot, segments);
       plainStart = end;
       i = end - 1;
     }
-    if (plainStart < lines.length) segments.push({ type: 'text', text: lines.slice(plainStart).join('\n') });
+    pushText(lines.slice(plainStart));
     return segments;
   }
 

@@ -257,6 +257,8 @@ class Context {
       case 'ac:structured-macro':
       case 'ac:macro':
         return this.macroContainer(node);
+      case 'ac:adf-extension':
+        return this.extensionContainer(node);
       default:
         return undefined;
     }
@@ -370,6 +372,24 @@ class Context {
     const marker = `[[${this.unique(`${name}${title === '' ? '' : `: ${title}`}`)}]]`;
     const container = this.newContainer('marker', `macro ${name}`, node, `[[/${name}]]`);
     container.slots.push(this.slot(marker, body));
+    return { markdown: markerMarkdown(container), container };
+  }
+
+  /**
+   * A node of the cloud editor with content of its own (a custom panel): its `ac:adf-content` reads
+   * between markers; its attributes and its fallback (a copy for old readers) stay as they are.
+   */
+  extensionContainer(node: ElementNode): Rendered | undefined {
+    const adf = firstChild(node, 'ac:adf-node');
+    const content = adf && firstChild(adf, 'ac:adf-content');
+    if (adf === undefined || content === undefined || !hasContentRange(content)) return undefined;
+    const type = adf.attrs.type ?? 'extension';
+    const title = childElements(adf, 'ac:adf-attribute')
+      .map((attribute) => collapse(textOf(attribute)).trim())
+      .find((value) => value !== '');
+    const marker = `[[${this.unique(`${type}${title === undefined ? '' : `: ${title}`}`)}]]`;
+    const container = this.newContainer('marker', `extension ${type}`, node, `[[/${type}]]`);
+    container.slots.push(this.slot(marker, content));
     return { markdown: markerMarkdown(container), container };
   }
 
@@ -531,7 +551,7 @@ class Context {
       case 'ac:image':
         return this.image(node);
       case 'ac:emoticon':
-        return this.keep(node, `:${node.attrs['ac:name'] ?? 'emoticon'}:`, 'emoticon', true);
+        return this.keep(node, emoticonForm(node), 'emoticon', true);
       case 'time':
         return this.keep(node, `[date: ${node.attrs.datetime ?? ''}]`, 'date', false);
       case 'ac:structured-macro':
@@ -596,7 +616,9 @@ class Context {
     const src = attachment
       ? `attachment:${attachment.attrs['ri:filename'] ?? ''}`
       : (url?.attrs['ri:value'] ?? '');
-    const alt = node.attrs['ac:alt'] ?? node.attrs['ac:title'] ?? '';
+    const caption = firstChild(node, 'ac:caption');
+    const alt =
+      node.attrs['ac:alt'] ?? node.attrs['ac:title'] ?? (caption ? collapse(textOf(caption)).trim() : '');
     return this.keep(node, `![${escapeInline(alt)}](${destination(src)})`, 'image', false);
   }
 
@@ -643,6 +665,12 @@ class Context {
     }
     return markdown;
   }
+}
+
+/** An emoticon as `:name:`: the emoji's own short name when the editor stored one (`:tada:`). */
+function emoticonForm(node: ElementNode): string {
+  const shortname = node.attrs['ac:emoji-shortname']?.replace(/^:|:$/g, '');
+  return `:${shortname || node.attrs['ac:name'] || 'emoticon'}:`;
 }
 
 /** The rows of a table, directly under it or in its tbody, thead and tfoot. */

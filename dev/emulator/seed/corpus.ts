@@ -2,9 +2,12 @@
  * A corpus of storage-format documents, written after Atlassian's storage-format reference
  * (confluence.atlassian.com "Confluence Storage Format"): every text, list, link, image, table,
  * layout and macro form it describes, with entities, CDATA split at `]]>`, `ac:macro-id`s, nested
- * panels and lists, merged cells, and a 1 MB page. Seeded in the DOCS space; the Markdown tests
- * and the token benchmark run over all of it.
+ * panels and lists, merged cells, and a 1 MB page; then documents shaped as the cloud editor
+ * exports them (corpus-shapes.ts). Seeded in the DOCS space; the Markdown tests and the token
+ * benchmark run over all of it.
  */
+
+import { REAL_SHAPES } from './corpus-shapes.ts';
 
 const macroId = (n: number) =>
   `${(0x1f3a0000 + n).toString(16)}-7c1d-4e8a-9b2f-5d6e7f80${String(n).padStart(4, '0')}`;
@@ -288,4 +291,5 @@ export const CORPUS: readonly CorpusDocument[] = [
   { title: 'Whitespace and Formatting', body: WHITESPACE },
   { title: 'Data Platform Handbook', body: mixedPage('Data Platform Handbook', 50 * 1024) },
   { title: 'Data Platform Archive', body: mixedPage('Data Platform Archive', 1024 * 1024) },
+  ...REAL_SHAPES,
 ];

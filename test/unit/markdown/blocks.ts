@@ -1,0 +1,108 @@
+import type { Block, Container } from '../../../src/markdown/to-markdown.ts';
+import { parseStorage, type StorageNode } from '../../../src/markdown/xml.ts';
+
+/**
+ * What the corpus tests need to know about a rendering: the words of a storage body, the leaf
+ * blocks of its Markdown (at every level, inside cells, bodies and panels), and the Markdown with
+ * one leaf replaced, built the way the reader builds it.
+ */
+
+/** Elements whose text is not the page's text: macro parameters, task ids, an extension's fallback copy. */
+const NOT_TEXT = new Set([
+  'ac:parameter',
+  'ac:task-id',
+  'ac:task-uuid',
+  'ac:task-status',
+  'ac:adf-attribute',
+  'ac:adf-fallback',
+]);
+
+/** Elements that separate words; inline ones (strong, sub, a link) do not: H<sub>2</sub>O is one word. */
+const SEPARATE =
+  /^(?:p|h[1-6]|li|td|th|tr|div|pre|br|blockquote|ac:layout-cell|ac:rich-text-body|ac:plain-text-body|ac:task-body|ac:adf-content|ac:caption|ac:emoticon|ac:structured-macro|ac:image|ac:link|time)$/;
+
+/** Every word (a run of letters and digits) of the page's text, in order. */
+export function storageWords(storage: string): string[] {
+  let text = '';
+  const walk = (nodes: StorageNode[]) => {
+    for (const node of nodes) {
+      if (node.type === 'text') text += node.text;
+      else if (!NOT_TEXT.has(node.name)) {
+        const separate = SEPARATE.test(node.name);
+        if (separate) text += ' ';
+        walk(node.children);
+        if (separate) text += ' ';
+      }
+    }
+  };
+  walk(parseStorage(storage));
+  return wordsOf(text);
+}
+
+export function wordsOf(text: string): string[] {
+  return text.match(/[\p{L}\p{N}]+/gu) ?? [];
+}
+
+/** The blocks with no blocks below them, at every level: inside cells, bodies and panels too. */
+export function leavesOf(blocks: Block[]): Block[] {
+  const leaves: Block[] = [];
+  for (const block of blocks) {
+    const container = block.container;
+    if (container === undefined || container.syntax === 'fence') leaves.push(block);
+    else for (const slot of container.slots) leaves.push(...leavesOf(slot.blocks));
+  }
+  return leaves;
+}
+
+/** The Markdown of `blocks` as the reader writes it, with `leaf` written as `replacement`. */
+export function markdownWith(blocks: Block[], leaf?: Block, replacement?: string): string {
+  return blocks
+    .map((block) => {
+      if (block === leaf) return replacement as string;
+      const container = block.container;
+      if (container === undefined || container.syntax === 'fence') return block.markdown;
+      return containerMarkdown(container, leaf, replacement);
+    })
+    .join('\n\n');
+}
+
+function containerMarkdown(container: Container, leaf?: Block, replacement?: string): string {
+  const slots = container.slots.map((slot) => ({
+    marker: slot.marker,
+    text: markdownWith(slot.blocks, leaf, replacement),
+  }));
+  if (container.syntax === 'alert') {
+    const [{ marker, text }] = slots as [{ marker: string; text: string }];
+    return (text === '' ? marker : `${marker}\n${text}`)
+      .split('\n')
+      .map((line) => (line === '' ? '>' : `> ${line}`))
+      .join('\n');
+  }
+  const parts: string[] = [];
+  for (const { marker, text } of slots) parts.push(marker, ...(text === '' ? [] : [text]));
+  return [...parts, container.close].join('\n\n');
+}
+
+/**
+ * The leaf's Markdown with one visible change: a line added to a fence's code, else ` Edited` at
+ * the end of its first line of text (inside a table row's last cell for a table). Undefined when
+ * the block has no text to edit.
+ */
+export function editedLeaf(block: Block): string | undefined {
+  const lines = block.markdown.split('\n');
+  if (block.container?.syntax === 'fence') {
+    lines.splice(lines.length - 1, 0, 'one more line');
+    return lines.join('\n');
+  }
+  const at = lines.findIndex(
+    (line) => /\p{L}/u.test(line) && !/^\|[ |-]+\|$/.test(line) && !line.includes('[['),
+  );
+  if (at === -1) return undefined;
+  const line = lines[at] as string;
+  lines[at] = line.endsWith(' |')
+    ? `${line.slice(0, -2)} Edited |`
+    : line.endsWith('\\')
+      ? `${line.slice(0, -1)} Edited\\`
+      : `${line} Edited`;
+  return lines.join('\n');
+}
