@@ -37,11 +37,11 @@ export interface Lost {
 
 export function mergeMarkdown(markdown: string, currentStorage: string, siteUrl?: string): MergeResult {
   const current = renderStorage(currentStorage);
-  const text = markdown.replace(/\r\n?/g, '\n').replace(/\s+$/, '');
+  const text = markdown.replace(/\r\n?/g, '\n').trimEnd();
   const lost = lostElements(current, text);
   if (text === current.markdown) return { storage: currentStorage, unchanged: true, lost };
   const merger = new Merger(currentStorage, current, siteUrl);
-  const storage = merger.level(text, current.blocks, 0, currentStorage.length);
+  const storage = merger.merge(text, current.blocks);
   return { storage, unchanged: storage === currentStorage, lost };
 }
 
@@ -72,7 +72,11 @@ class Merger {
 
   /** The storage for `text` over one level whose blocks span `[from, to)` of the source. */
   level(text: string, blocks: Block[], from: number, to: number): string {
-    if (text === joinBlocks(blocks)) return this.#source.slice(from, to);
+    return text === joinBlocks(blocks) ? this.#source.slice(from, to) : this.merge(text, blocks);
+  }
+
+  /** The storage for a level's text that differs from what was read. */
+  merge(text: string, blocks: Block[]): string {
     const used = new Set<Block>();
     let storage = '';
     for (const segment of this.split(text)) {
@@ -107,6 +111,11 @@ class Merger {
    */
   gap(text: string, blocks: Block[], used: Set<Block>): string {
     if (text.trim() === '') return '';
+    const candidates = blocks.some(
+      (block) =>
+        !used.has(block) && (block.container?.syntax === 'alert' || block.container?.syntax === 'fence'),
+    );
+    if (!candidates) return this.convert(text);
     const lines = text.split('\n');
     let storage = '';
     let line = 0;
@@ -217,7 +226,8 @@ class Merger {
     let plainStart = 0;
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i] as string;
-      if (fences.inFence(line)) continue;
+      // Only a fence line or a marker matters here: most lines start with neither.
+      if (!/^\s*[`~[]/.test(line) || fences.inFence(line)) continue;
       const hit = this.#markers.get(line.trim());
       if (hit === undefined || this.#used.has(hit.container)) continue;
       pushText(lines.slice(plainStart, i));
@@ -311,7 +321,7 @@ class FenceTracker {
 
 /** Text without its leading blank lines and trailing whitespace. */
 function trimBlank(text: string): string {
-  return text.replace(/^(?:[ \t]*\n)+/, '').replace(/\s+$/, '');
+  return text.replace(/^(?:[ \t]*\n)+/, '').trimEnd();
 }
 
 /**
@@ -380,9 +390,18 @@ function lostElements(current: Rendering, text: string): Lost[] {
 
 /** The `[!INFO] Title` first lines of the panel quotes in a text, at any depth. */
 function alertHeads(text: string): string[] {
-  return [
-    ...text.matchAll(/^[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?(?:>[ \t]?)+(\[![A-Z]+\].*?)[ \t]*$/gm),
-  ].map((match) => match[1] as string);
+  const heads: string[] = [];
+  // Only lines holding "[!" can be heads: find those, then read each whole line.
+  let at = text.indexOf('[!');
+  while (at !== -1) {
+    const start = text.lastIndexOf('\n', at) + 1;
+    const end = text.indexOf('\n', at);
+    const line = text.slice(start, end === -1 ? text.length : end);
+    const head = /^[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?(?:>[ \t]?)+(\[![A-Z]+\].*?)[ \t]*$/.exec(line)?.[1];
+    if (head !== undefined) heads.push(head);
+    at = end === -1 ? -1 : text.indexOf('[!', end);
+  }
+  return heads;
 }
 
 /** A short list of what would be lost, for an error message: `macro toc "[[toc]]"`. */

@@ -194,7 +194,7 @@ const TRANSPARENT_MACROS = new Set(['anchor']);
 
 interface Rendered {
   markdown: string;
-  container: Container;
+  container?: Container;
 }
 
 class Context {
@@ -234,7 +234,7 @@ class Context {
           start,
           end,
           ...(heading && { heading }),
-          ...(rendered && { container: rendered.container }),
+          ...(rendered?.container && { container: rendered.container }),
         });
       }
       start = end;
@@ -252,8 +252,10 @@ class Context {
     switch (node.name) {
       case 'ac:layout':
         return this.layout(node);
-      case 'table':
-        return this.simpleTable(node) === undefined ? this.tableContainer(node) : undefined;
+      case 'table': {
+        const simple = this.simpleTable(node);
+        return simple === undefined ? this.tableContainer(node) : { markdown: simple };
+      }
       case 'ac:structured-macro':
       case 'ac:macro':
         return this.macroContainer(node);

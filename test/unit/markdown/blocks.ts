@@ -1,47 +1,10 @@
 import type { Block, Container } from '../../../src/markdown/to-markdown.ts';
-import { parseStorage, type StorageNode } from '../../../src/markdown/xml.ts';
 
 /**
- * What the corpus tests need to know about a rendering: the words of a storage body, the leaf
- * blocks of its Markdown (at every level, inside cells, bodies and panels), and the Markdown with
- * one leaf replaced, built the way the reader builds it.
+ * What the corpus tests need to know about a rendering: the leaf blocks of its Markdown (at every
+ * level, inside cells, bodies and panels), and the Markdown with one leaf replaced, built the way
+ * the reader builds it.
  */
-
-/** Elements whose text is not the page's text: macro parameters, task ids, an extension's fallback copy. */
-const NOT_TEXT = new Set([
-  'ac:parameter',
-  'ac:task-id',
-  'ac:task-uuid',
-  'ac:task-status',
-  'ac:adf-attribute',
-  'ac:adf-fallback',
-]);
-
-/** Elements that separate words; inline ones (strong, sub, a link) do not: H<sub>2</sub>O is one word. */
-const SEPARATE =
-  /^(?:p|h[1-6]|li|td|th|tr|div|pre|br|blockquote|ac:layout-cell|ac:rich-text-body|ac:plain-text-body|ac:task-body|ac:adf-content|ac:caption|ac:emoticon|ac:structured-macro|ac:image|ac:link|time)$/;
-
-/** Every word (a run of letters and digits) of the page's text, in order. */
-export function storageWords(storage: string): string[] {
-  let text = '';
-  const walk = (nodes: StorageNode[]) => {
-    for (const node of nodes) {
-      if (node.type === 'text') text += node.text;
-      else if (!NOT_TEXT.has(node.name)) {
-        const separate = SEPARATE.test(node.name);
-        if (separate) text += ' ';
-        walk(node.children);
-        if (separate) text += ' ';
-      }
-    }
-  };
-  walk(parseStorage(storage));
-  return wordsOf(text);
-}
-
-export function wordsOf(text: string): string[] {
-  return text.match(/[\p{L}\p{N}]+/gu) ?? [];
-}
 
 /** The blocks with no blocks below them, at every level: inside cells, bodies and panels too. */
 export function leavesOf(blocks: Block[]): Block[] {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { CORPUS } from '../../../dev/emulator/seed/corpus.ts';
 import { mergeMarkdown } from '../../../src/markdown/round-trip.ts';
 import { renderStorage } from '../../../src/markdown/to-markdown.ts';
-import { CORPUS } from '../../../dev/emulator/seed/corpus.ts';
-import { editedLeaf, leavesOf, markdownWith, storageWords, wordsOf } from './blocks.ts';
+import { storageWords, wordsOf } from '../../support/storage-words.ts';
+import { editedLeaf, leavesOf, markdownWith } from './blocks.ts';
 
 /**
  * The storage-format corpus, document by document: the Markdown holds every word of the page's
