@@ -35,7 +35,7 @@ export const allowRemoval = z
   .boolean()
   .default(false)
   .describe(
-    'Markdown bodies only: true to let the write drop elements Markdown cannot rebuild (macros, layouts, statuses… shown as [[…]] and similar forms) that the current content has and the body no longer contains. Default false: such a write is refused with content_loss.',
+    'Markdown bodies only: true to let the write drop elements Markdown cannot rebuild (macros shown as [[…]], layout sections, table rows and cells whose marker lines are gone, panels, emoticons) that the current content has and the body no longer contains. Default false: such a write is refused with content_loss.',
   );
 
 /** 409 content_loss unless the caller allowed it: a Markdown write that would drop kept elements. */

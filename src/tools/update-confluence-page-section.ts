@@ -19,7 +19,7 @@ const schema = () =>
       .min(1)
       .max(500)
       .describe(
-        'The text of the heading whose section changes, as the page shows it (e.g. "Rollback"; case and leading #s do not matter when only one heading matches). The section runs to the next heading of the same or a higher level.',
+        'The text of the heading whose section changes, as the page shows it (e.g. "Rollback"; case and leading #s do not matter when only one heading matches). The section runs to the next heading of the same or a higher level; a heading inside a layout cell, a panel or a macro body has a section that ends with that cell or body.',
       ),
     body: bodyText('The new content of the section, under its heading (the heading itself stays)'),
     body_format: z
@@ -48,7 +48,8 @@ export const updateConfluencePageSection = defineTool({
   description: [
     'Change one section of a page (the content under one heading) and nothing else: everything outside the section is written back byte for byte. Cheaper and safer than update_confluence_page for a local change.',
     'Read the page first with get_confluence_page (body_format "markdown") for its version.number and headings. A heading that matches no section or several is refused with invalid_arguments listing the headings (error.headings).',
-    'In replace mode with Markdown, elements of the section Markdown cannot rebuild ([[…]] placeholders, statuses, emoticons) that the body no longer contains are refused with content_loss unless allow_removal is true. A body that changes nothing writes nothing (unchanged: true).',
+    'Headings inside layout cells, panels and macro bodies have sections too.',
+    'In replace mode with Markdown, elements of the section Markdown cannot rebuild ([[…]] placeholders and markers, panels, emoticons) that the body no longer contains are refused with content_loss unless allow_removal is true. A body that changes nothing writes nothing (unchanged: true).',
     'Refused with version_conflict when the page has changed since the version you read: read it again and retry with the new number.',
     'Returns page {id, status, title, space_id, parent_id, parent_type, author_id, created_at, version, url, _links}, section (the heading), unchanged and a message.',
   ].join(' '),

@@ -220,6 +220,15 @@ describe('what a reading leaves opaque', () => {
     ]);
   });
 
+  it('counts an issue inside a table cell once', () => {
+    const storage =
+      '<table><tbody><tr><th>Issue</th></tr><tr><td><ac:structured-macro ac:name="jira"><ac:parameter ac:name="key">X-2</ac:parameter></ac:structured-macro></td></tr></tbody></table>';
+    expect(readMarkdown(storage)).toEqual({
+      markdown: '| Issue |\n| --- |\n| [[jira: X-2]] |',
+      omitted: [{ kind: 'macro jira', count: 1 }],
+    });
+  });
+
   it('is empty for a page whose every element reads as Markdown', () => {
     expect(readMarkdown(LAYOUT).omitted).toEqual([]);
   });
