@@ -6,7 +6,7 @@ import {
   renderStorage,
   type Slot,
 } from './to-markdown.ts';
-import { type MarkdownBlock, markdownBlocks, markdownToStorage } from './to-storage.ts';
+import { inlineToStorage, type MarkdownBlock, markdownBlocks, markdownToStorage } from './to-storage.ts';
 import { cdata } from './xml.ts';
 
 /**
@@ -58,6 +58,8 @@ class Merger {
   readonly #markers = new Map<string, { container: Container; slot: number }>();
   /** Containers already written once: a second copy of their markers is text. */
   readonly #used = new Set<Container>();
+  /** The cells of the GFM tables read, by table. */
+  readonly #cells = new Map<Container, string[][]>();
 
   constructor(source: string, rendering: Rendering, siteUrl: string | undefined) {
     this.#source = source;
@@ -112,8 +114,7 @@ class Merger {
   gap(text: string, blocks: Block[], used: Set<Block>): string {
     if (text.trim() === '') return '';
     const candidates = blocks.some(
-      (block) =>
-        !used.has(block) && (block.container?.syntax === 'alert' || block.container?.syntax === 'fence'),
+      (block) => !used.has(block) && block.container !== undefined && block.container.syntax !== 'marker',
     );
     if (!candidates) return this.convert(text);
     const lines = text.split('\n');
@@ -125,36 +126,57 @@ class Merger {
       const container = block.container as Container;
       used.add(block);
       this.#used.add(container);
-      const inner = part.fence
-        ? part.fence.code
-        : trimBlank(
-            lines
-              .slice(part.startLine + 1, part.endLine)
-              .map((l) => l.replace(/^ {0,3}> ?/, ''))
-              .join('\n'),
-          );
+      const texts = part.table
+        ? new Map(part.table.flat().map((cell, index) => [index, cell]))
+        : new Map([[0, this.bodyText(part, lines)]]);
       storage +=
         this.convert(lines.slice(line, part.startLine).join('\n')) +
         this.#source.slice(block.start, container.start) +
-        this.write(container, new Map([[0, inner]])) +
+        this.write(container, texts) +
         this.#source.slice(container.end, block.end);
       line = part.endLine;
     }
     return storage + this.convert(lines.slice(line).join('\n'));
   }
 
-  /** The level's unused panel or plain-text macro whose quote head or fence info is the part's. */
+  /** A fence's code, or a panel quote's content under its first line, unquoted. */
+  bodyText(part: MarkdownBlock, lines: string[]): string {
+    return part.fence
+      ? part.fence.code
+      : trimBlank(
+          lines
+            .slice(part.startLine + 1, part.endLine)
+            .map((l) => l.replace(/^ {0,3}> ?/, ''))
+            .join('\n'),
+        );
+  }
+
+  /**
+   * The level's unused panel, plain-text macro or GFM table the part is: the same quote head, the
+   * same fence info string, or a table of the same shape with at least half its cells unchanged.
+   */
   nativeMatch(part: MarkdownBlock, blocks: Block[], used: Set<Block>): Block | undefined {
+    const free = (block: Block, syntax: Container['syntax']) =>
+      !used.has(block) && block.container?.syntax === syntax && !this.#used.has(block.container);
+    if (part.table) {
+      const cells = part.table;
+      return blocks.find((block) => free(block, 'grid') && sameTable(this.cells(block), cells));
+    }
     const head = part.fence?.info ?? part.alert;
     if (head === undefined) return undefined;
     const syntax = part.fence ? 'fence' : 'alert';
-    return blocks.find(
-      (block) =>
-        !used.has(block) &&
-        block.container?.syntax === syntax &&
-        !this.#used.has(block.container) &&
-        block.container.slots[0]?.marker === head,
-    );
+    return blocks.find((block) => free(block, syntax) && block.container?.slots[0]?.marker === head);
+  }
+
+  /** A GFM table block's cells as read, row by row. */
+  cells(block: Block): string[][] {
+    const container = block.container as Container;
+    let cells = this.#cells.get(container);
+    if (cells === undefined) {
+      cells = markdownBlocks(block.markdown)[0]?.table ?? [];
+      this.#cells.set(container, cells);
+    }
+    return cells;
   }
 
   /** A marker container: its own bytes when unchanged, else its wrapper around merged slots. */
@@ -201,16 +223,23 @@ class Merger {
   }
 
   slot(container: Container, slot: Slot, text: string): string {
-    if (container.syntax !== 'fence') return this.level(text, slot.blocks, slot.start, slot.end);
-    return text === slot.markdown ? this.#source.slice(slot.start, slot.end) : cdata(text);
+    if (container.syntax === 'fence')
+      return text === slot.markdown ? this.#source.slice(slot.start, slot.end) : cdata(text);
+    if (container.syntax === 'grid') {
+      const read = this.#cells.get(container)?.flat()[container.slots.indexOf(slot)];
+      return text === read
+        ? this.#source.slice(slot.start, slot.end)
+        : inlineToStorage(text, this.#options());
+    }
+    return this.level(text, slot.blocks, slot.start, slot.end);
   }
 
   convert(text: string): string {
-    if (text.trim() === '') return '';
-    return markdownToStorage(text, {
-      kept: this.#rendering.kept,
-      ...(this.#siteUrl && { siteUrl: this.#siteUrl }),
-    });
+    return text.trim() === '' ? '' : markdownToStorage(text, this.#options());
+  }
+
+  #options() {
+    return { kept: this.#rendering.kept, ...(this.#siteUrl && { siteUrl: this.#siteUrl }) };
   }
 
   /** One level's text cut into plain stretches and the marker containers it holds (outside fences). */
@@ -317,6 +346,15 @@ class FenceTracker {
       this.#open = undefined;
     return true;
   }
+}
+
+/** Two tables of the same rows and columns, at least half of whose cells read the same. */
+function sameTable(read: string[][], written: string[][]): boolean {
+  if (read.length !== written.length || read.some((row, r) => row.length !== written[r]?.length))
+    return false;
+  const cells = read.flat();
+  const kept = written.flat().filter((cell, index) => cell === cells[index]).length;
+  return kept * 2 >= cells.length;
 }
 
 /** Text without its leading blank lines and trailing whitespace. */

@@ -24,6 +24,8 @@ import {
  * - Any other macro with a rich-text body reads as `[[name: title]]`, its body, `[[/name]]`.
  * - A macro with a plain-text body (code, noformat, a diagram's source) reads as a fenced block
  *   whose info string is the language or the macro's name.
+ * - A table Markdown can hold reads as a GFM table; its cells are slots too, so an edit of one
+ *   cell keeps the rest of the table's bytes.
  * Each marker is unique on its page, so a write finds each container again by it and writes back
  * the wrapper's bytes (attributes, parameters, ids) around its merged content.
  */
@@ -45,8 +47,8 @@ export interface Block {
  * the element outside them is the wrapper.
  */
 export interface Container {
-  /** How the container reads: marker lines, a `> [!KIND]` quote, or a fenced block. */
-  syntax: 'marker' | 'alert' | 'fence';
+  /** How the container reads: marker lines, a `> [!KIND]` quote, a fenced block, or a GFM table. */
+  syntax: 'marker' | 'alert' | 'fence' | 'grid';
   /** What it is, for a reader: "layout", "table", "macro excerpt", "panel info", "macro plantuml". */
   label: string;
   start: number;
@@ -254,7 +256,9 @@ class Context {
         return this.layout(node);
       case 'table': {
         const simple = this.simpleTable(node);
-        return simple === undefined ? this.tableContainer(node) : { markdown: simple };
+        if (simple === undefined) return this.tableContainer(node);
+        const grid = this.gridContainer(node);
+        return { markdown: simple, ...(grid && { container: grid }) };
       }
       case 'ac:structured-macro':
       case 'ac:macro':
@@ -413,6 +417,32 @@ class Context {
       container.groups.push(group);
     }
     return { markdown: markerMarkdown(container), container };
+  }
+
+  /**
+   * A table read as GFM: its cells, row by row, so a write can change one cell's content and keep
+   * the table's and every other cell's bytes (widths, header cells, paragraphs in cells, ids).
+   */
+  gridContainer(node: ElementNode): Container | undefined {
+    const rows = tableRows(node);
+    const contents = rows.map((row) => childElements(row).map(cellContentElement));
+    if (!contents.every((row) => row.every(hasContentRange))) return undefined;
+    const container = this.newContainer('grid', 'table', node, '');
+    for (const [r, row] of rows.entries()) {
+      const group = { start: row.start, end: row.end, slots: [] as number[] };
+      for (const content of contents[r] as ElementNode[]) {
+        group.slots.push(container.slots.length);
+        container.slots.push({
+          marker: '',
+          start: content.openEnd,
+          end: content.closeStart,
+          blocks: [],
+          markdown: '',
+        });
+      }
+      container.groups.push(group);
+    }
+    return container;
   }
 
   /** A table Markdown cannot hold: its cells in order, each under its marker. */
@@ -736,11 +766,15 @@ function isSimpleCell(cell: ElementNode): boolean {
 
 /** A cell's inline content: its children, or those of its single paragraph. */
 function cellContent(cell: ElementNode): StorageNode[] {
+  return cellContentElement(cell).children;
+}
+
+/** The element whose children are a cell's inline content: its single paragraph, or the cell. */
+function cellContentElement(cell: ElementNode): ElementNode {
   const elements = childElements(cell);
   const only = elements[0];
   const blank = cell.children.every((n) => n.type === 'element' || n.text.trim() === '');
-  if (elements.length === 1 && only?.name === 'p' && blank) return only.children;
-  return cell.children;
+  return elements.length === 1 && only?.name === 'p' && blank ? only : cell;
 }
 
 function macroTitle(node: ElementNode): string {

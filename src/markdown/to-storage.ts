@@ -37,6 +37,23 @@ const MARK_CLOSE = '\uE001';
 const MARKS = /\uE000(\d+)\uE001/g;
 
 export function markdownToStorage(markdown: string, options: WriteOptions = {}): string {
+  return withKept(markdown, options, (text, writer) => writer.blocks(tree(parser.parse(text, {}))));
+}
+
+/** Markdown inline content (a table cell's) → storage inline content, with no paragraph around it. */
+export function inlineToStorage(markdown: string, options: WriteOptions = {}): string {
+  return withKept(markdown, options, (text, writer) => {
+    const [inline] = parser.parseInline(text, {});
+    return inline ? writer.inline(tree(inline.children ?? [])) : '';
+  });
+}
+
+/** Converts with each kept element's form swapped for a marker, and the marker for its source after. */
+function withKept(
+  markdown: string,
+  options: WriteOptions,
+  write: (text: string, writer: Writer) => string,
+): string {
   const kept = [...(options.kept ?? [])].sort((a, b) => b.markdown.length - a.markdown.length);
   let text = markdown.replace(/\r\n?/g, '\n').replace(/[\uE000\uE001]/g, '');
   kept.forEach((element, index) => {
@@ -46,7 +63,7 @@ export function markdownToStorage(markdown: string, options: WriteOptions = {}):
   const writer = new Writer(options.siteUrl, (code) =>
     code.replace(MARKS, (_, i) => kept[Number(i)]?.markdown ?? ''),
   );
-  const storage = writer.blocks(tree(parser.parse(text, {})));
+  const storage = write(text, writer);
   if (kept.length === 0) return storage;
   // A kept block (a macro alone on its line) was read as a paragraph: put it back without one.
   return storage
@@ -62,13 +79,16 @@ export interface MarkdownBlock {
   fence?: { info: string; code: string };
   /** A quote that opens with `[!KIND]`: that first line, `[!INFO] Title`. */
   alert?: string;
+  /** A table: each row's cells, as inline Markdown. */
+  table?: string[][];
 }
 
 /** The top-level blocks of a Markdown text, as the writer parses them. */
 export function markdownBlocks(markdown: string): MarkdownBlock[] {
   const lines = markdown.split('\n');
   const blocks: MarkdownBlock[] = [];
-  for (const token of parser.parse(markdown, {})) {
+  const tokens = parser.parse(markdown, {});
+  for (const [index, token] of tokens.entries()) {
     if (token.level !== 0 || token.nesting === -1 || !token.map) continue;
     const [startLine, endLine] = token.map;
     const block: MarkdownBlock = { startLine, endLine };
@@ -78,9 +98,22 @@ export function markdownBlocks(markdown: string): MarkdownBlock[] {
       const head = (lines[startLine] ?? '').replace(/^ {0,3}> ?/, '').trimEnd();
       if (/^\[![A-Z]+\]/.test(head)) block.alert = head;
     }
+    if (token.type === 'table_open') block.table = tableCells(tokens, index);
     blocks.push(block);
   }
   return blocks;
+}
+
+/** The cells' inline Markdown, row by row, of the table that opens at `tokens[open]`. */
+function tableCells(tokens: Token[], open: number): string[][] {
+  const rows: string[][] = [];
+  for (let i = open + 1; i < tokens.length; i++) {
+    const token = tokens[i] as Token;
+    if (token.type === 'table_close') break;
+    if (token.type === 'tr_open') rows.push([]);
+    else if (token.type === 'inline') rows.at(-1)?.push(token.content);
+  }
+  return rows;
 }
 
 interface Node {

@@ -11,7 +11,8 @@ export function leavesOf(blocks: Block[]): Block[] {
   const leaves: Block[] = [];
   for (const block of blocks) {
     const container = block.container;
-    if (container === undefined || container.syntax === 'fence') leaves.push(block);
+    if (container === undefined || container.syntax === 'fence' || container.syntax === 'grid')
+      leaves.push(block);
     else for (const slot of container.slots) leaves.push(...leavesOf(slot.blocks));
   }
   return leaves;
@@ -23,7 +24,8 @@ export function markdownWith(blocks: Block[], leaf?: Block, replacement?: string
     .map((block) => {
       if (block === leaf) return replacement as string;
       const container = block.container;
-      if (container === undefined || container.syntax === 'fence') return block.markdown;
+      if (container === undefined || container.syntax === 'fence' || container.syntax === 'grid')
+        return block.markdown;
       return containerMarkdown(container, leaf, replacement);
     })
     .join('\n\n');

@@ -127,6 +127,32 @@ describe('a table Markdown cannot hold', () => {
   });
 });
 
+describe('a table read as GFM', () => {
+  const STATUS =
+    '<ac:structured-macro ac:name="status" ac:macro-id="s1"><ac:parameter ac:name="title">Down</ac:parameter><ac:parameter ac:name="colour">Red</ac:parameter></ac:structured-macro>';
+  const TABLE =
+    '<table data-layout="default" ac:local-id="t1"><colgroup><col style="width: 200.0px;" /><col style="width: 300.0px;" /></colgroup><tbody>' +
+    '<tr><th><p local-id="c1">Service</p></th><th><p local-id="c2">Health</p></th></tr>' +
+    `<tr><td><p local-id="c3">search</p></td><td><p local-id="c4">${STATUS} paging</p></td></tr></tbody></table>`;
+
+  it('edited in one cell changes that cell alone: widths, ids, paragraphs and statuses keep their bytes', () => {
+    const { markdown } = readMarkdown(TABLE);
+    expect(markdown).toBe('| Service | Health |\n| --- | --- |\n| search | [status: Down (red)] paging |');
+    const { storage } = mergeMarkdown(markdown.replace('| search |', '| search-api |'), TABLE);
+    expect(storage).toBe(TABLE.replace('>search<', '>search-api<'));
+    const { storage: both } = mergeMarkdown(markdown.replace('paging |', 'paged at 02:10 |'), TABLE);
+    expect(both).toBe(TABLE.replace(' paging</p>', ' paged at 02:10</p>'));
+  });
+
+  it('with a row added is written anew, its statuses kept byte for byte', () => {
+    const { markdown } = readMarkdown(TABLE);
+    const { storage } = mergeMarkdown(`${markdown}\n| ledger | fine |`, TABLE);
+    expect(storage).toBe(
+      `<table><tbody><tr><th>Service</th><th>Health</th></tr><tr><td>search</td><td>${STATUS} paging</td></tr><tr><td>ledger</td><td>fine</td></tr></tbody></table>`,
+    );
+  });
+});
+
 describe('a macro with a rich-text body', () => {
   const EXCERPT =
     '<p>Intro</p><ac:structured-macro ac:name="excerpt" ac:macro-id="m1"><ac:parameter ac:name="hidden">true</ac:parameter>' +
