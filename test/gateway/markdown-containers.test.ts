@@ -18,6 +18,7 @@ const page = (title: string) => {
 const onboarding = page('Payments Onboarding Hub');
 const runbook = page('Card Authorisation Runbook');
 const release = page('Release Train 2026.12');
+const capacity = page('Quarterly Capacity Review');
 
 let id: string;
 beforeEach(async () => {
@@ -160,6 +161,41 @@ describe('panels read as Markdown', () => {
     expect(status).toBe(409);
     expect(body.error.lost).toEqual([{ kind: 'panel tip', markdown: '> [!TIP]' }]);
     expect(await written()).toEqual([]);
+  });
+});
+
+describe('tables read as Markdown', () => {
+  it('edited in one cell of a table with statuses and emoticons change that cell alone', async () => {
+    const { content, version } = await read(capacity.id);
+    expect(content).toContain('| search | [status: Down (red)] | :sad: paging |');
+    const { status } = await callTool(id, 'update_confluence_page', {
+      page_id: capacity.id,
+      version_number: version.number,
+      body: content.replace(':sad: paging |', ':sad: paging the storage team |'),
+      body_format: 'markdown',
+    });
+    expect(status).toBe(200);
+    expect(await written()).toEqual([capacity.body.replace(' paging</p>', ' paging the storage team</p>')]);
+  });
+
+  it('with merged cells and lists in cells, edited in one cell change that cell alone', async () => {
+    const { content, version } = await read(capacity.id);
+    expect(content).toContain(
+      '[[table row 3 of 5, cell 3 of 3]]\n\n1. Archive cold entries\n2. Add a read replica',
+    );
+    const { status } = await callTool(id, 'update_confluence_page', {
+      page_id: capacity.id,
+      version_number: version.number,
+      body: content.replace(
+        '[[table row 4 of 5, cell 1 of 3, spans 2 rows]]\n\ngateway',
+        '[[table row 4 of 5, cell 1 of 3, spans 2 rows]]\n\ngateway (edge)',
+      ),
+      body_format: 'markdown',
+    });
+    expect(status).toBe(200);
+    expect(await written()).toEqual([
+      capacity.body.replace('<td rowspan="2"><p>gateway</p>', '<td rowspan="2"><p>gateway (edge)</p>'),
+    ]);
   });
 });
 
