@@ -113,28 +113,39 @@ class Merger {
    */
   gap(text: string, blocks: Block[], used: Set<Block>): string {
     if (text.trim() === '') return '';
-    const candidates = blocks.some(
-      (block) => !used.has(block) && block.container !== undefined && block.container.syntax !== 'marker',
-    );
-    if (!candidates) return this.convert(text);
+    if (!blocks.some((block) => !used.has(block) && block.container?.syntax !== 'marker'))
+      return this.convert(text);
     const lines = text.split('\n');
     let storage = '';
     let line = 0;
     for (const part of markdownBlocks(text)) {
-      const block = this.nativeMatch(part, blocks, used);
+      const partText = lines.slice(part.startLine, part.endLine).join('\n').trimEnd();
+      const block = this.nativeMatch(part, partText, blocks, used);
       if (block === undefined) continue;
-      const container = block.container as Container;
       used.add(block);
-      this.#used.add(container);
-      const texts = part.table
-        ? new Map(part.table.flat().map((cell, index) => [index, cell]))
-        : new Map([[0, this.bodyText(part, lines)]]);
-      storage +=
-        this.convert(lines.slice(line, part.startLine).join('\n')) +
-        this.#source.slice(block.start, container.start) +
-        this.write(container, texts) +
-        this.#source.slice(container.end, block.end);
+      storage += this.convert(lines.slice(line, part.startLine).join('\n'));
       line = part.endLine;
+      const container = block.container;
+      // A block that reads as it did (a list right under an item's line, missed above) keeps its bytes.
+      if (container === undefined || partText === block.markdown) {
+        storage += this.#source.slice(block.start, block.end);
+        if (container) this.#used.add(container);
+        continue;
+      }
+      this.#used.add(container);
+      const written =
+        container.syntax === 'list'
+          ? this.list(container, part.list?.items ?? [])
+          : this.write(
+              container,
+              part.table
+                ? new Map(part.table.flat().map((cell, index) => [index, cell]))
+                : new Map([[0, this.bodyText(part, lines)]]),
+            );
+      storage +=
+        this.#source.slice(block.start, container.start) +
+        written +
+        this.#source.slice(container.end, block.end);
     }
     return storage + this.convert(lines.slice(line).join('\n'));
   }
@@ -155,9 +166,21 @@ class Merger {
    * The level's unused panel, plain-text macro or GFM table the part is: the same quote head, the
    * same fence info string, or a table of the same shape with at least half its cells unchanged.
    */
-  nativeMatch(part: MarkdownBlock, blocks: Block[], used: Set<Block>): Block | undefined {
+  nativeMatch(part: MarkdownBlock, text: string, blocks: Block[], used: Set<Block>): Block | undefined {
     const free = (block: Block, syntax: Container['syntax']) =>
       !used.has(block) && block.container?.syntax === syntax && !this.#used.has(block.container);
+    const same = blocks.find(
+      (block) =>
+        !used.has(block) && block.markdown === text && !(block.container && this.#used.has(block.container)),
+    );
+    if (same !== undefined) return same;
+    if (part.list) {
+      const { ordered, start } = part.list;
+      return blocks.find((block) => {
+        const first = block.container?.slots[0]?.marker ?? '';
+        return free(block, 'list') && (ordered ? first === `${start}. ` : first === '- ');
+      });
+    }
     if (part.table) {
       const cells = part.table;
       return blocks.find((block) => free(block, 'grid') && sameTable(this.cells(block), cells));
@@ -166,6 +189,65 @@ class Merger {
     if (head === undefined) return undefined;
     const syntax = part.fence ? 'fence' : 'alert';
     return blocks.find((block) => free(block, syntax) && block.container?.slots[0]?.marker === head);
+  }
+
+  /**
+   * A list read with these items: items are paired with the items read (the same text first, then
+   * in order between those), a paired item keeps its `<li>` and has its content merged, a new one
+   * is converted, one no longer there is left out; the list's own bytes and the spacing between
+   * items that stay neighbours are kept.
+   */
+  list(container: Container, items: string[]): string {
+    const source = this.#source;
+    const slots = container.slots;
+    const pairs = pairItems(
+      slots.map((slot) => slot.markdown),
+      items,
+    );
+    const first = slots[0] as Slot;
+    let storage = source.slice(container.start, this.itemStart(first));
+    let previous = -2;
+    for (const [index, text] of items.entries()) {
+      const paired = pairs[index] as number;
+      if (paired === -1) {
+        storage += `<li>${this.item(text)}</li>`;
+        previous = -2;
+        continue;
+      }
+      const slot = slots[paired] as Slot;
+      if (paired === previous + 1)
+        storage += source.slice(this.itemEnd(slots[previous] as Slot), this.itemStart(slot));
+      // An item of one block is written as a list item anew; one of several blocks is merged block by block.
+      const simple = slot.blocks.length <= 1 && slot.blocks[0]?.container === undefined;
+      const content =
+        text === slot.markdown
+          ? source.slice(slot.start, slot.end)
+          : simple
+            ? this.item(text)
+            : this.level(text, slot.blocks, slot.start, slot.end);
+      storage +=
+        source.slice(this.itemStart(slot), slot.start) + content + source.slice(slot.end, this.itemEnd(slot));
+      previous = paired;
+    }
+    return storage + source.slice(this.itemEnd(slots.at(-1) as Slot), container.end);
+  }
+
+  /** An item's content as a tight list item holds it: a lone paragraph without `<p>`. */
+  item(text: string): string {
+    const storage = this.convert(`- ${text.replace(/\n(?!\n)/g, '\n  ')}`);
+    return storage.startsWith('<ul><li>') && storage.endsWith('</li></ul>')
+      ? storage.slice('<ul><li>'.length, -'</li></ul>'.length)
+      : this.convert(text);
+  }
+
+  /** Where an item's `<li …>` starts: the last `<li` before its content. */
+  itemStart(slot: Slot): number {
+    return this.#source.lastIndexOf('<li', slot.start);
+  }
+
+  /** Where an item's `</li>` ends. */
+  itemEnd(slot: Slot): number {
+    return this.#source.indexOf('>', slot.end) + 1;
   }
 
   /** A GFM table block's cells as read, row by row. */
@@ -346,6 +428,48 @@ class FenceTracker {
       this.#open = undefined;
     return true;
   }
+}
+
+/**
+ * For each item written, the index of the item read it stands for, or -1 for a new item: items
+ * whose text is unchanged pair up first (in order, the longest such run), the items between two
+ * such pairs then pair in order, one for one.
+ */
+function pairItems(read: string[], written: string[]): number[] {
+  const n = read.length;
+  const m = written.length;
+  // The longest common subsequence of unchanged items, by dynamic programming from the end.
+  const lengths = new Uint32Array((n + 1) * (m + 1));
+  const length = (i: number, j: number) => lengths[i * (m + 1) + j] as number;
+  for (let i = n - 1; i >= 0; i--) {
+    for (let j = m - 1; j >= 0; j--) {
+      lengths[i * (m + 1) + j] =
+        read[i] === written[j] ? length(i + 1, j + 1) + 1 : Math.max(length(i + 1, j), length(i, j + 1));
+    }
+  }
+  const pairs = new Array<number>(m).fill(-1);
+  let i = 0;
+  let j = 0;
+  let gapRead = 0;
+  let gapWritten = 0;
+  const pairGap = () => {
+    for (let k = 0; k < Math.min(i - gapRead, j - gapWritten); k++) pairs[gapWritten + k] = gapRead + k;
+  };
+  while (i < n && j < m) {
+    if (read[i] === written[j]) {
+      pairGap();
+      pairs[j] = i;
+      i++;
+      j++;
+      gapRead = i;
+      gapWritten = j;
+    } else if (length(i + 1, j) >= length(i, j + 1)) i++;
+    else j++;
+  }
+  i = n;
+  j = m;
+  pairGap();
+  return pairs;
 }
 
 /** Two tables of the same rows and columns, at least half of whose cells read the same. */

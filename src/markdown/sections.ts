@@ -28,7 +28,9 @@ export function sectionsOf(storage: string): Section[] {
           .find((later) => later.heading && later.heading.level <= heading.level);
         sections.push({ heading, contentStart: block.end, end: next?.start ?? levelEnd });
       }
-      if (block.container?.syntax === 'fence') continue;
+      // Plain-text bodies and tables read as GFM hold no headings; list items start no sections.
+      if (block.container === undefined || ['fence', 'grid', 'list'].includes(block.container.syntax))
+        continue;
       for (const slot of block.container?.slots ?? []) collect(slot.blocks, slot.end);
     }
   };

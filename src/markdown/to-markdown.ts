@@ -39,6 +39,8 @@ export interface Block {
   heading?: { level: number; text: string };
   /** The container the block is, when it wraps content of its own. */
   container?: Container;
+  /** A list nested in a list item, right under the line before it (no blank line between). */
+  tight?: boolean;
 }
 
 /**
@@ -48,7 +50,7 @@ export interface Block {
  */
 export interface Container {
   /** How the container reads: marker lines, a `> [!KIND]` quote, a fenced block, or a GFM table. */
-  syntax: 'marker' | 'alert' | 'fence' | 'grid';
+  syntax: 'marker' | 'alert' | 'fence' | 'grid' | 'list';
   /** What it is, for a reader: "layout", "table", "macro excerpt", "panel info", "macro plantuml". */
   label: string;
   start: number;
@@ -121,7 +123,11 @@ export function renderStorage(storage: string): Rendering {
 }
 
 export function joinBlocks(blocks: Block[]): string {
-  return blocks.map((b) => b.markdown).join('\n\n');
+  let markdown = '';
+  for (const [index, block] of blocks.entries()) {
+    markdown += index === 0 ? block.markdown : `${block.tight ? '\n' : '\n\n'}${block.markdown}`;
+  }
+  return markdown;
 }
 
 function headingOf(unit: StorageNode[]): Block['heading'] {
@@ -191,6 +197,9 @@ const PANELS: Record<string, string> = {
   expand: 'EXPAND',
 };
 
+/** Lists that, nested in a list item, stay right under the item's line. */
+const NESTED_LISTS = new Set(['ul', 'ol', 'ac:task-list']);
+
 /** Inline macros that stand for nothing hidden: their placeholder is all there is to them. */
 const TRANSPARENT_MACROS = new Set(['anchor']);
 
@@ -217,7 +226,7 @@ class Context {
   }
 
   /** The blocks of one level (the page, a cell, a body) whose source runs from `from` to `to`. */
-  level(nodes: StorageNode[], from: number, to: number): Block[] {
+  level(nodes: StorageNode[], from: number, to: number, item = false): Block[] {
     const blocks: Block[] = [];
     let start = from;
     for (const unit of topLevelUnits(nodes)) {
@@ -231,12 +240,15 @@ class Context {
         (blocks.at(-1) as Block).end = end;
       } else {
         const heading = headingOf(unit);
+        // In a list item, a nested list stays right under the line it belongs to.
+        const tight = item && blocks.length > 0 && only?.type === 'element' && NESTED_LISTS.has(only.name);
         blocks.push({
           markdown,
           start,
           end,
           ...(heading && { heading }),
           ...(rendered?.container && { container: rendered.container }),
+          ...(tight && { tight }),
         });
       }
       start = end;
@@ -265,6 +277,9 @@ class Context {
         return this.macroContainer(node);
       case 'ac:adf-extension':
         return this.extensionContainer(node);
+      case 'ul':
+      case 'ol':
+        return this.listContainer(node);
       default:
         return undefined;
     }
@@ -399,6 +414,28 @@ class Context {
     return { markdown: markerMarkdown(container), container };
   }
 
+  /**
+   * A list: each item is a slot whose content reads at a level of its own, so an edit of one item
+   * keeps the list's and every other item's bytes, and what an item holds (a panel, a macro body)
+   * reads as it does anywhere else.
+   */
+  listContainer(node: ElementNode): Rendered | undefined {
+    const items = childElements(node);
+    if (!items.every((item) => item.name === 'li' && hasContentRange(item))) return undefined;
+    const ordered = node.name === 'ol';
+    let number = Number(node.attrs.start ?? 1) || 1;
+    const container = this.newContainer('list', 'list', node, '');
+    const lines: string[] = [];
+    for (const item of items) {
+      const marker = ordered ? `${number++}. ` : '- ';
+      const blocks = this.level(item.children, item.openEnd, item.closeStart, true);
+      const markdown = joinBlocks(blocks);
+      container.slots.push({ marker, start: item.openEnd, end: item.closeStart, blocks, markdown });
+      lines.push(indentItem(marker, markdown));
+    }
+    return { markdown: lines.join('\n'), container };
+  }
+
   /** A layout: its sections' cells in order, each under its marker. */
   layout(node: ElementNode): Rendered | undefined {
     const sections = childElements(node, 'ac:layout-section');
@@ -510,7 +547,7 @@ class Context {
         const markdown = this.block(unit);
         if (markdown === '') continue;
         const first = unit[0] as StorageNode;
-        const nested = first.type === 'element' && ['ul', 'ol', 'ac:task-list'].includes(first.name);
+        const nested = first.type === 'element' && NESTED_LISTS.has(first.name);
         text += text === '' ? markdown : `${nested ? '\n' : '\n\n'}${markdown}`;
       }
       return text;

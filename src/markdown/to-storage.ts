@@ -81,6 +81,8 @@ export interface MarkdownBlock {
   alert?: string;
   /** A table: each row's cells, as inline Markdown. */
   table?: string[][];
+  /** A list: whether it is numbered and from which number, and each item's content, unindented. */
+  list?: { ordered: boolean; start: number; items: string[] };
 }
 
 /** The top-level blocks of a Markdown text, as the writer parses them. */
@@ -99,9 +101,34 @@ export function markdownBlocks(markdown: string): MarkdownBlock[] {
       if (/^\[![A-Z]+\]/.test(head)) block.alert = head;
     }
     if (token.type === 'table_open') block.table = tableCells(tokens, index);
+    if (token.type === 'bullet_list_open' || token.type === 'ordered_list_open') {
+      block.list = {
+        ordered: token.type === 'ordered_list_open',
+        start: Number(token.attrGet('start') ?? 1),
+        items: listItems(tokens, index, lines),
+      };
+    }
     blocks.push(block);
   }
   return blocks;
+}
+
+/** The content of each item of the list that opens at `tokens[open]`, without its marker and indent. */
+function listItems(tokens: Token[], open: number, lines: string[]): string[] {
+  const items: string[] = [];
+  const level = (tokens[open] as Token).level + 1;
+  for (let i = open + 1; i < tokens.length; i++) {
+    const token = tokens[i] as Token;
+    if (token.level < level) break;
+    if (token.type !== 'list_item_open' || token.level !== level || !token.map) continue;
+    const [first = '', ...rest] = lines.slice(token.map[0], token.map[1]);
+    // The marker and the spaces after it (one only when more would make the content indented code).
+    const marker = /^ *(?:[-*+]|\d{1,9}[.)])(?: {1,4}(?! )| |[ \t]*$)/.exec(first)?.[0] ?? '';
+    const indent = new RegExp(`^ {0,${marker.length}}`);
+    const content = [first.slice(marker.length), ...rest.map((line) => line.replace(indent, ''))].join('\n');
+    items.push(content.replace(/^(?:[ \t]*\n)+/, '').trimEnd());
+  }
+  return items;
 }
 
 /** The cells' inline Markdown, row by row, of the table that opens at `tokens[open]`. */

@@ -6,7 +6,7 @@ import type { Block, Container } from '../../../src/markdown/to-markdown.ts';
  * the reader builds it.
  */
 
-/** The blocks with no blocks below them, at every level: inside cells, bodies and panels too. */
+/** The blocks with no blocks below them, at every level: inside cells, bodies, panels and list items too. */
 export function leavesOf(blocks: Block[]): Block[] {
   const leaves: Block[] = [];
   for (const block of blocks) {
@@ -20,15 +20,19 @@ export function leavesOf(blocks: Block[]): Block[] {
 
 /** The Markdown of `blocks` as the reader writes it, with `leaf` written as `replacement`. */
 export function markdownWith(blocks: Block[], leaf?: Block, replacement?: string): string {
-  return blocks
-    .map((block) => {
-      if (block === leaf) return replacement as string;
-      const container = block.container;
-      if (container === undefined || container.syntax === 'fence' || container.syntax === 'grid')
-        return block.markdown;
-      return containerMarkdown(container, leaf, replacement);
-    })
-    .join('\n\n');
+  let markdown = '';
+  for (const [index, block] of blocks.entries()) {
+    const container = block.container;
+    const text =
+      block === leaf
+        ? (replacement as string)
+        : container === undefined || container.syntax === 'fence' || container.syntax === 'grid'
+          ? block.markdown
+          : containerMarkdown(container, leaf, replacement);
+    // A list nested in a list item follows the item's line directly.
+    markdown += index === 0 ? text : `${block.tight ? '\n' : '\n\n'}${text}`;
+  }
+  return markdown;
 }
 
 function containerMarkdown(container: Container, leaf?: Block, replacement?: string): string {
@@ -36,6 +40,9 @@ function containerMarkdown(container: Container, leaf?: Block, replacement?: str
     marker: slot.marker,
     text: markdownWith(slot.blocks, leaf, replacement),
   }));
+  if (container.syntax === 'list') {
+    return slots.map(({ marker, text }) => listItem(marker, text)).join('\n');
+  }
   if (container.syntax === 'alert') {
     const [{ marker, text }] = slots as [{ marker: string; text: string }];
     return (text === '' ? marker : `${marker}\n${text}`)
@@ -46,6 +53,13 @@ function containerMarkdown(container: Container, leaf?: Block, replacement?: str
   const parts: string[] = [];
   for (const { marker, text } of slots) parts.push(marker, ...(text === '' ? [] : [text]));
   return [...parts, container.close].join('\n\n');
+}
+
+/** An item: its marker, then its content, every line after the first indented under the marker. */
+function listItem(marker: string, text: string): string {
+  const [first = '', ...rest] = text.split('\n');
+  const pad = ' '.repeat(marker.length);
+  return [marker + first, ...rest.map((line) => (line === '' ? '' : pad + line))].join('\n').trimEnd();
 }
 
 /**

@@ -153,6 +153,39 @@ describe('a table read as GFM', () => {
   });
 });
 
+describe('a list', () => {
+  const item = (n: number, text: string) => `<li><p local-id="i${n}">${text}</p></li>`;
+  const LIST = `<ol start="1" local-id="l1">${item(1, 'Announce')}${item(2, 'Deploy')}${item(3, 'Verify')}</ol>`;
+
+  it('edited in one item changes that item alone, every other item keeping its bytes', () => {
+    const { storage } = mergeMarkdown('1. Announce\n2. Deploy to production\n3. Verify', LIST);
+    expect(storage).toBe(LIST.replace(item(2, 'Deploy'), '<li>Deploy to production</li>'));
+  });
+
+  it('with an item inserted or removed keeps the other items byte for byte', () => {
+    expect(mergeMarkdown('1. Announce\n2. Freeze\n3. Deploy\n4. Verify', LIST).storage).toBe(
+      LIST.replace(item(2, 'Deploy'), `<li>Freeze</li>${item(2, 'Deploy')}`),
+    );
+    expect(mergeMarkdown('1. Announce\n2. Verify', LIST).storage).toBe(LIST.replace(item(2, 'Deploy'), ''));
+  });
+
+  it('shows what its items hold: a panel with parameters and a macro body, edited in place', () => {
+    const storage =
+      '<ul><li>Before<ac:structured-macro ac:name="note" ac:macro-id="n1"><ac:parameter ac:name="icon">false</ac:parameter>' +
+      '<ac:rich-text-body><p>Careful.</p></ac:rich-text-body></ac:structured-macro></li>' +
+      '<li><ac:structured-macro ac:name="excerpt" ac:macro-id="e1"><ac:rich-text-body><p>Shared.</p></ac:rich-text-body></ac:structured-macro></li></ul>';
+    const { markdown, omitted } = readMarkdown(storage);
+    expect(markdown).toBe('- Before\n\n  > [!NOTE]\n  > Careful.\n- [[excerpt]]\n\n  Shared.\n\n  [[/excerpt]]');
+    expect(omitted).toEqual([]);
+    const edited = markdown.replace('Careful.', 'Very careful.').replace('  Shared.', '  Shared widely.');
+    expect(mergeMarkdown(edited, storage)).toEqual({
+      storage: storage.replace('Careful.', 'Very careful.').replace('Shared.', 'Shared widely.'),
+      unchanged: false,
+      lost: [],
+    });
+  });
+});
+
 describe('a macro with a rich-text body', () => {
   const EXCERPT =
     '<p>Intro</p><ac:structured-macro ac:name="excerpt" ac:macro-id="m1"><ac:parameter ac:name="hidden">true</ac:parameter>' +
