@@ -1,3 +1,4 @@
+import { FenceTracker } from './markers.ts';
 import {
   type Block,
   type Container,
@@ -400,33 +401,6 @@ class Merger {
     save();
     segments.push({ type: 'container', container, texts, raw: lines.slice(first, i).join('\n') });
     return i;
-  }
-}
-
-/** Follows fenced code blocks line by line, so marker-like lines inside them stay code. */
-class FenceTracker {
-  #open: string | undefined;
-
-  /** True when the line is part of a fence (its opening and closing lines included). */
-  inFence(line: string): boolean {
-    const marker = /^ {0,3}(`{3,}|~{3,})/.exec(line)?.[1];
-    if (this.#open === undefined) {
-      if (
-        marker === undefined ||
-        (marker[0] === '`' && line.slice(line.indexOf(marker) + marker.length).includes('`'))
-      )
-        return false;
-      this.#open = marker;
-      return true;
-    }
-    if (
-      marker !== undefined &&
-      marker[0] === this.#open[0] &&
-      marker.length >= this.#open.length &&
-      line.trim() === marker
-    )
-      this.#open = undefined;
-    return true;
   }
 }
 

@@ -1,11 +1,13 @@
 import markdownit, { type Token } from 'markdown-it';
+import { writeGrids } from './markers.ts';
 import type { Kept } from './to-markdown.ts';
 import { cdata, escapeAttribute, escapeText } from './xml.ts';
 
 /**
  * Markdown (CommonMark with GFM tables, strikethrough and task lists) → clean storage format.
- * A fenced block becomes a code macro with its language, a `> [!INFO]` quote an info panel, a task
- * list an `ac:task-list`, `@user:<account id>` a mention, `[date: 2026-12-01]` a date,
+ * A fenced block becomes a code macro with its language, a `> [!INFO]` quote an info panel, layout
+ * and table marker lines a layout or a table (markers.ts), a task list an `ac:task-list`,
+ * `@user:<account id>` a mention, `[date: 2026-12-01]` a date,
  * `[status: Done (green)]` a status lozenge, and a link to `page:Title`, `attachment:file`
  * or a page URL of the site an `ac:link`. Raw HTML in the Markdown is text, never markup.
  *
@@ -37,7 +39,9 @@ const MARK_CLOSE = '\uE001';
 const MARKS = /\uE000(\d+)\uE001/g;
 
 export function markdownToStorage(markdown: string, options: WriteOptions = {}): string {
-  return withKept(markdown, options, (text, writer) => writer.blocks(tree(parser.parse(text, {}))));
+  return withKept(markdown, options, (text, writer) =>
+    writeGrids(text, (stretch) => writer.blocks(tree(parser.parse(stretch, {})))),
+  );
 }
 
 /** Markdown inline content (a table cell's) → storage inline content, with no paragraph around it. */

@@ -11,7 +11,7 @@ export const bodyFormat = z
   .enum(['storage', 'markdown'])
   .default('storage')
   .describe(
-    '"markdown" (recommended): the body is Markdown (GitHub-flavoured: tables, task lists, fenced code with a language, > [!INFO] panels, links to page:Title or a page URL of the site) and becomes clean storage format. "storage" (the default): the body rule above.',
+    '"markdown" (recommended): the body is Markdown (GitHub-flavoured: tables, task lists, fenced code with a language, > [!INFO] panels, links to page:Title or a page URL of the site, layouts and merged tables in the marker lines get_confluence_page shows) and becomes clean storage format. "storage" (the default): the body rule above.',
   );
 
 export type BodyFormat = z.output<typeof bodyFormat>;

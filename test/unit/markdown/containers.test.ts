@@ -175,7 +175,9 @@ describe('a list', () => {
       '<ac:rich-text-body><p>Careful.</p></ac:rich-text-body></ac:structured-macro></li>' +
       '<li><ac:structured-macro ac:name="excerpt" ac:macro-id="e1"><ac:rich-text-body><p>Shared.</p></ac:rich-text-body></ac:structured-macro></li></ul>';
     const { markdown, omitted } = readMarkdown(storage);
-    expect(markdown).toBe('- Before\n\n  > [!NOTE]\n  > Careful.\n- [[excerpt]]\n\n  Shared.\n\n  [[/excerpt]]');
+    expect(markdown).toBe(
+      '- Before\n\n  > [!NOTE]\n  > Careful.\n- [[excerpt]]\n\n  Shared.\n\n  [[/excerpt]]',
+    );
     expect(omitted).toEqual([]);
     const edited = markdown.replace('Careful.', 'Very careful.').replace('  Shared.', '  Shared widely.');
     expect(mergeMarkdown(edited, storage)).toEqual({
