@@ -202,6 +202,24 @@ export const MUTATIONS: Mutation[] = [
     project: 'node',
     test: 'test/e2e/mcp-output-shapes.test.ts',
   },
+  {
+    name: 'layout-cells-hidden',
+    bug: 'a layout reads as one placeholder again, hiding every word of its cells',
+    file: 'src/markdown/to-markdown.ts',
+    from: '        return this.layout(node);',
+    to: '        return undefined;',
+    project: 'node',
+    test: 'test/unit/markdown/corpus.test.ts',
+  },
+  {
+    name: 'container-slot-rewritten',
+    bug: 'an edit inside a cell or panel rewrites the whole cell or panel instead of merging it block by block',
+    file: 'src/markdown/round-trip.ts',
+    from: '    return this.level(text, slot.blocks, slot.start, slot.end);',
+    to: '    return text === slot.markdown ? this.#source.slice(slot.start, slot.end) : this.convert(text);',
+    project: 'node',
+    test: 'test/unit/markdown/corpus.test.ts',
+  },
 ];
 
 const root = resolve(import.meta.dirname, '..');
