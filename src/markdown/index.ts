@@ -3,7 +3,8 @@
  * markdownToStorage, and rewrite existing ones with mergeMarkdown, which keeps what Markdown cannot
  * express byte for byte and reports what a body would lose.
  */
-export { describeLoss, type Lost, type MergeResult, mergeMarkdown } from './round-trip.ts';
+export { describeLoss, type Lost } from './loss.ts';
+export { type MergeResult, mergeMarkdown } from './round-trip.ts';
 export { matchSections, type Section, sectionsOf } from './sections.ts';
 export { type Omitted, readMarkdown, storageToMarkdown } from './to-markdown.ts';
 export { markdownToStorage } from './to-storage.ts';

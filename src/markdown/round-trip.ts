@@ -1,3 +1,4 @@
+import { type Lost, lostElements } from './loss.ts';
 import { FenceTracker } from './markers.ts';
 import {
   type Block,
@@ -14,12 +15,13 @@ import { cdata } from './xml.ts';
  * Writing Markdown over a page that already has a body, losing nothing. The current storage is
  * rendered again (the same rendering the agent read), which gives each block's Markdown and its
  * exact source, level by level: the page, then each container's slots (layout cells, table cells,
- * macro bodies). At each level, every block whose Markdown reappears unchanged in the new text is
- * written back as its original bytes; a container found again by its marker (or, for a panel or a
- * fenced body, by its first line) keeps its wrapper's bytes and has each slot merged the same way;
- * only the text left over (what the agent added or edited) is converted, and inside it each kept
- * element (a mention, an image, a macro placeholder) found by its Markdown form becomes its
- * original bytes again.
+ * macro bodies, list items). At each level, every block whose Markdown reappears unchanged in the
+ * new text is written back as its original bytes; a container found again (by its marker lines; a
+ * panel by its quote's first line, a fenced body by its info string, a GFM table by its shape, a
+ * list by its kind) keeps its wrapper's bytes and has each slot merged the same way; only the text
+ * left over (what the agent added or edited) is converted, and inside it each kept element (a
+ * mention, an image, a macro placeholder) found by its Markdown form becomes its original bytes
+ * again.
  */
 
 export interface MergeResult {
@@ -28,12 +30,6 @@ export interface MergeResult {
   unchanged: boolean;
   /** What Markdown cannot rebuild that the current body has and the new Markdown does not. */
   lost: Lost[];
-}
-
-/** An element a write would drop: what it is ("macro toc", "layout cell", "panel info") and its form. */
-export interface Lost {
-  label: string;
-  markdown: string;
 }
 
 export function mergeMarkdown(markdown: string, currentStorage: string, siteUrl?: string): MergeResult {
@@ -108,9 +104,10 @@ class Merger {
   }
 
   /**
-   * Edited or new text between unchanged blocks. A panel quote or a fenced block in it that matches
-   * one of the level's panels or plain-text macros by its first line is that macro, edited: its
-   * wrapper stays. The rest is converted, kept elements put back.
+   * Edited or new text between unchanged blocks, read block by block: a block that reads as one of
+   * the level's blocks did is that block; a panel quote, a fenced block, a GFM table or a list that
+   * matches one of the level's containers is that container, edited: its wrapper stays and its
+   * slots are merged. The rest is converted, kept elements put back.
    */
   gap(text: string, blocks: Block[], used: Set<Block>): string {
     if (text.trim() === '') return '';
@@ -476,72 +473,4 @@ function findBlock(text: string, block: string, from: number): number {
     at = text.indexOf(block, at + 1);
   }
   return -1;
-}
-
-/**
- * What the new text no longer has: guarded kept elements whose form is gone, container slots
- * (layout cells, table cells, macro bodies) whose marker is gone, and panels whose quote head
- * appears fewer times than before.
- */
-function lostElements(current: Rendering, text: string): Lost[] {
-  const lost: Lost[] = current.kept
-    .filter((element) => element.guarded && !text.includes(element.markdown))
-    .map(({ label, markdown }) => ({ label, markdown }));
-  for (const container of current.containers) {
-    if (container.syntax !== 'marker') continue;
-    const gone = container.slots.map((slot) => !text.includes(slot.marker));
-    if (!gone.includes(true)) continue;
-    const first = (container.slots[0] as Slot).marker;
-    if (!gone.includes(false)) {
-      lost.push({ label: container.label, markdown: first });
-      continue;
-    }
-    // A whole layout section or table row is named once; a single cell by its own marker.
-    const groups =
-      container.groups.length > 0 ? container.groups : [{ slots: container.slots.map((_, i) => i) }];
-    for (const group of groups) {
-      const missing = group.slots.filter((slot) => gone[slot]);
-      if (missing.length === group.slots.length) {
-        const marker = (container.slots[group.slots[0] as number] as Slot).marker;
-        lost.push({
-          label: container.label === 'layout' ? 'layout section' : `${container.label} row`,
-          markdown: marker,
-        });
-      } else {
-        const label = container.groups.length > 0 ? `${container.label} cell` : container.label;
-        for (const slot of missing) lost.push({ label, markdown: (container.slots[slot] as Slot).marker });
-      }
-    }
-  }
-  const remaining = new Map<string, number>();
-  for (const head of alertHeads(text)) remaining.set(head, (remaining.get(head) ?? 0) + 1);
-  for (const head of alertHeads(current.markdown)) {
-    const left = remaining.get(head) ?? 0;
-    if (left > 0) remaining.set(head, left - 1);
-    else
-      lost.push({ label: `panel ${/^\[!([A-Z]+)\]/.exec(head)?.[1]?.toLowerCase()}`, markdown: `> ${head}` });
-  }
-  return lost;
-}
-
-/** The `[!INFO] Title` first lines of the panel quotes in a text, at any depth. */
-function alertHeads(text: string): string[] {
-  const heads: string[] = [];
-  // Only lines holding "[!" can be heads: find those, then read each whole line.
-  let at = text.indexOf('[!');
-  while (at !== -1) {
-    const start = text.lastIndexOf('\n', at) + 1;
-    const end = text.indexOf('\n', at);
-    const line = text.slice(start, end === -1 ? text.length : end);
-    const head = /^[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?(?:>[ \t]?)+(\[![A-Z]+\].*?)[ \t]*$/.exec(line)?.[1];
-    if (head !== undefined) heads.push(head);
-    at = end === -1 ? -1 : text.indexOf('[!', end);
-  }
-  return heads;
-}
-
-/** A short list of what would be lost, for an error message: `macro toc "[[toc]]"`. */
-export function describeLoss(lost: Lost[]): string {
-  const named = lost.slice(0, 10).map((element) => `${element.label} ${element.markdown}`);
-  return `${named.join(', ')}${lost.length > 10 ? ` and ${lost.length - 10} more` : ''}`;
 }
