@@ -428,12 +428,20 @@ class Context {
     const lines: string[] = [];
     for (const item of items) {
       const marker = ordered ? `${number++}. ` : '- ';
-      const blocks = this.level(item.children, item.openEnd, item.closeStart, true);
+      const blocks = item.children.some(isBlock)
+        ? this.level(item.children, item.openEnd, item.closeStart, true)
+        : this.inlineLevel(item);
       const markdown = joinBlocks(blocks);
       container.slots.push({ marker, start: item.openEnd, end: item.closeStart, blocks, markdown });
       lines.push(indentItem(marker, markdown));
     }
     return { markdown: lines.join('\n'), container };
+  }
+
+  /** The one paragraph of an element holding only inline content (most list items): as level() reads it. */
+  inlineLevel(node: ElementNode): Block[] {
+    const markdown = paragraph(this.inline(node.children));
+    return markdown === '' ? [] : [{ markdown, start: node.openEnd, end: node.closeStart }];
   }
 
   /** A layout: its sections' cells in order, each under its marker. */
