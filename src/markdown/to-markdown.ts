@@ -216,8 +216,8 @@ class Context {
   readonly #ordinals = new Map<string, number>();
   readonly #source: string;
   /**
-   * Above zero inside a list item, a task or a plain quote: their Markdown is rewritten as a whole
-   * when edited, so what they hold is shown as it was before containers (a placeholder keeps it).
+   * Above zero inside a task, a plain quote or a div (and a list inside those): their Markdown is
+   * rewritten as a whole when edited, so a container they hold shows as a placeholder, which keeps it.
    */
   #flat = 0;
 
@@ -292,7 +292,7 @@ class Context {
     return paragraph(this.inline(nodes));
   }
 
-  /** Markdown for the children of a list item, a task or a quote, rewritten whole when edited. */
+  /** Markdown for the children of a quote or a div, rewritten whole when edited. */
   blocks(nodes: StorageNode[]): string[] {
     this.#flat++;
     try {
@@ -346,7 +346,7 @@ class Context {
     }
   }
 
-  /** A macro where containers are not read (inside a list item or a quote): as before they were. */
+  /** A macro where containers are not read (inside a task, a quote or a div). */
   macro(node: ElementNode): string {
     const name = node.attrs['ac:name'] ?? 'macro';
     const plain = firstChild(node, 'ac:plain-text-body');
