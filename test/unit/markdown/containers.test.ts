@@ -72,6 +72,27 @@ describe('a layout', () => {
     ]);
   });
 
+  it('survives an agent tidying it: CRLF, trailing spaces, no blank lines around markers', () => {
+    const tidied = LAYOUT_MARKDOWN.replace(/\n\n/g, '\n')
+      .replace(/\]\]\n/g, ']]  \n')
+      .replace('About us.', 'About all of us.')
+      .replace(/\n/g, '\r\n');
+    expect(mergeMarkdown(tidied, LAYOUT)).toEqual({
+      storage: LAYOUT.replace('About us.', 'About all of us.'),
+      unchanged: false,
+      lost: [],
+    });
+  });
+
+  it('lets text move from one cell to another, changing those two cells alone', () => {
+    const moved = LAYOUT_MARKDOWN.replace('About us.\n\n', '').replace('Runbooks', 'Runbooks\n\nAbout us.');
+    const { storage, lost } = mergeMarkdown(moved, LAYOUT);
+    expect(lost).toEqual([]);
+    expect(storage).toBe(
+      LAYOUT.replace('<p>About us.</p>', '').replace('<p>Runbooks</p>', '<p>Runbooks</p><p>About us.</p>'),
+    );
+  });
+
   it('gives its headings sections that end with their cell', () => {
     const sections = sectionsOf(LAYOUT).map((s) => [s.heading.text, LAYOUT.slice(s.contentStart, s.end)]);
     expect(sections).toEqual([
