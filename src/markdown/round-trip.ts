@@ -57,6 +57,8 @@ class Merger {
   readonly #used = new Set<Container>();
   /** The cells of the GFM tables read, by table. */
   readonly #cells = new Map<Container, string[][]>();
+  /** The last task id given to a new task. */
+  #taskId: number | undefined;
 
   constructor(source: string, rendering: Rendering, siteUrl: string | undefined) {
     this.#source = source;
@@ -132,7 +134,7 @@ class Merger {
       }
       this.#used.add(container);
       const written =
-        container.syntax === 'list'
+        container.syntax === 'list' || container.syntax === 'tasks'
           ? this.list(container, part.list?.items ?? [])
           : this.write(
               container,
@@ -173,7 +175,9 @@ class Merger {
     );
     if (same !== undefined) return same;
     if (part.list) {
-      const { ordered, start } = part.list;
+      const { ordered, start, items } = part.list;
+      if (!ordered && items.length > 0 && items.every((item) => TASK.test(item)))
+        return blocks.find((block) => free(block, 'tasks'));
       return blocks.find((block) => {
         const first = block.container?.slots[0]?.marker ?? '';
         return free(block, 'list') && (ordered ? first === `${start}. ` : first === '- ');
@@ -198,23 +202,27 @@ class Merger {
   list(container: Container, items: string[]): string {
     const source = this.#source;
     const slots = container.slots;
+    const tasks = container.syntax === 'tasks';
+    // A task's text is its body; its box, [ ] or [x], is its status.
+    const bodies = tasks ? items.map(taskBody) : items;
     const pairs = pairItems(
       slots.map((slot) => slot.markdown),
-      items,
+      bodies,
     );
-    const first = slots[0] as Slot;
-    let storage = source.slice(container.start, this.itemStart(first));
+    const span = (slot: Slot) => slot.item as { start: number; end: number };
+    let storage = source.slice(container.start, span(slots[0] as Slot).start);
     let previous = -2;
-    for (const [index, text] of items.entries()) {
+    for (const [index, text] of bodies.entries()) {
       const paired = pairs[index] as number;
+      const complete = tasks && /^\[[xX]\]/.test(items[index] as string);
       if (paired === -1) {
-        storage += `<li>${this.item(text)}</li>`;
+        storage += tasks ? this.task(text, complete) : `<li>${this.item(text)}</li>`;
         previous = -2;
         continue;
       }
       const slot = slots[paired] as Slot;
       if (paired === previous + 1)
-        storage += source.slice(this.itemEnd(slots[previous] as Slot), this.itemStart(slot));
+        storage += source.slice(span(slots[previous] as Slot).end, span(slot).start);
       // An item of one block is written as a list item anew; one of several blocks is merged block by block.
       const simple = slot.blocks.length <= 1 && slot.blocks[0]?.container === undefined;
       const content =
@@ -223,11 +231,16 @@ class Merger {
           : simple
             ? this.item(text)
             : this.level(text, slot.blocks, slot.start, slot.end);
-      storage +=
-        source.slice(this.itemStart(slot), slot.start) + content + source.slice(slot.end, this.itemEnd(slot));
+      let head = source.slice(span(slot).start, slot.start);
+      if (slot.status && complete !== (slot.marker === '- [x] ')) {
+        // Only the status text changes: the task's id, uuid and every other byte stay.
+        const at = slot.status.start - span(slot).start;
+        head = `${head.slice(0, at)}${complete ? 'complete' : 'incomplete'}${head.slice(slot.status.end - span(slot).start)}`;
+      }
+      storage += head + content + source.slice(slot.end, span(slot).end);
       previous = paired;
     }
-    return storage + source.slice(this.itemEnd(slots.at(-1) as Slot), container.end);
+    return storage + source.slice(span(slots.at(-1) as Slot).end, container.end);
   }
 
   /** An item's content as a tight list item holds it: a lone paragraph without `<p>`. */
@@ -238,14 +251,14 @@ class Merger {
       : this.convert(text);
   }
 
-  /** Where an item's `<li …>` starts: the last `<li` before its content. */
-  itemStart(slot: Slot): number {
-    return this.#source.lastIndexOf('<li', slot.start);
-  }
-
-  /** Where an item's `</li>` ends. */
-  itemEnd(slot: Slot): number {
-    return this.#source.indexOf('>', slot.end) + 1;
+  /** A new task, numbered after every task id the page has. */
+  task(text: string, complete: boolean): string {
+    this.#taskId ??= Math.max(
+      0,
+      ...[...this.#source.matchAll(/<ac:task-id>(\d+)<\/ac:task-id>/g)].map((m) => Number(m[1])),
+    );
+    this.#taskId += 1;
+    return `<ac:task><ac:task-id>${this.#taskId}</ac:task-id><ac:task-status>${complete ? 'complete' : 'incomplete'}</ac:task-status><ac:task-body>${this.item(text)}</ac:task-body></ac:task>`;
   }
 
   /** A GFM table block's cells as read, row by row. */
@@ -399,6 +412,15 @@ class Merger {
     segments.push({ type: 'container', container, texts, raw: lines.slice(first, i).join('\n') });
     return i;
   }
+}
+
+/** A task list item's box: `[ ] ` or `[x] `. */
+const TASK = /^\[[ xX]\](?: |$)/;
+
+/** A task item's text without its box, its later lines without the box's indent. */
+function taskBody(item: string): string {
+  const [first = '', ...rest] = item.split('\n');
+  return [first.replace(TASK, ''), ...rest.map((line) => line.replace(/^ {0,4}/, ''))].join('\n');
 }
 
 /**

@@ -50,7 +50,7 @@ export interface Block {
  */
 export interface Container {
   /** How the container reads: marker lines, a `> [!KIND]` quote, a fenced block, or a GFM table. */
-  syntax: 'marker' | 'alert' | 'fence' | 'grid' | 'list';
+  syntax: 'marker' | 'alert' | 'fence' | 'grid' | 'list' | 'tasks';
   /** What it is, for a reader: "layout", "table", "macro excerpt", "panel info", "macro plantuml". */
   label: string;
   start: number;
@@ -72,6 +72,10 @@ export interface Slot {
   blocks: Block[];
   /** The content's Markdown: the blocks joined, or a plain-text body's text. */
   markdown: string;
+  /** A list item's `<li>` or a task's `<ac:task>`: the whole element's source range. */
+  item?: { start: number; end: number };
+  /** A task's status: the source range of the `ac:task-status` text. */
+  status?: { start: number; end: number };
 }
 
 /** An element kept as is: its Markdown form (also the marker a write finds it by) and its source. */
@@ -280,6 +284,8 @@ class Context {
       case 'ul':
       case 'ol':
         return this.listContainer(node);
+      case 'ac:task-list':
+        return this.taskContainer(node);
       default:
         return undefined;
     }
@@ -432,7 +438,56 @@ class Context {
         ? this.level(item.children, item.openEnd, item.closeStart, true)
         : this.inlineLevel(item);
       const markdown = joinBlocks(blocks);
-      container.slots.push({ marker, start: item.openEnd, end: item.closeStart, blocks, markdown });
+      container.slots.push({
+        marker,
+        start: item.openEnd,
+        end: item.closeStart,
+        blocks,
+        markdown,
+        item: { start: item.start, end: item.end },
+      });
+      lines.push(indentItem(marker, markdown));
+    }
+    return { markdown: lines.join('\n'), container };
+  }
+
+  /**
+   * A task list: each task's body is a slot, as a list item's content is, so checking one task or
+   * editing its text keeps every task's id, uuid and every other byte of the list.
+   */
+  taskContainer(node: ElementNode): Rendered | undefined {
+    const tasks = childElements(node);
+    const parts = tasks.map((task) => ({
+      task,
+      status: firstChild(task, 'ac:task-status'),
+      body: firstChild(task, 'ac:task-body'),
+    }));
+    const readable = parts.every(
+      ({ task, status, body }) =>
+        task.name === 'ac:task' && status && hasContentRange(status) && body && hasContentRange(body),
+    );
+    if (tasks.length === 0 || !readable) return undefined;
+    const container = this.newContainer('tasks', 'task list', node, '');
+    const lines: string[] = [];
+    for (const { task, status, body } of parts as {
+      task: ElementNode;
+      status: ElementNode;
+      body: ElementNode;
+    }[]) {
+      const marker = textOf(status).trim() === 'complete' ? '- [x] ' : '- [ ] ';
+      const blocks = body.children.some(isBlock)
+        ? this.level(body.children, body.openEnd, body.closeStart, true)
+        : this.inlineLevel(body);
+      const markdown = joinBlocks(blocks);
+      container.slots.push({
+        marker,
+        start: body.openEnd,
+        end: body.closeStart,
+        blocks,
+        markdown,
+        item: { start: task.start, end: task.end },
+        status: { start: status.openEnd, end: status.closeStart },
+      });
       lines.push(indentItem(marker, markdown));
     }
     return { markdown: lines.join('\n'), container };

@@ -40,7 +40,7 @@ function containerMarkdown(container: Container, leaf?: Block, replacement?: str
     marker: slot.marker,
     text: markdownWith(slot.blocks, leaf, replacement),
   }));
-  if (container.syntax === 'list') {
+  if (container.syntax === 'list' || container.syntax === 'tasks') {
     return slots.map(({ marker, text }) => listItem(marker, text)).join('\n');
   }
   if (container.syntax === 'alert') {

@@ -209,6 +209,35 @@ describe('a list', () => {
   });
 });
 
+describe('a task list', () => {
+  const task = (id: number, status: string, body: string) =>
+    `<ac:task><ac:task-id>${id}</ac:task-id><ac:task-uuid>u-${id}</ac:task-uuid><ac:task-status>${status}</ac:task-status><ac:task-body>${body}</ac:task-body></ac:task>`;
+  const TASKS = `<ac:task-list>${task(7, 'incomplete', 'Write')}${task(9, 'incomplete', 'Review<ul><li>tests</li></ul>')}</ac:task-list>`;
+
+  it('with one task checked changes only that status: ids, uuids and bodies keep their bytes', () => {
+    const { markdown } = readMarkdown(TASKS);
+    expect(markdown).toBe('- [ ] Write\n- [ ] Review\n      - tests');
+    expect(mergeMarkdown(markdown.replace('[ ] Write', '[x] Write'), TASKS).storage).toBe(
+      TASKS.replace(task(7, 'incomplete', 'Write'), task(7, 'complete', 'Write')),
+    );
+  });
+
+  it('edited in one task body changes that body alone, its nested list included', () => {
+    const { storage } = mergeMarkdown('- [ ] Write\n- [ ] Review\n      - tests\n      - docs', TASKS);
+    expect(storage).toBe(TASKS.replace('<li>tests</li>', '<li>tests</li><li>docs</li>'));
+  });
+
+  it('with a task added numbers it after every task id of the page', () => {
+    const { storage } = mergeMarkdown('- [ ] Write\n- [ ] Review\n      - tests\n- [x] Ship', TASKS);
+    expect(storage).toBe(
+      TASKS.replace(
+        '</ac:task-list>',
+        '<ac:task><ac:task-id>10</ac:task-id><ac:task-status>complete</ac:task-status><ac:task-body>Ship</ac:task-body></ac:task></ac:task-list>',
+      ),
+    );
+  });
+});
+
 describe('a macro with a rich-text body', () => {
   const EXCERPT =
     '<p>Intro</p><ac:structured-macro ac:name="excerpt" ac:macro-id="m1"><ac:parameter ac:name="hidden">true</ac:parameter>' +
