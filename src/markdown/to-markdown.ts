@@ -220,7 +220,7 @@ class Context {
   readonly #ordinals = new Map<string, number>();
   readonly #source: string;
   /**
-   * Above zero inside a task, a plain quote or a div (and a list inside those): their Markdown is
+   * Above zero inside a plain quote or a div (and a list inside those): their Markdown is
    * rewritten as a whole when edited, so a container they hold shows as a placeholder, which keeps it.
    */
   #flat = 0;
@@ -352,7 +352,7 @@ class Context {
     }
   }
 
-  /** A macro where containers are not read (inside a task, a quote or a div). */
+  /** A macro where containers are not read (inside a quote or a div). */
   macro(node: ElementNode): string {
     const name = node.attrs['ac:name'] ?? 'macro';
     const plain = firstChild(node, 'ac:plain-text-body');

@@ -19,6 +19,7 @@ const onboarding = page('Payments Onboarding Hub');
 const runbook = page('Card Authorisation Runbook');
 const release = page('Release Train 2026.12');
 const capacity = page('Quarterly Capacity Review');
+const retro = page('Sprint 48 Retrospective');
 
 let id: string;
 beforeEach(async () => {
@@ -181,6 +182,27 @@ describe('tables read as Markdown', () => {
     expect(status).toBe(200);
     expect(await written()).toEqual([
       capacity.body.replace('<td rowspan="2"><p>gateway</p>', '<td rowspan="2"><p>gateway (edge)</p>'),
+    ]);
+  });
+});
+
+describe('tasks read as Markdown', () => {
+  it('with one box ticked inside a layout cell send only that status changed', async () => {
+    const { content, version } = await read(retro.id);
+    const open = '- [ ] @user:5d8e2b1a9c7f3e0012ab34cd writes the quarantine bot';
+    expect(content).toContain(open);
+    const { status } = await callTool(id, 'update_confluence_page', {
+      page_id: retro.id,
+      version_number: version.number,
+      body: content.replace(open, open.replace('[ ]', '[x]')),
+      body_format: 'markdown',
+    });
+    expect(status).toBe(200);
+    expect(await written()).toEqual([
+      retro.body.replace(
+        '<ac:task-id>41</ac:task-id><ac:task-status>incomplete</ac:task-status>',
+        '<ac:task-id>41</ac:task-id><ac:task-status>complete</ac:task-status>',
+      ),
     ]);
   });
 });
