@@ -6,6 +6,7 @@
  * the day it is added; a tool with an enum argument and no base arguments below fails the test.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CORPUS } from '../../dev/emulator/seed/corpus.ts';
 import { SEED } from '../../dev/emulator/seed.ts';
 import { connectOverHttp } from '../support/connect-over-http.ts';
 import { type ClientFactory, connectV1, connectV2, type McpTestClient } from '../support/mcp-clients.ts';
@@ -138,4 +139,24 @@ describe.each([
     }
     expect(failures).toEqual([]);
   }, 120_000);
+
+  it('admits a Markdown reading that lists what it left opaque, and names that list in its outputSchema', async () => {
+    const { tools } = await client.listTools();
+    // biome-ignore lint/suspicious/noExplicitAny: a JSON Schema walked by hand
+    const schema = tools.find((tool) => tool.name === 'get_confluence_page')?.outputSchema as any;
+    // The result's schema is the first of the two the outputSchema admits (the other is the error's).
+    const page = schema?.anyOf?.[0]?.properties?.page;
+    expect(page?.properties?.omitted).toMatchObject({ type: 'array', items: { type: 'object' } });
+    const release = CORPUS.findIndex((document) => document.title === 'Release Train 2026.12');
+    // The client throws when structuredContent does not match the tool's outputSchema.
+    const result = await client.callTool('get_confluence_page', {
+      page_id: String(SEED.corpusFirstId + release),
+      body_format: 'markdown',
+    });
+    expect(result.isError).toBeFalsy();
+    expect((result.structuredContent as { page: { omitted: unknown[] } }).page.omitted).toContainEqual({
+      kind: 'macro jira',
+      count: 1,
+    });
+  });
 });
