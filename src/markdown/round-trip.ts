@@ -163,8 +163,10 @@ class Merger {
   }
 
   /**
-   * The level's unused panel, plain-text macro or GFM table the part is: the same quote head, the
-   * same fence info string, or a table of the same shape with at least half its cells unchanged.
+   * The level's unused block the part is: one that read exactly as the part does; else a panel
+   * with the same quote head, a plain-text macro with the same fence info string, a table of the
+   * same shape with at least half its cells unchanged, a list of the same kind (numbered from the
+   * same number), or a task list when every item has a box.
    */
   nativeMatch(part: MarkdownBlock, text: string, blocks: Block[], used: Set<Block>): Block | undefined {
     const free = (block: Block, syntax: Container['syntax']) =>
