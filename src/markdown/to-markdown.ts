@@ -105,17 +105,18 @@ export interface Rendering {
 
 /** Renders a storage body as Markdown: for a reader, with no memory kept. */
 export function storageToMarkdown(storage: string): string {
-  return renderStorage(storage).markdown;
+  return renderStorage(storage, false).markdown;
 }
 
 /** The Markdown of a storage body and what it leaves opaque (macros with no body, Jira queries). */
 export function readMarkdown(storage: string): { markdown: string; omitted: Omitted[] } {
-  const { markdown, omitted } = renderStorage(storage);
+  const { markdown, omitted } = renderStorage(storage, false);
   return { markdown, omitted };
 }
 
-export function renderStorage(storage: string): Rendering {
-  const context = new Context(storage);
+/** `forWrite` false: for a reader only, so what only a write needs (a GFM table's cells) is skipped. */
+export function renderStorage(storage: string, forWrite = true): Rendering {
+  const context = new Context(storage, forWrite);
   const blocks = context.level(parseStorage(storage), 0, storage.length);
   return {
     markdown: joinBlocks(blocks),
@@ -225,8 +226,11 @@ class Context {
    */
   #flat = 0;
 
-  constructor(source: string) {
+  readonly #forWrite: boolean;
+
+  constructor(source: string, forWrite: boolean) {
     this.#source = source;
+    this.#forWrite = forWrite;
   }
 
   /** The blocks of one level (the page, a cell, a body) whose source runs from `from` to `to`. */
@@ -273,7 +277,7 @@ class Context {
       case 'table': {
         const simple = this.simpleTable(node);
         if (simple === undefined) return this.tableContainer(node);
-        const grid = this.gridContainer(node);
+        const grid = this.#forWrite ? this.gridContainer(node) : undefined;
         return { markdown: simple, ...(grid && { container: grid }) };
       }
       case 'ac:structured-macro':
