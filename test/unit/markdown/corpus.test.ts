@@ -12,8 +12,10 @@ import { editedLeaf, leavesOf, markdownWith } from './blocks.ts';
  * block alone.
  */
 
-// The 1 MB page repeats the 50 KB one's shapes: its words and its round trip are checked, not each block.
+// The 1 MB page repeats the 50 KB one's shapes: its words and its round trip are checked, not each
+// block; the 50 KB page's chapters repeat each other, so every 15th of its blocks is edited.
 const HUGE = 'Data Platform Archive';
+const SAMPLED = 'Data Platform Handbook';
 const documents = CORPUS.map((document) => ({ ...document, rendering: renderStorage(document.body) }));
 
 describe('the Markdown of each corpus document', () => {
@@ -29,10 +31,11 @@ describe('the Markdown of each corpus document', () => {
 
   it.each(documents.filter((d) => d.title !== HUGE))(
     'of "$title" edited in any one block changes that block alone, byte for byte',
-    ({ body, rendering }) => {
+    ({ title, body, rendering }) => {
       expect(markdownWith(rendering.blocks)).toBe(rendering.markdown);
       let edits = 0;
-      for (const leaf of leavesOf(rendering.blocks)) {
+      const leaves = leavesOf(rendering.blocks);
+      for (const leaf of title === SAMPLED ? leaves.filter((_, n) => n % 15 === 0) : leaves) {
         const replacement = editedLeaf(leaf);
         if (replacement === undefined) continue;
         const edited = markdownWith(rendering.blocks, leaf, replacement);
