@@ -6,8 +6,6 @@
  * of the corpus (corpus.ts), so the Markdown tests and the token benchmark run over them.
  */
 
-import type { CorpusDocument } from './corpus.ts';
-
 let localIds = 0;
 /** A local id as the editor writes one on each block, unique in the corpus. */
 const lid = () => `a1b2c3d4-${String(++localIds).padStart(4, '0')}-4e5f-8a9b-0c1d2e3f4a5b`;
@@ -264,7 +262,8 @@ const RETRO = [
   '</ac:layout>',
 ].join('');
 
-export const REAL_SHAPES: readonly CorpusDocument[] = [
+// Typed as corpus.ts's CorpusDocument, restated here: corpus.ts imports this list, not the other way.
+export const REAL_SHAPES: readonly { title: string; body: string }[] = [
   { title: 'Payments Onboarding Hub', body: ONBOARDING },
   { title: 'Observability Guild Landing', body: LANDING },
   { title: 'Card Authorisation Runbook', body: RUNBOOK },
