@@ -411,6 +411,15 @@ export const MUTATIONS: Mutation[] = [
     test: 'test/gateway/event-delivery.test.ts',
   },
   {
+    name: 'event-redirect-followed',
+    bug: "a pushed event follows the destination's redirect, so the signed body lands wherever it points",
+    file: 'src/event-delivery/consumer.ts',
+    from: "redirect: 'manual',",
+    to: "redirect: 'follow',",
+    project: 'gateway',
+    test: 'test/gateway/event-delivery.test.ts',
+  },
+  {
     name: 'retired-refresh-token-keeps-grant',
     bug: 'an MCP refresh token presented again after rotation is refused but its grant stays alive',
     file: 'src/oauth/token-endpoint.ts',
