@@ -262,15 +262,6 @@ export const MUTATIONS: Mutation[] = [
     test: 'test/gateway/connect-single-use.test.ts',
   },
   {
-    name: 'reconnect-takes-any-site',
-    bug: 'a reconnect consented for another site falls back to the first site offered',
-    file: 'src/connect/routes.ts',
-    from: 'const site = pickable.find((candidate) => candidate.cloud_id === existing?.site.cloud_id);',
-    to: 'const site = pickable.find((candidate) => candidate.cloud_id === existing?.site.cloud_id) ?? pickable[0];',
-    project: 'gateway',
-    test: 'test/gateway/connect-reconnect.test.ts',
-  },
-  {
     name: 'pending-integration-callable',
     bug: 'an integration awaiting confirmation answers tool calls',
     file: 'src/tools/call.ts',
