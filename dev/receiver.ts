@@ -6,8 +6,9 @@
  *
  * Control routes (JSON):
  *   POST /_receiver/secret      {secret}                   verify deliveries with this secret from now on
- *   POST /_receiver/behaviour   {path, fail_next?, status?, down?}
- *        the next `fail_next` deliveries to `path` answer `status` (503); `down: true` drops every
+ *   POST /_receiver/behaviour   {path, fail_next?, status?, location?, down?}
+ *        the next `fail_next` deliveries to `path` answer `status` (503), with a `Location` header
+ *        when `location` is given (a redirect); `down: true` drops every
  *        connection to `path` unanswered until `down: false`
  *   GET  /_receiver/deliveries?path=   {deliveries: [ReceivedDelivery]} oldest first
  * Any other POST is a delivery.
@@ -31,6 +32,8 @@ export interface ReceivedDelivery {
 interface Behaviour {
   failNext: number;
   status: number;
+  /** Sent as `Location` with the failing answers. */
+  location?: string;
   down: boolean;
 }
 
@@ -54,11 +57,12 @@ export async function startReceiver(
       return json(response, 200, { ok: true });
     }
     if (url.pathname === '/_receiver/behaviour' && request.method === 'POST') {
-      const { path, fail_next, status, down } = JSON.parse(body);
+      const { path, fail_next, status, location, down } = JSON.parse(body);
       const current = behaviours.get(path) ?? { failNext: 0, status: 503, down: false };
       behaviours.set(path, {
         failNext: fail_next ?? current.failNext,
         status: status ?? current.status,
+        location: location ?? current.location,
         down: down ?? current.down,
       });
       return json(response, 200, { ok: true });
@@ -85,6 +89,7 @@ export async function startReceiver(
     } else if (behaviour && behaviour.failNext > 0) {
       behaviour.failNext--;
       delivery.answered = behaviour.status;
+      if (behaviour.location) response.setHeader('location', behaviour.location);
       json(response, behaviour.status, { error: 'failing on purpose' });
     } else if (delivery.verified === false) {
       delivery.answered = 401;

@@ -8,13 +8,17 @@
  *   node scripts/mutations.ts                # all of them
  *   node scripts/mutations.ts space-key-cache refresh-margin
  *   node scripts/mutations.ts --list
+ *   node scripts/mutations.ts --markdown     # the table docs/architecture.md keeps
+ *
+ * Importing the module (the unit tests read MUTATIONS) runs nothing.
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
-interface Mutation {
+export interface Mutation {
   name: string;
   /** The bug it stands for. */
   bug: string;
@@ -220,6 +224,237 @@ export const MUTATIONS: Mutation[] = [
     project: 'node',
     test: 'test/unit/markdown/corpus.test.ts',
   },
+  // Security and data-safety promises of README.md and docs/ (docs/guarantees.md names each one's test).
+  {
+    name: 'agent-token-any-integration',
+    bug: "an agent token is accepted on another integration's routes",
+    file: 'src/auth/integration-auth.ts',
+    from: "caller.integrationId !== c.req.param('id')",
+    to: "caller.integrationId === ''",
+    project: 'gateway',
+    test: 'test/gateway/service-api.test.ts',
+  },
+  {
+    name: 'agent-token-kept-in-clear',
+    bug: 'the agent token is stored in its KV record beside its hash',
+    file: 'src/auth/agent-tokens.ts',
+    from: 'await kv.put(kvKeys.agentToken(hash), JSON.stringify(record));',
+    to: 'await kv.put(kvKeys.agentToken(hash), JSON.stringify({ ...record, token }));',
+    project: 'gateway',
+    test: 'test/gateway/service-api.test.ts',
+  },
+  {
+    name: 'revoked-agent-token-still-works',
+    bug: 'revoking an agent token removes it from the list but not the record a call looks up',
+    file: 'src/auth/agent-tokens.ts',
+    from: '  await kv.delete(kvKeys.agentToken(hash));\n',
+    to: '',
+    project: 'gateway',
+    test: 'test/gateway/service-api.test.ts',
+  },
+  {
+    name: 'connect-state-any-browser',
+    bug: 'the connect callback accepts a state opened in another browser',
+    file: 'src/connect/routes.ts',
+    from: "if (!(await isSameBrowser(c, config, flow.browser))) throw fail('invalid_state');",
+    to: '',
+    project: 'gateway',
+    test: 'test/gateway/connect-errors.test.ts',
+  },
+  {
+    name: 'connect-state-lives-20-minutes',
+    bug: 'an OAuth state is accepted for 20 minutes instead of 10',
+    file: 'src/connect/state.ts',
+    from: 'export const STATE_TTL_SECONDS = 10 * 60;',
+    to: 'export const STATE_TTL_SECONDS = 20 * 60;',
+    project: 'gateway',
+    test: 'test/gateway/connect-errors.test.ts',
+  },
+  {
+    name: 'session-finish-not-recorded',
+    bug: 'the first finish of a connect session is not recorded, so a second flow finishes too (and swaps the tokens)',
+    file: 'src/integrations/lifecycle.ts',
+    from: '[sessionKey(sessionHash)]: { states: entry.states, finished_by: finisher }',
+    to: '[sessionKey(sessionHash)]: { states: entry.states }',
+    project: 'gateway',
+    test: 'test/gateway/connect-single-use.test.ts',
+  },
+  {
+    name: 'pending-integration-callable',
+    bug: 'an integration awaiting confirmation answers tool calls',
+    file: 'src/tools/call.ts',
+    from: "if (record.status === 'pending_confirmation') {",
+    to: "if (record.status === ('pending' as string)) {",
+    project: 'gateway',
+    test: 'test/gateway/connect-confirmation.test.ts',
+  },
+  {
+    name: 'sealed-tokens-not-bound',
+    bug: 'sealed tokens carry one context for every integration: a copy opens under another id',
+    file: 'src/vault/tokens.ts',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the source text to find, not a template
+    from: 'return `tokens:${integrationId}`;',
+    to: "return 'tokens';",
+    project: 'gateway',
+    test: 'test/gateway/vault-storage.test.ts',
+  },
+  {
+    name: 'seal-reuses-iv',
+    bug: 'every value is sealed with the same (zero) IV',
+    file: 'src/vault/crypto.ts',
+    from: 'const iv = crypto.getRandomValues(new Uint8Array(12));',
+    to: 'const iv = new Uint8Array(12);',
+    project: 'gateway',
+    test: 'test/gateway/vault-crypto.test.ts',
+  },
+  {
+    name: 'delete-keeps-kv-tokens',
+    bug: 'deleting an integration leaves its sealed access token in KV',
+    file: 'src/integrations/lifecycle.ts',
+    from: '    await kv.delete(kvKeys.tokens(integrationId));\n',
+    to: '',
+    project: 'gateway',
+    test: 'test/gateway/service-api.test.ts',
+  },
+  {
+    name: 'audit-keeps-arguments',
+    bug: 'the audit entry keeps every string argument as a target, titles and bodies included',
+    file: 'src/audit/entry.ts',
+    from: 'if (!TARGET_ARGUMENT.test(name)) continue;',
+    to: "if (!TARGET_ARGUMENT.test(name) && typeof value !== 'string') continue;",
+    project: 'gateway',
+    test: 'test/gateway/audit.test.ts',
+  },
+  {
+    name: 'stale-version-overwrites',
+    bug: 'an update based on an older version than the current one is written over it',
+    file: 'src/tools/page-versions.ts',
+    from: 'if (versionNumber !== (current.version?.number ?? 0))',
+    to: 'if (versionNumber > (current.version?.number ?? 0))',
+    project: 'gateway',
+    test: 'test/gateway/tools-writes.test.ts',
+  },
+  {
+    name: 'content-loss-flag-inverted',
+    bug: 'a Markdown update that drops an element Markdown cannot rebuild is written unless allow_removal is sent',
+    file: 'src/tools/body-format.ts',
+    from: 'if (merge.lost.length === 0 || allowed) return;',
+    to: 'if (merge.lost.length === 0 || !allowed) return;',
+    project: 'gateway',
+    test: 'test/gateway/markdown.test.ts',
+  },
+  {
+    name: 'read-only-by-tool-name',
+    bug: 'read_only refuses only the tools whose names say they update',
+    file: 'src/policy/policy.ts',
+    from: 'if (policy.read_only && writes(tool)) {',
+    to: "if (policy.read_only && tool.name.startsWith('update')) {",
+    project: 'gateway',
+    test: 'test/gateway/policy.test.ts',
+  },
+  {
+    name: 'token-policy-replaces-integration',
+    bug: "an agent token's policy is applied instead of its integration's, so a token can widen it",
+    file: 'src/policy/policy.ts',
+    from: "return refusalBy(integration, 'integration', tool) ?? (token && refusalBy(token, 'agent_token', tool));",
+    to: "return token ? refusalBy(token, 'agent_token', tool) : refusalBy(integration, 'integration', tool);",
+    project: 'gateway',
+    test: 'test/gateway/policy.test.ts',
+  },
+  {
+    name: 'cql-not-parenthesised',
+    bug: "the agent's CQL is joined to the space clause without parentheses, so an OR escapes it",
+    file: 'src/policy/cql.ts',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the source text to find, not a template
+    from: 'AND (${condition})',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the source text to put in, not a template
+    to: 'AND ${condition}',
+    project: 'gateway',
+    test: 'test/gateway/policy-spaces.test.ts',
+  },
+  {
+    name: 'tool-body-cap-100-mib',
+    bug: 'tool call bodies are accepted up to 100 MiB instead of 10',
+    file: 'src/app.ts',
+    from: 'const apiBodyLimit = bodyLimit({ maxSize: 10 * 1024 * 1024,',
+    to: 'const apiBodyLimit = bodyLimit({ maxSize: 100 * 1024 * 1024,',
+    project: 'gateway',
+    test: 'test/gateway/input-limits.test.ts',
+  },
+  {
+    name: 'response-read-unbounded',
+    bug: 'a Confluence answer is read whole, whatever its size',
+    file: 'src/confluence/client.ts',
+    from: 'const text = await readTextWithin(response, this.#maxResponseBytes);',
+    to: 'const text = await response.text();',
+    project: 'gateway',
+    test: 'test/gateway/bounded-answers.test.ts',
+  },
+  {
+    name: 'call-budget-never-refuses',
+    bug: 'an isolate whose lease came back empty lets the call through',
+    file: 'src/tools/call-budget.ts',
+    from: 'if (slice.left < 0) throw rateLimited(limit, slice.windowEndsAt - now);',
+    to: '',
+    project: 'gateway',
+    test: 'test/gateway/tools-call-budget.test.ts',
+  },
+  {
+    name: 'webhook-body-cap-65-kib',
+    bug: 'webhook bodies are accepted up to 65 KiB instead of 64',
+    file: 'src/webhooks/body.ts',
+    from: 'export const MAX_BODY_BYTES = 64 * 1024;',
+    to: 'export const MAX_BODY_BYTES = 65 * 1024;',
+    project: 'gateway',
+    test: 'test/gateway/webhooks.test.ts',
+  },
+  {
+    name: 'event-destination-http-allowed',
+    bug: 'an http:// event destination is accepted although EVENT_DESTINATIONS_ALLOW_HTTP is false',
+    file: 'src/event-delivery/routes.ts',
+    from: "if (url.protocol !== 'https:' && !config.EVENT_DESTINATIONS_ALLOW_HTTP) {",
+    to: "if (!url.protocol.startsWith('http') && !config.EVENT_DESTINATIONS_ALLOW_HTTP) {",
+    project: 'gateway',
+    test: 'test/gateway/event-delivery.test.ts',
+  },
+  {
+    name: 'signature-without-timestamp',
+    bug: 'pushed events are signed over the id and body only, so a recorded delivery can be replayed later',
+    file: 'src/event-delivery/signing.ts',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the source text to find, not a template
+    from: '`${webhookId}.${timestampSeconds}.${body}`',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the source text to put in, not a template
+    to: '`${webhookId}.${body}`',
+    project: 'gateway',
+    test: 'test/gateway/event-delivery.test.ts',
+  },
+  {
+    name: 'event-redirect-followed',
+    bug: "a pushed event follows the destination's redirect, so the signed body lands wherever it points",
+    file: 'src/event-delivery/consumer.ts',
+    from: "redirect: 'manual',",
+    to: "redirect: 'follow',",
+    project: 'gateway',
+    test: 'test/gateway/event-delivery.test.ts',
+  },
+  {
+    name: 'retired-refresh-token-keeps-grant',
+    bug: 'an MCP refresh token presented again after rotation is refused but its grant stays alive',
+    file: 'src/oauth/token-endpoint.ts',
+    from: 'await (await oauthHelpers(c.env)).revokeGrant(grantId, userId);',
+    to: '',
+    project: 'gateway',
+    test: 'test/gateway/mcp-oauth.test.ts',
+  },
+  {
+    name: 'mcp-any-origin',
+    bug: 'the MCP door accepts requests from any browser origin (DNS rebinding)',
+    file: 'src/mcp/origin.ts',
+    from: 'if (origin === new URL(c.req.url).origin) return true;',
+    to: 'return true;',
+    project: 'node',
+    test: 'test/e2e/mcp.test.ts',
+  },
 ];
 
 const root = resolve(import.meta.dirname, '..');
@@ -275,8 +510,19 @@ function runTest(copy: string, mutation: Mutation): { passed: boolean; seconds: 
   };
 }
 
+/** Every mutation and the test file that kills it, as the Markdown table of docs/architecture.md. */
+export function mutationTable(mutations: readonly Mutation[] = MUTATIONS): string {
+  const cell = (text: string) => text.replaceAll('|', '\\|');
+  const rows = mutations.map((m) => `| \`${m.name}\` | ${cell(m.bug)} | \`${m.test}\` |`);
+  return ['| mutation | the bug | killed by |', '| --- | --- | --- |', ...rows].join('\n');
+}
+
 function main(): number {
   const args = process.argv.slice(2);
+  if (args.includes('--markdown')) {
+    console.log(mutationTable());
+    return 0;
+  }
   if (args.includes('--list')) {
     for (const m of MUTATIONS) console.log(`${m.name.padEnd(32)} ${m.test}  (${m.bug})`);
     return 0;
@@ -307,4 +553,5 @@ function main(): number {
   return survivors.length ? 1 : 0;
 }
 
-process.exitCode = main();
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href)
+  process.exitCode = main();

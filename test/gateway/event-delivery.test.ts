@@ -376,6 +376,24 @@ describe('event delivery over the queue', () => {
     expect(lines.map((line) => line.status)).toEqual([503, 503, 204]);
   });
 
+  it('does not follow a redirect: the event goes only to the URL set, and the redirect is retried as a failure', async () => {
+    const { id, webhookSecret, path } = await subscribed();
+    const elsewhere = `/platform/${crypto.randomUUID()}`;
+    await receiverControl('POST', '/behaviour', {
+      path,
+      fail_next: 1,
+      status: 307,
+      location: `${RECEIVER_URL}${elsewhere}`,
+    });
+    const eventId = await receive(id, webhookSecret, { event: 'page_updated', page: { id: '10' } });
+    await untilStatus(id, eventId, 'delivered');
+    expect((await arrivals(path)).map((arrival) => arrival.answered)).toEqual([307, 204]);
+    expect(await arrivals(elsewhere)).toEqual([]);
+    const [first] = attemptLines(eventId);
+    expect(first).toMatchObject({ status: 307, outcome: 'retry' });
+    expect(String(first?.error)).toMatch(/redirect, which is not followed/);
+  });
+
   it('a destination down past the retry window leaves the event failed; a manual retry delivers it', async () => {
     const { id, webhookSecret, path, signingSecret } = await subscribed();
     await receiverControl('POST', '/behaviour', { path, down: true });
