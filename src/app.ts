@@ -10,6 +10,7 @@ import { integrationRoutes } from './integrations/routes.ts';
 import { ApiError, unexpectedError } from './lib/errors.ts';
 import { lazyRoutes } from './lib/lazy-routes.ts';
 import { mcpRoutes } from './mcp/routes.ts';
+import { quotaRoutes } from './quota/routes.ts';
 import { toolCallRoutes, toolCatalogRoutes } from './tools/routes.ts';
 
 /** A sub-app and the path it is mounted at. */
@@ -41,6 +42,7 @@ export const MOUNTS: readonly Mount[] = [
   ['/api/v1/integrations', webhookApiRoutes],
   ['/api/v1/integrations', eventDeliveryRoutes],
   ['/api/v1/integrations', auditRoutes],
+  ['/api/v1', quotaRoutes],
   ['/api/v1/integrations', integrationRoutes],
   ['/', oauthRoutes],
 ];

@@ -108,6 +108,9 @@ const settings = {
     .optional()
     .default(16 * 1024 * 1024),
   TOOL_CALLS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).optional().default(600),
+  ATLASSIAN_POINTS_PER_HOUR: z.coerce.number().int().min(1).max(100_000_000).optional().default(65_000),
+  POINTS_PER_INTEGRATION_PER_HOUR: z.coerce.number().int().min(1).max(100_000_000).optional(),
+  CONFLUENCE_READ_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).optional().default(30),
 } as const;
 
 export type SettingName = keyof typeof settings;

@@ -16,6 +16,8 @@ declare namespace Cloudflare {
     INTEGRATION_LIFECYCLE: DurableObjectNamespace<import('./integrations/lifecycle.ts').IntegrationLifecycle>;
     CALL_BUDGET: DurableObjectNamespace<import('./tools/call-budget.ts').CallBudget>;
     AUDIT_LOG: DurableObjectNamespace<import('./audit/log.ts').AuditLog>;
+    /** Atlassian's points pools, one object per pool (quota/ledger.ts). */
+    QUOTA_LEDGER: DurableObjectNamespace<import('./quota/ledger.ts').QuotaLedger>;
     CONFLUENCE_CLIENT_ID?: string;
     CONFLUENCE_CLIENT_SECRET?: string;
     CONFLUENCE_OAUTH_SCOPE?: string;
@@ -44,6 +46,12 @@ declare namespace Cloudflare {
     CONFLUENCE_MAX_RESPONSE_BYTES?: string;
     /** Tool calls one integration may make per minute, over both doors (default 600). */
     TOOL_CALLS_PER_MINUTE?: string;
+    /** The app's points pool until Atlassian's RateLimit-Policy says otherwise (default 65000). */
+    ATLASSIAN_POINTS_PER_HOUR?: string;
+    /** Points one integration may spend per hour (default: 10% of the pool). */
+    POINTS_PER_INTEGRATION_PER_HOUR?: string;
+    /** Seconds an integration's identical reads are answered from the cache (default 30; 0: off). */
+    CONFLUENCE_READ_CACHE_SECONDS?: string;
   }
 }
 

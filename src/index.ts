@@ -9,6 +9,7 @@ export default {
 export { AuditLog } from './audit/log.ts';
 export { EventOutbox } from './event-delivery/outbox.ts';
 export { IntegrationLifecycle } from './integrations/lifecycle.ts';
+export { QuotaLedger } from './quota/ledger.ts';
 export { CallBudget } from './tools/call-budget.ts';
 export { TokenRefresher } from './vault/token-refresher.ts';
 export { WebhookInbox } from './webhooks/inbox.ts';

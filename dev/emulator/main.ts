@@ -2,6 +2,7 @@
  * Runs the Atlassian emulator on its own:
  *   node dev/emulator/main.ts --port 8788 [--host 127.0.0.1] [--auto-approve] [--log] [--no-validate]
  *     [--site-preset default|single|jira_only] [--client id:secret]…
+ *     [--quota-points 65000] [--quota-window-seconds 3600]
  */
 import { parseArgs } from 'node:util';
 import { type ClientOption, startEmulator } from './server.ts';
@@ -16,6 +17,8 @@ const { values } = parseArgs({
     'no-validate': { type: 'boolean', default: false },
     'site-preset': { type: 'string' },
     client: { type: 'string', multiple: true },
+    'quota-points': { type: 'string' },
+    'quota-window-seconds': { type: 'string' },
   },
 });
 
@@ -37,6 +40,10 @@ const emulator = await startEmulator({
   validate: !values['no-validate'],
   sitePreset: preset,
   clients,
+  quota: {
+    ...(values['quota-points'] && { points: Number(values['quota-points']) }),
+    ...(values['quota-window-seconds'] && { window_seconds: Number(values['quota-window-seconds']) }),
+  },
 });
 console.log(`Atlassian emulator listening on ${emulator.url}`);
 console.log(`  control plane: ${emulator.url}/_emulator/seed, /_emulator/requests, /_emulator/violations`);

@@ -4,6 +4,7 @@ import { serve } from '@hono/node-server';
 import { createEmulatorApp } from './app.ts';
 import { DEFAULT_CLIENT, type OAuthClient, parseClient } from './oauth/clients.ts';
 import { loadSpecs } from './openapi.ts';
+import { DEFAULT_QUOTA, type QuotaConfig } from './quota.ts';
 import { SITE_PRESETS, type SitePreset } from './sites.ts';
 import { defaultBaseline, EmulatorState } from './state.ts';
 
@@ -23,6 +24,8 @@ export interface EmulatorOptions {
   /** Which sites a consent grants; default "default" (two Confluence sites and a Jira one). */
   sitePreset?: SitePreset;
   accessTokenTtlSeconds?: number;
+  /** Atlassian's points quota (quota.ts): pool size, window, tier, Beta- headers. Default 65,000 an hour, Tier 1. */
+  quota?: Partial<QuotaConfig>;
 }
 
 /** A registered client, camelCase (`{clientId, clientSecret}`) or as the control API spells it. */
@@ -56,6 +59,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   else baseline.clients = [DEFAULT_CLIENT];
   if (options.sitePreset) baseline.sites = SITE_PRESETS[options.sitePreset];
   if (options.accessTokenTtlSeconds) baseline.accessTokenTtlSeconds = options.accessTokenTtlSeconds;
+  if (options.quota) baseline.quota = { ...DEFAULT_QUOTA, ...options.quota };
 
   const state = new EmulatorState(baseline);
   const specs = options.validate === false ? undefined : loadSpecs();

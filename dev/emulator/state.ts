@@ -4,6 +4,7 @@ import { FaultQueue, type RequestMatch } from './faults.ts';
 import { HeldRequests } from './held-requests.ts';
 import { ClientRegistry, DEFAULT_CLIENT, type OAuthClient } from './oauth/clients.ts';
 import { GrantStore } from './oauth/grants.ts';
+import { DEFAULT_QUOTA, PointsQuota, type QuotaConfig } from './quota.ts';
 import { RequestLog } from './request-log.ts';
 import { buildSiteContent } from './seed/build.ts';
 import { SITE_PRESETS, type Site } from './sites.ts';
@@ -17,6 +18,8 @@ export interface Baseline {
   clients: OAuthClient[];
   sites: Site[];
   accessTokenTtlSeconds: number;
+  /** The points quota's settings (quota.ts). */
+  quota: QuotaConfig;
 }
 
 export interface Violation {
@@ -34,6 +37,7 @@ export const defaultBaseline = (): Baseline => ({
   clients: [DEFAULT_CLIENT],
   sites: SITE_PRESETS.default,
   accessTokenTtlSeconds: DEFAULT_ACCESS_TOKEN_TTL_SECONDS,
+  quota: DEFAULT_QUOTA,
 });
 
 /** Everything the emulator remembers; `reset()` puts all of it back to the seed. */
@@ -43,6 +47,8 @@ export class EmulatorState {
   readonly faults = new FaultQueue();
   readonly requests = new RequestLog();
   readonly held = new HeldRequests();
+  /** Atlassian's points pools (quota.ts), metered on the virtual clock. */
+  readonly quota = new PointsQuota(this.clock);
   /**
    * Counts resets. A request records its epoch when it arrives; one that is still in flight (delayed
    * or held) when a test resets belongs to the test before: it then touches nothing, and the log's
@@ -76,6 +82,7 @@ export class EmulatorState {
     this.#fence = new AbortController();
     this.clock.reset();
     this.faults.clear();
+    this.quota.reset(this.baseline.quota);
     this.requests.clear();
     this.violations = [];
     this.removedEndpoints = [];

@@ -9,6 +9,8 @@ export function emptyStats() {
     /** Confluence calls by operation, e.g. `"GET /wiki/api/v2/pages/{id}": 3`. */
     confluence_operations: {} as Record<string, number>,
     faults_injected: 0,
+    /** Confluence calls answered 429 because their points pool was spent (quota.ts). */
+    quota_429s: 0,
     /** Bytes of `stream_bytes` answers handed to the connection so far. */
     streamed_bytes: 0,
   };

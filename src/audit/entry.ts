@@ -22,6 +22,11 @@ export interface AuditEntry {
   refused_by?: { rule: string; policy: string };
   /** The version of the page the call acted on before and after it (null: not read, or not changed). */
   page_version: { before: number | null; after: number | null } | null;
+  /**
+   * The Atlassian points the call's Confluence requests cost (0 for a call refused before any);
+   * absent from entries written before the gateway metered points.
+   */
+  points?: number;
 }
 
 /** Who called, as the log names it. Exhaustive: a new kind of caller does not compile until it is named here. */

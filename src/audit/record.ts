@@ -13,6 +13,8 @@ export interface AuditedCall {
   args: Record<string, unknown>;
   /** The pages the call's Confluence requests saw, with their versions. */
   pages: ReadonlyMap<string, PageVersions>;
+  /** The Atlassian points its Confluence requests cost (0: none was sent). */
+  points?: number;
 }
 
 /**
@@ -34,6 +36,7 @@ export function recordCall(
       'result' in ending ? 'ok' : ending.error instanceof ApiError ? ending.error.code : 'internal_error',
     ...('error' in ending && ending.refusedBy && { refused_by: ending.refusedBy }),
     page_version: pageVersionOf(targets, call.pages),
+    points: call.points ?? 0,
   };
   console.log(JSON.stringify({ event: 'tool_audit', integration_id: call.integrationId, ...entry }));
   const log = call.env.AUDIT_LOG.get(call.env.AUDIT_LOG.idFromName(call.integrationId));

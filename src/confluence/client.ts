@@ -2,9 +2,14 @@ import { requireConfig } from '../config.ts';
 import type { IntegrationRecord } from '../integrations/records.ts';
 import { ApiError } from '../lib/errors.ts';
 import { declaredOver, readBounded } from '../lib/streams.ts';
+import { quotaRefusal, readQuotaHeaders } from '../quota/headers.ts';
+import type { QuotaMeter, Reservation } from '../quota/meter.ts';
+import { chargedPoints, predictPoints } from '../quota/pricing.ts';
+import { quotaExhausted } from '../quota/refusal.ts';
 import { getAccessToken } from '../vault/access-token.ts';
 import {
   answerTooLarge,
+  DEFAULT_RETRY_AFTER_SECONDS,
   type FailedCall,
   isScopeFailure,
   rejectedAfterRefresh,
@@ -13,6 +18,7 @@ import {
   upstreamError,
 } from './errors.ts';
 import { type ParsedWithSources, parseKeepingLargeStrings } from './raw-json.ts';
+import type { ReadCache } from './read-cache.ts';
 import { mayHaveDied } from './token-liveness.ts';
 
 /** Query parameters; an array repeats the parameter (`status=current&status=draft`), as the specs' form style does. */
@@ -41,6 +47,15 @@ type Reader<R> = (response: Response, readText: (response: Response) => Promise<
 /** A rate-limit wait this short is waited out inside the call, once; a longer one goes to the caller. */
 const MAX_INLINE_RETRY_SECONDS = 2;
 
+/** What a tool call adds to its client: the points meter and the read cache (both optional). */
+export interface ClientExtras {
+  meter?: QuotaMeter;
+  readCache?: ReadCache;
+}
+
+/** One attempt's outcome: a success read, or a failure read as text; with the answer's status and headers. */
+type Attempt<R> = ({ value: R; text?: string } | UpstreamAnswer) & { status: number; headers: Headers };
+
 /**
  * The one HTTP client for Confluence through api.atlassian.com (`/ex/confluence/{cloudId}/…`).
  *
@@ -53,6 +68,11 @@ const MAX_INLINE_RETRY_SECONDS = 2;
  *   not repeated, since Confluence may have applied it.
  * Every other failure becomes an ApiError (errors.ts). Each answer body is read and parsed once, as
  * it streams, up to CONFLUENCE_MAX_RESPONSE_BYTES (downloads have their own cap).
+ *
+ * With a meter, each attempt first reserves its predicted Atlassian points (quota/meter.ts: refused
+ * with 429 quota_exhausted before anything is sent) and is charged what its answer cost; a 429 of
+ * Atlassian's spent pool becomes quota_exhausted and the ledger learns the pool is empty. With a read
+ * cache, a GET repeated within its time is answered from it, and a write drops what it holds.
  */
 export class ConfluenceClient {
   readonly #env: Env;
@@ -61,8 +81,10 @@ export class ConfluenceClient {
   readonly #base: string;
   readonly #timeoutMs: number;
   readonly #maxResponseBytes: number;
+  readonly #meter: QuotaMeter | undefined;
+  readonly #readCache: ReadCache | undefined;
 
-  constructor(env: Env, integration: IntegrationRecord) {
+  constructor(env: Env, integration: IntegrationRecord, extras: ClientExtras = {}) {
     const config = requireConfig(env, [
       'ATLASSIAN_API_BASE_URL',
       'CONFLUENCE_TIMEOUT_MS',
@@ -74,6 +96,8 @@ export class ConfluenceClient {
     this.#base = `${config.ATLASSIAN_API_BASE_URL}/ex/confluence/${encodeURIComponent(integration.site.cloud_id)}`;
     this.#timeoutMs = config.CONFLUENCE_TIMEOUT_MS;
     this.#maxResponseBytes = config.CONFLUENCE_MAX_RESPONSE_BYTES;
+    this.#meter = extras.meter;
+    this.#readCache = extras.readCache;
   }
 
   /** The integration this client acts for. */
@@ -106,6 +130,7 @@ export class ConfluenceClient {
     return this.#send(
       call,
       jsonReader(call, (text) => JSON.parse(text) as T),
+      (value) => value,
     );
   }
 
@@ -114,6 +139,7 @@ export class ConfluenceClient {
     return this.#send(
       call,
       jsonReader(call, (text) => parseKeepingLargeStrings<T>(text, worthUpTo)),
+      (answer) => answer.value,
     );
   }
 
@@ -123,34 +149,82 @@ export class ConfluenceClient {
    * needs no token; the redirect is followed here, without the Authorization header.
    */
   download(call: Call, maxBytes: number): Promise<Download> {
-    return this.#send({ ...call, redirect: true }, async (response) => {
-      const location = response.headers.get('location');
-      if (response.status < 300 || !location) return readCapped(response, maxBytes);
-      await response.body?.cancel();
-      const media = await fetch(new URL(location, this.#base), {
-        signal: AbortSignal.timeout(this.#timeoutMs),
-      });
-      if (!media.ok) {
-        await media.body?.cancel();
-        logFailure(call, `media_${media.status}`);
-        throw new ApiError(
-          'upstream_error',
-          `Confluence's file service answered HTTP ${media.status} for this download. Retry shortly.`,
-          { retryable: media.status >= 500 || media.status === 429 },
-        );
-      }
-      return readCapped(media, maxBytes);
-    });
+    return this.#send(
+      { ...call, redirect: true },
+      async (response) => {
+        const location = response.headers.get('location');
+        if (response.status < 300 || !location) return readCapped(response, maxBytes);
+        await response.body?.cancel();
+        const media = await fetch(new URL(location, this.#base), {
+          signal: AbortSignal.timeout(this.#timeoutMs),
+        });
+        if (!media.ok) {
+          await media.body?.cancel();
+          logFailure(call, `media_${media.status}`);
+          throw new ApiError(
+            'upstream_error',
+            `Confluence's file service answered HTTP ${media.status} for this download. Retry shortly.`,
+            { retryable: media.status >= 500 || media.status === 429 },
+          );
+        }
+        return readCapped(media, maxBytes);
+      },
+      () => undefined,
+    );
   }
 
-  async #send<R>(call: Call & { redirect?: boolean }, read: Reader<R>): Promise<R> {
+  async #send<R>(
+    call: Call & { redirect?: boolean },
+    read: Reader<R>,
+    objectsOf: (value: R) => unknown,
+  ): Promise<R> {
+    const cacheKey =
+      this.#readCache && call.method === 'GET' && !call.redirect
+        ? call.path + queryString(call.query)
+        : undefined;
+    if (cacheKey !== undefined) {
+      const hit = await this.#readCache?.get(cacheKey);
+      if (hit) {
+        this.#meter?.savedByCache(hit.points);
+        return read(new Response(hit.text), (response) => response.text());
+      }
+    }
     const id = this.#integration.id;
+    const need = predictPoints(call);
+    let reservation = await this.#meter?.reserve(need);
     let token = await getAccessToken(this.#env, id);
     let refreshed = false;
     let waited = false;
     for (;;) {
-      const answer = await this.#attempt(call, token.accessToken, read);
-      if ('value' in answer) return answer.value;
+      reservation ??= await this.#meter?.reserve(need);
+      let answer: Attempt<R>;
+      try {
+        answer = await this.#attempt(call, token.accessToken, read, cacheKey !== undefined);
+      } catch (error) {
+        // No answer (a timeout, a dropped connection): Atlassian's base point is the likely cost.
+        if (reservation) this.#meter?.settle(reservation, 1, undefined);
+        throw error;
+      } finally {
+        // A write may have changed what the cache holds, whatever came of it.
+        if (call.method !== 'GET') await this.#readCache?.drop();
+      }
+      const spent = reservation;
+      reservation = undefined;
+      if ('value' in answer) {
+        const charged = chargedPoints(call, answer.status, objectsOf(answer.value));
+        if (spent) this.#meter?.settle(spent, charged, readQuotaHeaders(answer.headers));
+        if (cacheKey !== undefined && answer.text !== undefined)
+          this.#readCache?.put(cacheKey, answer.text, charged);
+        return answer.value;
+      }
+      const spentPool = quotaRefusal(answer.status, answer.headers);
+      if (spentPool) throw await this.#quotaRefused(call, answer, spentPool, spent);
+      if (spent)
+        this.#meter?.settle(
+          spent,
+          chargedPoints(call, answer.status, undefined),
+          readQuotaHeaders(answer.headers),
+        );
       const rejected =
         (answer.status === 401 && !isScopeFailure(answer)) ||
         (!refreshed &&
@@ -178,15 +252,43 @@ export class ConfluenceClient {
   }
 
   /**
+   * Atlassian answered 429 because its points pool is spent (another deployment of the app spent it,
+   * or the gateway's count drifted): quota_exhausted with Atlassian's Retry-After, and the ledger
+   * learns that the pool is empty until then.
+   */
+  async #quotaRefused(
+    call: Call,
+    answer: UpstreamAnswer,
+    tier: 'global' | 'tenant',
+    reservation: Reservation | undefined,
+  ): Promise<ApiError> {
+    logFailure(call, 'quota_429');
+    const wait = retryAfterSeconds(answer.headers) ?? DEFAULT_RETRY_AFTER_SECONDS;
+    const reading = readQuotaHeaders(answer.headers);
+    if (reservation && this.#meter) {
+      this.#meter.settle(reservation, 0, undefined);
+      return this.#meter.exhausted(reservation, tier, wait, reading);
+    }
+    return quotaExhausted(
+      { scope: 'app', resetsAt: Date.now() + wait * 1000, tier, fromAtlassian: true },
+      predictPoints(call),
+      this.#integration.id,
+      {},
+    );
+  }
+
+  /**
    * One request: a success is read with `read` (under the same timeout); a failure is read as text.
    * Text is read under the byte cap: past it the request is aborted, so the connection is dropped
-   * rather than drained, and the call answers 502 upstream_error naming the cap.
+   * rather than drained, and the call answers 502 upstream_error naming the cap. `keepText` keeps a
+   * success's text as well (for the read cache).
    */
   async #attempt<R>(
     call: Call & { redirect?: boolean },
     token: string,
     read: Reader<R>,
-  ): Promise<{ value: R } | UpstreamAnswer> {
+    keepText: boolean,
+  ): Promise<Attempt<R>> {
     const url = this.#base + call.path + queryString(call.query);
     const headers: Record<string, string> = {
       accept: 'application/json',
@@ -211,9 +313,19 @@ export class ConfluenceClient {
         redirect: call.redirect ? 'manual' : 'follow',
         signal: AbortSignal.any([timeout, tooLarge.signal]),
       });
-      const success = response.status >= 200 && response.status < (call.redirect ? 400 : 300);
-      if (success) return { value: await read(response, readText) };
-      return { status: response.status, headers: response.headers, text: await readText(response) };
+      const { status } = response;
+      const success = status >= 200 && status < (call.redirect ? 400 : 300);
+      if (success && keepText) {
+        const text = await readText(response);
+        return {
+          value: await read(new Response(text), (copy) => copy.text()),
+          text,
+          status,
+          headers: response.headers,
+        };
+      }
+      if (success) return { value: await read(response, readText), status, headers: response.headers };
+      return { status, headers: response.headers, text: await readText(response) };
     } catch (error) {
       if (error instanceof ApiError) throw error;
       logFailure(call, timeout.aborted ? 'timeout' : 'network');

@@ -16,6 +16,8 @@ export const ERROR_STATUS = {
   content_loss: 409,
   payload_too_large: 413,
   rate_limited: 429,
+  /** Atlassian's points quota: the integration's share, or the app's pool, is spent until the reset. */
+  quota_exhausted: 429,
   internal_error: 500,
   upstream_error: 502,
   /** Atlassian removed the endpoint an operation uses (410 Gone): the gateway needs an update. */
@@ -26,7 +28,12 @@ export const ERROR_STATUS = {
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
-const RETRYABLE: ReadonlySet<ErrorCode> = new Set(['rate_limited', 'upstream_error', 'upstream_timeout']);
+const RETRYABLE: ReadonlySet<ErrorCode> = new Set([
+  'rate_limited',
+  'quota_exhausted',
+  'upstream_error',
+  'upstream_timeout',
+]);
 
 /**
  * An error that becomes an answer: `{success:false, error:{code, message, retryable, …}}`. The message

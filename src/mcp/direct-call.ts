@@ -51,14 +51,26 @@ export function directToolCall(headers: Headers, body: unknown): DirectToolCall 
 /** The JSON-RPC answer, as the SDK would give it for that era (a legacy one as JSON, not SSE). */
 export async function answerToolCall(call: DirectToolCall, toolCall: ToolCallContext): Promise<Response> {
   try {
-    const { content, structuredContent, ...flags } = await mcpToolCall(toolCall, call.name, call.args);
+    const {
+      content,
+      structuredContent,
+      _meta: meta,
+      ...flags
+    } = await mcpToolCall(toolCall, call.name, call.args);
     // A lone text block is the JSON of structuredContent (results.ts), so that JSON goes into the
     // answer as it is: a page body is escaped once for the text, not serialised a third time. Beside
     // an image block the text describes the image instead, so structuredContent is written out.
     const [first] = content;
     const structured =
       content.length === 1 && first?.type === 'text' ? first.text : JSON.stringify(structuredContent);
-    const fields = JSON.stringify({ content, ...flags, ...(call.era === 'modern' && MODERN_RESULT_FIELDS) });
+    const fields = JSON.stringify({
+      content,
+      ...flags,
+      ...(call.era === 'modern' && { resultType: MODERN_RESULT_FIELDS.resultType }),
+      ...((meta || call.era === 'modern') && {
+        _meta: { ...(meta as object | undefined), ...(call.era === 'modern' && MODERN_RESULT_FIELDS._meta) },
+      }),
+    });
     const body = `{"jsonrpc":"2.0","id":${JSON.stringify(call.id)},"result":{"structuredContent":${structured},${fields.slice(1)}}`;
     return new Response(body, { headers: { 'content-type': 'application/json' } });
   } catch (error) {

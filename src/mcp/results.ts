@@ -11,13 +11,17 @@ export interface McpToolResult {
 }
 
 /**
- * A tool's answer: `structuredContent` is the REST answer without `success`, and the one text block
+ * A tool's answer: `structuredContent` is the REST answer without `success` and `points` (the
+ * Atlassian points the call cost go in the result's `_meta`, outside what the output schema
+ * describes), and the one text block
  * carries the same JSON for clients that show the model only text. Page bodies stay as Confluence
  * encoded them (raw-json.ts), so the text costs one pass over the answer, not a re-escape of each body.
  */
-export function toolResult(result: Record<string, unknown>): McpToolResult {
+export function toolResult(result: Record<string, unknown>, points?: number): McpToolResult {
+  const meta = points === undefined ? {} : { _meta: { points } };
   const image = imageOf(result);
-  if (!image) return { content: [{ type: 'text', text: JSON.stringify(result) }], structuredContent: result };
+  if (!image)
+    return { content: [{ type: 'text', text: JSON.stringify(result) }], structuredContent: result, ...meta };
   // An image (get_confluence_attachment_content) goes to the model as an image block; the text
   // block describes it without repeating the base64.
   const described = {
@@ -30,6 +34,7 @@ export function toolResult(result: Record<string, unknown>): McpToolResult {
       { type: 'image', data: image.data_base64, mimeType: image.media_type },
     ],
     structuredContent: result,
+    ...meta,
   };
 }
 
@@ -60,7 +65,8 @@ export async function mcpToolCall(
   args: Record<string, unknown>,
 ): Promise<McpToolResult> {
   try {
-    return toolResult(await callTool(toolCall, name, args));
+    const { result, points } = await callTool(toolCall, name, args);
+    return toolResult(result, points);
   } catch (error) {
     const failure = error instanceof ApiError ? error : unexpectedError(error, 'mcp tools/call');
     if (failure.code === 'unknown_tool')

@@ -10,6 +10,7 @@ const INSTRUCTIONS = [
   'Read a page with get_confluence_page before changing it: update_confluence_page needs the version_number you read, and a version_conflict error means someone else saved since; read again, merge, retry.',
   'Long pages come in slices: when page.truncated is true, call get_confluence_page again with offset = page.next_offset (max_chars sets the slice size).',
   'A failed call returns isError with error.code, error.message (what to do next), error.retryable and error.retry_after_seconds.',
+  "Every call spends points of the app's hourly Atlassian quota, shared by all users (a page read 2, a list 1 per result, a write 1; each result's _meta.points says what it cost): ask for small pages of results. quota_exhausted means this integration's share or the shared pool is spent: use a smaller limit or a narrower search as the message says, or wait retry_after_seconds.",
 ].join(' ');
 
 export const SERVER_INFO = { name: 'confluence-agent-gateway', version: '1.0.0' };

@@ -40,7 +40,9 @@ export const limit = z
   .min(1)
   .max(250)
   .default(25)
-  .describe('How many results to return on this page: 1 to 250, default 25.');
+  .describe(
+    "How many results to return on this page: 1 to 250, default 25. Each result costs a point of the app's hourly Atlassian quota, shared by every user (limit 250 costs up to 251): ask for what you need, and page on with cursor only if you must.",
+  );
 
 export const cursor = z
   .string()

@@ -4,12 +4,15 @@ import type { Caller } from '../auth/caller.ts';
 import { requireConfig } from '../config.ts';
 import { ConfluenceApi } from '../confluence/api.ts';
 import { ConfluenceClient } from '../confluence/client.ts';
+import { ReadCache } from '../confluence/read-cache.ts';
 import { forgetIntegration, readIntegrationCached } from '../integrations/cache.ts';
 import type { IntegrationRecord } from '../integrations/records.ts';
 import { ApiError, needsReauth } from '../lib/errors.ts';
 import { parseWith } from '../lib/validation.ts';
 import { effectivePolicy, type Policy, type Refusal, refusal, writes } from '../policy/policy.ts';
 import { SpaceFence, type SpaceLookups, SpaceRefusal } from '../policy/space-fence.ts';
+import { QuotaMeter } from '../quota/meter.ts';
+import { quotaSettings } from '../quota/settings.ts';
 import { spendToolCall } from './call-budget.ts';
 import { findTool, tools } from './registry.ts';
 import type { Tool } from './tool.ts';
@@ -23,12 +26,22 @@ export interface ToolCallContext {
   executionCtx: Pick<ExecutionContext, 'waitUntil'>;
 }
 
+/** A tool's answer (the fields after `"success": true`) and the Atlassian points its calls cost. */
+export interface ToolOutcome {
+  result: Record<string, unknown>;
+  points: number;
+}
+
 /**
  * The one path from a door (REST or MCP) to a tool, in this order: which tool (404 unknown_tool) →
  * its arguments (400 invalid_arguments, before anything touches Confluence) → the integration (404,
  * or 409 needs_reauth) → the policy (403 forbidden naming the rule) → the integration's call
  * budget (429 rate_limited; only calls that would reach Confluence count) → the call itself, which
- * fetches the access token, stays inside the allowed spaces and shapes the answer.
+ * fetches the access token, stays inside the allowed spaces and shapes the answer. Each Confluence
+ * request spends Atlassian points through the call's meter (429 quota_exhausted before it is sent
+ * when the integration's share or the app's pool is spent) and may be answered by the read cache;
+ * the outcome says what the call cost. A failure does not say it to the caller (only the audit log
+ * does): content hidden by allowed_spaces costs more to refuse than a missing id, and must look the same.
  * Whatever must hold for every door (limits, policy, audit) belongs here, not in a door.
  * Failures are thrown as ApiError; each door renders them its own way.
  */
@@ -36,17 +49,33 @@ export async function callTool(
   context: ToolCallContext,
   name: string,
   rawArgs: Record<string, unknown>,
-): Promise<Record<string, unknown>> {
+): Promise<ToolOutcome> {
   const tool = requireTool(name);
   const args = parseWith(tool.schema, rawArgs, 'invalid_arguments', { forgiveScalars: true });
   const integration = await requireActiveIntegration(context.env, context.integrationId);
-  const { AUDIT_RETENTION_DAYS } = requireConfig(context.env, ['AUDIT_RETENTION_DAYS']);
+  const { AUDIT_RETENTION_DAYS, CONFLUENCE_READ_CACHE_SECONDS } = requireConfig(context.env, [
+    'AUDIT_RETENTION_DAYS',
+    'CONFLUENCE_READ_CACHE_SECONDS',
+  ]);
   const tokenPolicy = tokenPolicyOf(context.caller);
   const policy = effectivePolicy(integration.policy, tokenPolicy);
   const allowedSpaces = policy.allowed_spaces;
   // The page versions the call's requests see, for the audit record.
   const pages = new Map<string, PageVersions>();
-  const confluence = new ConfluenceApi(new ConfluenceClient(context.env, integration), {
+  const waitUntil = (promise: Promise<unknown>) => context.executionCtx.waitUntil(promise);
+  const meter = new QuotaMeter(
+    context.env,
+    { id: integration.id, name: integration.name, cloudId: integration.site.cloud_id },
+    quotaSettings(context.env),
+    waitUntil,
+  );
+  const client = new ConfluenceClient(context.env, integration, {
+    meter,
+    ...(CONFLUENCE_READ_CACHE_SECONDS > 0 && {
+      readCache: new ReadCache(integration.id, CONFLUENCE_READ_CACHE_SECONDS, waitUntil),
+    }),
+  });
+  const confluence = new ConfluenceApi(client, {
     ...(allowedSpaces && {
       fence: (lookups: SpaceLookups) => new SpaceFence(integration.id, allowedSpaces, lookups),
     }),
@@ -76,17 +105,20 @@ export async function callTool(
     // Content outside the allowed spaces was answered as missing; the operator still sees the attempt.
     const fenced = error instanceof SpaceRefusal;
     if (fenced || writes(tool)) {
-      recordCall(audited, {
-        error,
-        ...(fenced && {
-          refusedBy: { rule: 'allowed_spaces', policy: spacesSource(integration.policy, tokenPolicy) },
-        }),
-      });
+      recordCall(
+        { ...audited, points: meter.points },
+        {
+          error,
+          ...(fenced && {
+            refusedBy: { rule: 'allowed_spaces', policy: spacesSource(integration.policy, tokenPolicy) },
+          }),
+        },
+      );
     }
     throw error;
   }
-  if (writes(tool)) recordCall(audited, { result });
-  return result;
+  if (writes(tool)) recordCall({ ...audited, points: meter.points }, { result });
+  return { result, points: meter.points };
 }
 
 /** The narrower policy an agent token carries; other callers have only their integration's. */

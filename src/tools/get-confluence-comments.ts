@@ -32,7 +32,9 @@ const schema = () =>
       .min(1)
       .max(25)
       .default(10)
-      .describe('How many threads (top-level comments) to return on this page: 1 to 25, default 10.'),
+      .describe(
+        "How many threads (top-level comments) to return on this page: 1 to 25, default 10. Each comment read costs a point of the app's shared hourly Atlassian quota.",
+      ),
     cursor,
   });
 

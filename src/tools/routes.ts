@@ -28,10 +28,10 @@ toolCallRoutes.post('/:id/tools/:tool_name', integrationAuth, async (c) => {
   // An unknown tool is named before the body is read, as it always was.
   requireTool(name);
   const args = await readJsonObject(c, 'invalid_arguments');
-  const result = await callTool(
+  const { result, points } = await callTool(
     { env: c.env, caller: c.get('caller'), integrationId: c.req.param('id'), executionCtx: c.executionCtx },
     name,
     args,
   );
-  return c.json({ success: true, ...result });
+  return c.json({ success: true, points, ...result });
 });

@@ -34,7 +34,9 @@ const schema = () =>
         .min(1)
         .max(50)
         .default(10)
-        .describe('With query: how many people to return, 1 to 50, default 10.'),
+        .describe(
+          "With query: how many people to return, 1 to 50, default 10. Each person costs 2 points of the app's shared hourly Atlassian quota.",
+        ),
     })
     .superRefine((args, ctx) => {
       const given = [args.query, args.account_ids, args.current].filter((v) => v !== undefined).length;

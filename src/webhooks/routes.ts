@@ -3,6 +3,7 @@ import * as z from 'zod';
 import type { AppEnv } from '../auth/caller.ts';
 import { serviceAuth } from '../auth/service-auth.ts';
 import { requireConfig } from '../config.ts';
+import { dropCachedReads } from '../confluence/read-cache.ts';
 import { outboxOf } from '../event-delivery/outbox.ts';
 import { readIntegrationCached } from '../integrations/cache.ts';
 import { isIntegrationId } from '../integrations/records.ts';
@@ -38,7 +39,11 @@ function refused(): ApiError {
 }
 
 webhookReceiverRoutes.post('/:id', async (c) => {
-  const config = requireConfig(c.env, ['WEBHOOK_RETENTION_DAYS', 'WEBHOOK_RATE_LIMIT_PER_MINUTE']);
+  const config = requireConfig(c.env, [
+    'WEBHOOK_RETENTION_DAYS',
+    'WEBHOOK_RATE_LIMIT_PER_MINUTE',
+    'CONFLUENCE_READ_CACHE_SECONDS',
+  ]);
   const integrationId = c.req.param('id');
   const secret = c.req.header(SECRET_HEADER);
   // Hashing first means the comparison in the inbox never sees the secret, only a fixed-length hash.
@@ -97,6 +102,10 @@ webhookReceiverRoutes.post('/:id', async (c) => {
     // The integration was deleted while the event was being written: do not leave it behind.
     await deleteEvent(kv, integrationId, admission.sortKey);
     throw refused();
+  }
+  // The page changed in Confluence: reads of it the gateway cached are stale now.
+  if (event.page_id !== undefined && config.CONFLUENCE_READ_CACHE_SECONDS > 0) {
+    await dropCachedReads(integrationId, config.CONFLUENCE_READ_CACHE_SECONDS);
   }
   try {
     await outboxOf(c.env, integrationId).offer(integrationId, event, expiresAt);

@@ -29,6 +29,12 @@ import {
   startBenchEnvironment,
 } from './setup.ts';
 
+// `npm run bench -- --quota`: the points-quota simulation instead (test/bench/quota.ts).
+if (process.argv.includes('--quota')) {
+  await import('./quota.ts');
+  process.exit(process.exitCode ?? 0);
+}
+
 const QUICK = process.argv.includes('--quick');
 /** `--cold`: the cold starts alone (11 of each path, or 3 with `--quick`), for work on start-up. */
 const COLD_ONLY = process.argv.includes('--cold');

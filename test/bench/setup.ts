@@ -61,12 +61,22 @@ export interface BenchEnvironment {
   ): { url: string; method: string; headers: Record<string, string>; body: string };
 }
 
-export async function startBenchEnvironment(extras: WorkerdExtras = {}): Promise<BenchEnvironment> {
+/**
+ * `settings` adds to or replaces the gateway's bindings. By default the benchmark measures the
+ * gateway's overhead on calls that reach Confluence: the points pool is too large to run low (the
+ * gateway learns its size from the emulator's headers) and the read cache is off, since it would
+ * answer the repeated calls itself. The quota simulation (quota.ts) sets both as it needs them.
+ */
+export async function startBenchEnvironment(
+  extras: WorkerdExtras = {},
+  settings: Record<string, string> = {},
+): Promise<BenchEnvironment> {
   const emulator = await startEmulator({
     autoApprove: true,
     validate: false,
     clients: [CLIENT],
     sitePreset: 'single',
+    quota: { points: 1_000_000_000 },
   });
   // The gateway starts on a port the system picks; the callback setting follows the URL it got.
   const bindings = (gatewayUrl: string) => ({
@@ -79,6 +89,8 @@ export async function startBenchEnvironment(extras: WorkerdExtras = {}): Promise
     ATLASSIAN_API_BASE_URL: emulator.url,
     // The benchmark measures the gateway's overhead, not the per-integration budget it would hit.
     TOOL_CALLS_PER_MINUTE: '1000000',
+    CONFLUENCE_READ_CACHE_SECONDS: '0',
+    ...settings,
   });
   const gateway = await startGatewayInWorkerd(bindings, 0, extras);
   const gatewayUrl = gateway.url;

@@ -70,8 +70,22 @@ describe.each([
   it.each(READS)('%s answers as REST does', async (name, args) => {
     const [result, rest] = await Promise.all([client.callTool(name, args), restCall(name, args)]);
     expect(result.isError).toBeFalsy();
-    const { success: _, ...expected } = rest;
+    // The Atlassian points a call cost are in REST's `points` and in the MCP result's `_meta`.
+    const { success: _, points: __, ...expected } = rest;
     expect(result.structuredContent).toEqual(expected);
+  });
+
+  it("says what each call cost in the result's _meta, and nothing for a read the cache answered", async () => {
+    // A page size of its own per client, so the other client's run has not cached it.
+    const limit = client.era === '2025' ? 7 : 8;
+    const args = { space_id: SEED.spaces.bulk.id, limit };
+    const first = await client.callTool('get_confluence_space_pages', args);
+    expect(first.isError).toBeFalsy();
+    expect(first._meta).toMatchObject({ points: limit + 1 });
+    expect(first.structuredContent.points).toBeUndefined();
+    const again = await client.callTool('get_confluence_space_pages', args);
+    expect(again._meta).toMatchObject({ points: 0 });
+    expect(again.structuredContent).toEqual(first.structuredContent);
   });
 
   it('returns an attached image as an image block, not as base64 in the text', async () => {

@@ -121,13 +121,16 @@ describe.each([
     expect(client.instructions()).toMatch(/offset/);
   });
 
-  it('reads a page: structuredContent is the REST answer without success, and the text carries the same JSON', async () => {
+  it('reads a page: structuredContent is the REST answer without success and points, and the text carries the same JSON', async () => {
     const args = { page_id: SEED.pages.architecture.id, max_chars: 500 };
     const result = await client.callTool('get_confluence_page', args);
-    const { success, ...rest } = await restCall('get_confluence_page', args);
+    const { success, points, ...rest } = await restCall('get_confluence_page', args);
     expect(success).toBe(true);
     expect(result.isError).toBeFalsy();
     expect(result.structuredContent).toEqual(rest);
+    // The price goes beside the result (REST: points; MCP: _meta), not into it.
+    expect(result._meta?.points).toBeGreaterThanOrEqual(0);
+    expect(points).toBeGreaterThanOrEqual(0);
     expect(result.content).toHaveLength(1);
     expect(JSON.parse(result.content[0].text)).toEqual(rest);
   });

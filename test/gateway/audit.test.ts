@@ -76,6 +76,8 @@ describe('the audit log', () => {
     const { entries, next_cursor } = await audit();
     expect(next_cursor).toBeNull();
     const bot = { kind: 'agent_token', token_id: agent.id, label: 'writer bot' };
+    // Each entry records the Atlassian points its Confluence requests cost: none for the refused call,
+    // a page read for the conflict, a write plus the page read or space lookup before it.
     expect(entries).toEqual([
       {
         id: expect.any(String),
@@ -86,6 +88,7 @@ describe('the audit log', () => {
         outcome: 'forbidden',
         refused_by: { rule: 'read_only', policy: 'integration' },
         page_version: null,
+        points: 0,
       },
       {
         id: expect.any(String),
@@ -95,6 +98,7 @@ describe('the audit log', () => {
         targets: { page_id: pageId, space_id: SEED.spaces.eng.id },
         outcome: 'version_conflict',
         page_version: { before: 2, after: null },
+        points: 2,
       },
       {
         id: expect.any(String),
@@ -104,6 +108,7 @@ describe('the audit log', () => {
         targets: { page_id: pageId, comment_id: comment.body.comment.id },
         outcome: 'ok',
         page_version: null,
+        points: 1,
       },
       {
         id: expect.any(String),
@@ -113,6 +118,7 @@ describe('the audit log', () => {
         targets: { page_id: pageId, space_id: SEED.spaces.eng.id },
         outcome: 'ok',
         page_version: { before: 1, after: 2 },
+        points: 3,
       },
       {
         id: expect.any(String),
@@ -122,6 +128,7 @@ describe('the audit log', () => {
         targets: { space_key: 'ENG', page_id: pageId, space_id: SEED.spaces.eng.id },
         outcome: 'ok',
         page_version: { before: null, after: 1 },
+        points: 3,
       },
     ]);
     const ids = entries.map((entry) => Number(entry.id));

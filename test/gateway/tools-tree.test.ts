@@ -117,7 +117,7 @@ describe('get_confluence_page_ancestors', () => {
     ]);
     expect((await confluenceRequests()).length).toBe(2);
     const top = await callTool(id, 'get_confluence_page_ancestors', { page_id: P.engHome });
-    expect(top.body).toEqual({ success: true, page_id: P.engHome, ancestors: [] });
+    expect(top.body).toEqual({ success: true, points: 1, page_id: P.engHome, ancestors: [] });
   });
 
   it('answers not_found for a missing page', async () => {

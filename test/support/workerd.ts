@@ -91,6 +91,8 @@ function deferringModule(classes: string[]): string {
   #impl;
   async #of() { this.#impl ??= new (await load()).${name}(this.ctx, this.env); return this.#impl; }
   async lease(...args) { return (await this.#of()).lease(...args); }
+  async sync(...args) { return (await this.#of()).sync(...args); }
+  async noteSite(...args) { return (await this.#of()).noteSite(...args); }
   async fetch(request) { return (await this.#of()).fetch(request); }
 }`,
     ),

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { EmulatorEnv } from '../env.ts';
 import { parseFault } from '../faults.ts';
 import { parseClient } from '../oauth/clients.ts';
+import { applyQuotaConfig } from '../quota.ts';
 import { SEED } from '../seed.ts';
 import type { EmulatorState } from '../state.ts';
 import { controlBody } from './body.ts';
@@ -55,6 +56,26 @@ export function controlRoutes(state: EmulatorState) {
     return c.json({ revoked: 1 });
   });
   app.get('/tokens', (c) => c.json(state.grants.summary()));
+  app.get('/quota', (c) => c.json(describeQuota(state)));
+  app.post('/quota', (c) => {
+    applyQuotaConfig(state.quota, controlBody(c));
+    return c.json(describeQuota(state));
+  });
+  // Points spent by someone else: another deployment of the same app, or (Tier 2) of the same site.
+  app.post('/quota/spend', (c) => {
+    const body = controlBody(c);
+    const points = body.points;
+    if (typeof points !== 'number' || !Number.isInteger(points) || points < 1) {
+      throw new Error('"points" must be a positive integer');
+    }
+    const clientId =
+      typeof body.client_id === 'string' ? body.client_id : state.baseline.clients[0]?.client_id;
+    const cloudId = typeof body.cloud_id === 'string' ? body.cloud_id : state.sites[0]?.id;
+    if (!clientId || !cloudId) throw new Error('name the pool with "client_id" and "cloud_id"');
+    const pool = state.quota.poolName(clientId, cloudId);
+    state.quota.spend(pool, points);
+    return c.json(state.quota.view(pool));
+  });
   app.get('/tokens/issued', (c) => c.json({ values: state.grants.issuedValues() }));
 
   app.get('/stats', (c) => c.json({ ...state.stats, grants: state.grants.summary() }));
@@ -100,4 +121,8 @@ export function controlRoutes(state: EmulatorState) {
 
   app.route('/', contentControlRoutes(state));
   return app;
+}
+
+function describeQuota(state: EmulatorState) {
+  return { config: state.quota.config, pools: state.quota.pools(), quota_429s: state.stats.quota_429s };
 }
