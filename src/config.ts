@@ -28,6 +28,17 @@ export const DEFAULT_SCOPES = [
   'read:content.metadata:confluence',
   'delete:page:confluence',
   'read:user:confluence',
+  'read:folder:confluence',
+  'read:whiteboard:confluence',
+  'read:database:confluence',
+  'read:embed:confluence',
+  'read:task:confluence',
+  'write:task:confluence',
+  'write:folder:confluence',
+  'write:whiteboard:confluence',
+  'delete:whiteboard:confluence',
+  'write:database:confluence',
+  'delete:database:confluence',
   'offline_access',
 ];
 

@@ -61,6 +61,8 @@ export const SEED = {
     database: { id: '65563', title: 'Service Catalog', type: 'database', parentId: '65537' },
     /** Third level: Engineering Home › Runbooks › Deploy Runbook › Smoke Tests. */
     smokeTests: { id: '65564', title: 'Smoke Tests', type: 'page', parentId: '65540' },
+    /** A smart link in the folder, after Meeting Notes January. */
+    embed: { id: '65565', title: 'Status Dashboard', type: 'embed', parentId: '65560' },
   },
   comments: {
     onArchitecture: { id: '65901', pageId: '65538' },
@@ -71,6 +73,46 @@ export const SEED = {
     inline: { id: '65904', pageId: '65538', textSelection: 'edge gateway' },
     inlineReply: { id: '65905', pageId: '65538', parentCommentId: '65904' },
     inlineResolved: { id: '65906', pageId: '65538', textSelection: 'shared event bus' },
+  },
+  /** Tasks: two assigned to the current user (one due, on Architecture Overview; one on On-call Schedule), one of Alice's done. */
+  tasks: {
+    reviewDiagram: {
+      id: '65970',
+      pageId: '65538',
+      text: 'Review the gateway diagram',
+      assignee: 'current',
+      due: true,
+    },
+    rotateKeys: {
+      id: '65971',
+      pageId: '65602',
+      text: 'Rotate the pager keys',
+      assignee: 'current',
+      due: false,
+    },
+    smokeDone: {
+      id: '65972',
+      pageId: '65540',
+      text: 'Add smoke tests to the runbook',
+      assignee: 'alice',
+      due: false,
+    },
+  },
+  /** Page templates: one of the site, one of ENG. */
+  templates: {
+    meetingNotes: { id: '2001', name: 'Meeting notes', spaceKey: undefined },
+    decisionRecord: { id: '2002', name: 'Decision record', spaceKey: 'ENG' },
+  },
+  /** Content properties: one of Architecture Overview (65538) at version 2, one of the blog post. */
+  properties: {
+    review: {
+      id: '65960',
+      pageId: '65538',
+      key: 'review-status',
+      value: { state: 'in-review', reviewers: ['5c2f9b1e4d3a7f0012ab34cd'] },
+    },
+    /** On the blog post Release Notes: November 2026 (65547), at version 1. */
+    audience: { id: '65961', pageId: '65547', key: 'audience', value: ['engineering'] },
   },
   /** Attachments of Architecture Overview (65538). */
   attachments: {

@@ -1,15 +1,25 @@
 import { ApiError } from '../lib/errors.ts';
 import { confineCql } from '../policy/cql.ts';
-import { type Reach, type SpaceFence, type SpaceLookups, SpaceRefusal } from '../policy/space-fence.ts';
+import {
+  type ContentType,
+  commentContainer,
+  type Reach,
+  type SpaceFence,
+  type SpaceLookups,
+  SpaceRefusal,
+} from '../policy/space-fence.ts';
 import type { Call, ConfluenceClient, Download } from './client.ts';
 import type { BadRequestHint } from './errors.ts';
+import { CQL_HINT, CURSOR_HINT, XHTML_HINT } from './hints.ts';
 import type { Links } from './paging.ts';
 import type { ParsedWithSources } from './raw-json.ts';
+import { contentTypeName, type TreeNodeRef, type TreeNodeType } from './tree-node-types.ts';
 import type {
   Ancestor,
   Attachment,
   Comment,
   CommentItem,
+  ContainerNode,
   Label,
   List,
   Page,
@@ -21,21 +31,6 @@ import type {
   V1User,
   Version,
 } from './types.ts';
-
-const CURSOR_HINT: BadRequestHint = {
-  when: /cursor/i,
-  say: 'Pass next_cursor exactly as a previous call returned it, with the same other arguments, or omit it to start over.',
-};
-
-const CQL_HINT: BadRequestHint = {
-  when: /cql|parse/i,
-  say: 'Check the CQL: field names such as text, title, space, label, type; quote phrases (text ~ "release notes"), escape quotes inside them with a backslash, put ? and * wildcards only inside quotes and not first, and join clauses with AND/OR.',
-};
-
-const XHTML_HINT: BadRequestHint = {
-  when: /xhtml|markup|storage|parse|unexpected|element|tag|entity/i,
-  say: 'An HTML body must be well-formed XHTML: close every tag (e.g. <br/>, </b>) and escape & as &amp;. Or send plain text, which the gateway wraps for you.',
-};
 
 const PAGE_WRITE_HINTS: readonly BadRequestHint[] = [
   {
@@ -129,6 +124,11 @@ export class ConfluenceApi {
     this.#observer?.(call.method, answer);
   }
 
+  /** The space ids a space-confined caller may reach; undefined when the caller is not confined. */
+  async confinedSpaceIds(): Promise<string[] | undefined> {
+    return this.#fence?.spaceIds();
+  }
+
   /** What the fence asks Confluence. */
   readonly #lookups = {
     spaceIdsOf: async (keys: readonly string[]) => {
@@ -143,26 +143,47 @@ export class ConfluenceApi {
       return answer.results.map((space) => space.id);
     },
     spaceOfPage: async (pageId: string) => {
-      const page = await this.request<Page>({
-        method: 'GET',
-        path: `/wiki/api/v2/pages/${pageId}`,
-        query: { status: ['current', 'archived', 'draft'] },
-        scope: 'read:page:confluence',
-        notFound: `Page ${pageId} does not exist or the connected user may not view it.`,
-        within: 'answer',
-      });
-      return page.spaceId;
+      try {
+        const page = await this.request<Page>({
+          method: 'GET',
+          path: `/wiki/api/v2/pages/${pageId}`,
+          query: { status: ['current', 'archived', 'draft'] },
+          scope: 'read:page:confluence',
+          notFound: `Page ${pageId} does not exist or the connected user may not view it.`,
+          within: 'answer',
+        });
+        return page.spaceId;
+      } catch (error) {
+        // A parent of a new page (or a move's target) may be a folder: place it by its own read.
+        if (!(error instanceof ApiError) || error.code !== 'not_found') throw error;
+        const folder = await this.getContainer({ id: pageId, type: 'folder' }).catch(() => undefined);
+        if (typeof folder?.spaceId !== 'string') throw error;
+        return folder.spaceId;
+      }
     },
-    pageOfComment: async (commentId: string, kind: 'footer' | 'inline') => {
+    containerOfComment: async (commentId: string, kind: 'footer' | 'inline') => {
+      const notFound = `Comment ${commentId} does not exist or the connected user may not view it.`;
       const comment = await this.request<Comment>({
         method: 'GET',
         path: `/wiki/api/v2/${kind}-comments/${commentId}`,
         scope: 'read:comment:confluence',
-        notFound: `Comment ${commentId} does not exist or the connected user may not view it.`,
-        // Checked on arrival: a comment names its page (or only a blog post, which is refused).
+        notFound,
+        // Checked on arrival: a comment names its page or blog post (anything else is refused).
         within: 'answer',
       });
-      return comment.pageId as string;
+      const container = commentContainer(comment);
+      if (!container) throw new SpaceRefusal(notFound);
+      return container;
+    },
+    spaceOfContent: async (contentType: ContentType, contentId: string) => {
+      const content = await this.request<{ spaceId: string }>({
+        method: 'GET',
+        path: `/wiki/api/v2/${contentType}s/${contentId}`,
+        scope: `read:${contentType === 'blogpost' ? 'page' : contentType}:confluence`,
+        notFound: `${contentTypeName(contentType)} ${contentId} does not exist or the connected user may not view it.`,
+        within: 'answer',
+      });
+      return content.spaceId;
     },
   };
 
@@ -243,7 +264,15 @@ export class ConfluenceApi {
     });
   }
 
-  createPage(body: { spaceId: string; status: string; title: string; parentId?: string; body: StorageBody }) {
+  createPage(body: {
+    spaceId: string;
+    status: string;
+    title: string;
+    parentId?: string;
+    /** `live` for a live doc. */
+    subtype?: string;
+    body: StorageBody;
+  }) {
     return this.request<Page>({
       method: 'POST',
       path: '/wiki/api/v2/pages',
@@ -280,56 +309,78 @@ export class ConfluenceApi {
     });
   }
 
-  createFooterComment(body: { pageId?: string; parentCommentId?: string; body: StorageBody }) {
-    const target = body.parentCommentId ? `Comment ${body.parentCommentId}` : `Page ${body.pageId}`;
+  createFooterComment(body: {
+    pageId?: string;
+    blogPostId?: string;
+    parentCommentId?: string;
+    body: StorageBody;
+  }) {
+    const target = body.parentCommentId
+      ? `Comment ${body.parentCommentId}`
+      : body.blogPostId
+        ? `Blog post ${body.blogPostId}`
+        : `Page ${body.pageId}`;
     return this.request<Comment>({
       method: 'POST',
       path: '/wiki/api/v2/footer-comments',
       body,
       within: body.parentCommentId
         ? { commentId: body.parentCommentId, kind: 'footer' as const }
-        : { pageId: body.pageId as string },
+        : body.blogPostId
+          ? { contentId: body.blogPostId, contentType: 'blogpost' }
+          : { pageId: body.pageId as string },
       scope: 'write:comment:confluence',
       notFound: `${target} does not exist or the connected user may not view it.`,
       badRequestHints: [XHTML_HINT],
     });
   }
 
-  /** A page's direct children of every type (pages, folders, whiteboards, databases), in tree order. */
-  listDirectChildren(pageId: string, query: { limit: number; cursor?: string }) {
+  /** A node's direct children of every type (pages, folders, whiteboards, databases, smart links), in tree order. */
+  listDirectChildren(node: TreeNodeRef, query: { limit: number; cursor?: string }) {
     return this.request<List<TreeNode>>({
       method: 'GET',
-      path: `/wiki/api/v2/pages/${pageId}/direct-children`,
-      within: { pageId },
+      path: `/wiki/api/v2/${node.type}s/${node.id}/direct-children`,
+      within: reachOf(node),
       query,
       scope: 'read:hierarchical-content:confluence',
-      notFound: pageMissing(pageId),
+      notFound: nodeMissing(node),
       badRequestHints: [CURSOR_HINT],
     });
   }
 
-  /** A page's descendants down to `depth` levels, with each node's depth and parent. */
-  listDescendants(pageId: string, query: { limit: number; depth: number; cursor?: string }) {
+  /** A node's descendants down to `depth` levels, with each node's depth and parent. */
+  listDescendants(node: TreeNodeRef, query: { limit: number; depth: number; cursor?: string }) {
     return this.request<List<TreeNode>>({
       method: 'GET',
-      path: `/wiki/api/v2/pages/${pageId}/descendants`,
-      within: { pageId },
+      path: `/wiki/api/v2/${node.type}s/${node.id}/descendants`,
+      within: reachOf(node),
       query,
       scope: 'read:hierarchical-content:confluence',
-      notFound: pageMissing(pageId),
+      notFound: nodeMissing(node),
       badRequestHints: [CURSOR_HINT],
     });
   }
 
-  /** The ids and types of a page's ancestors, from the top of the tree down (up to 250). */
-  listAncestors(pageId: string) {
+  /** The ids and types of a node's ancestors, from the top of the tree down (up to 250). */
+  listAncestors(node: TreeNodeRef) {
     return this.request<List<Ancestor>>({
       method: 'GET',
-      path: `/wiki/api/v2/pages/${pageId}/ancestors`,
-      within: { pageId },
+      path: `/wiki/api/v2/${node.type}s/${node.id}/ancestors`,
+      within: reachOf(node),
       query: { limit: 250 },
       scope: 'read:content.metadata:confluence',
-      notFound: pageMissing(pageId),
+      notFound: nodeMissing(node),
+    });
+  }
+
+  /** A folder, whiteboard, database or smart link: its metadata (their content is not served over REST). */
+  getContainer(node: { id: string; type: Exclude<TreeNodeType, 'page'> }) {
+    return this.request<ContainerNode>({
+      method: 'GET',
+      path: `/wiki/api/v2/${node.type}s/${node.id}`,
+      within: 'answer',
+      scope: `read:${node.type}:confluence`,
+      notFound: nodeMissing(node),
     });
   }
 
@@ -593,4 +644,14 @@ function pageCall(pageId: string, query: PageQuery): ApiCall {
     // Confluence sends the whole body whatever max_chars says; only the format changes its size.
     tooLargeHint: `The page's body in the ${query['body-format']} format is too large to read whole. Try another body_format (storage is usually the most compact); max_chars and offset slice what the gateway has read, so they cannot help here.`,
   };
+}
+
+function reachOf(node: TreeNodeRef): Reach {
+  return node.type === 'page' ? { pageId: node.id } : { contentId: node.id, contentType: node.type };
+}
+
+function nodeMissing(node: TreeNodeRef): string {
+  return node.type === 'page'
+    ? pageMissing(node.id)
+    : `${contentTypeName(node.type)} ${node.id} does not exist or the connected user may not view it. Check node_type: the id must be of that type (get_confluence_page_children lists each node with its type).`;
 }

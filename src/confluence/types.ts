@@ -31,6 +31,8 @@ export interface Page {
   position?: number | null;
   authorId: string;
   createdAt: string;
+  /** `live` for a live doc. */
+  subtype?: string;
   version?: Version;
   body?: Record<string, { value?: string } | undefined>;
   labels?: { results?: { id: string; name: string; prefix: string }[] };
@@ -42,6 +44,7 @@ export interface Comment {
   status: string;
   title: string;
   pageId?: string;
+  blogPostId?: string;
   parentCommentId?: string;
   authorId?: string;
   createdAt?: string;
@@ -140,3 +143,21 @@ export interface SearchAnswer extends List<SearchResult> {
 }
 
 export type StorageBody = { representation: 'storage'; value: string };
+
+/** A folder, whiteboard, database or smart link as its own read returns it (FolderSingle and the like). */
+export interface ContainerNode {
+  id: string;
+  type?: string;
+  status?: string;
+  title?: string;
+  spaceId?: string;
+  parentId?: string;
+  parentType?: string;
+  position?: number | null;
+  authorId?: string;
+  ownerId?: string;
+  createdAt?: string;
+  embedUrl?: string;
+  version?: Version;
+  _links?: Links;
+}

@@ -7,20 +7,40 @@ import { ApiError } from '../lib/errors.ts';
  * - `{spaceId}`: acts in this space (list its pages, create a page in it);
  * - `{pageId}`: reads or changes this page, or something on it (comments, labels, attachments);
  * - `{commentId, kind}`: acts on this comment, and so on its page;
+ * - `{contentId, contentType}`: reads or changes this blog post, folder, whiteboard, database or smart link;
  * - `'answer'`: a read whose answer is the content itself (or a list of it), checked on arrival;
  * - `'confined'`: the operation confines itself (space keys passed along, CQL wrapped);
  * - `'none'`: no space content at all (users, the site).
  * Every answer is checked as well, whatever the call declared: the answer and each of its `results`
- * that names a space (`spaceId`), a page (`pageId`: comments, attachments), or only a blog post or
- * other container the fence cannot place (refused: nothing is let through unplaced).
+ * that names a space (`spaceId`), a page or blog post (`pageId`, `blogPostId`: comments,
+ * attachments), or only another container the fence cannot place (refused: nothing is let through
+ * unplaced).
  */
 export type Reach =
   | { spaceId: string }
   | { pageId: string }
   | { commentId: string; kind: 'footer' | 'inline' }
+  | { contentId: string; contentType: ContentType }
   | 'answer'
   | 'confined'
   | 'none';
+
+/** Content other than pages that lives in one space and is reached by its own id. */
+export type ContentType = 'blogpost' | 'folder' | 'whiteboard' | 'database' | 'embed';
+
+/** The content a comment sits on. */
+export type CommentContainer = { pageId: string } | { contentId: string; contentType: 'blogpost' };
+
+/** What a comment (as Confluence answers it) is on; undefined when it names neither a page nor a blog post. */
+export function commentContainer(comment: {
+  pageId?: unknown;
+  blogPostId?: unknown;
+}): CommentContainer | undefined {
+  if (typeof comment.pageId === 'string') return { pageId: comment.pageId };
+  if (typeof comment.blogPostId === 'string')
+    return { contentId: comment.blogPostId, contentType: 'blogpost' };
+  return undefined;
+}
 
 /** What the fence asks Confluence, through the same client (so its own reads are fenced too). */
 export interface SpaceLookups {
@@ -28,8 +48,10 @@ export interface SpaceLookups {
   spaceIdsOf(keys: readonly string[]): Promise<string[]>;
   /** The space of a page (404 not_found when there is none). */
   spaceOfPage(pageId: string): Promise<string>;
-  /** The page a comment is on. */
-  pageOfComment(commentId: string, kind: 'footer' | 'inline'): Promise<string>;
+  /** What a comment is on: a page, or a blog post (anything else is refused). */
+  containerOfComment(commentId: string, kind: 'footer' | 'inline'): Promise<CommentContainer>;
+  /** The space of a blog post, folder, whiteboard, database or smart link (404 not_found when there is none). */
+  spaceOfContent(contentType: ContentType, contentId: string): Promise<string>;
 }
 
 /**
@@ -56,7 +78,7 @@ export class SpaceFence {
   readonly #lookups: SpaceLookups;
   readonly #cacheKey: string;
   readonly #pageSpaces = new Map<string, string>();
-  readonly #commentPages = new Map<string, string>();
+  readonly #commentContainers = new Map<string, CommentContainer>();
 
   constructor(integrationId: string, keys: readonly string[], lookups: SpaceLookups) {
     this.#keys = keys;
@@ -72,17 +94,23 @@ export class SpaceFence {
     return this.#keys.includes(key);
   }
 
+  /** The ids of the allowed spaces, for operations that confine themselves by a space-id filter. */
+  async spaceIds(): Promise<string[]> {
+    return [...(await this.#allowedIds())];
+  }
+
   /** Refuses (as not_found with `notFound`) a call that reaches outside the allowed spaces. */
   async admit(reach: Reach | readonly Reach[], notFound: string): Promise<void> {
     for (const one of Array.isArray(reach) ? reach : [reach]) {
       if (typeof one === 'string') continue;
       if ('spaceId' in one) await this.#requireSpace(one.spaceId, notFound);
       else if ('pageId' in one) await this.#requirePage(one.pageId, notFound);
+      else if ('contentId' in one) await this.#requireContent(one, notFound);
       else {
-        const pageId =
-          this.#commentPages.get(one.commentId) ??
-          (await this.#lookups.pageOfComment(one.commentId, one.kind));
-        await this.#requirePage(pageId, notFound);
+        const container =
+          this.#commentContainers.get(one.commentId) ??
+          (await this.#lookups.containerOfComment(one.commentId, one.kind));
+        await this.admit(container, notFound);
       }
     }
   }
@@ -97,9 +125,10 @@ export class SpaceFence {
       if (typeof spaceId === 'string') {
         await this.#requireSpace(spaceId, notFound);
         if (typeof id === 'string') this.#pageSpaces.set(id, spaceId);
-      } else if (typeof pageId === 'string') {
-        await this.#requirePage(pageId, notFound);
-        if (typeof id === 'string') this.#commentPages.set(id, pageId);
+      } else if (typeof pageId === 'string' || typeof blogPostId === 'string') {
+        const container = commentContainer({ pageId, blogPostId }) as CommentContainer;
+        await this.admit(container, notFound);
+        if (typeof id === 'string') this.#commentContainers.set(id, container);
       } else if (blogPostId !== undefined || customContentId !== undefined) {
         throw new SpaceRefusal(notFound);
       }
@@ -108,6 +137,17 @@ export class SpaceFence {
 
   async #requirePage(pageId: string, notFound: string): Promise<void> {
     const spaceId = this.#pageSpaces.get(pageId) ?? (await this.#lookups.spaceOfPage(pageId));
+    await this.#requireSpace(spaceId, notFound);
+  }
+
+  async #requireContent(
+    content: { contentId: string; contentType: ContentType },
+    notFound: string,
+  ): Promise<void> {
+    const spaceId =
+      this.#pageSpaces.get(content.contentId) ??
+      (await this.#lookups.spaceOfContent(content.contentType, content.contentId));
+    this.#pageSpaces.set(content.contentId, spaceId);
     await this.#requireSpace(spaceId, notFound);
   }
 

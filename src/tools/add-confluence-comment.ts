@@ -1,19 +1,25 @@
 import * as z from 'zod';
 import { BODY_RULE, bodyText, pageId } from './arguments.ts';
+import { blogPostId, onePageOrBlogPost } from './blogpost-fields.ts';
 import { bodyFormat, toStorage } from './body-format.ts';
 import { ANNOTATIONS, defineTool } from './tool.ts';
 
 const schema = () =>
-  z.object({
-    page_id: pageId.describe('The id of the page to comment on.'),
-    comment: bodyText('The comment').min(1),
-    body_format: bodyFormat,
-    parent_comment_id: z
-      .string()
-      .regex(/^\d+$/, 'expected the numeric comment id as a string, e.g. "65901"')
-      .optional()
-      .describe('To reply in a thread, the id of the comment to answer; omit for a new top-level comment.'),
-  });
+  z
+    .object({
+      page_id: pageId.optional().describe('The id of the page to comment on.'),
+      blogpost_id: blogPostId
+        .optional()
+        .describe('Instead of page_id: the id of the blog post to comment on.'),
+      comment: bodyText('The comment').min(1),
+      body_format: bodyFormat,
+      parent_comment_id: z
+        .string()
+        .regex(/^\d+$/, 'expected the numeric comment id as a string, e.g. "65901"')
+        .optional()
+        .describe('To reply in a thread, the id of the comment to answer; omit for a new top-level comment.'),
+    })
+    .superRefine(onePageOrBlogPost);
 
 const output = () =>
   z.object({
@@ -21,7 +27,8 @@ const output = () =>
       id: z.string(),
       status: z.string().optional(),
       title: z.string().optional(),
-      page_id: z.string(),
+      page_id: z.string().optional(),
+      blogpost_id: z.string().optional(),
       parent_comment_id: z.string().nullable(),
       version: z.number().optional(),
       author_id: z.string().nullable(),
@@ -36,7 +43,7 @@ export const addConfluenceComment = defineTool({
   name: 'add_confluence_comment',
   title: 'Add a comment to a page',
   description: [
-    'Add a footer comment to a Confluence page, or reply to an existing comment (parent_comment_id). Use it for feedback, questions or to explain a change; use update_confluence_page to change the page itself.',
+    'Add a footer comment to a Confluence page (or, with blogpost_id, a blog post), or reply to an existing comment (parent_comment_id). Use it for feedback, questions or to explain a change; use update_confluence_page to change the page itself.',
     `Comment: ${BODY_RULE} With body_format "markdown" (recommended), the comment is Markdown instead.`,
     'Returns comment {id, status, title, page_id, parent_comment_id, version, author_id, created_at, url, _links} and a message.',
     "Errors: not_found means the page or parent comment does not exist or the user may not see it; forbidden means the user may not comment there; upstream_timeout means check the page's comments before retrying, so the comment is not posted twice.",
@@ -51,16 +58,22 @@ export const addConfluenceComment = defineTool({
     };
     // A reply names only its parent (Confluence takes the page from it); a top-level comment its page.
     const comment = await confluence.createFooterComment(
-      args.parent_comment_id === undefined
-        ? { pageId: args.page_id, body }
-        : { parentCommentId: args.parent_comment_id, body },
+      args.parent_comment_id !== undefined
+        ? { parentCommentId: args.parent_comment_id, body }
+        : args.blogpost_id !== undefined
+          ? { blogPostId: args.blogpost_id, body }
+          : { pageId: args.page_id, body },
     );
+    const on =
+      args.blogpost_id !== undefined
+        ? { blogpost_id: comment.blogPostId ?? args.blogpost_id }
+        : { page_id: comment.pageId ?? args.page_id };
     return {
       comment: {
         id: comment.id,
         status: comment.status,
         title: comment.title,
-        page_id: comment.pageId ?? args.page_id,
+        ...on,
         parent_comment_id: comment.parentCommentId ?? null,
         version: comment.version?.number,
         author_id: comment.authorId ?? comment.version?.authorId ?? null,
@@ -68,7 +81,7 @@ export const addConfluenceComment = defineTool({
         url: confluence.webUrl(comment._links?.webui) ?? null,
         _links: comment._links ?? {},
       },
-      message: `Successfully added ${args.parent_comment_id === undefined ? 'comment' : 'reply'} to page ${args.page_id}`,
+      message: `Successfully added ${args.parent_comment_id === undefined ? 'comment' : 'reply'} to ${args.blogpost_id !== undefined ? `blog post ${args.blogpost_id}` : `page ${args.page_id}`}`,
     };
   },
 });

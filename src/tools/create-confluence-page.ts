@@ -25,6 +25,10 @@ const schema = () =>
         .enum(['current', 'draft'])
         .default('current')
         .describe('"current" publishes the page (default); "draft" saves it unpublished.'),
+      subtype: z
+        .enum(['live'])
+        .optional()
+        .describe('"live" creates a live doc (edited together in real time, no drafts); omit for a page.'),
     })
     .superRefine(oneSpace);
 
@@ -47,6 +51,7 @@ export const createConfluencePage = defineTool({
       status: args.status,
       title: args.title,
       ...(args.parent_id !== undefined && { parentId: args.parent_id }),
+      ...(args.subtype !== undefined && { subtype: args.subtype }),
       body: { representation: 'storage', value: await toStorage(args.body, args.body_format, confluence) },
     });
     return {

@@ -1,9 +1,11 @@
 import * as z from 'zod';
 import type { ConfluenceApi } from '../confluence/api.ts';
+import { listBlogPostComments } from '../confluence/blogposts.ts';
 import { nextCursor } from '../confluence/paging.ts';
 import type { CommentItem } from '../confluence/types.ts';
 import { ApiError } from '../lib/errors.ts';
 import { cursor, pageId } from './arguments.ts';
+import { blogPostId, onePageOrBlogPost } from './blogpost-fields.ts';
 import { PAGE_NOT_FOUND } from './descriptions.ts';
 import { pagingOutput } from './outputs.ts';
 import { type BodyRenderer, bodyRenderer, readBodyFormat } from './read-body.ts';
@@ -13,30 +15,35 @@ import { ANNOTATIONS, defineTool } from './tool.ts';
 const REPLIES_PER_THREAD = 50;
 
 const schema = () =>
-  z.object({
-    page_id: pageId.describe('The id of the page whose comments to read.'),
-    kind: z
-      .enum(['all', 'footer', 'inline'])
-      .default('all')
-      .describe(
-        '"footer" (comments under the page), "inline" (comments anchored to a text selection), or "all" (default: footer threads first, then inline).',
-      ),
-    include_replies: z
-      .boolean()
-      .default(true)
-      .describe('true (default) to return each thread with its replies; false for top-level comments only.'),
-    body_format: readBodyFormat,
-    limit: z
-      .number()
-      .int()
-      .min(1)
-      .max(25)
-      .default(10)
-      .describe(
-        "How many threads (top-level comments) to return on this page: 1 to 25, default 10. Each comment read costs a point of the app's shared hourly Atlassian quota.",
-      ),
-    cursor,
-  });
+  z
+    .object({
+      page_id: pageId.optional().describe('The id of the page whose comments to read.'),
+      blogpost_id: blogPostId.optional().describe('Instead of page_id: the id of a blog post.'),
+      kind: z
+        .enum(['all', 'footer', 'inline'])
+        .default('all')
+        .describe(
+          '"footer" (comments under the page), "inline" (comments anchored to a text selection), or "all" (default: footer threads first, then inline).',
+        ),
+      include_replies: z
+        .boolean()
+        .default(true)
+        .describe(
+          'true (default) to return each thread with its replies; false for top-level comments only.',
+        ),
+      body_format: readBodyFormat,
+      limit: z
+        .number()
+        .int()
+        .min(1)
+        .max(25)
+        .default(10)
+        .describe(
+          "How many threads (top-level comments) to return on this page: 1 to 25, default 10. Each comment read costs a point of the app's shared hourly Atlassian quota.",
+        ),
+      cursor,
+    })
+    .superRefine(onePageOrBlogPost);
 
 type Kind = 'footer' | 'inline';
 
@@ -55,7 +62,8 @@ const commentOutput = () => ({
 
 const output = () =>
   z.object({
-    page_id: z.string(),
+    page_id: z.string().optional(),
+    blogpost_id: z.string().optional(),
     comments: z.array(
       z.object({
         ...commentOutput(),
@@ -70,7 +78,7 @@ export const getConfluenceComments = defineTool({
   name: 'get_confluence_comments',
   title: 'Read the comments on a page',
   description: [
-    "Read the discussion on a Confluence page: footer comments and inline comments (those anchored to a piece of text), each thread with its replies. Use it to see reviewers' feedback or open questions before changing a page; to write one use add_confluence_comment or add_confluence_inline_comment.",
+    "Read the discussion on a Confluence page (or, with blogpost_id, a blog post): footer comments and inline comments (those anchored to a piece of text), each thread with its replies. Use it to see reviewers' feedback or open questions before changing a page; to write one use add_confluence_comment or add_confluence_inline_comment.",
     'Returns page_id and comments [{id, kind (footer|inline), author_id, created_at, version, body, url, parent_comment_id (null for a thread), text_selection and resolution_status (open, resolved, reopened, dangling; inline only), replies [same fields], replies_truncated}], oldest thread first, and has_more.',
     'When has_more is true, call again with cursor = next_cursor and the same other arguments. author_id is an account id: search_confluence_users with account_ids names it.',
     `Errors: ${PAGE_NOT_FOUND}.`,
@@ -85,7 +93,11 @@ export const getConfluenceComments = defineTool({
     // Footer threads first, then inline ones: one list after the other, within one limit per answer.
     for (;;) {
       const room = args.limit - threads.length;
-      const answer = await confluence.listPageComments(kind, args.page_id, { limit: room, cursor: from });
+      const query = { limit: room, cursor: from };
+      const answer =
+        args.blogpost_id !== undefined
+          ? await listBlogPostComments(confluence, kind, args.blogpost_id, query)
+          : await confluence.listPageComments(kind, args.page_id as string, query);
       for (const comment of answer.results) threads.push({ comment, kind });
       const more = nextCursor(answer._links);
       if (more) {
@@ -107,7 +119,7 @@ export const getConfluenceComments = defineTool({
       ),
     );
     return {
-      page_id: args.page_id,
+      ...(args.blogpost_id !== undefined ? { blogpost_id: args.blogpost_id } : { page_id: args.page_id }),
       comments,
       ...(next ? { has_more: true, next_cursor: next } : { has_more: false }),
     };

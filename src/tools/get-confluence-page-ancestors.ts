@@ -2,10 +2,14 @@ import * as z from 'zod';
 import { pageId } from './arguments.ts';
 import { PAGE_NOT_FOUND } from './descriptions.ts';
 import { ANNOTATIONS, defineTool } from './tool.ts';
+import { nameContainer, nodeMessage, nodeType, typeOf, unknownTypeMessage } from './tree-nodes.ts';
 
 const schema = () =>
   z.object({
-    page_id: pageId.describe('The id of the page to place in its tree.'),
+    page_id: pageId.describe(
+      'The id of the page (or, with node_type, the folder, whiteboard, database or embed) to place in its tree.',
+    ),
+    node_type: nodeType,
   });
 
 const output = () =>
@@ -14,9 +18,10 @@ const output = () =>
     ancestors: z.array(
       z.object({
         id: z.string(),
-        title: z.string().nullable(),
+        title: z.string().nullable().describe('null only when the node could not be read (see message).'),
         type: z.string(),
         url: z.string().nullable(),
+        message: nodeMessage,
       }),
     ),
   });
@@ -25,28 +30,40 @@ export const getConfluencePageAncestors = defineTool({
   name: 'get_confluence_page_ancestors',
   title: 'Show the path above a page',
   description: [
-    "List the pages (and folders) above one Confluence page, from the top of the space's tree down to its parent: the breadcrumb that says where a page sits. Use it to place a page found by search in context; to go down the tree use get_confluence_page_children.",
-    'Returns page_id and ancestors [{id, title, type, url}] ordered root first; empty for a page at the top of its space. A non-page ancestor (a folder, whiteboard or database) has its type and url but title null.',
+    "List the pages, folders and other nodes above one Confluence page, from the top of the space's tree down to its parent: the breadcrumb that says where a page sits. Use it to place a page found by search in context; to go down the tree use get_confluence_page_children.",
+    'Returns page_id and ancestors [{id, title, type, url}] ordered root first; empty for a page at the top of its space. An ancestor with a message could not be named (its title is null).',
     `Errors: ${PAGE_NOT_FOUND}.`,
   ].join(' '),
   schema,
   output,
   annotations: ANNOTATIONS.read,
   async run(args, confluence) {
-    const { results } = await confluence.listAncestors(args.page_id);
-    const pageIds = results.filter((a) => (a.type ?? 'page') === 'page').map((a) => a.id);
-    // One more call names every page ancestor; the ancestors answer carries ids and types only.
-    const pages = pageIds.length ? (await confluence.listPagesById(pageIds)).results : [];
+    const { results } = await confluence.listAncestors({ id: args.page_id, type: args.node_type });
+    const pageIds = results.filter((a) => typeOf(a.type) === 'page').map((a) => a.id);
+    // The ancestors answer carries ids and types only: one call names every page ancestor, and each
+    // folder, whiteboard, database or smart link is named by its own read.
+    const [pages, containers] = await Promise.all([
+      pageIds.length ? confluence.listPagesById(pageIds).then((answer) => answer.results) : [],
+      Promise.all(results.map((ancestor) => nameContainer(confluence, ancestor))),
+    ]);
     const byId = new Map(pages.map((page) => [page.id, page]));
-    const ancestors = results.map((ancestor) => {
+    const ancestors = results.map((ancestor, index) => {
+      const type = typeOf(ancestor.type);
       const page = byId.get(ancestor.id);
+      const container = containers[index];
+      const message =
+        unknownTypeMessage(ancestor.type) ??
+        container?.message ??
+        (type === 'page' && !page ? 'The connected user may not view this page.' : undefined);
       return {
         id: ancestor.id,
-        title: page?.title ?? null,
-        type: ancestor.type ?? 'page',
+        title: page?.title ?? container?.title ?? null,
+        type,
         url:
-          (confluence.webUrl(page?._links?.webui) ?? confluence.contentUrl(ancestor.id, ancestor.type)) ||
+          confluence.webUrl(page?._links?.webui ?? container?.webui) ??
+          confluence.contentUrl(ancestor.id, ancestor.type) ??
           null,
+        ...(message && { message }),
       };
     });
     return { page_id: args.page_id, ancestors };

@@ -32,6 +32,7 @@ const output = () =>
     page: z.object({
       ...pageFieldsOutput,
       position: z.number().nullable(),
+      subtype: z.string().nullable().optional().describe('"live" for a live doc.'),
       version: z.object({
         number: z.number().optional(),
         message: z.string(),
@@ -89,6 +90,7 @@ export const getConfluencePage = defineTool({
       page: {
         ...pageFields(page, confluence),
         position: page.position ?? null,
+        ...(page.subtype !== undefined && { subtype: page.subtype }),
         version: {
           number: page.version?.number,
           message: page.version?.message ?? '',

@@ -52,7 +52,7 @@ export const moveConfluencePage = defineTool({
         `Page ${args.page_id} is in space ${current.spaceId} and the new parent ${args.parent_id} in space ${parent.spaceId}: Confluence's API cannot move a page to another space; nothing was changed. Choose a parent in the same space, or recreate the page there with create_confluence_page.`,
       );
     }
-    const above = await confluence.listAncestors(args.parent_id);
+    const above = await confluence.listAncestors({ id: args.parent_id, type: 'page' });
     if (above.results.some((ancestor) => ancestor.id === args.page_id)) {
       throw new ApiError(
         'invalid_arguments',

@@ -2,25 +2,47 @@ import * as z from 'zod';
 import { addConfluenceComment } from './add-confluence-comment.ts';
 import { addConfluenceInlineComment } from './add-confluence-inline-comment.ts';
 import { addConfluenceLabels } from './add-confluence-labels.ts';
+import { addConfluencePageRestriction } from './add-confluence-page-restriction.ts';
 import { compareConfluencePageVersions } from './compare-confluence-page-versions.ts';
+import { copyConfluencePage } from './copy-confluence-page.ts';
+import { createConfluenceBlogpost } from './create-confluence-blogpost.ts';
+import { createConfluenceFolder } from './create-confluence-folder.ts';
 import { createConfluencePage } from './create-confluence-page.ts';
+import { createConfluencePageFromTemplate } from './create-confluence-page-from-template.ts';
+import { createConfluenceWhiteboardOrDatabase } from './create-confluence-whiteboard-or-database.ts';
 import { deleteConfluencePage } from './delete-confluence-page.ts';
+import { deleteConfluencePageProperty } from './delete-confluence-page-property.ts';
+import { deleteConfluenceWhiteboardOrDatabase } from './delete-confluence-whiteboard-or-database.ts';
 import { getConfluenceAttachmentContent } from './get-confluence-attachment-content.ts';
 import { getConfluenceAttachments } from './get-confluence-attachments.ts';
+import { getConfluenceBlogpost } from './get-confluence-blogpost.ts';
 import { getConfluenceComments } from './get-confluence-comments.ts';
+import { getConfluenceFolder } from './get-confluence-folder.ts';
 import { getConfluencePage } from './get-confluence-page.ts';
 import { getConfluencePageAncestors } from './get-confluence-page-ancestors.ts';
 import { getConfluencePageChildren } from './get-confluence-page-children.ts';
 import { getConfluencePageHistory } from './get-confluence-page-history.ts';
+import { getConfluencePageProperties } from './get-confluence-page-properties.ts';
+import { getConfluencePageRestrictions } from './get-confluence-page-restrictions.ts';
+import { getConfluenceSpaceBlogposts } from './get-confluence-space-blogposts.ts';
 import { getConfluenceSpacePages } from './get-confluence-space-pages.ts';
 import { getConfluenceSpaces } from './get-confluence-spaces.ts';
+import { getConfluenceTasks } from './get-confluence-tasks.ts';
+import { getConfluenceTemplates } from './get-confluence-templates.ts';
+import { getConfluenceWhiteboardOrDatabase } from './get-confluence-whiteboard-or-database.ts';
 import { moveConfluencePage } from './move-confluence-page.ts';
 import { removeConfluenceLabel } from './remove-confluence-label.ts';
+import { removeConfluencePageRestriction } from './remove-confluence-page-restriction.ts';
+import { resolveConfluenceInlineComment } from './resolve-confluence-inline-comment.ts';
+import { restoreConfluencePageVersion } from './restore-confluence-page-version.ts';
 import { searchConfluencePages } from './search-confluence-pages.ts';
 import { searchConfluenceUsers } from './search-confluence-users.ts';
+import { setConfluencePageProperty } from './set-confluence-page-property.ts';
 import type { Tool } from './tool.ts';
+import { updateConfluenceBlogpost } from './update-confluence-blogpost.ts';
 import { updateConfluencePage } from './update-confluence-page.ts';
 import { updateConfluencePageSection } from './update-confluence-page-section.ts';
+import { updateConfluenceTask } from './update-confluence-task.ts';
 import { uploadConfluenceAttachment } from './upload-confluence-attachment.ts';
 
 /** Every tool the gateway offers, in the order the catalog lists them. */
@@ -49,6 +71,36 @@ export const tools: readonly Tool[] = [
   uploadConfluenceAttachment,
   moveConfluencePage,
   deleteConfluencePage,
+  // Blog posts
+  getConfluenceSpaceBlogposts,
+  getConfluenceBlogpost,
+  createConfluenceBlogpost,
+  updateConfluenceBlogpost,
+  // Content properties
+  getConfluencePageProperties,
+  setConfluencePageProperty,
+  deleteConfluencePageProperty,
+  // Tasks
+  getConfluenceTasks,
+  updateConfluenceTask,
+  // Inline comment threads
+  resolveConfluenceInlineComment,
+  // Compositions of reads and writes
+  restoreConfluencePageVersion,
+  copyConfluencePage,
+  // Folders, whiteboards and databases
+  getConfluenceFolder,
+  createConfluenceFolder,
+  getConfluenceWhiteboardOrDatabase,
+  createConfluenceWhiteboardOrDatabase,
+  deleteConfluenceWhiteboardOrDatabase,
+  // Templates (v1)
+  getConfluenceTemplates,
+  createConfluencePageFromTemplate,
+  // Restrictions (v1)
+  getConfluencePageRestrictions,
+  addConfluencePageRestriction,
+  removeConfluencePageRestriction,
 ];
 
 const byName = new Map(tools.map((tool) => [tool.name, tool]));

@@ -35,6 +35,7 @@ const output = () =>
         excerpt: z.string(),
         last_modified: z.string().nullable(),
         entity_type: z.string().nullable(),
+        type: z.string().nullable().describe('page, blogpost, or another content type.'),
         space_key: z.string().nullable(),
         space_name: z.string().nullable(),
         version: z.number().nullable(),
@@ -52,7 +53,7 @@ export const searchConfluencePages = defineTool({
   description: [
     'Search Confluence with CQL (Confluence Query Language): the primary way to find pages by words, title, label or space. text ~ "word" searches titles, bodies and labels.',
     "Returns pages [{id, status, title, url, excerpt (without highlight markers), last_modified, entity_type, space_key, space_name, version}], total (Confluence's count of all matches, as Potpie reported it; the number in this answer when Confluence gives none), limit (the page size Confluence applied; it may cap yours), has_more and query (the CQL run). url is the absolute web address.",
-    'When has_more is true, call again with cursor = next_cursor and the same cql. Then read a page with get_confluence_page.',
+    'When has_more is true, call again with cursor = next_cursor and the same cql. Then read a page with get_confluence_page, a result of type blogpost with get_confluence_blogpost.',
     `Errors: invalid_arguments with Confluence's message means the CQL does not parse (check quotes, field names, AND/OR); ${RATE_LIMITED}.`,
   ].join(' '),
   schema,
@@ -90,6 +91,7 @@ function shapeResult(result: SearchResult, url: string | undefined) {
     excerpt: (result.excerpt ?? '').replace(/@@@(?:end)?hl@@@/g, ''),
     last_modified: result.lastModified ?? null,
     entity_type: result.entityType ?? null,
+    type: content?.type ?? null,
     // v1 names the space of a result in its container ("/spaces/ENG") unless content.space is expanded.
     space_key: space?.key ?? spaceKeyOf(container?.displayUrl) ?? null,
     space_name: space?.name ?? container?.title ?? null,

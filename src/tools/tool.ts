@@ -48,6 +48,8 @@ export interface Tool<S extends z.ZodType = z.ZodType> {
   readonly schema: S;
   readonly output?: z.ZodType;
   annotations: ToolAnnotations;
+  /** The named set the tool belongs to (blogposts, folders, properties…), for callers that narrow the catalog. */
+  toolset?: string;
   run(args: z.output<S>, confluence: ConfluenceApi): Promise<Record<string, unknown>>;
 }
 

@@ -58,8 +58,65 @@ async function freshPage(): Promise<{ page_id: string; version_number: number }>
   return { page_id: created.page.id, version_number: created.page.version };
 }
 
-/** Arguments each tool with an enum argument is called with; the swept argument is set on top. */
-const BASE: Record<string, () => Promise<Record<string, unknown>>> = {
+/** A fresh blog post of ENG, so each write starts from version 1. */
+async function freshBlogPost(): Promise<{ blogpost_id: string; version_number: number }> {
+  const created = await rest('create_confluence_blogpost', {
+    space_key: 'ENG',
+    title: freshTitle(),
+    body: '<h2>News</h2><p>First words.</p>',
+  });
+  if (!created.success) throw new Error(`create blog post: ${JSON.stringify(created)}`);
+  return { blogpost_id: created.blogpost.id, version_number: created.blogpost.version };
+}
+
+/** A node of each type the tree tools take, so node_type can be swept with an id of its type. */
+const NODES: Record<string, string> = {
+  page: SEED.tree.meetingNotes.id,
+  folder: SEED.tree.folder.id,
+  whiteboard: SEED.tree.whiteboard.id,
+  database: SEED.tree.database.id,
+  embed: SEED.tree.embed.id,
+};
+const node = (sweep: Sweep) => ({
+  page_id: NODES[sweep.argument === 'node_type' ? String(sweep.value) : 'page'],
+});
+
+/**
+ * Arguments each tool with an enum argument is called with (given the sweep, for an argument whose
+ * value decides which ids fit); the swept argument is set on top.
+ */
+const BASE: Record<string, (sweep: Sweep) => Promise<Record<string, unknown>>> = {
+  get_confluence_space_blogposts: async () => ({ space_key: 'ENG', limit: 5 }),
+  get_confluence_blogpost: async () => ({ blogpost_id: SEED.pages.blogPost.id }),
+  create_confluence_blogpost: async () => ({ space_key: 'ENG', title: freshTitle(), body: 'Some news.' }),
+  update_confluence_blogpost: async () => ({ ...(await freshBlogPost()), body: 'New words.' }),
+  get_confluence_tasks: async () => ({}),
+  add_confluence_page_restriction: async () => ({
+    page_id: SEED.pages.apiGuidelines.id,
+    group_name: 'engineering',
+  }),
+  remove_confluence_page_restriction: async () => ({
+    page_id: SEED.pages.apiGuidelines.id,
+    group_name: 'engineering',
+  }),
+  create_confluence_folder: async () => ({ space_key: 'ENG', title: freshTitle() }),
+  create_confluence_whiteboard_or_database: async () => ({
+    type: 'whiteboard',
+    space_key: 'ENG',
+    title: freshTitle(),
+  }),
+  get_confluence_whiteboard_or_database: async (sweep) => ({ id: NODES[String(sweep.value)] }),
+  delete_confluence_whiteboard_or_database: async (sweep) => {
+    const created = await rest('create_confluence_whiteboard_or_database', {
+      type: sweep.value,
+      space_key: 'ENG',
+      title: freshTitle(),
+    });
+    return { id: created.node.id };
+  },
+  update_confluence_task: async () => ({ task_id: SEED.tasks.rotateKeys.id }),
+  get_confluence_page_children: async (sweep) => node(sweep),
+  get_confluence_page_ancestors: async (sweep) => node(sweep),
   get_confluence_spaces: async () => ({}),
   get_confluence_space_pages: async () => ({ space_key: 'ENG', limit: 5 }),
   get_confluence_page: async () => ({ page_id: SEED.pages.architecture.id }),
@@ -126,8 +183,10 @@ describe.each([
     expect(missing, 'tools with an enum argument and no base arguments in this test').toEqual([]);
 
     const failures: string[] = [];
-    for (const { tool, argument, value } of all) {
-      const args = { ...(await (BASE[tool] as () => Promise<Record<string, unknown>>)()), [argument]: value };
+    for (const sweep of all) {
+      const { tool, argument, value } = sweep;
+      const base = BASE[tool] as (sweep: Sweep) => Promise<Record<string, unknown>>;
+      const args = { ...(await base(sweep)), [argument]: value };
       const label = `${tool} ${argument}=${JSON.stringify(value)}`;
       try {
         // The client throws when structuredContent does not match the tool's outputSchema.

@@ -58,13 +58,18 @@ describe.each([
   });
   afterAll(() => client?.close());
 
-  it('lists all twenty-two tools, the trash as the one destructive tool', async () => {
+  it('lists all forty-four tools, the trashes and the property delete as the destructive ones', async () => {
     const { tools } = await client.listTools();
-    expect(tools).toHaveLength(22);
+    expect(tools).toHaveLength(44);
     const destructive = tools.filter(
       (tool: { annotations: { destructiveHint?: boolean } }) => tool.annotations.destructiveHint,
     );
-    expect(destructive.map((tool: { name: string }) => tool.name)).toEqual(['delete_confluence_page']);
+    expect(destructive.map((tool: { name: string }) => tool.name)).toEqual([
+      'delete_confluence_page',
+      'delete_confluence_page_property',
+      'delete_confluence_whiteboard_or_database',
+      'remove_confluence_page_restriction',
+    ]);
   });
 
   it.each(READS)('%s answers as REST does', async (name, args) => {

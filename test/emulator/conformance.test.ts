@@ -51,8 +51,429 @@ const download = (attachment: string, extra = '') =>
   content(P.architecture.id, `/child/attachment/${attachment}/download${extra}`);
 const cql = (query: string, extra = '') => `/wiki/rest/api/search?cql=${encodeURIComponent(query)}${extra}`;
 
+/** Folders, whiteboards, databases and smart links: the metadata read and the three tree reads of each. */
+function containerScenarios(): Record<string, Scenario[]> {
+  const nodes = { folder: T.folder, whiteboard: T.whiteboard, database: T.database, embed: T.embed };
+  const scenarios: Record<string, Scenario[]> = {};
+  for (const [type, node] of Object.entries(nodes)) {
+    const base = `/wiki/api/v2/${type}s`;
+    const missing = (rest: string): Scenario => ({
+      name: 'a page id, not this type',
+      method: 'GET',
+      path: `${base}/${P.runbooks.id}${rest}`,
+      status: 404,
+    });
+    scenarios[`GET ${base}/{id}`] = [
+      { name: 'its metadata', method: 'GET', path: `${base}/${node.id}`, status: 200 },
+      {
+        name: 'with the include flags',
+        method: 'GET',
+        path: `${base}/${node.id}?include-properties=false&include-operations=false&include-direct-children=false&include-collaborators=false`,
+        status: 200,
+      },
+      missing(''),
+    ];
+    scenarios[`GET ${base}/{id}/direct-children`] = [
+      {
+        name: 'its children',
+        method: 'GET',
+        path: `${base}/${node.id}/direct-children?limit=5`,
+        status: 200,
+      },
+      missing('/direct-children'),
+    ];
+    scenarios[`GET ${base}/{id}/descendants`] = [
+      { name: 'two levels', method: 'GET', path: `${base}/${node.id}/descendants?depth=2`, status: 200 },
+      missing('/descendants'),
+    ];
+    scenarios[`GET ${base}/{id}/ancestors`] = [
+      { name: 'the path above', method: 'GET', path: `${base}/${node.id}/ancestors`, status: 200 },
+      missing('/ancestors'),
+    ];
+  }
+  return scenarios;
+}
+
+/** Blog posts: a space's list, read, create, update, comments. */
+function blogPostScenarios(): Record<string, Scenario[]> {
+  const post = P.blogPost.id;
+  const postUpdate = (version: number) => ({
+    id: post,
+    status: 'current',
+    title: P.blogPost.title,
+    body: storage('<p>Updated</p>'),
+    version: { number: version, message: 'Conformance edit' },
+  });
+  return {
+    'GET /wiki/api/v2/spaces/{id}/blogposts': [
+      {
+        name: 'storage bodies, newest first',
+        method: 'GET',
+        path: `/wiki/api/v2/spaces/${eng.id}/blogposts?body-format=storage&sort=-created-date&limit=5`,
+        status: 200,
+      },
+      { name: 'an unknown space', method: 'GET', path: '/wiki/api/v2/spaces/4242/blogposts', status: 404 },
+    ],
+    'GET /wiki/api/v2/blogposts/{id}': [
+      {
+        name: 'storage body and labels',
+        method: 'GET',
+        path: `/wiki/api/v2/blogposts/${post}?body-format=storage&include-labels=true`,
+        status: 200,
+      },
+      {
+        name: 'ADF body',
+        method: 'GET',
+        path: `/wiki/api/v2/blogposts/${post}?body-format=atlas_doc_format`,
+        status: 200,
+      },
+      { name: 'a page id', method: 'GET', path: `/wiki/api/v2/blogposts/${P.architecture.id}`, status: 404 },
+    ],
+    'POST /wiki/api/v2/blogposts': [
+      {
+        name: 'a new blog post',
+        method: 'POST',
+        path: '/wiki/api/v2/blogposts',
+        body: { spaceId: eng.id, status: 'current', title: 'Conformance Post', body: storage('<p>Hi</p>') },
+        status: 200,
+      },
+      {
+        name: 'an unknown space',
+        method: 'POST',
+        path: '/wiki/api/v2/blogposts',
+        body: { spaceId: '4242', title: 'Nowhere', body: storage('<p>Hi</p>') },
+        status: 404,
+      },
+    ],
+    'PUT /wiki/api/v2/blogposts/{id}': [
+      {
+        name: 'the next version',
+        method: 'PUT',
+        path: `/wiki/api/v2/blogposts/${post}`,
+        body: postUpdate(2),
+        status: 200,
+      },
+      {
+        name: 'a stale version',
+        method: 'PUT',
+        path: `/wiki/api/v2/blogposts/${post}`,
+        body: postUpdate(1),
+        status: 409,
+      },
+    ],
+    'GET /wiki/api/v2/blogposts/{id}/footer-comments': [
+      {
+        name: 'storage bodies',
+        method: 'GET',
+        path: `/wiki/api/v2/blogposts/${post}/footer-comments?body-format=storage&sort=created-date`,
+        status: 200,
+      },
+      {
+        name: 'a page id',
+        method: 'GET',
+        path: `/wiki/api/v2/blogposts/${P.architecture.id}/footer-comments`,
+        status: 404,
+      },
+    ],
+    'GET /wiki/api/v2/blogposts/{id}/inline-comments': [
+      {
+        name: 'storage bodies',
+        method: 'GET',
+        path: `/wiki/api/v2/blogposts/${post}/inline-comments?body-format=storage`,
+        status: 200,
+      },
+      {
+        name: 'a page id',
+        method: 'GET',
+        path: `/wiki/api/v2/blogposts/${P.architecture.id}/inline-comments`,
+        status: 404,
+      },
+    ],
+  };
+}
+
+/** A page's content properties: the seeded one read, updated and deleted, a new one created. */
+function propertyScenarios(): Record<string, Scenario[]> {
+  const page = P.architecture.id;
+  const review = SEED.properties.review;
+  const base = `/wiki/api/v2/pages/${page}/properties`;
+  return {
+    'GET /wiki/api/v2/pages/{page-id}/properties': [
+      { name: 'by key', method: 'GET', path: `${base}?key=${review.key}&sort=key&limit=5`, status: 200 },
+      { name: 'a missing page', method: 'GET', path: '/wiki/api/v2/pages/999999/properties', status: 404 },
+    ],
+    'POST /wiki/api/v2/pages/{page-id}/properties': [
+      {
+        name: 'a new key',
+        method: 'POST',
+        path: base,
+        body: { key: 'conformance', value: { ok: true } },
+        status: 200,
+      },
+      {
+        name: 'a key the page has',
+        method: 'POST',
+        path: base,
+        body: { key: review.key, value: 1 },
+        status: 400,
+      },
+    ],
+    'GET /wiki/api/v2/pages/{page-id}/properties/{property-id}': [
+      { name: 'one property', method: 'GET', path: `${base}/${review.id}`, status: 200 },
+      { name: 'a missing property', method: 'GET', path: `${base}/999999`, status: 404 },
+    ],
+    'PUT /wiki/api/v2/pages/{page-id}/properties/{property-id}': [
+      {
+        name: 'the next version',
+        method: 'PUT',
+        path: `${base}/${review.id}`,
+        body: { key: review.key, value: { state: 'approved' }, version: { number: 3 } },
+        status: 200,
+      },
+      {
+        name: 'a stale version',
+        method: 'PUT',
+        path: `${base}/${review.id}`,
+        body: { key: review.key, value: { state: 'late' }, version: { number: 2 } },
+        status: 409,
+      },
+    ],
+    'DELETE /wiki/api/v2/pages/{page-id}/properties/{property-id}': [
+      { name: 'the property', method: 'DELETE', path: `${base}/${review.id}`, status: 204 },
+      { name: 'a missing property', method: 'DELETE', path: `${base}/999999`, status: 404 },
+    ],
+  };
+}
+
+/** Tasks: filtered lists, one read, marking one done. */
+function taskScenarios(): Record<string, Scenario[]> {
+  const task = SEED.tasks.reviewDiagram.id;
+  return {
+    'GET /wiki/api/v2/tasks': [
+      {
+        name: 'assigned to the user, incomplete, due soon',
+        method: 'GET',
+        path: `/wiki/api/v2/tasks?assigned-to=${SEED.users.current.accountId}&status=incomplete&due-at-to=${Date.UTC(2027, 0, 1)}&body-format=storage&limit=10`,
+        status: 200,
+      },
+      {
+        name: 'on one page of one space',
+        method: 'GET',
+        path: `/wiki/api/v2/tasks?page-id=${P.architecture.id}&space-id=${eng.id}&include-blank-tasks=false`,
+        status: 200,
+      },
+      {
+        name: 'an unknown status',
+        method: 'GET',
+        path: '/wiki/api/v2/tasks?status=done',
+        status: 400,
+        invalidRequest: true,
+      },
+    ],
+    'GET /wiki/api/v2/tasks/{id}': [
+      {
+        name: 'one task',
+        method: 'GET',
+        path: `/wiki/api/v2/tasks/${task}?body-format=storage`,
+        status: 200,
+      },
+      { name: 'a missing task', method: 'GET', path: '/wiki/api/v2/tasks/999999', status: 404 },
+    ],
+    'PUT /wiki/api/v2/tasks/{id}': [
+      {
+        name: 'marked complete',
+        method: 'PUT',
+        path: `/wiki/api/v2/tasks/${task}?body-format=storage`,
+        body: { id: task, status: 'complete' },
+        status: 200,
+      },
+      {
+        name: 'a missing task',
+        method: 'PUT',
+        path: '/wiki/api/v2/tasks/999999',
+        body: { status: 'complete' },
+        status: 404,
+      },
+    ],
+  };
+}
+
+/** Creating folders, whiteboards and databases; trashing whiteboards and databases. */
+function containerWriteScenarios(): Record<string, Scenario[]> {
+  const scenarios: Record<string, Scenario[]> = {};
+  for (const type of ['folder', 'whiteboard', 'database']) {
+    scenarios[`POST /wiki/api/v2/${type}s`] = [
+      {
+        name: 'under a page',
+        method: 'POST',
+        path: `/wiki/api/v2/${type}s`,
+        body: { spaceId: eng.id, title: `Conformance ${type}`, parentId: P.runbooks.id },
+        status: 200,
+      },
+      {
+        name: 'an unknown space',
+        method: 'POST',
+        path: `/wiki/api/v2/${type}s`,
+        body: { spaceId: '4242', title: 'Nowhere' },
+        status: 404,
+      },
+    ];
+  }
+  const nodes = { whiteboard: T.whiteboard.id, database: T.database.id };
+  for (const [type, id] of Object.entries(nodes)) {
+    scenarios[`DELETE /wiki/api/v2/${type}s/{id}`] = [
+      { name: 'to the trash', method: 'DELETE', path: `/wiki/api/v2/${type}s/${id}`, status: 204 },
+      { name: 'a page id', method: 'DELETE', path: `/wiki/api/v2/${type}s/${P.runbooks.id}`, status: 404 },
+    ];
+  }
+  return scenarios;
+}
+
+/** Page restrictions (v1): read them, add and remove a user and a group. */
+function restrictionScenarios(): Record<string, Scenario[]> {
+  const base = `/wiki/rest/api/content/${P.apiGuidelines.id}/restriction/byOperation`;
+  const bob = SEED.users.bob.accountId;
+  return {
+    'GET /wiki/rest/api/content/{id}/restriction/byOperation': [
+      { name: 'read and update', method: 'GET', path: base, status: 200 },
+      {
+        name: 'a missing page',
+        method: 'GET',
+        path: '/wiki/rest/api/content/999999/restriction/byOperation',
+        status: 404,
+      },
+    ],
+    'PUT /wiki/rest/api/content/{id}/restriction/byOperation/{operationKey}/user': [
+      { name: 'a user may update', method: 'PUT', path: `${base}/update/user?accountId=${bob}`, status: 200 },
+      { name: 'an unknown user', method: 'PUT', path: `${base}/update/user?accountId=nobody`, status: 400 },
+    ],
+    'DELETE /wiki/rest/api/content/{id}/restriction/byOperation/{operationKey}/user': [
+      { name: 'the user again', method: 'DELETE', path: `${base}/update/user?accountId=${bob}`, status: 200 },
+      {
+        name: 'a missing page',
+        method: 'DELETE',
+        path: `/wiki/rest/api/content/999999/restriction/byOperation/update/user?accountId=${bob}`,
+        status: 404,
+      },
+    ],
+    'PUT /wiki/rest/api/content/{id}/restriction/byOperation/{operationKey}/group/{groupName}': [
+      { name: 'a group may update', method: 'PUT', path: `${base}/update/group/engineering`, status: 200 },
+      { name: 'an unknown group', method: 'PUT', path: `${base}/update/group/nobody`, status: 404 },
+    ],
+    'DELETE /wiki/rest/api/content/{id}/restriction/byOperation/{operationKey}/group/{groupName}': [
+      { name: 'the group again', method: 'DELETE', path: `${base}/update/group/engineering`, status: 200 },
+      { name: 'an unknown group', method: 'DELETE', path: `${base}/update/group/nobody`, status: 404 },
+    ],
+  };
+}
+
+/** A blog post's content properties: one created, read, updated and deleted. */
+function blogPostPropertyScenarios(): Record<string, Scenario[]> {
+  const base = `/wiki/api/v2/blogposts/${P.blogPost.id}/properties`;
+  const audience = SEED.properties.audience;
+  return {
+    'GET /wiki/api/v2/blogposts/{blogpost-id}/properties': [
+      { name: 'all', method: 'GET', path: `${base}?limit=5`, status: 200 },
+      {
+        name: 'a page id',
+        method: 'GET',
+        path: `/wiki/api/v2/blogposts/${P.architecture.id}/properties`,
+        status: 404,
+      },
+    ],
+    'POST /wiki/api/v2/blogposts/{blogpost-id}/properties': [
+      {
+        name: 'a new key',
+        method: 'POST',
+        path: base,
+        body: { key: 'region', value: ['eu'] },
+        status: 200,
+      },
+      { name: 'no value', method: 'POST', path: base, body: { key: 'empty' }, status: 400 },
+    ],
+    'GET /wiki/api/v2/blogposts/{blogpost-id}/properties/{property-id}': [
+      { name: 'one property', method: 'GET', path: `${base}/${audience.id}`, status: 200 },
+      { name: 'a missing property', method: 'GET', path: `${base}/999999`, status: 404 },
+    ],
+    'PUT /wiki/api/v2/blogposts/{blogpost-id}/properties/{property-id}': [
+      {
+        name: 'the next version',
+        method: 'PUT',
+        path: `${base}/${audience.id}`,
+        body: { key: audience.key, value: ['everyone'], version: { number: 2 } },
+        status: 200,
+      },
+      {
+        name: 'a missing property',
+        method: 'PUT',
+        path: `${base}/999999`,
+        body: { key: 'audience', value: 1, version: { number: 2 } },
+        status: 404,
+      },
+    ],
+    'DELETE /wiki/api/v2/blogposts/{blogpost-id}/properties/{property-id}': [
+      { name: 'the property', method: 'DELETE', path: `${base}/${audience.id}`, status: 204 },
+      { name: 'a missing property', method: 'DELETE', path: `${base}/999999`, status: 404 },
+    ],
+  };
+}
+
 /** Every operation the emulator serves, by the name `operationName` gives it. */
 const SCENARIOS: Record<string, Scenario[]> = {
+  ...blogPostPropertyScenarios(),
+  ...restrictionScenarios(),
+  'GET /wiki/rest/api/template/page': [
+    { name: "the site's", method: 'GET', path: '/wiki/rest/api/template/page?limit=10', status: 200 },
+    {
+      name: "a space's, with bodies",
+      method: 'GET',
+      path: '/wiki/rest/api/template/page?spaceKey=ENG&start=0&limit=5&expand=body',
+      status: 200,
+    },
+    {
+      name: 'an unknown space',
+      method: 'GET',
+      path: '/wiki/rest/api/template/page?spaceKey=NOPE',
+      status: 403,
+    },
+  ],
+  'GET /wiki/rest/api/template/{contentTemplateId}': [
+    {
+      name: 'one template',
+      method: 'GET',
+      path: `/wiki/rest/api/template/${SEED.templates.meetingNotes.id}`,
+      status: 200,
+    },
+    { name: 'a missing template', method: 'GET', path: '/wiki/rest/api/template/99999', status: 404 },
+  ],
+  ...containerWriteScenarios(),
+  'PUT /wiki/api/v2/inline-comments/{comment-id}': [
+    {
+      name: 'resolve the open thread',
+      method: 'PUT',
+      path: `/wiki/api/v2/inline-comments/${C.inline.id}`,
+      body: { version: { number: 2 }, body: storage('<p>Looks good.</p>'), resolved: true },
+      status: 200,
+    },
+    {
+      name: 'a stale version',
+      method: 'PUT',
+      path: `/wiki/api/v2/inline-comments/${C.inline.id}`,
+      body: { version: { number: 1 }, resolved: false },
+      status: 409,
+    },
+    {
+      name: 'a reply',
+      method: 'PUT',
+      path: `/wiki/api/v2/inline-comments/${C.inlineReply.id}`,
+      body: { version: { number: 2 }, resolved: true },
+      status: 400,
+    },
+  ],
+  ...taskScenarios(),
+  ...propertyScenarios(),
+  ...containerScenarios(),
+  ...blogPostScenarios(),
   'GET /wiki/api/v2/spaces': [
     { name: 'default listing', method: 'GET', path: '/wiki/api/v2/spaces', status: 200 },
     {

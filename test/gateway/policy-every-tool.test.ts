@@ -14,6 +14,8 @@ import {
 const ENG_PAGE = '65538';
 const ENG_ATTACHMENT = 'att66001';
 const OPS_PAGE = '65602';
+/** Release Notes: November 2026, a blog post of ENG. */
+const ENG_BLOG_POST = '65547';
 
 /** Each read tool aimed at ENG content. Tools that hold no space content are listed with null. */
 const READS_OF_ENG: Record<string, Record<string, unknown> | null> = {
@@ -26,6 +28,14 @@ const READS_OF_ENG: Record<string, Record<string, unknown> | null> = {
   compare_confluence_page_versions: { page_id: ENG_PAGE, from_version: 1 },
   get_confluence_attachments: { page_id: ENG_PAGE },
   get_confluence_attachment_content: { attachment_id: ENG_ATTACHMENT },
+  get_confluence_space_blogposts: { space_key: 'ENG' },
+  get_confluence_blogpost: { blogpost_id: ENG_BLOG_POST },
+  get_confluence_page_properties: { page_id: ENG_PAGE },
+  get_confluence_tasks: { page_id: ENG_PAGE },
+  get_confluence_folder: { folder_id: '65560' },
+  get_confluence_templates: { space_key: 'ENG' },
+  get_confluence_page_restrictions: { page_id: ENG_PAGE },
+  get_confluence_whiteboard_or_database: { id: '65563', type: 'database' },
   // Confined by what they list, tested below and in policy-spaces.test.ts.
   get_confluence_spaces: null,
   search_confluence_pages: null,
@@ -52,6 +62,27 @@ describe('allowed_spaces holds on every tool', () => {
       const answer = await callTool(id, tool.name, args);
       expect([tool.name, answer.status, answer.body.error?.code]).toEqual([tool.name, 404, 'not_found']);
     }
+    await expectNoSpecViolations();
+  });
+
+  it('a folder, whiteboard or smart link of another space is answered not_found through node_type', async () => {
+    for (const [page_id, node_type] of [
+      ['65560', 'folder'],
+      ['65562', 'whiteboard'],
+      ['65565', 'embed'],
+    ]) {
+      for (const name of ['get_confluence_page_children', 'get_confluence_page_ancestors']) {
+        const answer = await callTool(id, name, { page_id, node_type });
+        expect([name, node_type, answer.status, answer.body.error?.code]).toEqual([
+          name,
+          node_type,
+          404,
+          'not_found',
+        ]);
+      }
+    }
+    const trees = (await confluenceRequests()).filter((r) => /children|ancestors|descendants/.test(r.path));
+    expect(trees).toEqual([]);
     await expectNoSpecViolations();
   });
 

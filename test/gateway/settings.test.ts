@@ -37,8 +37,9 @@ const FACTS_DEFAULT_SCOPES = [
 ];
 
 /**
- * REST v2 answers only to granular scopes: the default adds the six that the comment, attachment,
- * tree, ancestor, trash and user tools need (docs/deploy.md, Configuration), before offline_access.
+ * REST v2 answers only to granular scopes: the default adds those the comment, attachment, tree,
+ * ancestor, trash, user, tree-node (folder, whiteboard, database, smart link) and task tools need
+ * (docs/deploy.md, Configuration), before offline_access.
  */
 const V2_TOOL_SCOPES = [
   'read:comment:confluence',
@@ -47,6 +48,17 @@ const V2_TOOL_SCOPES = [
   'read:content.metadata:confluence',
   'delete:page:confluence',
   'read:user:confluence',
+  'read:folder:confluence',
+  'read:whiteboard:confluence',
+  'read:database:confluence',
+  'read:embed:confluence',
+  'read:task:confluence',
+  'write:task:confluence',
+  'write:folder:confluence',
+  'write:whiteboard:confluence',
+  'delete:whiteboard:confluence',
+  'write:database:confluence',
+  'delete:database:confluence',
 ];
 const DEFAULT_SCOPES = [...FACTS_DEFAULT_SCOPES.slice(0, -1), ...V2_TOOL_SCOPES, 'offline_access'];
 

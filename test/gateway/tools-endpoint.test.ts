@@ -33,6 +33,28 @@ const TOOL_NAMES = [
   'add_confluence_inline_comment',
   'move_confluence_page',
   'delete_confluence_page',
+  'get_confluence_space_blogposts',
+  'get_confluence_blogpost',
+  'create_confluence_blogpost',
+  'update_confluence_blogpost',
+  'get_confluence_page_properties',
+  'set_confluence_page_property',
+  'delete_confluence_page_property',
+  'get_confluence_tasks',
+  'update_confluence_task',
+  'resolve_confluence_inline_comment',
+  'restore_confluence_page_version',
+  'copy_confluence_page',
+  'get_confluence_folder',
+  'create_confluence_folder',
+  'get_confluence_whiteboard_or_database',
+  'create_confluence_whiteboard_or_database',
+  'delete_confluence_whiteboard_or_database',
+  'get_confluence_templates',
+  'create_confluence_page_from_template',
+  'get_confluence_page_restrictions',
+  'add_confluence_page_restriction',
+  'remove_confluence_page_restriction',
 ];
 
 let id: string;
@@ -89,9 +111,9 @@ describe('GET /api/v1/tools', () => {
       default: false,
     });
     expect(schema('create_confluence_page')?.properties.status.enum).toEqual(['current', 'draft']);
+    // Each description says what its errors mean for the next step; the output schema gives the shape.
     for (const tool of tools) {
-      expect(tool.description).toMatch(/Returns/);
-      expect(tool.description).toMatch(/Errors?:|version_conflict/);
+      expect(tool.description).toMatch(/Errors?:|version_conflict|not_found/);
     }
   });
 

@@ -22,6 +22,7 @@ describe('search_confluence_pages', () => {
       excerpt: expect.any(String),
       last_modified: expect.any(String),
       entity_type: 'content',
+      type: 'page',
       space_key: 'ENG',
       space_name: 'Engineering',
       version: 5,

@@ -94,30 +94,35 @@ function sortComments(comments: CommentRecord[], sort: string | undefined): Comm
   );
 }
 
-/** `GET /pages/{id}/footer-comments` and `/inline-comments`: the page's top-level comments of that kind. */
-export const getPageComments = (kind: CommentRecord['kind']) => (c: Context<EmulatorEnv>) => {
-  const list = readCommentList(c);
-  if (list instanceof Response) return list;
-  const store = c.get('store');
-  const page = store.visiblePage(list.id, CURRENT_USER.accountId);
-  if (page?.type !== 'page' || page.status === 'trashed') return v2NotFound(c);
-  let resolution: string[] | undefined;
-  if (kind === 'inline') {
-    resolution = listParam(list.url, 'resolution-status');
-    const bad = resolution?.find((r) => !(RESOLUTION as readonly string[]).includes(r));
-    if (bad) return v2BadParameter(c, invalidValue('resolution-status', bad));
-  }
-  const comments = [...store.comments.values()].filter(
-    (comment) =>
-      comment.kind === kind &&
-      comment.pageId === page.id &&
-      !comment.parentCommentId &&
-      (!resolution || resolution.includes(comment.resolutionStatus ?? 'open')),
-  );
-  return listResponse(c, sortComments(comments, list.sort), list.paging, (comment) =>
-    commentJson(comment, store, list.bodyFormat),
-  );
-};
+/**
+ * `GET /pages/{id}/footer-comments` and `/inline-comments` (and the same under `/blogposts/{id}`): the
+ * page's (or blog post's) top-level comments of that kind.
+ */
+export const getPageComments =
+  (kind: CommentRecord['kind'], container: 'page' | 'blogpost' = 'page') =>
+  (c: Context<EmulatorEnv>) => {
+    const list = readCommentList(c);
+    if (list instanceof Response) return list;
+    const store = c.get('store');
+    const page = store.visiblePage(list.id, CURRENT_USER.accountId);
+    if (page?.type !== container || page.status === 'trashed') return v2NotFound(c);
+    let resolution: string[] | undefined;
+    if (kind === 'inline') {
+      resolution = listParam(list.url, 'resolution-status');
+      const bad = resolution?.find((r) => !(RESOLUTION as readonly string[]).includes(r));
+      if (bad) return v2BadParameter(c, invalidValue('resolution-status', bad));
+    }
+    const comments = [...store.comments.values()].filter(
+      (comment) =>
+        comment.kind === kind &&
+        comment.pageId === page.id &&
+        !comment.parentCommentId &&
+        (!resolution || resolution.includes(comment.resolutionStatus ?? 'open')),
+    );
+    return listResponse(c, sortComments(comments, list.sort), list.paging, (comment) =>
+      commentJson(comment, store, list.bodyFormat),
+    );
+  };
 
 /** `GET /footer-comments/{id}/children` and `/inline-comments/{id}/children`: the replies to one comment. */
 export const getCommentChildren = (kind: CommentRecord['kind']) => (c: Context<EmulatorEnv>) => {

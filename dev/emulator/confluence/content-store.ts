@@ -29,7 +29,7 @@ export interface LabelRecord {
 }
 
 /** Content types that sit in a page tree without being pages (REST v2 lists them as children). */
-export type TreeNodeType = 'folder' | 'whiteboard' | 'database';
+export type TreeNodeType = 'folder' | 'whiteboard' | 'database' | 'embed';
 
 /**
  * A page, blog post, or another node of the page tree (folder, whiteboard, database). `body` is the
@@ -52,6 +52,10 @@ export interface PageRecord {
   labels: LabelRecord[];
   /** Accounts allowed to view; absent = everyone who can see the space. */
   viewers?: string[];
+  /** Smart links in the tree: the address they embed. */
+  embedUrl?: string;
+  /** A live doc: `live`. */
+  subtype?: 'live';
 }
 
 export interface CommentRecord {
@@ -91,6 +95,49 @@ export function currentVersion(page: PageRecord): VersionRecord {
   return page.versions[page.versions.length - 1] as VersionRecord;
 }
 
+/** A content property: a JSON value under a key, versioned, on one page. */
+export interface PropertyRecord {
+  id: string;
+  contentId: string;
+  key: string;
+  value: unknown;
+  version: VersionRecord;
+}
+
+/** A task (a checkbox item in a page's or blog post's body), with its assignee and due date. */
+export interface TaskRecord {
+  id: string;
+  localId: string;
+  contentId: string;
+  /** Storage format of the task's text. */
+  body: string;
+  status: 'complete' | 'incomplete';
+  createdBy: string;
+  assignedTo?: string;
+  completedBy?: string;
+  createdAt: string;
+  updatedAt: string;
+  dueAt?: string;
+  completedAt?: string;
+}
+
+/** A page template: a space's (with its key) or the site's (no key). */
+export interface TemplateRecord {
+  id: string;
+  name: string;
+  description: string;
+  spaceKey?: string;
+  /** Storage format. */
+  body: string;
+  labels: LabelRecord[];
+}
+
+/** Who a page's read or update is restricted to; both empty = no restriction. */
+export interface RestrictionRecord {
+  users: string[];
+  groups: string[];
+}
+
 /** One Confluence site's content, with the permission rule every read goes through. */
 export class ContentStore {
   readonly site: Site;
@@ -98,6 +145,11 @@ export class ContentStore {
   readonly pages = new Map<string, PageRecord>();
   readonly comments = new Map<string, CommentRecord>();
   readonly attachments = new Map<string, AttachmentRecord>();
+  readonly properties = new Map<string, PropertyRecord>();
+  readonly tasks = new Map<string, TaskRecord>();
+  readonly templates = new Map<string, TemplateRecord>();
+  /** Page id → its read and update restrictions (absent = none). */
+  readonly restrictions = new Map<string, { read: RestrictionRecord; update: RestrictionRecord }>();
   #nextId: number;
   /** Bumped by every write, so derived views (the search index) know when to rebuild. */
   revision = 0;

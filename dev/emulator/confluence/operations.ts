@@ -1,6 +1,8 @@
 import type { Context } from 'hono';
 import type { EmulatorEnv } from '../env.ts';
 import { downloadAttachment, getAttachment, getPageAttachments, uploadAttachment } from './attachments.ts';
+import { createBlogPost, updateBlogPost } from './blogposts.ts';
+import { updateInlineComment } from './comment-resolution.ts';
 import {
   createFooterComment,
   createInlineComment,
@@ -8,13 +10,24 @@ import {
   getCommentChildren,
   getPageComments,
 } from './comments.ts';
+import { createContainer, deleteContainer, getContainer } from './containers.ts';
 import { addLabels, getPageLabels, removeLabel } from './labels.ts';
 import { createPage, deletePage, updatePage } from './page-writes.ts';
-import { getPage, getPages, getSpacePages } from './pages.ts';
+import { getBlogPost, getPage, getPages, getSpaceBlogPosts, getSpacePages } from './pages.ts';
 import { currentUser, searchUsers, usersBulk } from './people.ts';
+import {
+  createPageProperty,
+  deletePageProperty,
+  getPageProperties,
+  getPageProperty,
+  updatePageProperty,
+} from './properties.ts';
+import { changeRestriction, getRestrictions } from './restrictions.ts';
 import { search } from './search.ts';
 import { getSpaces } from './spaces.ts';
-import { getAncestors, getDescendants, getDirectChildren } from './tree.ts';
+import { getTask, getTasks, updateTask } from './tasks.ts';
+import { getPageTemplates, getTemplate } from './templates.ts';
+import { getAncestors, getDescendants, getDirectChildren, type TreeRoot } from './tree.ts';
 import { getPageVersions } from './versions.ts';
 
 /** One Confluence operation the emulator serves, named as in Atlassian's OpenAPI specs. */
@@ -28,7 +41,182 @@ export interface ConfluenceOperation {
   handle: (c: Context<EmulatorEnv>) => Response | Promise<Response>;
 }
 
+/** The tree reads every tree node has: children, descendants, ancestors. */
+function treeOperations(type: TreeRoot): ConfluenceOperation[] {
+  const base = `/${type}s/{id}`;
+  return [
+    {
+      method: 'GET',
+      api: 'v2',
+      template: `${base}/direct-children`,
+      scopes: ['read:hierarchical-content:confluence'],
+      handle: getDirectChildren(type),
+    },
+    {
+      method: 'GET',
+      api: 'v2',
+      template: `${base}/descendants`,
+      scopes: ['read:hierarchical-content:confluence'],
+      handle: getDescendants(type),
+    },
+    {
+      method: 'GET',
+      api: 'v2',
+      template: `${base}/ancestors`,
+      scopes: ['read:content.metadata:confluence'],
+      handle: getAncestors(type),
+    },
+  ];
+}
+
+/** Folders, whiteboards, databases and smart links: a metadata read each, and their tree reads. */
+const CONTAINER_OPERATIONS: ConfluenceOperation[] = (
+  ['folder', 'whiteboard', 'database', 'embed'] as const
+).flatMap((type): ConfluenceOperation[] => [
+  {
+    method: 'GET',
+    api: 'v2',
+    template: `/${type}s/{id}`,
+    scopes: [`read:${type}:confluence`],
+    handle: getContainer(type),
+  },
+  ...treeOperations(type),
+]);
+
+/** Blog posts: a space's list, read, create, update, and their comments. */
+const BLOG_POST_OPERATIONS: ConfluenceOperation[] = [
+  {
+    method: 'GET',
+    api: 'v2',
+    template: '/spaces/{id}/blogposts',
+    scopes: ['read:page:confluence'],
+    handle: getSpaceBlogPosts,
+  },
+  {
+    method: 'GET',
+    api: 'v2',
+    template: '/blogposts/{id}',
+    scopes: ['read:page:confluence'],
+    handle: getBlogPost,
+  },
+  {
+    method: 'POST',
+    api: 'v2',
+    template: '/blogposts',
+    scopes: ['write:page:confluence'],
+    handle: createBlogPost,
+  },
+  {
+    method: 'PUT',
+    api: 'v2',
+    template: '/blogposts/{id}',
+    scopes: ['write:page:confluence'],
+    handle: updateBlogPost,
+  },
+  {
+    method: 'GET',
+    api: 'v2',
+    template: '/blogposts/{id}/footer-comments',
+    scopes: ['read:comment:confluence'],
+    handle: getPageComments('footer', 'blogpost'),
+  },
+  {
+    method: 'GET',
+    api: 'v2',
+    template: '/blogposts/{id}/inline-comments',
+    scopes: ['read:comment:confluence'],
+    handle: getPageComments('inline', 'blogpost'),
+  },
+];
+
+/** Creating folders, whiteboards and databases; deleting whiteboards and databases (to the trash). */
+const CONTAINER_WRITES: ConfluenceOperation[] = [
+  ...(['folder', 'whiteboard', 'database'] as const).map(
+    (type): ConfluenceOperation => ({
+      method: 'POST',
+      api: 'v2',
+      template: `/${type}s`,
+      scopes: [`write:${type}:confluence`],
+      handle: createContainer(type),
+    }),
+  ),
+  ...(['whiteboard', 'database'] as const).map(
+    (type): ConfluenceOperation => ({
+      method: 'DELETE',
+      api: 'v2',
+      template: `/${type}s/{id}`,
+      scopes: [`delete:${type}:confluence`],
+      handle: deleteContainer(type),
+    }),
+  ),
+];
+
+/** Content properties of pages and blog posts; writes need the read scope as well, as the spec says. */
+const PROPERTY_OPERATIONS: ConfluenceOperation[] = ['/pages/{page-id}', '/blogposts/{blogpost-id}'].flatMap(
+  (base): ConfluenceOperation[] => [
+    {
+      method: 'GET',
+      api: 'v2',
+      template: `${base}/properties`,
+      scopes: ['read:page:confluence'],
+      handle: getPageProperties,
+    },
+    {
+      method: 'POST',
+      api: 'v2',
+      template: `${base}/properties`,
+      scopes: ['read:page:confluence', 'write:page:confluence'],
+      handle: createPageProperty,
+    },
+    {
+      method: 'GET',
+      api: 'v2',
+      template: `${base}/properties/{property-id}`,
+      scopes: ['read:page:confluence'],
+      handle: getPageProperty,
+    },
+    {
+      method: 'PUT',
+      api: 'v2',
+      template: `${base}/properties/{property-id}`,
+      scopes: ['read:page:confluence', 'write:page:confluence'],
+      handle: updatePageProperty,
+    },
+    {
+      method: 'DELETE',
+      api: 'v2',
+      template: `${base}/properties/{property-id}`,
+      scopes: ['read:page:confluence', 'write:page:confluence'],
+      handle: deletePageProperty,
+    },
+  ],
+);
+
+const TASK_OPERATIONS: ConfluenceOperation[] = [
+  { method: 'GET', api: 'v2', template: '/tasks', scopes: ['read:task:confluence'], handle: getTasks },
+  { method: 'GET', api: 'v2', template: '/tasks/{id}', scopes: ['read:task:confluence'], handle: getTask },
+  {
+    method: 'PUT',
+    api: 'v2',
+    template: '/tasks/{id}',
+    scopes: ['write:task:confluence'],
+    handle: updateTask,
+  },
+];
+
 export const V2_OPERATIONS: ConfluenceOperation[] = [
+  {
+    method: 'PUT',
+    api: 'v2',
+    template: '/inline-comments/{comment-id}',
+    scopes: ['write:comment:confluence'],
+    handle: updateInlineComment,
+  },
+  ...CONTAINER_OPERATIONS,
+  ...CONTAINER_WRITES,
+  ...TASK_OPERATIONS,
+  ...BLOG_POST_OPERATIONS,
+  ...PROPERTY_OPERATIONS,
   { method: 'GET', api: 'v2', template: '/spaces', scopes: ['read:space:confluence'], handle: getSpaces },
   {
     method: 'GET',
@@ -75,27 +263,7 @@ export const V2_OPERATIONS: ConfluenceOperation[] = [
     scopes: ['delete:page:confluence'],
     handle: deletePage,
   },
-  {
-    method: 'GET',
-    api: 'v2',
-    template: '/pages/{id}/direct-children',
-    scopes: ['read:hierarchical-content:confluence'],
-    handle: getDirectChildren,
-  },
-  {
-    method: 'GET',
-    api: 'v2',
-    template: '/pages/{id}/descendants',
-    scopes: ['read:hierarchical-content:confluence'],
-    handle: getDescendants,
-  },
-  {
-    method: 'GET',
-    api: 'v2',
-    template: '/pages/{id}/ancestors',
-    scopes: ['read:content.metadata:confluence'],
-    handle: getAncestors,
-  },
+  ...treeOperations('page'),
   {
     method: 'GET',
     api: 'v2',
@@ -216,7 +384,57 @@ export const V1_OPERATIONS: ConfluenceOperation[] = [
   },
 ];
 
-export const ALL_OPERATIONS = [...V2_OPERATIONS, ...V1_OPERATIONS];
+/** Page templates have no v2 API: v1 only, which Atlassian is retiring from the OAuth gateway. */
+const TEMPLATE_OPERATIONS: ConfluenceOperation[] = [
+  {
+    method: 'GET',
+    api: 'v1',
+    template: '/wiki/rest/api/template/page',
+    scopes: ['read:confluence-content.summary'],
+    handle: getPageTemplates,
+  },
+  {
+    method: 'GET',
+    api: 'v1',
+    template: '/wiki/rest/api/template/{contentTemplateId}',
+    scopes: ['read:confluence-content.summary'],
+    handle: getTemplate,
+  },
+];
+
+/** Page restrictions have no v2 API either. */
+const RESTRICTION_OPERATIONS: ConfluenceOperation[] = [
+  {
+    method: 'GET',
+    api: 'v1',
+    template: '/wiki/rest/api/content/{id}/restriction/byOperation',
+    scopes: ['read:confluence-content.all'],
+    handle: getRestrictions,
+  },
+  ...(['PUT', 'DELETE'] as const).flatMap((method): ConfluenceOperation[] => [
+    {
+      method,
+      api: 'v1',
+      template: '/wiki/rest/api/content/{id}/restriction/byOperation/{operationKey}/user',
+      scopes: ['write:confluence-content'],
+      handle: changeRestriction('user', method === 'PUT' ? 'add' : 'remove'),
+    },
+    {
+      method,
+      api: 'v1',
+      template: '/wiki/rest/api/content/{id}/restriction/byOperation/{operationKey}/group/{groupName}',
+      scopes: ['write:confluence-content'],
+      handle: changeRestriction('group', method === 'PUT' ? 'add' : 'remove'),
+    },
+  ]),
+];
+
+export const ALL_OPERATIONS = [
+  ...V2_OPERATIONS,
+  ...V1_OPERATIONS,
+  ...TEMPLATE_OPERATIONS,
+  ...RESTRICTION_OPERATIONS,
+];
 
 /** The path as the emulator serves it (api.atlassian.com style, with the cloud id). */
 export function honoPath(operation: ConfluenceOperation): string {

@@ -34,6 +34,8 @@ export function createPage(c: Context<EmulatorEnv>) {
     return v2BadParameter(c, invalidValue('title', title));
   const body = storageOf(request.body);
   if (body.error) return v2BadParameter(c, body.error);
+  if (request.subtype !== undefined && request.subtype !== 'live')
+    return v2BadParameter(c, invalidValue('subtype', request.subtype));
 
   const space = store.spaceById(spaceId);
   if (!space) return v2NotFound(c);
@@ -74,6 +76,7 @@ export function createPage(c: Context<EmulatorEnv>) {
     ],
     labels: [],
     viewers: flags.private ? [CURRENT_USER.accountId] : undefined,
+    ...(request.subtype === 'live' && { subtype: 'live' as const }),
   };
   store.pages.set(page.id, page);
   store.touch();

@@ -1,11 +1,16 @@
 import type { Context } from 'hono';
 import type { EmulatorEnv } from '../env.ts';
 import { CURRENT_USER } from '../users.ts';
-import { currentVersion, type PageRecord } from './content-store.ts';
+import { type ContentStore, currentVersion, type PageRecord } from './content-store.ts';
 import { v2BadParameter, v2NotFound } from './errors.ts';
 import { listResponse, readPaging } from './list-response.ts';
 import { booleanParam, enumParam, invalidValue, isNumericId, listParam } from './query.ts';
-import { type BodyFormat, pageJson } from './shapes.ts';
+import { type BodyFormat, blogPostJson, type PageShapeOptions, pageJson } from './shapes.ts';
+
+/** A page or a blog post as REST v2 shapes it. */
+function contentJson(record: PageRecord, store: ContentStore, options: PageShapeOptions) {
+  return record.type === 'blogpost' ? blogPostJson(record, store, options) : pageJson(record, store, options);
+}
 
 const LIST_STATUSES = ['current', 'archived', 'deleted', 'trashed'];
 const SINGLE_STATUSES = ['current', 'archived', 'trashed', 'deleted', 'historical', 'draft'];
@@ -46,13 +51,22 @@ function comparePages(sort: (typeof PAGE_SORTS)[number]) {
 
 /** `GET /spaces/{id}/pages`: depth, sort, status, title, body-format, cursor, limit. */
 export function getSpacePages(c: Context<EmulatorEnv>) {
+  return listSpaceContent(c, 'page');
+}
+
+/** `GET /spaces/{id}/blogposts`: sort, status, title, body-format, cursor, limit. */
+export function getSpaceBlogPosts(c: Context<EmulatorEnv>) {
+  return listSpaceContent(c, 'blogpost');
+}
+
+function listSpaceContent(c: Context<EmulatorEnv>, type: 'page' | 'blogpost') {
   const url = new URL(c.req.url);
   const store = c.get('store');
   const spaceId = c.req.param('id') ?? '';
   if (!isNumericId(spaceId)) return v2BadParameter(c, invalidValue('id', spaceId));
   const paging = readPaging(c);
   if (paging instanceof Response) return paging;
-  const depth = enumParam(url, 'depth', ['all', 'root'] as const);
+  const depth = type === 'page' ? enumParam(url, 'depth', ['all', 'root'] as const) : undefined;
   const sort = enumParam(url, 'sort', PAGE_SORTS);
   const bodyFormat = enumParam(url, 'body-format', ['storage', 'atlas_doc_format'] as const);
   for (const [name, value] of Object.entries({ depth, sort, 'body-format': bodyFormat })) {
@@ -70,19 +84,28 @@ export function getSpacePages(c: Context<EmulatorEnv>) {
     .filter(
       (p) =>
         p.spaceId === space.id &&
-        p.type === 'page' &&
+        p.type === type &&
         statuses.includes(p.status) &&
         (title === null || p.title === title) &&
         (depth !== 'root' || !p.parentId),
     )
     .sort(comparePages((sort as (typeof PAGE_SORTS)[number] | undefined) ?? 'id'));
   return listResponse(c, pages, paging, (p) =>
-    pageJson(p, store, { bodyFormat: bodyFormat as BodyFormat | undefined }),
+    contentJson(p, store, { bodyFormat: bodyFormat as BodyFormat | undefined }),
   );
 }
 
 /** `GET /pages/{id}`: body-format, get-draft, status, version, include-labels/-version/-versions/…. */
 export function getPage(c: Context<EmulatorEnv>) {
+  return getContent(c, 'page');
+}
+
+/** `GET /blogposts/{id}`: the same parameters as a page's read. */
+export function getBlogPost(c: Context<EmulatorEnv>) {
+  return getContent(c, 'blogpost');
+}
+
+function getContent(c: Context<EmulatorEnv>, type: 'page' | 'blogpost') {
   const url = new URL(c.req.url);
   const store = c.get('store');
   const id = c.req.param('id') ?? '';
@@ -111,12 +134,12 @@ export function getPage(c: Context<EmulatorEnv>) {
   const page = store.visiblePage(id, CURRENT_USER.accountId);
   // A draft-only page is there for get-draft=true or status=draft; other readers get 404.
   const allowed = statuses ?? ['current', 'archived', ...(flags['get-draft'] ? ['draft'] : [])];
-  if (page?.type !== 'page' || !allowed.includes(page.status)) return v2NotFound(c);
+  if (page?.type !== type || !allowed.includes(page.status)) return v2NotFound(c);
   const version =
     versionParam === null ? undefined : page.versions.find((v) => v.number === Number(versionParam));
   if (versionParam !== null && !version) return v2NotFound(c);
   return c.json(
-    pageJson(page, store, {
+    contentJson(page, store, {
       single: true,
       bodyFormat: bodyFormat as BodyFormat | undefined,
       includeLabels: flags['include-labels'],

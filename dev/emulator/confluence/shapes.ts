@@ -136,6 +136,7 @@ export function pageJson(page: PageRecord, store: ContentStore, options: PageSha
     ownerId: page.ownerId,
     lastOwnerId: null,
     createdAt: page.createdAt,
+    ...(page.subtype && { subtype: page.subtype }),
   };
   if (options.includeVersion !== false) json.version = versionJson(version);
   json.body = bodyJson(store.bodyAt(page, version), options.bodyFormat, store, space?.key ?? '');
@@ -158,6 +159,19 @@ export function pageJson(page: PageRecord, store: ContentStore, options: PageSha
     tinyui: `/x/${tinyId(page.id)}`,
     ...(options.single && { base: store.baseUrl }),
   };
+  return json;
+}
+
+/** A blog post (BlogPostSingle / BlogPostBulk): a page's fields without a place in the tree. */
+export function blogPostJson(post: PageRecord, store: ContentStore, options: PageShapeOptions = {}) {
+  const {
+    parentId: _parentId,
+    parentType: _parentType,
+    position: _position,
+    ownerId: _ownerId,
+    lastOwnerId: _lastOwnerId,
+    ...json
+  } = pageJson(post, store, options);
   return json;
 }
 

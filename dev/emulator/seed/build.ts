@@ -323,6 +323,7 @@ function buildAcme(site: Site): ContentStore {
   node(T.whiteboard, 22);
   node(T.database, 23);
   node(T.smokeTests, 24, bodies.simplePage(T.smokeTests.title, 'Open the status page and sign in once.'));
+  node(T.embed, 25).embedUrl = 'https://status.example.com/dashboard';
 
   const C = SEED.comments;
   const comment = (
@@ -397,6 +398,57 @@ function buildAcme(site: Site): ContentStore {
   attach(A.binary, 30, [Uint8Array.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x00, 0x00, 0xff, 0xfe])]);
   attach(A.log, 31, [LOG_TEXT]);
   attach(A.largeImage, 32, [LARGE_PNG]);
+
+  for (const [index, task] of Object.values(SEED.tasks).entries()) {
+    const done = task.assignee === 'alice';
+    store.tasks.set(task.id, {
+      id: task.id,
+      localId: String(index + 1),
+      contentId: task.pageId,
+      body: `<span>${task.text}</span>`,
+      status: done ? 'complete' : 'incomplete',
+      createdBy: alice.accountId,
+      assignedTo: task.assignee === 'current' ? current.accountId : alice.accountId,
+      createdAt: at(34),
+      updatedAt: at(done ? 36 : 34),
+      ...(task.due && { dueAt: at(60) }),
+      ...(done && { completedBy: alice.accountId, completedAt: at(36) }),
+    });
+  }
+
+  const TPL = SEED.templates;
+  store.templates.set(TPL.meetingNotes.id, {
+    id: TPL.meetingNotes.id,
+    name: TPL.meetingNotes.name,
+    description: 'Agenda, attendees, decisions and action items.',
+    body: '<h2>Attendees</h2><ul><li><p>Name</p></li></ul><h2>Decisions</h2><p>What was decided.</p><ac:task-list><ac:task><ac:task-status>incomplete</ac:task-status><ac:task-body>Action item</ac:task-body></ac:task></ac:task-list>',
+    labels: [{ id: '3001', name: 'meeting-notes', prefix: 'global' }],
+  });
+  store.templates.set(TPL.decisionRecord.id, {
+    id: TPL.decisionRecord.id,
+    name: TPL.decisionRecord.name,
+    description: 'Context, options and the decision.',
+    spaceKey: TPL.decisionRecord.spaceKey,
+    body: '<h2>Context</h2><p>Why a decision is needed.</p><h2>Options</h2><ol><li><p>First option</p></li></ol><h2>Decision</h2><p>What we chose.</p>',
+    labels: [],
+  });
+
+  for (const property of Object.values(SEED.properties)) {
+    const edited = property.key === SEED.properties.review.key;
+    store.properties.set(property.id, {
+      id: property.id,
+      contentId: property.pageId,
+      key: property.key,
+      value: structuredClone(property.value),
+      version: {
+        number: edited ? 2 : 1,
+        message: '',
+        minorEdit: false,
+        authorId: edited ? bob.accountId : alice.accountId,
+        createdAt: at(33),
+      },
+    });
+  }
   return store;
 }
 

@@ -31,6 +31,7 @@ export const SEED = {
     whiteboard: '65562',
     database: '65563',
     smokeTests: '65564',
+    embed: '65565',
   },
   comments: {
     onArchitecture: '65901',

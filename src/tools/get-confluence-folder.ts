@@ -1,0 +1,18 @@
+import * as z from 'zod';
+import { nodeId, nodeOutput, shapeNode } from './node-fields.ts';
+import { defineTool } from './tool.ts';
+
+export const getConfluenceFolder = defineTool({
+  name: 'get_confluence_folder',
+  title: 'Read a folder',
+  description:
+    'Read a folder\'s title, space, parent and link; list what is in it with get_confluence_page_children (node_type "folder"). not_found means no such folder the user may see.',
+  schema: () => z.object({ folder_id: nodeId('folder') }),
+  output: () => z.object({ folder: nodeOutput() }),
+  annotations: { readOnlyHint: true, openWorldHint: true },
+  toolset: 'folders',
+  async run(args, confluence) {
+    const folder = await confluence.getContainer({ id: args.folder_id, type: 'folder' });
+    return { folder: shapeNode(folder, confluence, 'folder') };
+  },
+});

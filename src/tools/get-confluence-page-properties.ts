@@ -1,0 +1,57 @@
+import * as z from 'zod';
+import { pagingFields } from '../confluence/paging.ts';
+import { listPageProperties } from '../confluence/properties.ts';
+import { cursor, limit } from './arguments.ts';
+import { pagingOutput } from './outputs.ts';
+import {
+  onePageOrBlogPost,
+  ownerArguments,
+  ownerFields,
+  ownerOf,
+  ownerOutput,
+  propertyKey,
+  propertyOutput,
+  shapeProperty,
+} from './page-properties.ts';
+import { defineTool } from './tool.ts';
+
+const schema = () =>
+  z
+    .object({
+      ...ownerArguments,
+      key: propertyKey.optional().describe('Only the property with this key; omit to list them all.'),
+      limit,
+      cursor,
+    })
+    .superRefine(onePageOrBlogPost);
+
+const output = () =>
+  z.object({
+    ...ownerOutput,
+    properties: z.array(propertyOutput()),
+    ...pagingOutput,
+  });
+
+export const getConfluencePageProperties = defineTool({
+  name: 'get_confluence_page_properties',
+  title: "Read a page's properties",
+  description:
+    "Read a page's (or blog post's) content properties (JSON values stored under keys by apps and automations), all of them or one key; note each version before set_confluence_page_property or delete_confluence_page_property. not_found means no such page the user may see.",
+  schema,
+  output,
+  annotations: { readOnlyHint: true, openWorldHint: true },
+  toolset: 'properties',
+  async run(args, confluence) {
+    const owner = ownerOf(args);
+    const answer = await listPageProperties(confluence, owner, {
+      limit: args.limit,
+      cursor: args.cursor,
+      ...(args.key !== undefined && { key: args.key }),
+    });
+    return {
+      ...ownerFields(owner),
+      properties: answer.results.map(shapeProperty),
+      ...pagingFields(answer._links),
+    };
+  },
+});

@@ -1,0 +1,19 @@
+import * as z from 'zod';
+import { getRestrictions } from '../confluence/restrictions.ts';
+import { pageId } from './arguments.ts';
+import { restrictionsOutput, shapeRestrictions } from './page-restrictions.ts';
+import { defineTool } from './tool.ts';
+
+export const getConfluencePageRestrictions = defineTool({
+  name: 'get_confluence_page_restrictions',
+  title: "Read a page's restrictions",
+  description:
+    "Read who a page's viewing (read) and editing (update) are restricted to; empty lists mean the space's permissions apply. Uses Confluence's v1 API, which Atlassian is retiring: upstream_gone means it is gone. not_found means no such page.",
+  schema: () => z.object({ page_id: pageId }),
+  output: () => z.object({ page_id: z.string() }).extend(restrictionsOutput().shape),
+  annotations: { readOnlyHint: true, openWorldHint: true },
+  toolset: 'restrictions',
+  async run(args, confluence) {
+    return { page_id: args.page_id, ...shapeRestrictions(await getRestrictions(confluence, args.page_id)) };
+  },
+});
