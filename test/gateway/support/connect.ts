@@ -1,4 +1,7 @@
 import { env } from 'cloudflare:workers';
+import { requireConfig } from '../../../src/config.ts';
+import { finishConnection } from '../../../src/connect/finish.ts';
+import { readSession } from '../../../src/connect/sessions.ts';
 import type { IntegrationRecord } from '../../../src/integrations/records.ts';
 import { emulatorControl, gateway, serviceApi } from './http.ts';
 
@@ -42,6 +45,57 @@ export async function connectIntegration(
   if (recordResponse.status !== 200)
     throw new Error(`GET integration ${id} answered ${recordResponse.status}`);
   return { id, record: (await recordResponse.json()) as Integration };
+}
+
+/** What `POST /_emulator/grants` answers: a consent's first tokens and the Confluence sites it reaches. */
+interface SeededGrant {
+  access_token: string;
+  refresh_token?: string;
+  expires_in: number;
+  scope: string;
+  sites: { id: string; name: string; url: string }[];
+}
+
+/**
+ * A connected integration without the browser: the emulator mints the grant an approved consent
+ * would give (`POST /_emulator/grants`), a connect session made through the service API names the
+ * integration, and the gateway's own finish step stores the tokens and writes the record, so the
+ * integration is the one the browser flow would leave (same record, same sealed tokens, same
+ * lifecycle claim). Tests of the tools, policy, vault and events start here; the connect tests walk
+ * the browser flow with connectIntegration().
+ */
+export async function seedIntegration(
+  options: { ownerId?: string; name?: string; preset?: 'default' | 'single'; siteId?: string } = {},
+): Promise<{ id: string; record: Integration }> {
+  const ownerId = options.ownerId ?? 'owner-1';
+  const name = options.name ?? 'Team wiki';
+  if (options.preset) await emulatorControl('POST', '/config', { site_preset: options.preset });
+  const config = requireConfig(env, ['CONFLUENCE_CLIENT_ID', 'CONFLUENCE_OAUTH_SCOPE']);
+  const grant = await emulatorControl<SeededGrant>('POST', '/grants', {
+    client_id: config.CONFLUENCE_CLIENT_ID,
+    scopes: config.CONFLUENCE_OAUTH_SCOPE,
+  });
+  const site = options.siteId ? grant.sites.find((s) => s.id === options.siteId) : grant.sites[0];
+  if (!site) throw new Error(`the emulator's sites do not include ${options.siteId ?? 'a Confluence site'}`);
+  const answer = await createConnectSession({ owner_id: ownerId, name, return_url: RETURN_URL });
+  const session = await readSession(
+    env.CONFLUENCE_KV,
+    new URL(answer.connect_url).searchParams.get('session') ?? '',
+  );
+  if (!session) throw new Error('the connect session just made is not readable');
+  const { record } = await finishConnection(env, {
+    session,
+    site: { cloud_id: site.id, url: site.url, name: site.name },
+    name,
+    scopes: grant.scope.split(/\s+/).filter(Boolean),
+    tokens: {
+      access_token: grant.access_token,
+      refresh_token: grant.refresh_token as string,
+      access_expires_at: Date.now() + grant.expires_in * 1000,
+    },
+    finisher: `seeded:${session.session_hash}`,
+  });
+  return { id: record.id, record };
 }
 
 // --- the steps, for tests that walk the flow themselves ---------------------------------------------
