@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+import { unitProject } from './vitest.unit.config.ts';
 
 // Three tiers (docs/architecture.md, "Development and tests"):
 // - "unit" (`npm run test:unit`): pure modules in Node, files in parallel; seconds, fit for --watch.
@@ -21,13 +22,7 @@ export default defineConfig({
     // TEST_LOGS=1 shows them.
     onConsoleLog: (log) => (process.env.TEST_LOGS === '1' || !/^\s*\{"event":/.test(log) ? undefined : false),
     projects: [
-      {
-        test: {
-          name: 'unit',
-          environment: 'node',
-          include: ['test/unit/**/*.test.ts'],
-        },
-      },
+      unitProject,
       ...workerShards(),
       {
         test: {

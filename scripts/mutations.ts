@@ -22,8 +22,12 @@ interface Mutation {
   /** Exact text in `file` (it must occur once) and what replaces it. */
   from: string;
   to: string;
-  /** The vitest project and test file expected to fail on the mutated code. */
-  project: 'gateway' | 'node';
+  /**
+   * Ignored: the test file's folder decides its tier (projectOf). Kept optional so that entries
+   * written before the tiers still read.
+   */
+  project?: 'gateway' | 'node';
+  /** The test file expected to fail on the mutated code. */
   test: string;
 }
 
@@ -35,7 +39,6 @@ export const MUTATIONS: Mutation[] = [
     // biome-ignore lint/suspicious/noTemplateCurlyInString: the source text to find, not a template
     from: 'const cacheKey = `${this.integrationId}:${key}`;',
     to: 'const cacheKey = key;',
-    project: 'gateway',
     test: 'test/gateway/second-site.test.ts',
   },
   {
@@ -44,7 +47,6 @@ export const MUTATIONS: Mutation[] = [
     file: 'src/vault/tokens.ts',
     from: 'export const REFRESH_MARGIN_MS = 5 * 60_000;',
     to: 'export const REFRESH_MARGIN_MS = 4 * 60_000;',
-    project: 'gateway',
     test: 'test/gateway/timing-and-config.test.ts',
   },
   {
@@ -53,7 +55,6 @@ export const MUTATIONS: Mutation[] = [
     file: 'src/auth/service-auth.ts',
     from: 'return timingSafeEqualText(token, serviceToken);',
     to: 'return token.length === serviceToken.length && timingSafeEqualText(token, serviceToken);',
-    project: 'gateway',
     test: 'test/gateway/service-api.test.ts',
   },
   {
@@ -62,7 +63,6 @@ export const MUTATIONS: Mutation[] = [
     file: 'src/integrations/routes.ts',
     from: '  forgetAccessToken(record.id);\n  forgetIntegration(record.id);\n',
     to: '  forgetAccessToken(record.id);\n',
-    project: 'gateway',
     test: 'test/gateway/service-api.test.ts',
   },
   {
@@ -71,7 +71,6 @@ export const MUTATIONS: Mutation[] = [
     file: 'src/connect/sessions.ts',
     from: '  const url = new URL(returnUrl);\n',
     to: "  const url = new URL(returnUrl);\n  url.search = '';\n  url.hash = '';\n",
-    project: 'gateway',
     test: 'test/gateway/connect.test.ts',
   },
   {
@@ -80,7 +79,6 @@ export const MUTATIONS: Mutation[] = [
     file: 'src/tools/slicing.ts',
     from: '  if (end < content.length && end > offset && isHighSurrogate(content.charCodeAt(end - 1))) end -= 1;\n',
     to: '',
-    project: 'gateway',
     test: 'test/gateway/second-site.test.ts',
   },
   {
@@ -89,7 +87,6 @@ export const MUTATIONS: Mutation[] = [
     file: 'src/webhooks/inbox.ts',
     from: 'const matches = timingSafeEqualText(secretHash, current ?? secretHash);',
     to: 'const matches = secretHash === (current ?? secretHash);',
-    project: 'gateway',
     test: 'test/gateway/timing-and-config.test.ts',
   },
   // Found while writing the ones above.
@@ -100,7 +97,6 @@ export const MUTATIONS: Mutation[] = [
     from: '      logFailure(call, answer.status);\n      throw upstreamError(answer, call);',
     // biome-ignore lint/suspicious/noTemplateCurlyInString: the source text to put in, not a template
     to: '      logFailure(call, `${answer.status} ${token.accessToken}`);\n      throw upstreamError(answer, call);',
-    project: 'gateway',
     test: 'test/gateway/confluence-client.test.ts',
   },
   {
@@ -109,7 +105,6 @@ export const MUTATIONS: Mutation[] = [
     file: 'src/confluence/client.ts',
     from: 'setTimeout(resolve, wait * 1000)',
     to: 'setTimeout(resolve, 0)',
-    project: 'gateway',
     test: 'test/gateway/confluence-client.test.ts',
   },
   {
@@ -118,7 +113,6 @@ export const MUTATIONS: Mutation[] = [
     file: 'src/tools/call.ts',
     from: "if (error instanceof ApiError && error.code === 'needs_reauth') forgetIntegration(integration.id);",
     to: "if (error instanceof ApiError && error.code === 'needs_reauth') forgetIntegration('');",
-    project: 'gateway',
     test: 'test/gateway/connect-reconnect.test.ts',
   },
   {
@@ -127,7 +121,6 @@ export const MUTATIONS: Mutation[] = [
     file: 'src/tools/get-confluence-page.ts',
     from: "const stored = page.body?.[format]?.value ?? '';",
     to: "const stored = format === 'view' ? '' : (page.body?.[format]?.value ?? '');",
-    project: 'gateway',
     test: 'test/gateway/tools-pages.test.ts',
   },
   {
@@ -136,7 +129,6 @@ export const MUTATIONS: Mutation[] = [
     file: 'src/webhooks/routes.ts',
     from: "const config = requireConfig(c.env, ['WEBHOOK_RETENTION_DAYS', 'WEBHOOK_RATE_LIMIT_PER_MINUTE']);",
     to: 'const config = { WEBHOOK_RATE_LIMIT_PER_MINUTE: 120, ...requireConfig(c.env, []) };',
-    project: 'gateway',
     test: 'test/gateway/settings.test.ts',
   },
   {
@@ -145,7 +137,6 @@ export const MUTATIONS: Mutation[] = [
     file: 'src/config.ts',
     from: "  'read:confluence-groups',\n",
     to: '',
-    project: 'gateway',
     test: 'test/gateway/settings.test.ts',
   },
   {
@@ -154,7 +145,6 @@ export const MUTATIONS: Mutation[] = [
     file: 'src/tools/add-confluence-comment.ts',
     from: 'title: comment.title',
     to: "title: ''",
-    project: 'gateway',
     test: 'test/gateway/tools-contract.test.ts',
   },
   {
@@ -163,7 +153,6 @@ export const MUTATIONS: Mutation[] = [
     file: 'dev/emulator/request-log.ts',
     from: '    if (entry.seq <= this.#floor) return;\n',
     to: '',
-    project: 'gateway',
     test: 'test/gateway/confluence-client.test.ts',
   },
   {
@@ -172,7 +161,6 @@ export const MUTATIONS: Mutation[] = [
     file: 'src/tools/tool.ts',
     from: '      if (output) builtOutput ??= output();\n',
     to: '',
-    project: 'node',
     test: 'test/e2e/mcp.test.ts',
   },
   {
@@ -181,7 +169,6 @@ export const MUTATIONS: Mutation[] = [
     file: 'src/policy/space-fence.ts',
     from: 'for (const item of [answer, ...(Array.isArray(results) ? results : [])]) {',
     to: 'for (const item of [answer]) {',
-    project: 'gateway',
     test: 'test/gateway/policy-spaces-lists.test.ts',
   },
   {
@@ -190,7 +177,6 @@ export const MUTATIONS: Mutation[] = [
     file: 'src/oauth/pkce.ts',
     from: "if (request.codeChallengeMethod === 'S256' && request.codeChallenge) return undefined;",
     to: 'if (request.codeChallenge) return undefined;',
-    project: 'node',
     test: 'test/unit/oauth-pkce.test.ts',
   },
   {
@@ -199,7 +185,6 @@ export const MUTATIONS: Mutation[] = [
     file: 'src/tools/get-confluence-page.ts',
     from: 'content_format: z.enum(pageBodyFormats),',
     to: "content_format: z.enum(['storage', 'atlas_doc_format', 'view']),",
-    project: 'node',
     test: 'test/e2e/mcp-output-shapes.test.ts',
   },
 ];
@@ -239,9 +224,16 @@ function failedTests(output: string): string[] {
   return [...new Set(names)];
 }
 
+/** The vitest project (tier) that runs a test file: test/unit → unit, test/gateway → its worker shard, else node. */
+function projectOf(test: string): string {
+  if (test.startsWith('test/unit/')) return 'unit';
+  if (test.startsWith('test/gateway/')) return 'worker-*';
+  return 'node';
+}
+
 function runTest(copy: string, mutation: Mutation): { passed: boolean; seconds: number; failed: string[] } {
   const started = performance.now();
-  const run = spawnSync('npx', ['vitest', 'run', '--project', mutation.project, mutation.test], {
+  const run = spawnSync('npx', ['vitest', 'run', '--project', projectOf(mutation.test), mutation.test], {
     cwd: copy,
     encoding: 'utf8',
     // The copy lives outside the folder that holds ../shared: point the emulator at the real specs.
