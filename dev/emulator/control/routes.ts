@@ -4,7 +4,6 @@ import { parseFault } from '../faults.ts';
 import { parseClient } from '../oauth/clients.ts';
 import { SEED } from '../seed.ts';
 import type { EmulatorState } from '../state.ts';
-import { CURRENT_USER } from '../users.ts';
 import { controlBody } from './body.ts';
 import { applyConfig, describeConfig } from './config.ts';
 import { contentControlRoutes } from './content.ts';
@@ -38,29 +37,6 @@ export function controlRoutes(state: EmulatorState) {
     if (typeof seconds !== 'number' || seconds < 0) throw new Error('"advance_seconds" must be a number ≥ 0');
     state.clock.advance(seconds);
     return c.json({ now: state.clock.nowIso(), offset_seconds: state.clock.offsetSeconds });
-  });
-
-  // A consent without the browser: what an approved /authorize and its code exchange would give,
-  // plus the Confluence sites the grant reaches (what accessible-resources would list).
-  app.post('/grants', (c) => {
-    const body = controlBody(c);
-    const client = typeof body.client_id === 'string' ? state.clients.find(body.client_id) : undefined;
-    if (!client)
-      throw new Error('"client_id" must name a registered client (GET /_emulator/clients lists them)');
-    const scopes = body.scopes;
-    if (!Array.isArray(scopes) || scopes.length === 0 || !scopes.every((s) => typeof s === 'string')) {
-      throw new Error('"scopes" must be a non-empty array of scope strings, e.g. ["read:page:confluence"]');
-    }
-    const tokens = state.grants.grant({
-      clientId: client.client_id,
-      scopes,
-      cloudIds: state.sites.map((site) => site.id),
-      accountId: CURRENT_USER.accountId,
-    });
-    const sites = state.sites
-      .filter((site) => site.product === 'confluence')
-      .map((site) => ({ id: site.id, name: site.name, url: site.url }));
-    return c.json({ ...tokens, sites }, 201);
   });
 
   app.post('/tokens/expire', (c) => {

@@ -103,21 +103,6 @@ export class GrantStore {
     return this.#issue(family);
   }
 
-  /**
-   * A consent given without the browser: the family and its first tokens, exactly as redeeming the
-   * code of an approved `/authorize` would make them (the test suite's fast way to a connected site).
-   */
-  grant(consent: Omit<TokenFamily, 'id' | 'createdAt' | 'revoked'>): IssuedTokens {
-    const family: TokenFamily = {
-      ...consent,
-      id: opaqueToken(12),
-      createdAt: this.#clock.now(),
-      revoked: false,
-    };
-    this.#families.set(family.id, family);
-    return this.#issue(family);
-  }
-
   /** Rotates a refresh token; reuse of a rotated-out one past the leeway revokes the whole family. */
   refresh(token: unknown, clientId: string): IssuedTokens | GrantFailure {
     const record = typeof token === 'string' ? this.#refreshTokens.get(token) : undefined;
