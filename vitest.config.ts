@@ -1,13 +1,20 @@
+import { readdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+import { unitProject } from './vitest.unit.config.ts';
 
-// Two projects:
-// - "gateway": the Worker under test runs inside workerd (the Workers Vitest plugin) and talks over
-//   loopback to one Atlassian emulator that the global setup starts in Node. Files run one at a time
-//   because they share that emulator and reset it between tests.
-// - "node": tests that need real processes (the emulator's conformance suite, the browser flow) or
-//   Node itself (Ajv's compiled validators for the tool catalog), and the unit tests of pure
-//   modules (test/unit/), which run in seconds.
+// Three tiers (docs/architecture.md, "Development and tests"):
+// - "unit" (`npm run test:unit`): pure modules in Node, files in parallel; seconds, fit for --watch.
+// - "worker" (`npm run test:worker`): the Worker under test runs inside workerd (the Workers Vitest
+//   plugin) and talks over loopback to an Atlassian emulator and an event receiver that the global
+//   setup starts in Node. The files are dealt round-robin into shards (WORKER_SHARDS, by default
+//   one per core); each shard is a project of its own with its own emulator, receiver and
+//   storage, and the shards run in parallel. Inside a shard the files run one at a time, because
+//   they share that emulator and reset it between tests.
+// - "node" (`npm run test:e2e`): tests that need real processes (the emulator's conformance suite,
+//   the browser flow, `npm start`, the README tour) or Node itself (Ajv's compiled validators for
+//   the tool catalog). Its global setup bundles the gateway once for every file that serves it.
 export default defineConfig({
   test: {
     // Failure-path tests make the gateway log what it logs in production ({"event":"…"} lines such as
@@ -15,47 +22,16 @@ export default defineConfig({
     // TEST_LOGS=1 shows them.
     onConsoleLog: (log) => (process.env.TEST_LOGS === '1' || !/^\s*\{"event":/.test(log) ? undefined : false),
     projects: [
-      {
-        plugins: [
-          cloudflareTest(({ inject }) => {
-            const emulatorUrl = inject<string>('emulatorUrl');
-            const receiverUrl = inject<string>('receiverUrl');
-            return {
-              remoteBindings: false,
-              wrangler: { configPath: './wrangler.toml' },
-              miniflare: {
-                bindings: {
-                  ...testBindings,
-                  ATLASSIAN_AUTH_BASE_URL: emulatorUrl,
-                  ATLASSIAN_API_BASE_URL: emulatorUrl,
-                  EMULATOR_URL: emulatorUrl,
-                  RECEIVER_URL: receiverUrl,
-                },
-              },
-            };
-          }),
-        ],
-        test: {
-          name: 'gateway',
-          include: ['test/gateway/**/*.test.ts'],
-          globalSetup: ['test/gateway/global-setup.ts'],
-          // Every test runs with the console watched for secrets (docs/reference/CONTRACT.md: never in logs).
-          setupFiles: ['test/gateway/support/watch-console.ts'],
-          fileParallelism: false,
-          testTimeout: 30_000,
-          hookTimeout: 30_000,
-        },
-      },
+      unitProject,
+      ...workerShards(),
       {
         test: {
           name: 'node',
           environment: 'node',
-          include: [
-            'test/unit/**/*.test.ts',
-            'test/emulator/**/*.test.ts',
-            'test/e2e/**/*.test.ts',
-            'test/catalog/**/*.test.ts',
-          ],
+          include: ['test/emulator/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/catalog/**/*.test.ts'],
+          globalSetup: ['test/e2e/global-setup.ts'],
+          // Read by test/support/sandbox-servers.ts: the global setup has bundled dist/ already.
+          env: { GATEWAY_BUNDLE_READY: '1' },
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },
@@ -81,3 +57,46 @@ const testBindings = {
   // that read. The quota tests turn it on where they test it.
   CONFLUENCE_READ_CACHE_SECONDS: '0',
 };
+
+/**
+ * The workerd tier as one project per shard ("worker-1", "worker-2", …): test/gateway's files dealt
+ * round-robin in name order, so a file always lands in the same shard for a given shard count.
+ */
+function workerShards(): TestProjectInlineConfiguration[] {
+  const files = readdirSync(new URL('./test/gateway/', import.meta.url))
+    .filter((name) => name.endsWith('.test.ts'))
+    .sort();
+  const wanted = Number(process.env.WORKER_SHARDS ?? availableParallelism());
+  const count = Math.max(1, Math.min(files.length, Number.isInteger(wanted) && wanted > 0 ? wanted : 1));
+  return Array.from({ length: count }, (_, shard) => ({
+    plugins: [
+      cloudflareTest(({ inject }) => {
+        const emulatorUrl = inject('emulatorUrl');
+        const receiverUrl = inject('receiverUrl');
+        return {
+          remoteBindings: false,
+          wrangler: { configPath: './wrangler.toml' },
+          miniflare: {
+            bindings: {
+              ...testBindings,
+              ATLASSIAN_AUTH_BASE_URL: emulatorUrl,
+              ATLASSIAN_API_BASE_URL: emulatorUrl,
+              EMULATOR_URL: emulatorUrl,
+              RECEIVER_URL: receiverUrl,
+            },
+          },
+        };
+      }),
+    ],
+    test: {
+      name: `worker-${shard + 1}`,
+      include: files.filter((_, index) => index % count === shard).map((name) => `test/gateway/${name}`),
+      globalSetup: ['test/gateway/global-setup.ts'],
+      // Every test runs with the console watched for secrets (docs/reference/CONTRACT.md: never in logs).
+      setupFiles: ['test/gateway/support/watch-console.ts'],
+      fileParallelism: false,
+      testTimeout: 30_000,
+      hookTimeout: 30_000,
+    },
+  }));
+}

@@ -26,8 +26,12 @@ export interface Mutation {
   /** Exact text in `file` (it must occur once) and what replaces it. */
   from: string;
   to: string;
-  /** The vitest project and test file expected to fail on the mutated code. */
-  project: 'gateway' | 'node';
+  /**
+   * Ignored: the test file's folder decides its tier (projectOf). Kept optional so that entries
+   * written before the tiers still read.
+   */
+  project?: 'gateway' | 'node';
+  /** The test file expected to fail on the mutated code. */
   test: string;
 }
 
@@ -39,7 +43,6 @@ export const MUTATIONS: Mutation[] = [
     // biome-ignore lint/suspicious/noTemplateCurlyInString: the source text to find, not a template
     from: 'const cacheKey = `${this.integrationId}:${key}`;',
     to: 'const cacheKey = key;',
-    project: 'gateway',
     test: 'test/gateway/second-site.test.ts',
   },
   {
@@ -48,7 +51,6 @@ export const MUTATIONS: Mutation[] = [
     file: 'src/vault/tokens.ts',
     from: 'export const REFRESH_MARGIN_MS = 5 * 60_000;',
     to: 'export const REFRESH_MARGIN_MS = 4 * 60_000;',
-    project: 'gateway',
     test: 'test/gateway/timing-and-config.test.ts',
   },
   {
@@ -57,7 +59,6 @@ export const MUTATIONS: Mutation[] = [
     file: 'src/auth/service-auth.ts',
     from: 'return timingSafeEqualText(token, serviceToken);',
     to: 'return token.length === serviceToken.length && timingSafeEqualText(token, serviceToken);',
-    project: 'gateway',
     test: 'test/gateway/service-api.test.ts',
   },
   {
@@ -66,7 +67,6 @@ export const MUTATIONS: Mutation[] = [
     file: 'src/integrations/routes.ts',
     from: '  forgetAccessToken(record.id);\n  forgetIntegration(record.id);\n',
     to: '  forgetAccessToken(record.id);\n',
-    project: 'gateway',
     test: 'test/gateway/service-api.test.ts',
   },
   {
@@ -75,7 +75,6 @@ export const MUTATIONS: Mutation[] = [
     file: 'src/connect/sessions.ts',
     from: '  const url = new URL(returnUrl);\n',
     to: "  const url = new URL(returnUrl);\n  url.search = '';\n  url.hash = '';\n",
-    project: 'gateway',
     test: 'test/gateway/connect.test.ts',
   },
   {
@@ -84,7 +83,6 @@ export const MUTATIONS: Mutation[] = [
     file: 'src/tools/slicing.ts',
     from: '  if (end < content.length && end > offset && isHighSurrogate(content.charCodeAt(end - 1))) end -= 1;\n',
     to: '',
-    project: 'gateway',
     test: 'test/gateway/second-site.test.ts',
   },
   {
@@ -93,7 +91,6 @@ export const MUTATIONS: Mutation[] = [
     file: 'src/webhooks/inbox.ts',
     from: 'const matches = timingSafeEqualText(secretHash, current ?? secretHash);',
     to: 'const matches = secretHash === (current ?? secretHash);',
-    project: 'gateway',
     test: 'test/gateway/timing-and-config.test.ts',
   },
   // Found while writing the ones above.
@@ -104,7 +101,6 @@ export const MUTATIONS: Mutation[] = [
     from: '      logFailure(call, answer.status);\n      throw upstreamError(answer, call);',
     // biome-ignore lint/suspicious/noTemplateCurlyInString: the source text to put in, not a template
     to: '      logFailure(call, `${answer.status} ${token.accessToken}`);\n      throw upstreamError(answer, call);',
-    project: 'gateway',
     test: 'test/gateway/confluence-client.test.ts',
   },
   {
@@ -113,7 +109,6 @@ export const MUTATIONS: Mutation[] = [
     file: 'src/confluence/client.ts',
     from: 'setTimeout(resolve, wait * 1000)',
     to: 'setTimeout(resolve, 0)',
-    project: 'gateway',
     test: 'test/gateway/confluence-client.test.ts',
   },
   {
@@ -122,7 +117,6 @@ export const MUTATIONS: Mutation[] = [
     file: 'src/tools/call.ts',
     from: "if (error instanceof ApiError && error.code === 'needs_reauth') forgetIntegration(integration.id);",
     to: "if (error instanceof ApiError && error.code === 'needs_reauth') forgetIntegration('');",
-    project: 'gateway',
     test: 'test/gateway/connect-reconnect.test.ts',
   },
   {
@@ -131,7 +125,6 @@ export const MUTATIONS: Mutation[] = [
     file: 'src/tools/get-confluence-page.ts',
     from: "const stored = page.body?.[format]?.value ?? '';",
     to: "const stored = format === 'view' ? '' : (page.body?.[format]?.value ?? '');",
-    project: 'gateway',
     test: 'test/gateway/tools-pages.test.ts',
   },
   {
@@ -149,7 +142,6 @@ export const MUTATIONS: Mutation[] = [
     file: 'src/config.ts',
     from: "  'read:confluence-groups',\n",
     to: '',
-    project: 'gateway',
     test: 'test/gateway/settings.test.ts',
   },
   {
@@ -158,7 +150,6 @@ export const MUTATIONS: Mutation[] = [
     file: 'src/tools/add-confluence-comment.ts',
     from: 'title: comment.title',
     to: "title: ''",
-    project: 'gateway',
     test: 'test/gateway/tools-contract.test.ts',
   },
   {
@@ -167,7 +158,6 @@ export const MUTATIONS: Mutation[] = [
     file: 'dev/emulator/request-log.ts',
     from: '    if (entry.seq <= this.#floor) return;\n',
     to: '',
-    project: 'gateway',
     test: 'test/gateway/confluence-client.test.ts',
   },
   {
@@ -176,7 +166,6 @@ export const MUTATIONS: Mutation[] = [
     file: 'src/tools/tool.ts',
     from: '      if (output) builtOutput ??= output();\n',
     to: '',
-    project: 'node',
     test: 'test/e2e/mcp.test.ts',
   },
   {
@@ -185,7 +174,6 @@ export const MUTATIONS: Mutation[] = [
     file: 'src/policy/space-fence.ts',
     from: 'for (const item of [answer, ...(Array.isArray(results) ? results : [])]) {',
     to: 'for (const item of [answer]) {',
-    project: 'gateway',
     test: 'test/gateway/policy-spaces-lists.test.ts',
   },
   {
@@ -194,7 +182,6 @@ export const MUTATIONS: Mutation[] = [
     file: 'src/oauth/pkce.ts',
     from: "if (request.codeChallengeMethod === 'S256' && request.codeChallenge) return undefined;",
     to: 'if (request.codeChallenge) return undefined;',
-    project: 'node',
     test: 'test/unit/oauth-pkce.test.ts',
   },
   {
@@ -203,7 +190,6 @@ export const MUTATIONS: Mutation[] = [
     file: 'src/tools/get-confluence-page.ts',
     from: 'content_format: z.enum(pageBodyFormats),',
     to: "content_format: z.enum(['storage', 'atlas_doc_format', 'view']),",
-    project: 'node',
     test: 'test/e2e/mcp-output-shapes.test.ts',
   },
   {
@@ -305,7 +291,7 @@ export const MUTATIONS: Mutation[] = [
     from: 'const iv = crypto.getRandomValues(new Uint8Array(12));',
     to: 'const iv = new Uint8Array(12);',
     project: 'gateway',
-    test: 'test/gateway/vault-crypto.test.ts',
+    test: 'test/unit/vault-crypto.test.ts',
   },
   {
     name: 'delete-keeps-kv-tokens',
@@ -492,9 +478,16 @@ function failedTests(output: string): string[] {
   return [...new Set(names)];
 }
 
+/** The vitest project (tier) that runs a test file: test/unit → unit, test/gateway → its worker shard, else node. */
+function projectOf(test: string): string {
+  if (test.startsWith('test/unit/')) return 'unit';
+  if (test.startsWith('test/gateway/')) return 'worker-*';
+  return 'node';
+}
+
 function runTest(copy: string, mutation: Mutation): { passed: boolean; seconds: number; failed: string[] } {
   const started = performance.now();
-  const run = spawnSync('npx', ['vitest', 'run', '--project', mutation.project, mutation.test], {
+  const run = spawnSync('npx', ['vitest', 'run', '--project', projectOf(mutation.test), mutation.test], {
     cwd: copy,
     encoding: 'utf8',
     // The copy lives outside the folder that holds ../shared: point the emulator at the real specs.

@@ -21,7 +21,10 @@ export interface SandboxServers {
 
 export async function startSandboxServers(
   options: {
-    /** Bundle the gateway first (`wrangler deploy --dry-run --outdir dist`). Default true. */
+    /**
+     * Bundle the gateway first (`wrangler deploy --dry-run --outdir dist`). Default: yes, unless
+     * GATEWAY_BUNDLE_READY=1 says a global setup has bundled it already (the "node" test project).
+     */
     build?: boolean;
     autoApprove?: boolean;
     sitePreset?: SitePreset;
@@ -29,7 +32,7 @@ export async function startSandboxServers(
     settings?: Record<string, string>;
   } = {},
 ): Promise<SandboxServers> {
-  if (options.build ?? true) buildGateway();
+  if (options.build ?? process.env.GATEWAY_BUNDLE_READY !== '1') buildGateway();
   const clientId = 'sandbox-client-id';
   const clientSecret = randomBytes(16).toString('hex');
   const serviceToken = `sandbox_${randomBytes(24).toString('base64url')}`;

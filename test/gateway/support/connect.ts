@@ -1,5 +1,9 @@
 import { env } from 'cloudflare:workers';
+import { requireConfig } from '../../../src/config.ts';
+import { finishConnection } from '../../../src/connect/finish.ts';
+import { readSession } from '../../../src/connect/sessions.ts';
 import type { IntegrationRecord } from '../../../src/integrations/records.ts';
+import { accessibleResources, exchangeCode, isConfluenceSite } from '../../../src/vault/atlassian-oauth.ts';
 import { emulatorControl, gateway, serviceApi } from './http.ts';
 
 /** The service API's `Integration`. */
@@ -42,6 +46,60 @@ export async function connectIntegration(
   if (recordResponse.status !== 200)
     throw new Error(`GET integration ${id} answered ${recordResponse.status}`);
   return { id, record: (await recordResponse.json()) as Integration };
+}
+
+/**
+ * A connected integration without the browser: the emulator issues the code an approved consent
+ * would redirect with (`POST /_emulator/codes`), the gateway's own OAuth client exchanges it and
+ * lists the sites, and a connect session made through the service API is finished by the gateway's
+ * own finish step. So the integration is the one the browser flow would leave (same record, same
+ * sealed tokens, same lifecycle claim) for a fraction of the requests. Tests of the tools, policy,
+ * vault and events start here; the connect tests walk the browser flow with connectIntegration().
+ */
+export async function seedIntegration(
+  options: { ownerId?: string; name?: string; preset?: 'default' | 'single'; siteId?: string } = {},
+): Promise<{ id: string; record: Integration }> {
+  const ownerId = options.ownerId ?? 'owner-1';
+  const name = options.name ?? 'Team wiki';
+  if (options.preset) await emulatorControl('POST', '/config', { site_preset: options.preset });
+  const config = requireConfig(env, [
+    'CONFLUENCE_CLIENT_ID',
+    'CONFLUENCE_CLIENT_SECRET',
+    'CONFLUENCE_OAUTH_SCOPE',
+    'CONFLUENCE_REDIRECT_URI',
+    'ATLASSIAN_AUTH_BASE_URL',
+    'ATLASSIAN_API_BASE_URL',
+  ]);
+  const { code } = await emulatorControl<{ code: string }>('POST', '/codes', {
+    client_id: config.CONFLUENCE_CLIENT_ID,
+    redirect_uri: config.CONFLUENCE_REDIRECT_URI,
+    scope: config.CONFLUENCE_OAUTH_SCOPE.join(' '),
+  });
+  const grant = await exchangeCode(config, code);
+  const sites = (await accessibleResources(config.ATLASSIAN_API_BASE_URL, grant.accessToken)).filter(
+    isConfluenceSite,
+  );
+  const site = options.siteId ? sites.find((s) => s.id === options.siteId) : sites[0];
+  if (!site) throw new Error(`the emulator's sites do not include ${options.siteId ?? 'a Confluence site'}`);
+  if (!grant.refreshToken)
+    throw new Error('the emulator granted no refresh token: is offline_access asked for?');
+  const answer = await createConnectSession({ owner_id: ownerId, name, return_url: RETURN_URL });
+  const sessionId = new URL(answer.connect_url).searchParams.get('session') ?? '';
+  const session = await readSession(env.CONFLUENCE_KV, sessionId);
+  if (!session) throw new Error('the connect session just made is not readable');
+  const { record } = await finishConnection(env, {
+    session,
+    site: { cloud_id: site.id, url: site.url, name: site.name },
+    name,
+    scopes: grant.scopes.length > 0 ? grant.scopes : site.scopes,
+    tokens: {
+      access_token: grant.accessToken,
+      refresh_token: grant.refreshToken,
+      access_expires_at: grant.accessExpiresAt,
+    },
+    finisher: `seeded:${session.session_hash}`,
+  });
+  return { id: record.id, record };
 }
 
 // --- the steps, for tests that walk the flow themselves ---------------------------------------------

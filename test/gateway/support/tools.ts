@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { connectIntegration } from './connect.ts';
+import { seedIntegration } from './connect.ts';
 import { emulatorControl, gateway, SERVICE_TOKEN, serviceApi } from './http.ts';
 
 /** The seeded world's ids (dev/emulator/seed.ts), as `GET /_emulator/seed` serves them. */
@@ -70,9 +70,12 @@ export interface ToolAnswer {
   body: any;
 }
 
-/** A connected acme integration (one Confluence site) through the real connect flow. */
+/**
+ * A connected acme integration (one Confluence site), seeded through the emulator's grant route
+ * rather than the browser flow (support/connect.ts: seedIntegration).
+ */
 export async function connectAcme(ownerId = 'owner-tools'): Promise<string> {
-  const { id } = await connectIntegration({ ownerId, preset: 'single' });
+  const { id } = await seedIntegration({ ownerId, preset: 'single' });
   return id;
 }
 

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { maxChars, offset, sliceContent } from '../../src/tools/slicing.ts';
+
+describe('sliceContent', () => {
+  it('answers max characters from offset and where the rest starts', () => {
+    expect(sliceContent('abcdefghij', 0, 4)).toEqual({ text: 'abcd', next: 4 });
+    expect(sliceContent('abcdefghij', 4, 4)).toEqual({ text: 'efgh', next: 8 });
+  });
+
+  it('leaves next out on the last slice', () => {
+    expect(sliceContent('abcdefghij', 8, 4)).toEqual({ text: 'ij' });
+    expect(sliceContent('abc', 0, 3)).toEqual({ text: 'abc' });
+    expect(sliceContent('abc', 3, 3)).toEqual({ text: '' });
+  });
+
+  it('never ends a slice between the halves of a surrogate pair', () => {
+    const text = 'ab😀cd';
+    expect(sliceContent(text, 0, 3)).toEqual({ text: 'ab', next: 2 });
+    expect(sliceContent(text, 2, 3)).toEqual({ text: '😀c', next: 5 });
+    // Reassembled slice by slice, the text comes back whole.
+    let rebuilt = '';
+    let at: number | undefined = 0;
+    while (at !== undefined) {
+      const slice = sliceContent(text, at, 3);
+      rebuilt += slice.text;
+      at = slice.next;
+    }
+    expect(rebuilt).toBe(text);
+  });
+});
+
+describe('the slice arguments', () => {
+  it('default to 20000 characters from 0, and refuse what is out of range', () => {
+    expect(maxChars('the body').parse(undefined)).toBe(20_000);
+    expect(offset('body').parse(undefined)).toBe(0);
+    expect(maxChars('the body').safeParse(0).success).toBe(false);
+    expect(maxChars('the body').safeParse(200_001).success).toBe(false);
+    expect(offset('body').safeParse(-1).success).toBe(false);
+    expect(offset('body').safeParse(1.5).success).toBe(false);
+  });
+});
