@@ -441,6 +441,39 @@ export const MUTATIONS: Mutation[] = [
     project: 'node',
     test: 'test/e2e/mcp.test.ts',
   },
+  // The points quota (docs/quota.md).
+  {
+    name: 'quota-share-unenforced',
+    bug: "an integration's allowance is the whole pool, not its share: one crawler can spend the pool",
+    file: 'src/quota/ledger.ts',
+    from: '    perHour === undefined ? state.size * DEFAULT_INTEGRATION_SHARE : (perHour * state.windowSeconds) / 3600;',
+    to: '    perHour === undefined ? state.size : (perHour * state.windowSeconds) / 3600;',
+    test: 'test/gateway/quota.test.ts',
+  },
+  {
+    name: 'quota-reserve-open-to-listings',
+    bug: 'no reserve is kept: listings spend the last 20% of the pool that small calls need',
+    file: 'src/quota/rules.ts',
+    from: 'export const RESERVE_SHARE = 0.2;',
+    to: 'export const RESERVE_SHARE = 0;',
+    test: 'test/gateway/quota.test.ts',
+  },
+  {
+    name: 'read-cache-kept-after-write',
+    bug: "a write through the gateway leaves the integration's cached reads in place: the next read is stale",
+    file: 'src/confluence/read-cache.ts',
+    from: '  async drop(): Promise<void> {\n    await dropCachedReads(this.#integrationId, this.#ttlSeconds);\n',
+    to: '  async drop(): Promise<void> {\n',
+    test: 'test/gateway/quota.test.ts',
+  },
+  {
+    name: 'read-cache-kept-after-webhook',
+    bug: "a received webhook event for a page leaves the integration's cached reads in place",
+    file: 'src/webhooks/routes.ts',
+    from: '    await dropCachedReads(integrationId, config.CONFLUENCE_READ_CACHE_SECONDS);\n',
+    to: '',
+    test: 'test/gateway/quota.test.ts',
+  },
 ];
 
 const root = resolve(import.meta.dirname, '..');
