@@ -101,22 +101,37 @@ export class ConfluenceApi {
   }
 
   async request<T>(call: ApiCall): Promise<T> {
-    await this.#fence?.admit(call.within, call.notFound);
+    await this.#admit(call);
     const answer = await this.#client.request<T>(call);
     await this.#observe(call, answer);
     return answer;
   }
 
   async download(call: ApiCall, maxBytes: number): Promise<Download> {
-    await this.#fence?.admit(call.within, call.notFound);
+    await this.#admit(call);
     return this.#client.download(call, maxBytes);
   }
 
   async requestKeepingLargeStrings<T>(call: ApiCall, worthUpTo?: number): Promise<ParsedWithSources<T>> {
-    await this.#fence?.admit(call.within, call.notFound);
+    await this.#admit(call);
     const answer = await this.#client.requestKeepingLargeStrings<T>(call, worthUpTo);
     await this.#observe(call, answer.value);
     return answer;
+  }
+
+  /**
+   * What a space-confined caller may send, before it is sent: only content of its spaces (else the
+   * same not_found as for missing content), no rendered body format, and no body to be written that
+   * names content of other spaces (both 403: space-fence.ts says why).
+   */
+  async #admit(call: ApiCall): Promise<void> {
+    const fence = this.#fence;
+    if (!fence) return;
+    await fence.admit(call.within, call.notFound);
+    const format = call.query?.['body-format'];
+    if (typeof format === 'string') fence.admitFormat(format);
+    const written = (call.body as { body?: Partial<StorageBody> } | undefined)?.body;
+    if (typeof written?.value === 'string') await fence.admitBody(written.value);
   }
 
   async #observe(call: ApiCall, answer: unknown): Promise<void> {

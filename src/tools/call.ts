@@ -10,7 +10,7 @@ import type { IntegrationRecord } from '../integrations/records.ts';
 import { ApiError, needsReauth } from '../lib/errors.ts';
 import { parseWith } from '../lib/validation.ts';
 import { effectivePolicy, type Policy, type Refusal, refusal, writes } from '../policy/policy.ts';
-import { SpaceFence, type SpaceLookups, SpaceRefusal } from '../policy/space-fence.ts';
+import { FenceRefusal, SpaceFence, type SpaceLookups, SpaceRefusal } from '../policy/space-fence.ts';
 import { QuotaMeter } from '../quota/meter.ts';
 import { quotaSettings } from '../quota/settings.ts';
 import { spendToolCall } from './call-budget.ts';
@@ -102,20 +102,24 @@ export async function callTool(
   } catch (error) {
     // The refresher found the grant gone: the record now says so in KV; stop serving the cached one.
     if (error instanceof ApiError && error.code === 'needs_reauth') forgetIntegration(integration.id);
-    // Content outside the allowed spaces was answered as missing; the operator still sees the attempt.
-    const fenced = error instanceof SpaceRefusal;
+    // Content outside the allowed spaces was answered as missing, or a rendered format or a body
+    // reaching other spaces was refused; the operator still sees the attempt.
+    const fenced = error instanceof SpaceRefusal || error instanceof FenceRefusal;
+    const source = spacesSource(integration.policy, tokenPolicy);
+    const answered =
+      error instanceof FenceRefusal
+        ? new ApiError('forbidden', error.message, { details: { rule: 'allowed_spaces', policy: source } })
+        : error;
     if (fenced || writes(tool)) {
       recordCall(
         { ...audited, points: meter.points },
         {
-          error,
-          ...(fenced && {
-            refusedBy: { rule: 'allowed_spaces', policy: spacesSource(integration.policy, tokenPolicy) },
-          }),
+          error: answered,
+          ...(fenced && { refusedBy: { rule: 'allowed_spaces', policy: source } }),
         },
       );
     }
-    throw error;
+    throw answered;
   }
   if (writes(tool)) recordCall({ ...audited, points: meter.points }, { result });
   return { result, points: meter.points };
