@@ -65,6 +65,12 @@ export const CONNECT_ERRORS = {
     advice:
       'Reconnecting must grant access to the same site the integration was made for. Start the reconnect again and choose that site, or create a new integration for the other site.',
   },
+  account_mismatch: {
+    status: 409,
+    title: 'That is a different Atlassian account',
+    advice:
+      'This integration was connected by another Atlassian account, and reconnecting must be done by that same account: the integration’s agents and clients act as its person. Nothing was changed and the access you granted was not kept. Sign out of Atlassian (or use a private window), sign in as the account that connected the integration, and open the reconnect link again; or ask the application to connect a new integration for your account.',
+  },
   integration_not_found: {
     status: 404,
     title: 'The integration no longer exists',

@@ -49,7 +49,11 @@ const CreateSessionBody = z.object({
     .string('required: the id of the user or tenant the integration belongs to')
     .trim()
     .min(1, 'must not be empty')
-    .max(200, 'at most 200 characters'),
+    .max(200, 'at most 200 characters')
+    .refine(
+      (owner) => !/^atlassian:/i.test(owner),
+      'owner ids starting "atlassian:" are reserved for integrations an MCP client connects by signing in with Atlassian; use your own user or tenant id',
+    ),
   name: z.string().trim().min(1, 'must not be empty; leave it out to ask the user').max(200).optional(),
   return_url: z
     .url({
@@ -62,6 +66,7 @@ const CreateSessionBody = z.object({
     .min(1, 'must not be empty; leave it out to connect a new integration')
     .optional(),
   require_confirmation: z.boolean('must be true or false').optional(),
+  allow_account_change: z.boolean('must be true or false').optional(),
 });
 
 connectSessionRoutes.post('/', serviceAuth, async (c) => {
@@ -71,6 +76,12 @@ connectSessionRoutes.post('/', serviceAuth, async (c) => {
     throw new ApiError(
       'invalid_request',
       'require_confirmation applies to new integrations only: leave it out when reconnecting (a reconnect keeps the integration and must grant the same site).',
+    );
+  }
+  if (body.allow_account_change !== undefined && body.integration_id === undefined) {
+    throw new ApiError(
+      'invalid_request',
+      'allow_account_change applies to reconnects only: send it with the integration_id to reconnect (a new integration records whichever Atlassian account consents).',
     );
   }
   if (body.require_confirmation && body.return_url === undefined) {

@@ -160,6 +160,8 @@ export async function finishMcpAuthorization(
     scopes: pending.scopes,
     tokens: pending.tokens,
     finisher: await sha256Hex(`pending:${pendingId}`),
+    // The consent page read it from Confluence and made it the owner.
+    accountId: session.owner_id.slice(ownerOf('').length),
   });
   const props: McpGrantProps = { integration_id: record.id };
   const { redirectTo } = await (await oauthHelpers(c.env)).completeAuthorization({

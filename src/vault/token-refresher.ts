@@ -1,6 +1,5 @@
 import { DurableObject } from 'cloudflare:workers';
 import { requireConfig } from '../config.ts';
-import { setIntegrationStatus } from '../integrations/records.ts';
 import { kvKeys } from '../kv-keys.ts';
 import { ApiError } from '../lib/errors.ts';
 import { refreshTokens, TokenRequestError } from './atlassian-oauth.ts';
@@ -286,7 +285,11 @@ export class TokenRefresher extends DurableObject<Env> {
   /** Best effort: the record's status in KV. Until it lands, every resolve() tries again. */
   private async recordNeedsReauth(integrationId: string): Promise<void> {
     try {
-      await setIntegrationStatus(this.env.CONFLUENCE_KV, integrationId, 'needs_reauth');
+      // Through the lifecycle object, which changes the status alone: never a stale policy with it.
+      const lifecycle = this.env.INTEGRATION_LIFECYCLE;
+      await lifecycle
+        .get(lifecycle.idFromName(integrationId))
+        .changeRecord(integrationId, { status: 'needs_reauth' });
       await this.ctx.storage.delete(STORAGE_STATUS_BEHIND);
     } catch {
       // Tool calls already answer needs_reauth from this object; the record catches up later.
