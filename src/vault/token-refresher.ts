@@ -48,6 +48,8 @@ interface InDoubt {
 const REUSE_LEEWAY_MS = 10 * 60_000;
 const LAST_RETRY_AFTER_MS = REUSE_LEEWAY_MS - 60_000;
 const FIRST_RETRY_AFTER_MS = 15_000;
+/** What a caller is told to wait while a refresh stays in doubt: the next call repeats it at once. */
+const IN_DOUBT_RETRY_AFTER_SECONDS = 2;
 
 /**
  * One object per integration (named by its id): the only place that spends a refresh token.
@@ -166,7 +168,17 @@ export class TokenRefresher extends DurableObject<Env> {
     return this.refresh(integrationId, tokens);
   }
 
-  private async refresh(integrationId: string, current: TokenSet): Promise<AccessTokenResult> {
+  /**
+   * Spends the refresh token. An attempt whose outcome is in doubt (its answer lost) is repeated at
+   * once, with the same refresh token: Atlassian accepts it again inside the reuse leeway, so the
+   * caller waiting now gets a token instead of an error. A second doubtful attempt is left to the
+   * next caller and the alarm, and answered as a wait of a few seconds.
+   */
+  private async refresh(
+    integrationId: string,
+    current: TokenSet,
+    repeated = false,
+  ): Promise<AccessTokenResult> {
     const config = requireConfig(this.env, REFRESH_SETTINGS);
     const earlierDoubt = await this.markInDoubt(integrationId);
     let next: TokenSet;
@@ -195,8 +207,18 @@ export class TokenRefresher extends DurableObject<Env> {
           message: 'Atlassian rejected CONFLUENCE_CLIENT_ID / CONFLUENCE_CLIENT_SECRET when refreshing',
         };
       }
-      const message = error instanceof TokenRequestError ? error.message : 'the token refresh failed';
-      const retryAfterSeconds = error instanceof TokenRequestError ? error.retryAfterSeconds : undefined;
+      // Atlassian asked for a wait (a 5xx with Retry-After): that is honoured, not repeated at once.
+      const waitAsked = error instanceof TokenRequestError ? error.retryAfterSeconds : undefined;
+      if (rotatedMaybe && waitAsked === undefined && !repeated && (await this.insideLeeway())) {
+        return this.refresh(integrationId, current, true);
+      }
+      const message =
+        rotatedMaybe && waitAsked === undefined
+          ? 'a token refresh is in doubt (Atlassian’s answer was lost) and is being retried'
+          : error instanceof TokenRequestError
+            ? error.message
+            : 'the token refresh failed';
+      const retryAfterSeconds = waitAsked ?? (rotatedMaybe ? IN_DOUBT_RETRY_AFTER_SECONDS : undefined);
       // The stored refresh token is kept: it is the newest one Atlassian issued, or, when the outcome
       // is in doubt, the one it still accepts within the leeway (the alarm retries with it).
       return { ok: false, reason: 'unavailable', message, retryAfterSeconds };
@@ -249,6 +271,12 @@ export class TokenRefresher extends DurableObject<Env> {
     else await this.ctx.storage.setAlarm(retryAt);
     await this.ctx.storage.sync();
     return earlier !== undefined;
+  }
+
+  /** Whether the refresh in doubt began recently enough to be repeated with the same refresh token. */
+  private async insideLeeway(): Promise<boolean> {
+    const doubt = await this.ctx.storage.get<InDoubt>(STORAGE_IN_DOUBT);
+    return doubt !== undefined && Date.now() - doubt.since < LAST_RETRY_AFTER_MS;
   }
 
   private async clearInDoubt(): Promise<void> {
