@@ -127,6 +127,7 @@ export class ConfluenceApi {
   async #admit(call: ApiCall): Promise<void> {
     const fence = this.#fence;
     if (!fence) return;
+    fence.admitAnySpace(call.within);
     await fence.admit(call.within, call.notFound);
     const format = call.query?.['body-format'];
     if (typeof format === 'string') fence.admitFormat(format);
@@ -155,7 +156,9 @@ export class ConfluenceApi {
         notFound: 'Confluence found no spaces endpoint for this site; the site may have been removed.',
         within: 'confined',
       });
-      return answer.results.map((space) => space.id);
+      // Only the spaces asked for count, whatever Confluence made of the key filter.
+      const fence = this.#fence;
+      return answer.results.filter((space) => fence?.allowsKey(space.key)).map((space) => space.id);
     },
     spaceOfPage: async (pageId: string) => {
       try {
@@ -202,9 +205,9 @@ export class ConfluenceApi {
     },
   };
 
-  listSpaces(query: { limit: number; type?: string; cursor?: string }) {
+  async listSpaces(query: { limit: number; type?: string; cursor?: string }) {
     const fence = this.#fence;
-    return this.request<List<Space>>({
+    const answer = await this.request<List<Space>>({
       method: 'GET',
       path: '/wiki/api/v2/spaces',
       query: { ...query, 'description-format': 'plain', ...(fence && { keys: fence.keys.join(',') }) },
@@ -213,6 +216,9 @@ export class ConfluenceApi {
       notFound: 'Confluence found no spaces endpoint for this site; the site may have been removed.',
       badRequestHints: [CURSOR_HINT],
     });
+    // The key filter is Confluence's; the answer is held to the allowed keys here as well.
+    if (fence) answer.results = answer.results.filter((space) => fence.allowsKey(space.key));
+    return answer;
   }
 
   /**
@@ -222,6 +228,7 @@ export class ConfluenceApi {
    */
   async spaceIdForKey(key: string): Promise<string> {
     const notFound = `No space with key "${key}" exists, or the connected user may not see it. List spaces with get_confluence_spaces.`;
+    this.#fence?.admitAnySpace('confined');
     if (this.#fence && !this.#fence.allowsKey(key)) throw new SpaceRefusal(notFound);
     const cacheKey = `${this.integrationId}:${key}`;
     const cached = spaceIds.get(cacheKey);

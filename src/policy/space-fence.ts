@@ -110,8 +110,10 @@ export class SpaceFence {
     return this.#keys;
   }
 
+  /** Whether a space key is allowed (space keys are case-insensitive in Confluence). */
   allowsKey(key: string): boolean {
-    return this.#keys.includes(key);
+    const wanted = key.toLowerCase();
+    return this.#keys.some((allowed) => allowed.toLowerCase() === wanted);
   }
 
   /** The ids of the allowed spaces, for operations that confine themselves by a space-id filter. */
@@ -135,6 +137,19 @@ export class SpaceFence {
     }
   }
 
+  /**
+   * Refuses (403) every call that reaches space content when no space is allowed at all: an agent
+   * token's allowed_spaces and its integration's that no longer overlap (each was checked alone when
+   * set). Sending such a call would mean sending an empty key list and trusting Confluence with it.
+   */
+  admitAnySpace(reach: Reach | readonly Reach[]): void {
+    if (this.#keys.length > 0) return;
+    if ((Array.isArray(reach) ? reach : [reach]).every((one) => one === 'none')) return;
+    throw new FenceRefusal(
+      "No space is left to work in: this agent token's allowed_spaces and its integration's no longer overlap (the integration's list was narrowed after the token was issued). Nothing was sent to Confluence. Ask for a token whose allowed_spaces are among the integration's, or widen the integration's policy.",
+    );
+  }
+
   /** Refuses (403) a body format Confluence renders: its macros may show other spaces' content. */
   admitFormat(format: string): void {
     if (UNRENDERED_FORMATS.has(format)) return;
@@ -152,7 +167,7 @@ export class SpaceFence {
     for (const reference of storageReferences(storage)) {
       const inside =
         reference.kind === 'space'
-          ? this.#keys.some((key) => key.toLowerCase() === reference.key.toLowerCase())
+          ? this.allowsKey(reference.key)
           : reference.kind === 'content'
             ? await this.#placesInside(reference.id)
             : false;
