@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import type { AppEnv, Caller } from '../auth/caller.ts';
+import { requireOwnIntegration } from '../auth/integration-access.ts';
 import { identifyCaller } from '../auth/integration-auth.ts';
 import { bearerToken } from '../auth/service-auth.ts';
 import { ApiError } from '../lib/errors.ts';
@@ -71,11 +72,7 @@ function integrationOf(caller: Caller, pathId: string | undefined): string {
       'The service API token names no integration: use POST /api/v1/integrations/:id/mcp, or an agent token here.',
     );
   }
-  if (caller.kind === 'agent' && caller.integrationId !== pathId) {
-    throw new ApiError(
-      'forbidden',
-      'This agent token belongs to another integration; use the token issued for this one.',
-    );
-  }
+  // Refused here already, as an HTTP 403 before any JSON-RPC, by the rule callTool applies.
+  requireOwnIntegration(caller, pathId);
   return pathId;
 }

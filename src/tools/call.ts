@@ -1,6 +1,7 @@
 import { type PageVersions, pageVersionRecorder } from '../audit/page-versions.ts';
 import { recordCall } from '../audit/record.ts';
 import type { Caller } from '../auth/caller.ts';
+import { missingIntegration, requireOwnIntegration } from '../auth/integration-access.ts';
 import { requireConfig } from '../config.ts';
 import { ConfluenceApi } from '../confluence/api.ts';
 import { ConfluenceClient } from '../confluence/client.ts';
@@ -33,7 +34,8 @@ export interface ToolOutcome {
 }
 
 /**
- * The one path from a door (REST or MCP) to a tool, in this order: which tool (404 unknown_tool) →
+ * The one path from a door (REST or MCP) to a tool, in this order: the caller's right to this
+ * integration (403 for another integration's token; 401 for the token of a deleted one) → which tool (404 unknown_tool) →
  * its arguments (400 invalid_arguments, before anything touches Confluence) → the integration (404,
  * or 409 needs_reauth) → the policy (403 forbidden naming the rule) → the integration's call
  * budget (429 rate_limited; only calls that would reach Confluence count) → the call itself, which
@@ -50,9 +52,10 @@ export async function callTool(
   name: string,
   rawArgs: Record<string, unknown>,
 ): Promise<ToolOutcome> {
+  requireOwnIntegration(context.caller, context.integrationId);
   const tool = requireTool(name);
   const args = parseWith(tool.schema, rawArgs, 'invalid_arguments', { forgiveScalars: true });
-  const integration = await requireActiveIntegration(context.env, context.integrationId);
+  const integration = await requireActiveIntegration(context.env, context.caller, context.integrationId);
   const { AUDIT_RETENTION_DAYS, CONFLUENCE_READ_CACHE_SECONDS } = requireConfig(context.env, [
     'AUDIT_RETENTION_DAYS',
     'CONFLUENCE_READ_CACHE_SECONDS',
@@ -145,8 +148,9 @@ export async function callerPolicy(
   caller: Caller,
   integrationId: string,
 ): Promise<{ tools: ReadonlySet<string>; policy: Policy }> {
+  requireOwnIntegration(caller, integrationId);
   // A needs_reauth integration still lists its tools: each call then says how to reconnect.
-  const integration = await requireKnownIntegration(env, integrationId);
+  const integration = await requireKnownIntegration(env, caller, integrationId);
   const token = tokenPolicyOf(caller);
   return {
     tools: new Set(
@@ -175,19 +179,14 @@ export function requireTool(name: string): Tool {
   return tool;
 }
 
-async function requireKnownIntegration(env: Env, id: string): Promise<IntegrationRecord> {
+async function requireKnownIntegration(env: Env, caller: Caller, id: string): Promise<IntegrationRecord> {
   const record = await readIntegrationCached(env.CONFLUENCE_KV, id);
-  if (!record) {
-    throw new ApiError(
-      'integration_not_found',
-      `No integration ${id}. It may have been deleted; list integrations with GET /api/v1/integrations?owner_id=….`,
-    );
-  }
+  if (!record) throw missingIntegration(caller, id);
   return record;
 }
 
-async function requireActiveIntegration(env: Env, id: string): Promise<IntegrationRecord> {
-  const record = await requireKnownIntegration(env, id);
+async function requireActiveIntegration(env: Env, caller: Caller, id: string): Promise<IntegrationRecord> {
+  const record = await requireKnownIntegration(env, caller, id);
   if (record.status === 'pending_confirmation') {
     throw new ApiError(
       'forbidden',
