@@ -37,8 +37,8 @@ export interface ToolOutcome {
  * The one path from a door (REST or MCP) to a tool, in this order: the caller's right to this
  * integration (403 for another integration's token; 401 for the token of a deleted one) → which tool (404 unknown_tool) →
  * its arguments (400 invalid_arguments, before anything touches Confluence) → the integration (404,
- * or 409 needs_reauth) → the policy (403 forbidden naming the rule) → the integration's call
- * budget (429 rate_limited; only calls that would reach Confluence count) → the call itself, which
+ * or 409 needs_reauth) → the policy (403 forbidden naming the rule; a refused call spends one call
+ * of the budget first) → the integration's call budget (429 rate_limited) → the call itself, which
  * fetches the access token, stays inside the allowed spaces and shapes the answer. Each Confluence
  * request spends Atlassian points through the call's meter (429 quota_exhausted before it is sent
  * when the integration's share or the app's pool is spent) and may be answered by the read cache;
@@ -91,13 +91,16 @@ export async function callTool(
     args: args as Record<string, unknown>,
     pages,
   };
+  const { TOOL_CALLS_PER_MINUTE } = requireConfig(context.env, ['TOOL_CALLS_PER_MINUTE']);
   const refused = refusal(integration.policy, tokenPolicy, tool);
   if (refused) {
+    // A refusal is free for Confluence but writes an audit entry: it spends the call budget first,
+    // so an agent looping on a denied tool is stopped by 429 before it can flood the audit log.
+    await spendToolCall(context.env, integration.id, TOOL_CALLS_PER_MINUTE);
     const error = forbidden(refused, integration.id);
     recordCall(audited, { error, refusedBy: { rule: refused.rule, policy: refused.source } });
     throw error;
   }
-  const { TOOL_CALLS_PER_MINUTE } = requireConfig(context.env, ['TOOL_CALLS_PER_MINUTE']);
   await spendToolCall(context.env, integration.id, TOOL_CALLS_PER_MINUTE);
   let result: Record<string, unknown>;
   try {
