@@ -59,6 +59,12 @@ export const CONNECT_ERRORS = {
     advice:
       'The Atlassian account you used has no Confluence Cloud site this app may use (sites of other products such as Jira do not count). Start again and pick a site that has Confluence, or sign in with another account.',
   },
+  site_not_allowed: {
+    status: 403,
+    title: 'No site you shared may be connected here',
+    advice:
+      'This gateway lets MCP clients connect only some Confluence sites (its operator set MCP_SIGN_IN_SITES), and none of the sites your Atlassian account shared is among them. Nothing was connected. Sign in with an account of an allowed site, or ask the operator.',
+  },
   site_mismatch: {
     status: 409,
     title: 'That is a different Confluence site',

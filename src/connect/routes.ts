@@ -2,6 +2,7 @@ import { type Context, Hono } from 'hono';
 import * as z from 'zod';
 import type { AppEnv } from '../auth/caller.ts';
 import { serviceAuth } from '../auth/service-auth.ts';
+import { signInLimit } from '../auth/sign-in-limit.ts';
 import { type Config, requireConfig } from '../config.ts';
 import { lifecycleOf } from '../integrations/lifecycle.ts';
 import { readIntegration } from '../integrations/records.ts';
@@ -143,7 +144,7 @@ for (const path of ['/connect', '/callback', '/finalize']) {
   });
 }
 
-connectRoutes.get('/connect', async (c) => {
+connectRoutes.get('/connect', signInLimit, async (c) => {
   const config = requireConfig(c.env, FLOW_SETTINGS);
   // The cookie must be set on the host Atlassian will send the browser back to.
   const canonical = new URL(config.CONFLUENCE_REDIRECT_URI).origin;
@@ -317,13 +318,15 @@ connectRoutes.onError((error, c) => {
     const { status, title, advice } = CONNECT_ERRORS[error.code];
     return c.html(errorPage({ title, advice, code: error.code }), status);
   }
-  if (error instanceof ApiError && error.code === 'misconfigured') {
+  if (error instanceof ApiError && (error.code === 'misconfigured' || error.code === 'rate_limited')) {
     const page = errorPage({
-      title: 'Connecting is not available',
-      advice: `${error.message} Try again later.`,
+      title: error.code === 'rate_limited' ? 'Too many attempts' : 'Connecting is not available',
+      advice: `${error.message}${error.code === 'misconfigured' ? ' Try again later.' : ''}`,
       code: error.code,
     });
-    return c.html(page, 503);
+    const headers: Record<string, string> =
+      error.retryAfterSeconds === undefined ? {} : { 'retry-after': String(error.retryAfterSeconds) };
+    return c.html(page, error.code === 'rate_limited' ? 429 : 503, headers);
   }
   console.error(JSON.stringify({ event: 'connect_flow_error', route: c.req.routePath, error: error.name }));
   const page = errorPage({
