@@ -4,6 +4,7 @@ import { requireConfig } from '../config.ts';
 import { ApiError } from '../lib/errors.ts';
 import { findAgentToken, looksLikeAgentToken, noteAgentTokenUse } from './agent-tokens.ts';
 import type { AppEnv, Caller } from './caller.ts';
+import { isRevoked } from './revocations.ts';
 import { bearerToken, isServiceToken } from './service-auth.ts';
 
 /** Who the bearer token says the caller is: the service, an agent, or nobody (no or unknown token). */
@@ -15,6 +16,8 @@ export async function identifyCaller(c: Context<AppEnv>): Promise<Caller | 'no_t
   const found = looksLikeAgentToken(token) ? await findAgentToken(c.env.CONFLUENCE_KV, token) : null;
   if (!found) return 'unknown_token';
   const { record, hash } = found;
+  // KV may still serve a revoked token's record elsewhere for a minute: the lifecycle object knows.
+  if (await isRevoked(c.env, record.integration_id, `agent:${record.token_id}`)) return 'unknown_token';
   // After the answer: a failed write only loses a last-used time.
   c.executionCtx.waitUntil(noteAgentTokenUse(c.env.CONFLUENCE_KV, record, hash).catch(() => undefined));
   return {

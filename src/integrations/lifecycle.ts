@@ -31,6 +31,7 @@ const CONFIRMATION = 'confirmation';
 /** The integration record, the copy every change is made to (KV holds a copy for readers). */
 const RECORD = 'record';
 const sessionKey = (sessionHash: string) => `session:${sessionHash}`;
+const revokedKey = (credential: string) => `revoked:${credential}`;
 
 interface SessionEntry {
   /** Hashes of the session's OAuth states still in flight, oldest first. */
@@ -60,6 +61,20 @@ interface PendingConfirmation {
  *   this object's copy (integrations/record-change.ts), so no change is ever written over by a stale one.
  */
 export class IntegrationLifecycle extends DurableObject<Env> {
+  /**
+   * Revokes an agent token or MCP grant (`agent:<id>`, `grant:<id>`) for every location at once
+   * (auth/revocations.ts): KV, which holds the credential, may serve it elsewhere for a minute more.
+   */
+  async revoke(credential: string): Promise<void> {
+    await this.ctx.storage.put(revokedKey(credential), Date.now());
+  }
+
+  /** Whether a credential was revoked here, or the whole integration deleted. */
+  async isRevoked(credential: string): Promise<boolean> {
+    const found = await this.ctx.storage.get([DELETED, revokedKey(credential)]);
+    return found.size > 0;
+  }
+
   /** The KV copy of the record being written; the next write waits for it (see changeRecord). */
   #kvCopy: Promise<void> = Promise.resolve();
 

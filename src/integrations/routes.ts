@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import * as z from 'zod';
 import { issueAgentToken, listAgentTokens, revokeAgentToken } from '../auth/agent-tokens.ts';
 import type { AppEnv } from '../auth/caller.ts';
+import { revokeCredential } from '../auth/revocations.ts';
 import { serviceAuth } from '../auth/service-auth.ts';
 import { ApiError } from '../lib/errors.ts';
 import { parseWith, readJsonObject } from '../lib/validation.ts';
@@ -142,7 +143,9 @@ integrationRoutes.post('/:id/agent-tokens', serviceAuth, async (c) => {
 
 integrationRoutes.delete('/:id/agent-tokens/:token_id', serviceAuth, async (c) => {
   const record = await requireIntegration(c.env, c.req.param('id'));
-  if (!(await revokeAgentToken(c.env.CONFLUENCE_KV, record.id, c.req.param('token_id')))) {
+  const tokenId = c.req.param('token_id');
+  if (/^[\w-]{1,100}$/.test(tokenId)) await revokeCredential(c.env, record.id, `agent:${tokenId}`);
+  if (!(await revokeAgentToken(c.env.CONFLUENCE_KV, record.id, tokenId))) {
     throw new ApiError(
       'not_found',
       `Integration ${record.id} has no agent token ${c.req.param('token_id')}.`,
@@ -158,7 +161,9 @@ integrationRoutes.get('/:id/mcp-grants', serviceAuth, async (c) => {
 
 integrationRoutes.delete('/:id/mcp-grants/:grant_id', serviceAuth, async (c) => {
   const record = await requireIntegration(c.env, c.req.param('id'));
-  if (!(await revokeMcpGrant(c.env, record.id, c.req.param('grant_id')))) {
+  const grantId = c.req.param('grant_id');
+  if (/^[\w-]{1,100}$/.test(grantId)) await revokeCredential(c.env, record.id, `grant:${grantId}`);
+  if (!(await revokeMcpGrant(c.env, record.id, grantId))) {
     throw new ApiError(
       'not_found',
       `Integration ${record.id} has no MCP grant ${c.req.param('grant_id')}. List them with GET /api/v1/integrations/${record.id}/mcp-grants.`,

@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import type { AppEnv, Caller } from '../auth/caller.ts';
 import { requireOwnIntegration } from '../auth/integration-access.ts';
 import { identifyCaller } from '../auth/integration-auth.ts';
+import { isRevoked } from '../auth/revocations.ts';
 import { bearerToken } from '../auth/service-auth.ts';
 import { ApiError } from '../lib/errors.ts';
 import { findMcpGrant } from '../oauth/grants.ts';
@@ -61,7 +62,8 @@ export async function mcpAccess(c: Context<AppEnv>): Promise<McpAccess | Respons
 async function oauthCaller(c: Context<AppEnv>): Promise<Caller | null> {
   const token = bearerToken(c.req.header('authorization'));
   const grant = token ? await findMcpGrant(c.env, token) : null;
-  return grant && { kind: 'mcp_client', ...grant };
+  if (!grant || (await isRevoked(c.env, grant.integrationId, `grant:${grant.grantId}`))) return null;
+  return { kind: 'mcp_client', ...grant };
 }
 
 function integrationOf(caller: Caller, pathId: string | undefined): string {

@@ -27,6 +27,9 @@ describe('both doors', () => {
   it('answer the agent token of a deleted integration as an invalid credential', async () => {
     const id = await connectAcme();
     const token = await agentToken(id);
+    // A call just before: this isolate knows the token as valid for a few seconds (revocations.ts),
+    // so what answers next is the tool call path's own rule.
+    expect((await callTool(id, 'get_confluence_spaces', {}, token)).status).toBe(200);
     expect((await serviceApi('DELETE', `/api/v1/integrations/${id}`)).status).toBe(204);
 
     const rest = await callTool(id, 'get_confluence_spaces', {}, token);
