@@ -12,13 +12,14 @@ const PERIOD_SECONDS = 60;
  * daily KV writes (about a thousand on the free plan) and stop every integration's writes for the
  * day. The count is per Cloudflare location and approximate, which suits an abuse limit.
  *
- * Cloudflare always sets CF-Connecting-IP at its edge; a request without it (a local test) and a
+ * Cloudflare always sets CF-Connecting-IP at its edge, to the client's public address. A request
+ * without it or from a loopback address (`wrangler dev`, the sandbox, the test suites) and a
  * deployment without the binding are not limited.
  */
 export const signInLimit = createMiddleware<AppEnv>(async (c, next) => {
   const address = c.req.header('cf-connecting-ip');
   const limiter = c.env.SIGN_IN_RATE_LIMIT;
-  if (address && limiter) {
+  if (address && limiter && !isLoopback(address)) {
     const { success } = await limiter.limit({ key: `${c.req.path}|${address}` });
     if (!success) {
       throw new ApiError(
@@ -30,3 +31,7 @@ export const signInLimit = createMiddleware<AppEnv>(async (c, next) => {
   }
   await next();
 });
+
+function isLoopback(address: string): boolean {
+  return /^127\./.test(address) || address === '::1' || address === '::ffff:127.0.0.1';
+}

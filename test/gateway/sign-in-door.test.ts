@@ -60,8 +60,9 @@ describe('the open sign-in routes', () => {
     expect(refused.status).toBe(429);
     expect(refused.headers.get('retry-after')).toBe('60');
     expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('rate_limited');
-    // Another address is not affected.
+    // Another address is not affected, nor a loopback one (local development).
     expect((await register('198.51.100.4')).status).toBe(201);
+    for (let i = 0; i < 25; i++) expect((await register('127.0.0.1')).status).toBe(201);
   });
 
   it('are rate-limited per client address: GET /authorize and the connect link', async () => {
