@@ -85,15 +85,20 @@ export class IntegrationLifecycle extends DurableObject<Env> {
    * last write KV sees is the newest record, whatever order two writes in flight land in.
    */
   async changeRecord(integrationId: string, change: RecordChange): Promise<IntegrationRecord | null> {
-    if (await this.ctx.storage.get<boolean>(DELETED)) return null;
-    const stored = await this.ctx.storage.get<unknown>(RECORD);
-    const current =
-      stored === undefined
-        ? ((await readIntegration(this.env.CONFLUENCE_KV, integrationId)) ?? change.create ?? null)
-        : IntegrationRecord.parse(stored);
-    if (!current) return null;
-    const updated = applyRecordChange(current, change, new Date().toISOString());
-    await this.ctx.storage.put({ [ID]: integrationId, [RECORD]: updated });
+    // One change at a time, the KV read of a record older than this object's copy included.
+    const updated = await this.ctx.blockConcurrencyWhile(async () => {
+      if (await this.ctx.storage.get<boolean>(DELETED)) return null;
+      const stored = await this.ctx.storage.get<unknown>(RECORD);
+      const current =
+        stored === undefined
+          ? ((await readIntegration(this.env.CONFLUENCE_KV, integrationId)) ?? change.create ?? null)
+          : IntegrationRecord.parse(stored);
+      if (!current) return null;
+      const next = applyRecordChange(current, change, new Date().toISOString());
+      await this.ctx.storage.put({ [ID]: integrationId, [RECORD]: next });
+      return next;
+    });
+    if (!updated) return null;
     const write = this.#kvCopy.then(async () => {
       const newest = await this.ctx.storage.get<IntegrationRecord>(RECORD);
       if (newest) await writeIntegration(this.env.CONFLUENCE_KV, newest);
@@ -189,6 +194,8 @@ export class IntegrationLifecycle extends DurableObject<Env> {
    */
   async erase(integrationId: string, record?: IntegrationRecord): Promise<void> {
     const kv = this.env.CONFLUENCE_KV;
+    // A record copy still on its way to KV lands first, so the deletion below is the last word.
+    await this.#kvCopy;
     await this.ctx.storage.deleteAll();
     await this.ctx.storage.put({ [ID]: integrationId, [DELETED]: true, [SWEEP]: SWEEP_START });
     await this.env.TOKEN_REFRESHER.get(this.env.TOKEN_REFRESHER.idFromName(integrationId)).erase();

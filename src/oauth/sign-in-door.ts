@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { AppEnv } from '../auth/caller.ts';
-import { parseConfig } from '../config.ts';
+import { parseConfig, requireConfig } from '../config.ts';
 import type { PickableSite } from '../connect/pending.ts';
 import { ApiError } from '../lib/errors.ts';
 import { serveByLibrary } from './server.ts';
@@ -19,8 +19,9 @@ export const UNUSED_CLIENT_TTL_SECONDS = 24 * 3600;
 /** The library's key for a registered client (its own storage layout, in CONFLUENCE_KV). */
 const clientKey = (clientId: string) => `client:${clientId}`;
 
+/** Whether MCP sign-in is open; a malformed MCP_SIGN_IN answers 503 misconfigured rather than guess. */
 export function signInOpen(env: Env): boolean {
-  return parseConfig(env).values.MCP_SIGN_IN ?? true;
+  return requireConfig(env, ['MCP_SIGN_IN']).MCP_SIGN_IN;
 }
 
 /** 403 when an operator closed MCP sign-in. */
