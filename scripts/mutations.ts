@@ -441,6 +441,43 @@ export const MUTATIONS: Mutation[] = [
     project: 'node',
     test: 'test/e2e/mcp.test.ts',
   },
+  {
+    name: 'rendered-format-under-fence',
+    bug: 'a space-confined caller may read view, which Confluence renders with other spaces in it',
+    file: 'src/policy/space-fence.ts',
+    from: 'if (UNRENDERED_FORMATS.has(format)) return;',
+    to: 'return;',
+    project: 'gateway',
+    test: 'test/gateway/policy-rendered-formats.test.ts',
+  },
+  {
+    name: 'reconnect-by-any-account',
+    bug: "a reconnect stores another Atlassian account's tokens in the integration",
+    file: 'src/connect/finish.ts',
+    from: 'existing.account_id !== accountId &&',
+    to: 'false &&',
+    project: 'gateway',
+    test: 'test/gateway/connect-account.test.ts',
+  },
+  {
+    name: 'refusals-free',
+    bug: 'a refused call spends no call budget, so a loop on it writes audit entries without end',
+    file: 'src/tools/call.ts',
+    from: `    await spendToolCall(context.env, integration.id, TOOL_CALLS_PER_MINUTE);
+    const error = forbidden(refused, integration.id);`,
+    to: '    const error = forbidden(refused, integration.id);',
+    project: 'gateway',
+    test: 'test/gateway/audit-refusals.test.ts',
+  },
+  {
+    name: 'inconclusive-probe-trusted',
+    bug: 'a token probe that proves nothing lets a dead token be answered not_found',
+    file: 'src/confluence/token-liveness.ts',
+    from: "return verdict !== 'alive';",
+    to: "return verdict === 'dead';",
+    project: 'gateway',
+    test: 'test/gateway/refresh-in-doubt-dead-token.test.ts',
+  },
 ];
 
 const root = resolve(import.meta.dirname, '..');

@@ -35,15 +35,16 @@ export interface ToolOutcome {
 
 /**
  * The one path from a door (REST or MCP) to a tool, in this order: the caller's right to this
- * integration (403 for another integration's token; 401 for the token of a deleted one) → which tool (404 unknown_tool) →
- * its arguments (400 invalid_arguments, before anything touches Confluence) → the integration (404,
- * or 409 needs_reauth) → the policy (403 forbidden naming the rule; a refused call spends one call
- * of the budget first) → the integration's call budget (429 rate_limited) → the call itself, which
- * fetches the access token, stays inside the allowed spaces and shapes the answer. Each Confluence
- * request spends Atlassian points through the call's meter (429 quota_exhausted before it is sent
- * when the integration's share or the app's pool is spent) and may be answered by the read cache;
- * the outcome says what the call cost. A failure does not say it to the caller (only the audit log
- * does): content hidden by allowed_spaces costs more to refuse than a missing id, and must look the same.
+ * integration (403 for another integration's token; 401 for the token of a deleted one) → which
+ * tool (404 unknown_tool) → its arguments (400 invalid_arguments, before anything touches
+ * Confluence) → the integration (404, or 409 needs_reauth) → the policy (403 forbidden naming the
+ * rule, after spending one call of the budget) → the integration's call budget (429 rate_limited)
+ * → the call itself, which fetches the access token, stays inside the allowed spaces and shapes
+ * the answer. Each Confluence request spends Atlassian points through the call's meter (429
+ * quota_exhausted before it is sent when the integration's share or the app's pool is spent) and
+ * may be answered by the read cache; the outcome says what the call cost. A failure does not say
+ * it to the caller (only the audit log does): content hidden by allowed_spaces costs more to refuse
+ * than a missing id, and must look the same.
  * Whatever must hold for every door (limits, policy, audit) belongs here, not in a door.
  * Failures are thrown as ApiError; each door renders them its own way.
  */
