@@ -2,7 +2,7 @@ import { reset } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { emulatorControl, serviceApi } from './support/http.ts';
-import { connectMcpClient, grantOf, onHttps, serviceOnHttps } from './support/mcp-oauth.ts';
+import { connectMcpClient, grantOf, onHttps, refresh, serviceOnHttps } from './support/mcp-oauth.ts';
 import { callTool, connectAcme } from './support/tools.ts';
 
 /**
@@ -71,6 +71,19 @@ describe('revocation', () => {
     expect(revoked.status).toBe(204);
     await serveStale(records);
     expect((await listTools(tokens.access_token)).status).toBe(401);
+  });
+
+  it('of an MCP grant whose retired refresh token came back holds even where KV still serves it', async () => {
+    const { clientId, tokens } = await connectMcpClient({ preset: 'single' });
+    const { integrationId } = grantOf(tokens.access_token);
+    const rotated = await refresh(clientId, tokens.refresh_token);
+    const fresh = (await rotated.json()) as { access_token: string; refresh_token: string };
+    // The new refresh token is used, which retires the first one for good.
+    expect((await refresh(clientId, fresh.refresh_token)).status).toBe(200);
+    const records = await snapshot([`grant:${integrationId}:`, `token:${integrationId}:`]);
+    expect((await refresh(clientId, tokens.refresh_token)).status).toBe(400);
+    await serveStale(records);
+    expect((await listTools(fresh.access_token)).status).toBe(401);
   });
 
   it('by deleting the integration holds for its agent tokens even where KV still serves it', async () => {
