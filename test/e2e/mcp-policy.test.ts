@@ -129,6 +129,17 @@ describe.each([
     expect(breakout.structuredContent.error.code).toBe('invalid_arguments');
     const spaces = await narrow.callTool('get_confluence_space_pages', { space_key: 'OPS' });
     expect(spaces.structuredContent.error.code).toBe('not_found');
+    // A rendered read could show other spaces through its macros: refused, naming the rule.
+    const view = await narrow.callTool('get_confluence_page', {
+      page_id: SEED.pages.architecture.id,
+      body_format: 'view',
+    });
+    expect(view.isError).toBe(true);
+    expect(view.structuredContent.error).toMatchObject({
+      code: 'forbidden',
+      rule: 'allowed_spaces',
+      policy: 'integration_and_agent_token',
+    });
     await narrow.close();
     await service.close();
   });
