@@ -24,6 +24,7 @@ import type {
   List,
   Page,
   SearchAnswer,
+  SearchResult,
   Space,
   StorageBody,
   TreeNode,
@@ -272,9 +273,10 @@ export class ConfluenceApi {
     return this.requestKeepingLargeStrings<Page>(pageCall(pageId, query), wholeUpTo);
   }
 
-  search(query: { cql: string; limit: number; cursor?: string; includeArchivedSpaces: boolean }) {
-    const cql = this.#fence ? confineCql(query.cql, this.#fence.keys) : query.cql;
-    return this.request<SearchAnswer>({
+  async search(query: { cql: string; limit: number; cursor?: string; includeArchivedSpaces: boolean }) {
+    const fence = this.#fence;
+    const cql = fence ? confineCql(query.cql, fence.keys) : query.cql;
+    const answer = await this.request<SearchAnswer>({
       method: 'GET',
       path: '/wiki/rest/api/search',
       // v1 follows a cursor forward only with next=true, as its own `_links.next` does.
@@ -284,6 +286,14 @@ export class ConfluenceApi {
       notFound: 'Confluence search is not available on this site.',
       badRequestHints: [CQL_HINT, CURSOR_HINT],
     });
+    // The query is confined by wrapping; each result that names its space is held to the keys too.
+    if (fence) {
+      answer.results = answer.results.filter((result) => {
+        const key = spaceKeyOfResult(result);
+        return key === undefined || fence.allowsKey(key);
+      });
+    }
+    return answer;
   }
 
   createPage(body: {
@@ -644,6 +654,18 @@ export class ConfluenceApi {
       scope: 'read:user:confluence',
       notFound: 'Confluence found no users endpoint for this site.',
     });
+  }
+}
+
+/** The key of the space a search result is in, when the result says (v1 names it in its container's URL). */
+export function spaceKeyOfResult(result: SearchResult): string | undefined {
+  const named = result.space?.key ?? result.content?.space?.key;
+  if (named !== undefined) return named;
+  const key = /^\/spaces\/([^/?#]+)/.exec(result.resultGlobalContainer?.displayUrl ?? '')?.[1];
+  try {
+    return key === undefined ? undefined : decodeURIComponent(key);
+  } catch {
+    return key;
   }
 }
 

@@ -63,4 +63,27 @@ describe('space lists under allowed_spaces', () => {
     expect(answer.status).toBe(200);
     expect(answer.body.spaces.map((space: { key: string }) => space.key)).toEqual(['ENG']);
   });
+
+  it('hold search results to the allowed keys whatever Confluence made of the wrapped query', async () => {
+    await patchPolicy({ allowed_spaces: ['ENG'] });
+    const result = (id: string, key: string) => ({
+      content: { id, type: 'page', status: 'current', title: `Page ${id}` },
+      title: `Page ${id}`,
+      excerpt: '',
+      url: `/spaces/${key}/pages/${id}`,
+      lastModified: '2026-12-01T00:00:00.000Z',
+      entityType: 'content',
+      resultGlobalContainer: { title: key, displayUrl: `/spaces/${key}` },
+    });
+    await injectFault({
+      match: { method: 'GET', path_contains: '/wiki/rest/api/search' },
+      status: 200,
+      body: { results: [result('1', 'ENG'), result('2', 'OPS')], start: 0, limit: 25, size: 2, _links: {} },
+    });
+    const answer = await callTool(id, 'search_confluence_pages', { cql: 'type = page' });
+    expect(answer.status).toBe(200);
+    expect(
+      answer.body.pages.map((page: { id: string; space_key: string }) => [page.id, page.space_key]),
+    ).toEqual([['1', 'ENG']]);
+  });
 });
