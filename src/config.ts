@@ -122,6 +122,21 @@ const settings = {
   ATLASSIAN_POINTS_PER_HOUR: z.coerce.number().int().min(1).max(100_000_000).optional().default(65_000),
   POINTS_PER_INTEGRATION_PER_HOUR: z.coerce.number().int().min(1).max(100_000_000).optional(),
   CONFLUENCE_READ_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).optional().default(30),
+  MCP_SIGN_IN: z
+    .enum(['on', 'off'])
+    .optional()
+    .transform((value) => value !== 'off'),
+  // Cloud ids, or hosts such as acme.atlassian.net (a URL is reduced to its host); empty: any site.
+  MCP_SIGN_IN_SITES: z
+    .string()
+    .optional()
+    .transform((value) =>
+      (value ?? '')
+        .split(',')
+        .map((entry) => entry.trim().toLowerCase())
+        .filter(Boolean)
+        .map((entry) => (URL.canParse(entry) ? new URL(entry).host : entry)),
+    ),
 } as const;
 
 export type SettingName = keyof typeof settings;

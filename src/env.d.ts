@@ -18,6 +18,8 @@ declare namespace Cloudflare {
     AUDIT_LOG: DurableObjectNamespace<import('./audit/log.ts').AuditLog>;
     /** Atlassian's points pools, one object per pool (quota/ledger.ts). */
     QUOTA_LEDGER: DurableObjectNamespace<import('./quota/ledger.ts').QuotaLedger>;
+    /** Workers Rate Limiting: sign-in routes per client address (wrangler.toml `[[ratelimits]]`). */
+    SIGN_IN_RATE_LIMIT?: RateLimit;
     CONFLUENCE_CLIENT_ID?: string;
     CONFLUENCE_CLIENT_SECRET?: string;
     CONFLUENCE_OAUTH_SCOPE?: string;
@@ -52,6 +54,10 @@ declare namespace Cloudflare {
     POINTS_PER_INTEGRATION_PER_HOUR?: string;
     /** Seconds an integration's identical reads are answered from the cache (default 30; 0: off). */
     CONFLUENCE_READ_CACHE_SECONDS?: string;
+    /** "on" (default) or "off": whether MCP clients may register and sign in with Atlassian. */
+    MCP_SIGN_IN?: string;
+    /** Comma-separated cloud ids or site hosts MCP sign-in may connect (default: any site). */
+    MCP_SIGN_IN_SITES?: string;
   }
 }
 

@@ -9,6 +9,7 @@ import { RequestLog } from './request-log.ts';
 import { buildSiteContent } from './seed/build.ts';
 import { SITE_PRESETS, type Site } from './sites.ts';
 import { type EmulatorStats, emptyStats } from './stats.ts';
+import { CURRENT_USER } from './users.ts';
 
 export const DEFAULT_ACCESS_TOKEN_TTL_SECONDS = 3600;
 
@@ -57,6 +58,8 @@ export class EmulatorState {
   epoch = 0;
   #fence = new AbortController();
   autoApprove!: boolean;
+  /** The Atlassian account that signs in and consents (`consenting_account` in the config). */
+  consentingAccountId!: string;
   sites!: Site[];
   clients!: ClientRegistry;
   grants!: GrantStore;
@@ -87,6 +90,7 @@ export class EmulatorState {
     this.violations = [];
     this.removedEndpoints = [];
     this.autoApprove = this.baseline.autoApprove;
+    this.consentingAccountId = CURRENT_USER.accountId;
     this.sites = [...this.baseline.sites];
     this.clients = new ClientRegistry(this.baseline.clients);
     this.grants = new GrantStore(this.clock, this.baseline.accessTokenTtlSeconds);

@@ -27,6 +27,19 @@ export interface AuditEntry {
    * absent from entries written before the gateway metered points.
    */
   points?: number;
+  /**
+   * A refusal repeated identically (same caller, tool, targets, outcome and rule) within a minute of
+   * the entry's `at` is counted here rather than written again: how many there were, and the last.
+   */
+  count?: number;
+  last_at?: string;
+}
+
+/** What makes two refusals the same for collapsing: everything but the time (and the points). */
+export function refusalKey(entry: AuditEntry): string | undefined {
+  if (!entry.refused_by) return undefined;
+  const { caller, tool, targets, outcome, refused_by } = entry;
+  return JSON.stringify({ caller, tool, targets, outcome, refused_by });
 }
 
 /** Who called, as the log names it. Exhaustive: a new kind of caller does not compile until it is named here. */

@@ -1,8 +1,10 @@
 import { DurableObject } from 'cloudflare:workers';
 import { readSetting, tableExists, writeSetting } from '../lib/sql.ts';
-import type { AuditEntry } from './entry.ts';
+import { type AuditEntry, refusalKey } from './entry.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** Identical refusals within this long of the first are one entry with a count. */
+const REPEAT_WINDOW_MS = 60_000;
 
 export interface AuditQuery {
   /** Only entries older than this id (the cursor). */
@@ -22,6 +24,31 @@ export interface AuditQuery {
  */
 export class AuditLog extends DurableObject<Env> {
   private ready = false;
+  /**
+   * The refusals written in the last minute, by what makes them identical (entry.ts), so a repeat
+   * updates its entry's count instead of adding one. Kept in memory: should the object be evicted,
+   * the next repeat only starts a new entry.
+   */
+  readonly #recentRefusals = new Map<string, { seq: number; at: number; entry: AuditEntry }>();
+
+  /** Counts a refusal repeated within REPEAT_WINDOW_MS of its first entry into that entry. */
+  private collapse(entry: AuditEntry): boolean {
+    const key = refusalKey(entry);
+    if (key === undefined) return false;
+    const at = Date.parse(entry.at);
+    for (const [known, recent] of this.#recentRefusals) {
+      if (at - recent.at >= REPEAT_WINDOW_MS) this.#recentRefusals.delete(known);
+    }
+    const recent = this.#recentRefusals.get(key);
+    if (!recent) return false;
+    recent.entry = { ...recent.entry, count: (recent.entry.count ?? 1) + 1, last_at: entry.at };
+    this.ctx.storage.sql.exec(
+      'UPDATE audit SET entry = ? WHERE seq = ?',
+      JSON.stringify(recent.entry),
+      recent.seq,
+    );
+    return true;
+  }
 
   async append(entry: AuditEntry, retentionDays: number): Promise<void> {
     this.createTables();
@@ -30,12 +57,17 @@ export class AuditLog extends DurableObject<Env> {
     const now = Date.now();
     this.writeSetting('retention_days', String(retentionDays));
     this.ctx.storage.sql.exec('DELETE FROM audit WHERE at < ?', now - retentionDays * DAY_MS);
-    this.ctx.storage.sql.exec(
-      'INSERT INTO audit (at, tool, entry) VALUES (?, ?, ?)',
-      Date.parse(entry.at),
-      entry.tool,
-      JSON.stringify(entry),
-    );
+    if (this.collapse(entry)) return;
+    const { seq } = this.ctx.storage.sql
+      .exec<{ seq: number }>(
+        'INSERT INTO audit (at, tool, entry) VALUES (?, ?, ?) RETURNING seq',
+        Date.parse(entry.at),
+        entry.tool,
+        JSON.stringify(entry),
+      )
+      .one();
+    const key = refusalKey(entry);
+    if (key !== undefined) this.#recentRefusals.set(key, { seq, at: Date.parse(entry.at), entry });
     if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(now + DAY_MS);
   }
 
@@ -64,6 +96,7 @@ export class AuditLog extends DurableObject<Env> {
   async erase(): Promise<void> {
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
+    this.#recentRefusals.clear();
     this.ready = false;
     this.createTables();
     this.writeSetting('erased', new Date().toISOString());

@@ -1,10 +1,10 @@
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { requireConfig } from '../config.ts';
-import { readIntegrationCached } from '../integrations/cache.ts';
 import { ApiError } from '../lib/errors.ts';
 import { findAgentToken, looksLikeAgentToken, noteAgentTokenUse } from './agent-tokens.ts';
 import type { AppEnv, Caller } from './caller.ts';
+import { isRevoked } from './revocations.ts';
 import { bearerToken, isServiceToken } from './service-auth.ts';
 
 /** Who the bearer token says the caller is: the service, an agent, or nobody (no or unknown token). */
@@ -16,6 +16,8 @@ export async function identifyCaller(c: Context<AppEnv>): Promise<Caller | 'no_t
   const found = looksLikeAgentToken(token) ? await findAgentToken(c.env.CONFLUENCE_KV, token) : null;
   if (!found) return 'unknown_token';
   const { record, hash } = found;
+  // KV may still serve a revoked token's record elsewhere for a minute: the lifecycle object knows.
+  if (await isRevoked(c.env, record.integration_id, `agent:${record.token_id}`)) return 'unknown_token';
   // After the answer: a failed write only loses a last-used time.
   c.executionCtx.waitUntil(noteAgentTokenUse(c.env.CONFLUENCE_KV, record, hash).catch(() => undefined));
   return {
@@ -28,8 +30,8 @@ export async function identifyCaller(c: Context<AppEnv>): Promise<Caller | 'no_t
 }
 
 /**
- * Tool calls on `/integrations/:id/…`: the service token, or an agent token issued for this same
- * integration. An agent token of another integration is a valid credential without the right: 403.
+ * Tool calls on `/integrations/:id/…`: the service token or an agent token. Which integration the
+ * token may act on is checked by the tool call path itself, the same for the MCP door.
  */
 export const integrationAuth = createMiddleware<AppEnv>(async (c, next) => {
   const caller = await identifyCaller(c);
@@ -45,20 +47,8 @@ export const integrationAuth = createMiddleware<AppEnv>(async (c, next) => {
       'The bearer token is neither the service API token nor a valid agent token (an agent token may have been revoked). Check the token you send; an agent needs a new token from the service API if its own was revoked.',
     );
   }
-  if (caller.kind === 'agent' && caller.integrationId !== c.req.param('id')) {
-    throw new ApiError(
-      'forbidden',
-      'This agent token belongs to another integration; use the token issued for this one.',
-    );
-  }
-  // A deleted integration's agent tokens are purged after the deletion answers: refuse them meanwhile.
-  // (The record is read through the isolate cache the tool call itself reads next.)
-  if (caller.kind === 'agent' && !(await readIntegrationCached(c.env.CONFLUENCE_KV, caller.integrationId))) {
-    throw new ApiError(
-      'unauthorized',
-      'The bearer token is not a valid agent token (its integration was deleted). Ask for a new one.',
-    );
-  }
+  // Whether it may act on this integration (its own, one that still exists) is decided where both
+  // doors meet: callTool and callerPolicy (auth/integration-access.ts).
   c.set('caller', caller);
   await next();
 });

@@ -24,6 +24,7 @@ import type {
   List,
   Page,
   SearchAnswer,
+  SearchResult,
   Space,
   StorageBody,
   TreeNode,
@@ -101,22 +102,38 @@ export class ConfluenceApi {
   }
 
   async request<T>(call: ApiCall): Promise<T> {
-    await this.#fence?.admit(call.within, call.notFound);
+    await this.#admit(call);
     const answer = await this.#client.request<T>(call);
     await this.#observe(call, answer);
     return answer;
   }
 
   async download(call: ApiCall, maxBytes: number): Promise<Download> {
-    await this.#fence?.admit(call.within, call.notFound);
+    await this.#admit(call);
     return this.#client.download(call, maxBytes);
   }
 
   async requestKeepingLargeStrings<T>(call: ApiCall, worthUpTo?: number): Promise<ParsedWithSources<T>> {
-    await this.#fence?.admit(call.within, call.notFound);
+    await this.#admit(call);
     const answer = await this.#client.requestKeepingLargeStrings<T>(call, worthUpTo);
     await this.#observe(call, answer.value);
     return answer;
+  }
+
+  /**
+   * What a space-confined caller may send, before it is sent: only content of its spaces (else the
+   * same not_found as for missing content), no rendered body format, and no body to be written that
+   * names content of other spaces (both 403: space-fence.ts says why).
+   */
+  async #admit(call: ApiCall): Promise<void> {
+    const fence = this.#fence;
+    if (!fence) return;
+    fence.admitAnySpace(call.within);
+    await fence.admit(call.within, call.notFound);
+    const format = call.query?.['body-format'];
+    if (typeof format === 'string') fence.admitFormat(format);
+    const written = (call.body as { body?: Partial<StorageBody> } | undefined)?.body;
+    if (typeof written?.value === 'string') await fence.admitBody(written.value);
   }
 
   async #observe(call: ApiCall, answer: unknown): Promise<void> {
@@ -140,7 +157,9 @@ export class ConfluenceApi {
         notFound: 'Confluence found no spaces endpoint for this site; the site may have been removed.',
         within: 'confined',
       });
-      return answer.results.map((space) => space.id);
+      // Only the spaces asked for count, whatever Confluence made of the key filter.
+      const fence = this.#fence;
+      return answer.results.filter((space) => fence?.allowsKey(space.key)).map((space) => space.id);
     },
     spaceOfPage: async (pageId: string) => {
       try {
@@ -187,9 +206,9 @@ export class ConfluenceApi {
     },
   };
 
-  listSpaces(query: { limit: number; type?: string; cursor?: string }) {
+  async listSpaces(query: { limit: number; type?: string; cursor?: string }) {
     const fence = this.#fence;
-    return this.request<List<Space>>({
+    const answer = await this.request<List<Space>>({
       method: 'GET',
       path: '/wiki/api/v2/spaces',
       query: { ...query, 'description-format': 'plain', ...(fence && { keys: fence.keys.join(',') }) },
@@ -198,6 +217,9 @@ export class ConfluenceApi {
       notFound: 'Confluence found no spaces endpoint for this site; the site may have been removed.',
       badRequestHints: [CURSOR_HINT],
     });
+    // The key filter is Confluence's; the answer is held to the allowed keys here as well.
+    if (fence) answer.results = answer.results.filter((space) => fence.allowsKey(space.key));
+    return answer;
   }
 
   /**
@@ -207,6 +229,7 @@ export class ConfluenceApi {
    */
   async spaceIdForKey(key: string): Promise<string> {
     const notFound = `No space with key "${key}" exists, or the connected user may not see it. List spaces with get_confluence_spaces.`;
+    this.#fence?.admitAnySpace('confined');
     if (this.#fence && !this.#fence.allowsKey(key)) throw new SpaceRefusal(notFound);
     const cacheKey = `${this.integrationId}:${key}`;
     const cached = spaceIds.get(cacheKey);
@@ -250,9 +273,10 @@ export class ConfluenceApi {
     return this.requestKeepingLargeStrings<Page>(pageCall(pageId, query), wholeUpTo);
   }
 
-  search(query: { cql: string; limit: number; cursor?: string; includeArchivedSpaces: boolean }) {
-    const cql = this.#fence ? confineCql(query.cql, this.#fence.keys) : query.cql;
-    return this.request<SearchAnswer>({
+  async search(query: { cql: string; limit: number; cursor?: string; includeArchivedSpaces: boolean }) {
+    const fence = this.#fence;
+    const cql = fence ? confineCql(query.cql, fence.keys) : query.cql;
+    const answer = await this.request<SearchAnswer>({
       method: 'GET',
       path: '/wiki/rest/api/search',
       // v1 follows a cursor forward only with next=true, as its own `_links.next` does.
@@ -262,6 +286,14 @@ export class ConfluenceApi {
       notFound: 'Confluence search is not available on this site.',
       badRequestHints: [CQL_HINT, CURSOR_HINT],
     });
+    // The query is confined by wrapping; each result that names its space is held to the keys too.
+    if (fence) {
+      answer.results = answer.results.filter((result) => {
+        const key = spaceKeyOfResult(result);
+        return key === undefined || fence.allowsKey(key);
+      });
+    }
+    return answer;
   }
 
   createPage(body: {
@@ -622,6 +654,18 @@ export class ConfluenceApi {
       scope: 'read:user:confluence',
       notFound: 'Confluence found no users endpoint for this site.',
     });
+  }
+}
+
+/** The key of the space a search result is in, when the result says (v1 names it in its container's URL). */
+export function spaceKeyOfResult(result: SearchResult): string | undefined {
+  const named = result.space?.key ?? result.content?.space?.key;
+  if (named !== undefined) return named;
+  const key = /^\/spaces\/([^/?#]+)/.exec(result.resultGlobalContainer?.displayUrl ?? '')?.[1];
+  try {
+    return key === undefined ? undefined : decodeURIComponent(key);
+  } catch {
+    return key;
   }
 }
 

@@ -9,7 +9,10 @@ import type { AccessToken } from '../vault/access-token.ts';
  *   is simply refreshed;
  * - otherwise one authenticated probe of `accessible-resources`, which answers a dead token 401. A
  *   live answer is remembered per token for a minute, so a run of genuine 404s costs one probe, not
- *   a refresh each; concurrent callers share one probe.
+ *   a refresh each; concurrent callers share one probe. A probe that proves nothing (Atlassian
+ *   unreachable, a 5xx) counts as "may have died": a token problem must never be answered as
+ *   not_found, so the token is refreshed, and if that cannot be done either the caller gets a
+ *   retryable error instead.
  */
 const NEAR_EXPIRY_MS = 10 * 60_000;
 const ALIVE_FOR_MS = 60_000;
@@ -41,12 +44,12 @@ export async function mayHaveDied(
     if (alive.size >= MAX_REMEMBERED) alive.clear();
     alive.set(integrationId, { accessToken: token.accessToken, until: Date.now() + ALIVE_FOR_MS });
   }
-  return verdict === 'dead';
+  return verdict !== 'alive';
 }
 
 /**
  * Whether Atlassian accepts the token. A probe that fails for another reason (network, 5xx, 429)
- * proves nothing: the original answer then stands, and nothing is remembered.
+ * proves nothing, and nothing is remembered.
  */
 async function probeToken(apiBaseUrl: string, accessToken: string): Promise<Verdict> {
   try {

@@ -59,11 +59,23 @@ export const CONNECT_ERRORS = {
     advice:
       'The Atlassian account you used has no Confluence Cloud site this app may use (sites of other products such as Jira do not count). Start again and pick a site that has Confluence, or sign in with another account.',
   },
+  site_not_allowed: {
+    status: 403,
+    title: 'No site you shared may be connected here',
+    advice:
+      'This gateway lets MCP clients connect only some Confluence sites (its operator set MCP_SIGN_IN_SITES), and none of the sites your Atlassian account shared is among them. Nothing was connected. Sign in with an account of an allowed site, or ask the operator.',
+  },
   site_mismatch: {
     status: 409,
     title: 'That is a different Confluence site',
     advice:
       'Reconnecting must grant access to the same site the integration was made for. Start the reconnect again and choose that site, or create a new integration for the other site.',
+  },
+  account_mismatch: {
+    status: 409,
+    title: 'That is a different Atlassian account',
+    advice:
+      'This integration was connected by another Atlassian account, and reconnecting must be done by that same account: the integration’s agents and clients act as its person. Nothing was changed and the access you granted was not kept. Sign out of Atlassian (or use a private window), sign in as the account that connected the integration, and open the reconnect link again; or ask the application to connect a new integration for your account.',
   },
   integration_not_found: {
     status: 404,

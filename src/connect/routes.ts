@@ -2,6 +2,7 @@ import { type Context, Hono } from 'hono';
 import * as z from 'zod';
 import type { AppEnv } from '../auth/caller.ts';
 import { serviceAuth } from '../auth/service-auth.ts';
+import { signInLimit } from '../auth/sign-in-limit.ts';
 import { type Config, requireConfig } from '../config.ts';
 import { lifecycleOf } from '../integrations/lifecycle.ts';
 import { readIntegration } from '../integrations/records.ts';
@@ -49,7 +50,11 @@ const CreateSessionBody = z.object({
     .string('required: the id of the user or tenant the integration belongs to')
     .trim()
     .min(1, 'must not be empty')
-    .max(200, 'at most 200 characters'),
+    .max(200, 'at most 200 characters')
+    .refine(
+      (owner) => !/^atlassian:/i.test(owner),
+      'owner ids starting "atlassian:" are reserved for integrations an MCP client connects by signing in with Atlassian; use your own user or tenant id',
+    ),
   name: z.string().trim().min(1, 'must not be empty; leave it out to ask the user').max(200).optional(),
   return_url: z
     .url({
@@ -62,6 +67,7 @@ const CreateSessionBody = z.object({
     .min(1, 'must not be empty; leave it out to connect a new integration')
     .optional(),
   require_confirmation: z.boolean('must be true or false').optional(),
+  allow_account_change: z.boolean('must be true or false').optional(),
 });
 
 connectSessionRoutes.post('/', serviceAuth, async (c) => {
@@ -71,6 +77,12 @@ connectSessionRoutes.post('/', serviceAuth, async (c) => {
     throw new ApiError(
       'invalid_request',
       'require_confirmation applies to new integrations only: leave it out when reconnecting (a reconnect keeps the integration and must grant the same site).',
+    );
+  }
+  if (body.allow_account_change !== undefined && body.integration_id === undefined) {
+    throw new ApiError(
+      'invalid_request',
+      'allow_account_change applies to reconnects only: send it with the integration_id to reconnect (a new integration records whichever Atlassian account consents).',
     );
   }
   if (body.require_confirmation && body.return_url === undefined) {
@@ -132,7 +144,7 @@ for (const path of ['/connect', '/callback', '/finalize']) {
   });
 }
 
-connectRoutes.get('/connect', async (c) => {
+connectRoutes.get('/connect', signInLimit, async (c) => {
   const config = requireConfig(c.env, FLOW_SETTINGS);
   // The cookie must be set on the host Atlassian will send the browser back to.
   const canonical = new URL(config.CONFLUENCE_REDIRECT_URI).origin;
@@ -306,13 +318,15 @@ connectRoutes.onError((error, c) => {
     const { status, title, advice } = CONNECT_ERRORS[error.code];
     return c.html(errorPage({ title, advice, code: error.code }), status);
   }
-  if (error instanceof ApiError && error.code === 'misconfigured') {
+  if (error instanceof ApiError && (error.code === 'misconfigured' || error.code === 'rate_limited')) {
     const page = errorPage({
-      title: 'Connecting is not available',
-      advice: `${error.message} Try again later.`,
+      title: error.code === 'rate_limited' ? 'Too many attempts' : 'Connecting is not available',
+      advice: `${error.message}${error.code === 'misconfigured' ? ' Try again later.' : ''}`,
       code: error.code,
     });
-    return c.html(page, 503);
+    const headers: Record<string, string> =
+      error.retryAfterSeconds === undefined ? {} : { 'retry-after': String(error.retryAfterSeconds) };
+    return c.html(page, error.code === 'rate_limited' ? 429 : 503, headers);
   }
   console.error(JSON.stringify({ event: 'connect_flow_error', route: c.req.routePath, error: error.name }));
   const page = errorPage({

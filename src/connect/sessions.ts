@@ -26,6 +26,8 @@ export const ConnectSession = z.object({
   session_hash: z.string(),
   /** The integration waits for the backend's confirmation (POST /api/v1/integrations/:id/confirm). */
   require_confirmation: z.boolean(),
+  /** A reconnect may be consented by another Atlassian account than the integration's (service API). */
+  allow_account_change: z.boolean().default(false),
   /**
    * Set when an MCP client's `/authorize` started the flow (oauth/authorize.ts). The owner is then
    * the Atlassian account that signs in, learnt at the callback, and the integration is that
@@ -45,6 +47,7 @@ export async function createSession(
     return_url?: string;
     integration_id?: string;
     require_confirmation?: boolean;
+    allow_account_change?: boolean;
     mcp?: McpAuthorization;
   },
 ): Promise<{ id: string; session: ConnectSession }> {
@@ -58,6 +61,7 @@ export async function createSession(
     reconnect: input.integration_id !== undefined,
     session_hash: sessionHash,
     require_confirmation: input.require_confirmation ?? false,
+    allow_account_change: input.allow_account_change ?? false,
     ...(input.mcp && { mcp: input.mcp }),
     expires_at: Date.now() + SESSION_TTL_SECONDS * 1000,
   };

@@ -2,7 +2,8 @@ import { DurableObject } from 'cloudflare:workers';
 import { outboxOf } from '../event-delivery/outbox.ts';
 import { kvKeys } from '../kv-keys.ts';
 import { timingSafeEqualText } from '../vault/crypto.ts';
-import { deleteOwnerIndexEntry, type IntegrationRecord, readIntegration } from './records.ts';
+import { applyRecordChange, type RecordChange } from './record-change.ts';
+import { deleteOwnerIndexEntry, IntegrationRecord, readIntegration, writeIntegration } from './records.ts';
 import { SWEEP_START, type SweepProgress, sweepBatch } from './sweep.ts';
 
 /** OAuth states one connect session may have in flight; opening the link again evicts the oldest. */
@@ -27,7 +28,10 @@ const DELETED = 'deleted';
 const SWEEP = 'sweep';
 /** While the integration awaits confirmation: {code_hash, discard_at, confirmed}. */
 const CONFIRMATION = 'confirmation';
+/** The integration record, the copy every change is made to (KV holds a copy for readers). */
+const RECORD = 'record';
 const sessionKey = (sessionHash: string) => `session:${sessionHash}`;
+const revokedKey = (credential: string) => `revoked:${credential}`;
 
 interface SessionEntry {
   /** Hashes of the session's OAuth states still in flight, oldest first. */
@@ -53,8 +57,57 @@ interface PendingConfirmation {
  * - An integration made with `require_confirmation` is discarded unless confirmed in time.
  * - A deletion erases secrets, tokens and the record at once, then purges the bulk keys (agent
  *   tokens, events) from an alarm in bounded batches: no invocation nears KV's operation limit.
+ * - The record (policy, status, name, site, account) changes here only, one change at a time on
+ *   this object's copy (integrations/record-change.ts), so no change is ever written over by a stale one.
  */
 export class IntegrationLifecycle extends DurableObject<Env> {
+  /**
+   * Revokes an agent token or MCP grant (`agent:<id>`, `grant:<id>`) for every location at once
+   * (auth/revocations.ts): KV, which holds the credential, may serve it elsewhere for a minute more.
+   */
+  async revoke(credential: string): Promise<void> {
+    await this.ctx.storage.put(revokedKey(credential), Date.now());
+  }
+
+  /** Whether a credential was revoked here, or the whole integration deleted. */
+  async isRevoked(credential: string): Promise<boolean> {
+    const found = await this.ctx.storage.get([DELETED, revokedKey(credential)]);
+    return found.size > 0;
+  }
+
+  /** The KV copy of the record being written; the next write waits for it (see changeRecord). */
+  #kvCopy: Promise<void> = Promise.resolve();
+
+  /**
+   * Applies a change to the record and copies the result to KV; answers the record, or null when
+   * there is none to change (never created, or deleted). The copy made before this object kept
+   * records is read from KV once. KV writes are chained and each writes the newest record, so the
+   * last write KV sees is the newest record, whatever order two writes in flight land in.
+   */
+  async changeRecord(integrationId: string, change: RecordChange): Promise<IntegrationRecord | null> {
+    // One change at a time, the KV read of a record older than this object's copy included.
+    const updated = await this.ctx.blockConcurrencyWhile(async () => {
+      if (await this.ctx.storage.get<boolean>(DELETED)) return null;
+      const stored = await this.ctx.storage.get<unknown>(RECORD);
+      const current =
+        stored === undefined
+          ? ((await readIntegration(this.env.CONFLUENCE_KV, integrationId)) ?? change.create ?? null)
+          : IntegrationRecord.parse(stored);
+      if (!current) return null;
+      const next = applyRecordChange(current, change, new Date().toISOString());
+      await this.ctx.storage.put({ [ID]: integrationId, [RECORD]: next });
+      return next;
+    });
+    if (!updated) return null;
+    const write = this.#kvCopy.then(async () => {
+      const newest = await this.ctx.storage.get<IntegrationRecord>(RECORD);
+      if (newest) await writeIntegration(this.env.CONFLUENCE_KV, newest);
+    });
+    this.#kvCopy = write.catch(() => undefined);
+    await write;
+    return updated;
+  }
+
   /** Records a new OAuth state of a session (GET connect_url); answers the states it pushed out. */
   async admitState(integrationId: string, sessionHash: string, stateHash: string): Promise<StateAdmission> {
     if (await this.ctx.storage.get<boolean>(DELETED)) return { ok: false, reason: 'deleted' };
@@ -141,6 +194,8 @@ export class IntegrationLifecycle extends DurableObject<Env> {
    */
   async erase(integrationId: string, record?: IntegrationRecord): Promise<void> {
     const kv = this.env.CONFLUENCE_KV;
+    // A record copy still on its way to KV lands first, so the deletion below is the last word.
+    await this.#kvCopy;
     await this.ctx.storage.deleteAll();
     await this.ctx.storage.put({ [ID]: integrationId, [DELETED]: true, [SWEEP]: SWEEP_START });
     await this.env.TOKEN_REFRESHER.get(this.env.TOKEN_REFRESHER.idFromName(integrationId)).erase();
@@ -195,4 +250,16 @@ export class IntegrationLifecycle extends DurableObject<Env> {
 /** The lifecycle object of an integration, as Workers address it. */
 export function lifecycleOf(env: Env, integrationId: string) {
   return env.INTEGRATION_LIFECYCLE.get(env.INTEGRATION_LIFECYCLE.idFromName(integrationId));
+}
+
+/**
+ * Applies a change to an integration record through its lifecycle object (the one writer); answers
+ * the record as it now is, or null when there is no such integration.
+ */
+export async function changeIntegration(
+  env: Env,
+  id: string,
+  change: RecordChange,
+): Promise<IntegrationRecord | null> {
+  return (await lifecycleOf(env, id).changeRecord(id, change)) as IntegrationRecord | null;
 }

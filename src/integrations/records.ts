@@ -16,6 +16,11 @@ export const IntegrationRecord = z.object({
   scopes: z.array(z.string()),
   /** What callers of its tools may do (policy/policy.ts); records written before policies were open. */
   policy: Policy.default(OPEN_POLICY),
+  /**
+   * The Atlassian account that consented at the first connect: a reconnect by another account is
+   * refused unless the service API allowed it. Null for records made before accounts were recorded.
+   */
+  account_id: z.string().nullable().default(null),
   created_at: z.string(),
   updated_at: z.string(),
 });
@@ -46,7 +51,8 @@ export async function readIntegration(kv: KVNamespace, id: string): Promise<Inte
 
 /**
  * Writes the record and its owner index entry (both idempotent, so a retry is always safe). A record
- * without a policy is read back with the open one.
+ * without a policy is read back with the open one. Only the integration's lifecycle object writes
+ * records (integrations/record-change.ts says why).
  */
 export async function writeIntegration(
   kv: KVNamespace,
@@ -54,18 +60,6 @@ export async function writeIntegration(
 ): Promise<void> {
   await kv.put(kvKeys.integration(record.id), JSON.stringify(record));
   await kv.put(kvKeys.ownerIndex(await ownerKey(record.owner_id), record.id), '');
-}
-
-export async function setIntegrationStatus(
-  kv: KVNamespace,
-  id: string,
-  status: IntegrationRecord['status'],
-): Promise<IntegrationRecord | null> {
-  const record = await readIntegration(kv, id);
-  if (!record || record.status === status) return record;
-  const updated = { ...record, status, updated_at: new Date().toISOString() };
-  await kv.put(kvKeys.integration(id), JSON.stringify(updated));
-  return updated;
 }
 
 export async function listIntegrations(kv: KVNamespace, ownerId: string): Promise<IntegrationRecord[]> {

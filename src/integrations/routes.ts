@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import * as z from 'zod';
 import { issueAgentToken, listAgentTokens, revokeAgentToken } from '../auth/agent-tokens.ts';
 import type { AppEnv } from '../auth/caller.ts';
+import { revokeCredential } from '../auth/revocations.ts';
 import { serviceAuth } from '../auth/service-auth.ts';
 import { ApiError } from '../lib/errors.ts';
 import { parseWith, readJsonObject } from '../lib/validation.ts';
@@ -11,14 +12,8 @@ import { OPEN_POLICY } from '../policy/policy.ts';
 import { forgetAccessToken } from '../vault/access-token.ts';
 import { sha256Hex } from '../vault/crypto.ts';
 import { forgetIntegration } from './cache.ts';
-import { lifecycleOf } from './lifecycle.ts';
-import {
-  type IntegrationRecord,
-  listIntegrations,
-  readIntegration,
-  setIntegrationStatus,
-  writeIntegration,
-} from './records.ts';
+import { changeIntegration, lifecycleOf } from './lifecycle.ts';
+import { type IntegrationRecord, listIntegrations, readIntegration } from './records.ts';
 
 /**
  * The service API's integration routes (the trusted backend only). Each route names serviceAuth
@@ -60,13 +55,13 @@ integrationRoutes.patch('/:id', serviceAuth, async (c) => {
       'Nothing to change: send {"name": …} and/or {"policy": {"read_only", "allowed_tools", "denied_tools", "allowed_spaces"}}.',
     );
   }
-  const updated: IntegrationRecord = {
-    ...record,
-    name: patch.name ?? record.name,
-    policy: patch.policy ? applyPolicy(record.policy, patch.policy) : record.policy,
-    updated_at: new Date().toISOString(),
-  };
-  await writeIntegration(c.env.CONFLUENCE_KV, updated);
+  // Only the fields sent change, on the lifecycle object's copy: a reconnect or a needs_reauth
+  // elsewhere meanwhile is neither undone by this write nor undoes it.
+  const updated = await changeIntegration(c.env, record.id, {
+    ...(patch.name !== undefined && { name: patch.name }),
+    ...(patch.policy !== undefined && { policy: patch.policy }),
+  });
+  if (!updated) throw missingIntegration(record.id);
   // Other isolates keep their cached copy for up to 30 s (and KV takes up to 60 s to propagate).
   forgetIntegration(updated.id);
   return c.json(updated);
@@ -108,7 +103,11 @@ integrationRoutes.post('/:id/confirm', serviceAuth, async (c) => {
   }
   forgetIntegration(record.id);
   if (record.status !== 'pending_confirmation') return c.json(record);
-  return c.json((await setIntegrationStatus(c.env.CONFLUENCE_KV, record.id, 'active')) ?? record);
+  const confirmed = await changeIntegration(c.env, record.id, {
+    status: 'active',
+    onlyFromStatus: ['pending_confirmation'],
+  });
+  return c.json(confirmed ?? record);
 });
 
 integrationRoutes.get('/:id/agent-tokens', serviceAuth, async (c) => {
@@ -144,7 +143,9 @@ integrationRoutes.post('/:id/agent-tokens', serviceAuth, async (c) => {
 
 integrationRoutes.delete('/:id/agent-tokens/:token_id', serviceAuth, async (c) => {
   const record = await requireIntegration(c.env, c.req.param('id'));
-  if (!(await revokeAgentToken(c.env.CONFLUENCE_KV, record.id, c.req.param('token_id')))) {
+  const tokenId = c.req.param('token_id');
+  if (/^[\w-]{1,100}$/.test(tokenId)) await revokeCredential(c.env, record.id, `agent:${tokenId}`);
+  if (!(await revokeAgentToken(c.env.CONFLUENCE_KV, record.id, tokenId))) {
     throw new ApiError(
       'not_found',
       `Integration ${record.id} has no agent token ${c.req.param('token_id')}.`,
@@ -160,7 +161,9 @@ integrationRoutes.get('/:id/mcp-grants', serviceAuth, async (c) => {
 
 integrationRoutes.delete('/:id/mcp-grants/:grant_id', serviceAuth, async (c) => {
   const record = await requireIntegration(c.env, c.req.param('id'));
-  if (!(await revokeMcpGrant(c.env, record.id, c.req.param('grant_id')))) {
+  const grantId = c.req.param('grant_id');
+  if (/^[\w-]{1,100}$/.test(grantId)) await revokeCredential(c.env, record.id, `grant:${grantId}`);
+  if (!(await revokeMcpGrant(c.env, record.id, grantId))) {
     throw new ApiError(
       'not_found',
       `Integration ${record.id} has no MCP grant ${c.req.param('grant_id')}. List them with GET /api/v1/integrations/${record.id}/mcp-grants.`,
@@ -171,13 +174,15 @@ integrationRoutes.delete('/:id/mcp-grants/:grant_id', serviceAuth, async (c) => 
 
 export async function requireIntegration(env: Env, id: string): Promise<IntegrationRecord> {
   const record = await readIntegration(env.CONFLUENCE_KV, id);
-  if (!record) {
-    throw new ApiError(
-      'integration_not_found',
-      `No integration ${id}. List integrations with GET /api/v1/integrations?owner_id=….`,
-    );
-  }
+  if (!record) throw missingIntegration(id);
   return record;
+}
+
+function missingIntegration(id: string): ApiError {
+  return new ApiError(
+    'integration_not_found',
+    `No integration ${id}. List integrations with GET /api/v1/integrations?owner_id=….`,
+  );
 }
 
 /**

@@ -1,6 +1,8 @@
 import type { Context } from 'hono';
 import type { AppEnv, Caller } from '../auth/caller.ts';
+import { requireOwnIntegration } from '../auth/integration-access.ts';
 import { identifyCaller } from '../auth/integration-auth.ts';
+import { isRevoked } from '../auth/revocations.ts';
 import { bearerToken } from '../auth/service-auth.ts';
 import { ApiError } from '../lib/errors.ts';
 import { findMcpGrant } from '../oauth/grants.ts';
@@ -60,7 +62,8 @@ export async function mcpAccess(c: Context<AppEnv>): Promise<McpAccess | Respons
 async function oauthCaller(c: Context<AppEnv>): Promise<Caller | null> {
   const token = bearerToken(c.req.header('authorization'));
   const grant = token ? await findMcpGrant(c.env, token) : null;
-  return grant && { kind: 'mcp_client', ...grant };
+  if (!grant || (await isRevoked(c.env, grant.integrationId, `grant:${grant.grantId}`))) return null;
+  return { kind: 'mcp_client', ...grant };
 }
 
 function integrationOf(caller: Caller, pathId: string | undefined): string {
@@ -71,11 +74,7 @@ function integrationOf(caller: Caller, pathId: string | undefined): string {
       'The service API token names no integration: use POST /api/v1/integrations/:id/mcp, or an agent token here.',
     );
   }
-  if (caller.kind === 'agent' && caller.integrationId !== pathId) {
-    throw new ApiError(
-      'forbidden',
-      'This agent token belongs to another integration; use the token issued for this one.',
-    );
-  }
+  // Refused here already, as an HTTP 403 before any JSON-RPC, by the rule callTool applies.
+  requireOwnIntegration(caller, pathId);
   return pathId;
 }

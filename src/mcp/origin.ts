@@ -2,13 +2,16 @@ import type { Context } from 'hono';
 import { cors } from 'hono/cors';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../auth/caller.ts';
-import { requireConfig } from '../config.ts';
+import { parseConfig, requireConfig } from '../config.ts';
 import { ApiError } from '../lib/errors.ts';
 
 /**
  * DNS-rebinding protection, as the MCP transport spec requires: a request a browser sends carries
  * `Origin`, and only the gateway's own origin or one listed in MCP_ALLOWED_ORIGINS may call. A
  * request without `Origin` comes from a program (an agent, an SDK client), not a page, and passes.
+ * "Own origin" is the configured public one (CONFLUENCE_REDIRECT_URI's), never the request's Host:
+ * a rebound DNS name makes a page's origin and the Host it sends agree, so comparing the two
+ * would let any page through.
  */
 export const checkOrigin = createMiddleware<AppEnv>(async (c, next) => {
   const origin = c.req.header('origin');
@@ -34,6 +37,7 @@ export const mcpCors = cors({
 });
 
 function isAllowedOrigin(c: Context<AppEnv>, origin: string): boolean {
-  if (origin === new URL(c.req.url).origin) return true;
+  const redirectUri = parseConfig(c.env).values.CONFLUENCE_REDIRECT_URI;
+  if (redirectUri !== undefined && origin === new URL(redirectUri).origin) return true;
   return requireConfig(c.env, ['MCP_ALLOWED_ORIGINS']).MCP_ALLOWED_ORIGINS.includes(origin);
 }

@@ -15,6 +15,7 @@ import type { TokenSet } from '../vault/tokens.ts';
 import { pkceRefusal } from './pkce.ts';
 import type { McpAuthorization } from './request.ts';
 import { MCP_SCOPE, type McpGrantProps, oauthHelpers, oauthLibrary } from './server.ts';
+import { keepClient, signInOpen, signInSites } from './sign-in-door.ts';
 
 /**
  * `/authorize` for MCP clients, and the two places where the connect flow hands over to it.
@@ -32,6 +33,14 @@ import { MCP_SCOPE, type McpGrantProps, oauthHelpers, oauthLibrary } from './ser
  */
 export async function startMcpAuthorization(c: Context<AppEnv>): Promise<Response> {
   const config = requireConfig(c.env, ['CONFLUENCE_REDIRECT_URI']);
+  if (!signInOpen(c.env)) {
+    return refusedPage(
+      c,
+      'access_denied',
+      'Signing in with Atlassian is turned off on this gateway (MCP_SIGN_IN=off); use an agent token instead.',
+      403,
+    );
+  }
   const oauth = await oauthHelpers(c.env);
   const { AuthorizationError, CimdFetchError, authorizationErrorRedirect } = await oauthLibrary();
   let request: AuthRequest;
@@ -88,7 +97,10 @@ export async function showMcpConsent(
   },
 ): Promise<Response> {
   const config = requireConfig(c.env, ['ATLASSIAN_API_BASE_URL', 'TOKEN_ENCRYPTION_KEYS']);
-  const { session, sites } = input;
+  const { session } = input;
+  // Only the sites the operator opened sign-in to (MCP_SIGN_IN_SITES) are offered.
+  const sites = signInSites(c.env, input.sites);
+  if (sites.length === 0) throw new ConnectError('site_not_allowed', session.return_url);
   let accountId: string;
   try {
     accountId = await currentAccountId(
@@ -160,6 +172,8 @@ export async function finishMcpAuthorization(
     scopes: pending.scopes,
     tokens: pending.tokens,
     finisher: await sha256Hex(`pending:${pendingId}`),
+    // The consent page read it from Confluence and made it the owner.
+    accountId: session.owner_id.slice(ownerOf('').length),
   });
   const props: McpGrantProps = { integration_id: record.id };
   const { redirectTo } = await (await oauthHelpers(c.env)).completeAuthorization({
@@ -170,6 +184,8 @@ export async function finishMcpAuthorization(
     props,
   });
   await markFinished(kv, pendingId, usedUp, record.id);
+  // A client that completed a sign-in is kept; one that never does expires (sign-in-door.ts).
+  await keepClient(c.env, request.clientId);
   return c.redirect(redirectTo, 302);
 }
 
@@ -190,11 +206,16 @@ function clientReturnUrl(request: AuthRequest): string {
 }
 
 /** A request that cannot be sent back to its client (unknown client, unregistered redirect URI). */
-async function refusedPage(c: Context<AppEnv>, code: string, description: string): Promise<Response> {
+async function refusedPage(
+  c: Context<AppEnv>,
+  code: string,
+  description: string,
+  status: 400 | 403 = 400,
+): Promise<Response> {
   const page = await errorPage({
-    title: 'This sign-in request is not valid',
+    title: status === 403 ? 'Signing in is not available' : 'This sign-in request is not valid',
     advice: `${description} Go back to the application and start again.`,
     code,
   });
-  return c.html(page, 400);
+  return c.html(page, status);
 }

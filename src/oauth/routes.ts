@@ -1,7 +1,9 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../auth/caller.ts';
+import { signInLimit } from '../auth/sign-in-limit.ts';
 import { startMcpAuthorization } from './authorize.ts';
 import { MCP_SCOPE, mcpResource, publicOrigin, serveByLibrary } from './server.ts';
+import { registerClient } from './sign-in-door.ts';
 import { tokenEndpoint } from './token-endpoint.ts';
 
 /**
@@ -29,7 +31,8 @@ oauthRoutes.get('/.well-known/oauth-protected-resource/mcp', (c) =>
   ),
 );
 oauthRoutes.on(['GET', 'OPTIONS'], ['/.well-known/oauth-authorization-server'], serveByLibrary);
-oauthRoutes.on(['POST', 'OPTIONS'], ['/register'], serveByLibrary);
+oauthRoutes.options('/register', serveByLibrary);
+oauthRoutes.post('/register', signInLimit, registerClient);
 oauthRoutes.options('/token', serveByLibrary);
 oauthRoutes.post('/token', tokenEndpoint);
-oauthRoutes.get('/authorize', startMcpAuthorization);
+oauthRoutes.get('/authorize', signInLimit, startMcpAuthorization);

@@ -1,7 +1,7 @@
 import type { GrantType, OAuthAuthorizationServer, OAuthHelpers } from '@cloudflare/workers-oauth-provider';
 import type { Context } from 'hono';
 import type { AppEnv } from '../auth/caller.ts';
-import { requireConfig } from '../config.ts';
+import { parseConfig, requireConfig } from '../config.ts';
 import { readIntegration } from '../integrations/records.ts';
 import { ApiError } from '../lib/errors.ts';
 
@@ -61,6 +61,8 @@ export function mcpResourceMetadataUrl(env: Env): string {
  * gateway is not on https or loopback, or not configured): agent tokens still work there.
  */
 export async function oauthDiscovery(env: Env): Promise<{ metadataUrl: string; scope: string } | undefined> {
+  // MCP_SIGN_IN=off: the challenge sends no client to a sign-in that would refuse it.
+  if (parseConfig(env).values.MCP_SIGN_IN === false) return undefined;
   if (!(await authorizationServerIfConfigured(env))) return undefined;
   return { metadataUrl: mcpResourceMetadataUrl(env), scope: MCP_SCOPE };
 }

@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import type { AppEnv } from '../auth/caller.ts';
+import { revokeCredential } from '../auth/revocations.ts';
 import { kvKeys } from '../kv-keys.ts';
 import { sha256Hex } from '../vault/crypto.ts';
 import { GRANT_IDLE_TTL_SECONDS, oauthHelpers, serveByLibrary } from './server.ts';
@@ -27,6 +28,8 @@ export async function tokenEndpoint(c: Context<AppEnv>): Promise<Response> {
   const live =
     before && (presentedId === before.refreshTokenId || presentedId === before.previousRefreshTokenId);
   if (before && !live && (await kv.get(kvKeys.retiredRefreshToken(presentedId))) === grantKey) {
+    // Everywhere within seconds, not only once KV forgets the grant (auth/revocations.ts).
+    await revokeCredential(c.env, userId, `grant:${grantId}`);
     await (await oauthHelpers(c.env)).revokeGrant(grantId, userId);
     console.warn(JSON.stringify({ event: 'oauth_refresh_reuse', action: 'grant_revoked' }));
     return Response.json(

@@ -1,4 +1,5 @@
 import { ApiError } from '../lib/errors.ts';
+import { storageReferences } from './storage-references.ts';
 
 /**
  * Which space content one Confluence call reaches. Every operation in confluence/api.ts declares it
@@ -64,6 +65,25 @@ export class SpaceRefusal extends ApiError {
   }
 }
 
+/**
+ * A call the space fence refuses openly (403 forbidden, rule `allowed_spaces`), because it is about
+ * what the caller asks for, not about content it may not know exists: a rendered format, or a body
+ * that names content of another space. callTool adds whose policy it was.
+ */
+export class FenceRefusal extends ApiError {
+  constructor(message: string) {
+    super('forbidden', message, { details: { rule: 'allowed_spaces' } });
+  }
+}
+
+/**
+ * The body formats a space-confined caller may read. Confluence renders every other one (`view`,
+ * `export_view`, `styled_view`, `anonymous_export_view`…) with the user's own permissions, expanding
+ * macros that pull in other spaces' content (`include`, `excerpt-include`, `children`, `pagetree`,
+ * `content-by-label`, `recently-updated`); storage and ADF show the macro itself, not what it shows.
+ */
+const UNRENDERED_FORMATS: ReadonlySet<string> = new Set(['storage', 'atlas_doc_format']);
+
 const SPACE_IDS_CACHE_MS = 5 * 60_000;
 const spaceIdsCache = new Map<string, { ids: ReadonlySet<string>; until: number }>();
 
@@ -90,8 +110,10 @@ export class SpaceFence {
     return this.#keys;
   }
 
+  /** Whether a space key is allowed (space keys are case-insensitive in Confluence). */
   allowsKey(key: string): boolean {
-    return this.#keys.includes(key);
+    const wanted = key.toLowerCase();
+    return this.#keys.some((allowed) => allowed.toLowerCase() === wanted);
   }
 
   /** The ids of the allowed spaces, for operations that confine themselves by a space-id filter. */
@@ -112,6 +134,59 @@ export class SpaceFence {
           (await this.#lookups.containerOfComment(one.commentId, one.kind));
         await this.admit(container, notFound);
       }
+    }
+  }
+
+  /**
+   * Refuses (403) every call that reaches space content when no space is allowed at all: an agent
+   * token's allowed_spaces and its integration's that no longer overlap (each was checked alone when
+   * set). Sending such a call would mean sending an empty key list and trusting Confluence with it.
+   */
+  admitAnySpace(reach: Reach | readonly Reach[]): void {
+    if (this.#keys.length > 0) return;
+    if ((Array.isArray(reach) ? reach : [reach]).every((one) => one === 'none')) return;
+    throw new FenceRefusal(
+      "No space is left to work in: this agent token's allowed_spaces and its integration's no longer overlap (the integration's list was narrowed after the token was issued). Nothing was sent to Confluence. Ask for a token whose allowed_spaces are among the integration's, or widen the integration's policy.",
+    );
+  }
+
+  /** Refuses (403) a body format Confluence renders: its macros may show other spaces' content. */
+  admitFormat(format: string): void {
+    if (UNRENDERED_FORMATS.has(format)) return;
+    throw new FenceRefusal(
+      `The "${format}" format is refused under allowed_spaces (${this.#keys.join(', ')}): Confluence renders it with the user's own permissions, and macros such as include, excerpt-include, children or content-by-label would show content of other spaces in it. Read it as "storage" or "markdown" instead (they show such a macro, not what it pulls in). Nothing was sent to Confluence.`,
+    );
+  }
+
+  /**
+   * Refuses (403) a body to be written that names content outside the allowed spaces: a link or
+   * resource of another space, content by an id that is not in them, a macro parameter naming
+   * another space or a reach no space list bounds (`@all`, a CQL query).
+   */
+  async admitBody(storage: string): Promise<void> {
+    for (const reference of storageReferences(storage)) {
+      const inside =
+        reference.kind === 'space'
+          ? this.allowsKey(reference.key)
+          : reference.kind === 'content'
+            ? await this.#placesInside(reference.id)
+            : false;
+      if (inside) continue;
+      throw new FenceRefusal(
+        `The body references content outside the allowed spaces (${this.#keys.join(', ')}): ${reference.what}. Confluence would show that content in this space's page when it renders it, so the write is refused under allowed_spaces. Remove the reference, or point it at a page of an allowed space. Nothing was written.`,
+      );
+    }
+  }
+
+  /** Whether content named by id is a page of an allowed space (what cannot be placed is outside). */
+  async #placesInside(contentId: string): Promise<boolean> {
+    if (!/^\d{1,20}$/.test(contentId)) return false;
+    try {
+      await this.#requirePage(contentId, '');
+      return true;
+    } catch (error) {
+      if (error instanceof ApiError && error.code === 'not_found') return false;
+      throw error;
     }
   }
 

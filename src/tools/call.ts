@@ -1,6 +1,7 @@
 import { type PageVersions, pageVersionRecorder } from '../audit/page-versions.ts';
 import { recordCall } from '../audit/record.ts';
 import type { Caller } from '../auth/caller.ts';
+import { missingIntegration, requireOwnIntegration } from '../auth/integration-access.ts';
 import { requireConfig } from '../config.ts';
 import { ConfluenceApi } from '../confluence/api.ts';
 import { ConfluenceClient } from '../confluence/client.ts';
@@ -10,7 +11,7 @@ import type { IntegrationRecord } from '../integrations/records.ts';
 import { ApiError, needsReauth } from '../lib/errors.ts';
 import { parseWith } from '../lib/validation.ts';
 import { effectivePolicy, type Policy, type Refusal, refusal, writes } from '../policy/policy.ts';
-import { SpaceFence, type SpaceLookups, SpaceRefusal } from '../policy/space-fence.ts';
+import { FenceRefusal, SpaceFence, type SpaceLookups, SpaceRefusal } from '../policy/space-fence.ts';
 import { QuotaMeter } from '../quota/meter.ts';
 import { quotaSettings } from '../quota/settings.ts';
 import { spendToolCall } from './call-budget.ts';
@@ -33,15 +34,17 @@ export interface ToolOutcome {
 }
 
 /**
- * The one path from a door (REST or MCP) to a tool, in this order: which tool (404 unknown_tool) →
- * its arguments (400 invalid_arguments, before anything touches Confluence) → the integration (404,
- * or 409 needs_reauth) → the policy (403 forbidden naming the rule) → the integration's call
- * budget (429 rate_limited; only calls that would reach Confluence count) → the call itself, which
- * fetches the access token, stays inside the allowed spaces and shapes the answer. Each Confluence
- * request spends Atlassian points through the call's meter (429 quota_exhausted before it is sent
- * when the integration's share or the app's pool is spent) and may be answered by the read cache;
- * the outcome says what the call cost. A failure does not say it to the caller (only the audit log
- * does): content hidden by allowed_spaces costs more to refuse than a missing id, and must look the same.
+ * The one path from a door (REST or MCP) to a tool, in this order: the caller's right to this
+ * integration (403 for another integration's token; 401 for the token of a deleted one) → which
+ * tool (404 unknown_tool) → its arguments (400 invalid_arguments, before anything touches
+ * Confluence) → the integration (404, or 409 needs_reauth) → the policy (403 forbidden naming the
+ * rule, after spending one call of the budget) → the integration's call budget (429 rate_limited)
+ * → the call itself, which fetches the access token, stays inside the allowed spaces and shapes
+ * the answer. Each Confluence request spends Atlassian points through the call's meter (429
+ * quota_exhausted before it is sent when the integration's share or the app's pool is spent) and
+ * may be answered by the read cache; the outcome says what the call cost. A failure does not say
+ * it to the caller (only the audit log does): content hidden by allowed_spaces costs more to refuse
+ * than a missing id, and must look the same.
  * Whatever must hold for every door (limits, policy, audit) belongs here, not in a door.
  * Failures are thrown as ApiError; each door renders them its own way.
  */
@@ -50,9 +53,10 @@ export async function callTool(
   name: string,
   rawArgs: Record<string, unknown>,
 ): Promise<ToolOutcome> {
+  requireOwnIntegration(context.caller, context.integrationId);
   const tool = requireTool(name);
   const args = parseWith(tool.schema, rawArgs, 'invalid_arguments', { forgiveScalars: true });
-  const integration = await requireActiveIntegration(context.env, context.integrationId);
+  const integration = await requireActiveIntegration(context.env, context.caller, context.integrationId);
   const { AUDIT_RETENTION_DAYS, CONFLUENCE_READ_CACHE_SECONDS } = requireConfig(context.env, [
     'AUDIT_RETENTION_DAYS',
     'CONFLUENCE_READ_CACHE_SECONDS',
@@ -88,13 +92,16 @@ export async function callTool(
     args: args as Record<string, unknown>,
     pages,
   };
+  const { TOOL_CALLS_PER_MINUTE } = requireConfig(context.env, ['TOOL_CALLS_PER_MINUTE']);
   const refused = refusal(integration.policy, tokenPolicy, tool);
   if (refused) {
+    // A refusal is free for Confluence but writes an audit entry: it spends the call budget first,
+    // so an agent looping on a denied tool is stopped by 429 before it can flood the audit log.
+    await spendToolCall(context.env, integration.id, TOOL_CALLS_PER_MINUTE);
     const error = forbidden(refused, integration.id);
     recordCall(audited, { error, refusedBy: { rule: refused.rule, policy: refused.source } });
     throw error;
   }
-  const { TOOL_CALLS_PER_MINUTE } = requireConfig(context.env, ['TOOL_CALLS_PER_MINUTE']);
   await spendToolCall(context.env, integration.id, TOOL_CALLS_PER_MINUTE);
   let result: Record<string, unknown>;
   try {
@@ -102,20 +109,24 @@ export async function callTool(
   } catch (error) {
     // The refresher found the grant gone: the record now says so in KV; stop serving the cached one.
     if (error instanceof ApiError && error.code === 'needs_reauth') forgetIntegration(integration.id);
-    // Content outside the allowed spaces was answered as missing; the operator still sees the attempt.
-    const fenced = error instanceof SpaceRefusal;
+    // Content outside the allowed spaces was answered as missing, or a rendered format or a body
+    // reaching other spaces was refused; the operator still sees the attempt.
+    const fenced = error instanceof SpaceRefusal || error instanceof FenceRefusal;
+    const source = spacesSource(integration.policy, tokenPolicy);
+    const answered =
+      error instanceof FenceRefusal
+        ? new ApiError('forbidden', error.message, { details: { rule: 'allowed_spaces', policy: source } })
+        : error;
     if (fenced || writes(tool)) {
       recordCall(
         { ...audited, points: meter.points },
         {
-          error,
-          ...(fenced && {
-            refusedBy: { rule: 'allowed_spaces', policy: spacesSource(integration.policy, tokenPolicy) },
-          }),
+          error: answered,
+          ...(fenced && { refusedBy: { rule: 'allowed_spaces', policy: source } }),
         },
       );
     }
-    throw error;
+    throw answered;
   }
   if (writes(tool)) recordCall({ ...audited, points: meter.points }, { result });
   return { result, points: meter.points };
@@ -141,8 +152,9 @@ export async function callerPolicy(
   caller: Caller,
   integrationId: string,
 ): Promise<{ tools: ReadonlySet<string>; policy: Policy }> {
+  requireOwnIntegration(caller, integrationId);
   // A needs_reauth integration still lists its tools: each call then says how to reconnect.
-  const integration = await requireKnownIntegration(env, integrationId);
+  const integration = await requireKnownIntegration(env, caller, integrationId);
   const token = tokenPolicyOf(caller);
   return {
     tools: new Set(
@@ -171,19 +183,14 @@ export function requireTool(name: string): Tool {
   return tool;
 }
 
-async function requireKnownIntegration(env: Env, id: string): Promise<IntegrationRecord> {
+async function requireKnownIntegration(env: Env, caller: Caller, id: string): Promise<IntegrationRecord> {
   const record = await readIntegrationCached(env.CONFLUENCE_KV, id);
-  if (!record) {
-    throw new ApiError(
-      'integration_not_found',
-      `No integration ${id}. It may have been deleted; list integrations with GET /api/v1/integrations?owner_id=….`,
-    );
-  }
+  if (!record) throw missingIntegration(caller, id);
   return record;
 }
 
-async function requireActiveIntegration(env: Env, id: string): Promise<IntegrationRecord> {
-  const record = await requireKnownIntegration(env, id);
+async function requireActiveIntegration(env: Env, caller: Caller, id: string): Promise<IntegrationRecord> {
+  const record = await requireKnownIntegration(env, caller, id);
   if (record.status === 'pending_confirmation') {
     throw new ApiError(
       'forbidden',

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { spaceKeyOfResult } from '../confluence/api.ts';
 import { pagingFields } from '../confluence/paging.ts';
 import type { SearchResult } from '../confluence/types.ts';
 import { cursor, limit } from './arguments.ts';
@@ -93,17 +94,8 @@ function shapeResult(result: SearchResult, url: string | undefined) {
     entity_type: result.entityType ?? null,
     type: content?.type ?? null,
     // v1 names the space of a result in its container ("/spaces/ENG") unless content.space is expanded.
-    space_key: space?.key ?? spaceKeyOf(container?.displayUrl) ?? null,
+    space_key: spaceKeyOfResult(result) ?? null,
     space_name: space?.name ?? container?.title ?? null,
     version: content?.version?.number ?? null,
   };
-}
-
-function spaceKeyOf(displayUrl: string | undefined): string | undefined {
-  const key = /^\/spaces\/([^/?#]+)/.exec(displayUrl ?? '')?.[1];
-  try {
-    return key === undefined ? undefined : decodeURIComponent(key);
-  } catch {
-    return key;
-  }
 }

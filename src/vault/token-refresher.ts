@@ -1,6 +1,5 @@
 import { DurableObject } from 'cloudflare:workers';
 import { requireConfig } from '../config.ts';
-import { setIntegrationStatus } from '../integrations/records.ts';
 import { kvKeys } from '../kv-keys.ts';
 import { ApiError } from '../lib/errors.ts';
 import { refreshTokens, TokenRequestError } from './atlassian-oauth.ts';
@@ -49,6 +48,8 @@ interface InDoubt {
 const REUSE_LEEWAY_MS = 10 * 60_000;
 const LAST_RETRY_AFTER_MS = REUSE_LEEWAY_MS - 60_000;
 const FIRST_RETRY_AFTER_MS = 15_000;
+/** What a caller is told to wait while a refresh stays in doubt: the next call repeats it at once. */
+const IN_DOUBT_RETRY_AFTER_SECONDS = 2;
 
 /**
  * One object per integration (named by its id): the only place that spends a refresh token.
@@ -167,7 +168,17 @@ export class TokenRefresher extends DurableObject<Env> {
     return this.refresh(integrationId, tokens);
   }
 
-  private async refresh(integrationId: string, current: TokenSet): Promise<AccessTokenResult> {
+  /**
+   * Spends the refresh token. An attempt whose outcome is in doubt (its answer lost) is repeated at
+   * once, with the same refresh token: Atlassian accepts it again inside the reuse leeway, so the
+   * caller waiting now gets a token instead of an error. A second doubtful attempt is left to the
+   * next caller and the alarm, and answered as a wait of a few seconds.
+   */
+  private async refresh(
+    integrationId: string,
+    current: TokenSet,
+    repeated = false,
+  ): Promise<AccessTokenResult> {
     const config = requireConfig(this.env, REFRESH_SETTINGS);
     const earlierDoubt = await this.markInDoubt(integrationId);
     let next: TokenSet;
@@ -196,8 +207,18 @@ export class TokenRefresher extends DurableObject<Env> {
           message: 'Atlassian rejected CONFLUENCE_CLIENT_ID / CONFLUENCE_CLIENT_SECRET when refreshing',
         };
       }
-      const message = error instanceof TokenRequestError ? error.message : 'the token refresh failed';
-      const retryAfterSeconds = error instanceof TokenRequestError ? error.retryAfterSeconds : undefined;
+      // Atlassian asked for a wait (a 5xx with Retry-After): that is honoured, not repeated at once.
+      const waitAsked = error instanceof TokenRequestError ? error.retryAfterSeconds : undefined;
+      if (rotatedMaybe && waitAsked === undefined && !repeated && (await this.insideLeeway())) {
+        return this.refresh(integrationId, current, true);
+      }
+      const message =
+        rotatedMaybe && waitAsked === undefined
+          ? 'a token refresh is in doubt (Atlassian’s answer was lost) and is being retried'
+          : error instanceof TokenRequestError
+            ? error.message
+            : 'the token refresh failed';
+      const retryAfterSeconds = waitAsked ?? (rotatedMaybe ? IN_DOUBT_RETRY_AFTER_SECONDS : undefined);
       // The stored refresh token is kept: it is the newest one Atlassian issued, or, when the outcome
       // is in doubt, the one it still accepts within the leeway (the alarm retries with it).
       return { ok: false, reason: 'unavailable', message, retryAfterSeconds };
@@ -252,6 +273,12 @@ export class TokenRefresher extends DurableObject<Env> {
     return earlier !== undefined;
   }
 
+  /** Whether the refresh in doubt began recently enough to be repeated with the same refresh token. */
+  private async insideLeeway(): Promise<boolean> {
+    const doubt = await this.ctx.storage.get<InDoubt>(STORAGE_IN_DOUBT);
+    return doubt !== undefined && Date.now() - doubt.since < LAST_RETRY_AFTER_MS;
+  }
+
   private async clearInDoubt(): Promise<void> {
     await this.ctx.storage.delete(STORAGE_IN_DOUBT);
     await this.ctx.storage.deleteAlarm();
@@ -286,7 +313,11 @@ export class TokenRefresher extends DurableObject<Env> {
   /** Best effort: the record's status in KV. Until it lands, every resolve() tries again. */
   private async recordNeedsReauth(integrationId: string): Promise<void> {
     try {
-      await setIntegrationStatus(this.env.CONFLUENCE_KV, integrationId, 'needs_reauth');
+      // Through the lifecycle object, which changes the status alone: never a stale policy with it.
+      const lifecycle = this.env.INTEGRATION_LIFECYCLE;
+      await lifecycle
+        .get(lifecycle.idFromName(integrationId))
+        .changeRecord(integrationId, { status: 'needs_reauth' });
       await this.ctx.storage.delete(STORAGE_STATUS_BEHIND);
     } catch {
       // Tool calls already answer needs_reauth from this object; the record catches up later.

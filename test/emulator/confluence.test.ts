@@ -188,6 +188,24 @@ describe('GET /pages/{id}', () => {
     expect(first.body.view.value).toBe(second.body.view.value);
   });
 
+  it('renders include and excerpt-include of a page of another space in view, as Confluence does', async () => {
+    const include = (macro: string, target: string) =>
+      `<ac:structured-macro ac:name="${macro}"><ac:parameter ac:name=""><ac:link>${target}</ac:link></ac:parameter></ac:structured-macro>`;
+    const oncall = '<ri:page ri:space-key="OPS" ri:content-title="On-call Schedule"/>';
+    await emulator.control(`/pages/${architecture.id}/edit`, {
+      body: `<p>Rota:</p>${include('include', oncall)}${include('excerpt-include', oncall)}${include('include', '<ri:page ri:content-title="Nowhere"/>')}`,
+    });
+    const view = (await json(await v2(`/pages/${architecture.id}?body-format=view`))).body.view.value;
+    expect(view).toContain('data-macro-name="include"');
+    expect(view).toContain('Alice');
+    expect(view).toContain('Unable to render {include}');
+    expect(view).not.toContain('ac:');
+    // Storage shows the macro, not what it pulls in.
+    const storage = (await json(await v2(`/pages/${architecture.id}?body-format=storage`))).body.storage
+      .value;
+    expect(storage).not.toContain('Alice');
+  });
+
   it('returns atlas_doc_format as an ADF JSON string', async () => {
     const page = await json(await v2(`/pages/${SEED.pages.deployRunbook.id}?body-format=atlas_doc_format`));
     const doc = JSON.parse(page.body.atlas_doc_format.value);

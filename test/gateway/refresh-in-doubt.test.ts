@@ -19,11 +19,15 @@ function listSpaces(id: string) {
   return serviceApi('POST', `/api/v1/integrations/${id}/tools/get_confluence_spaces`, {});
 }
 
-/** A tool call whose refresh Atlassian carries out (rotating the token) but whose answer is lost. */
+/**
+ * A tool call whose refresh Atlassian carries out (rotating the token) but whose answer is lost, and
+ * lost again when the gateway repeats it at once.
+ */
 async function refreshWithLostAnswer(id: string): Promise<void> {
   await emulatorControl('POST', '/faults', {
     match: { method: 'POST', path_contains: '/oauth/token' },
     drop_answer: true,
+    times: 2,
   });
   const response = await listSpaces(id);
   expect(response.status).toBe(502);

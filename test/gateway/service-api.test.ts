@@ -15,6 +15,7 @@ beforeEach(async () => {
 afterEach(() => vi.restoreAllMocks());
 
 const INTEGRATION_FIELDS = [
+  'account_id',
   'created_at',
   'id',
   'name',

@@ -47,8 +47,13 @@ describe('a refresh the gateway is not configured for', () => {
 });
 
 /** Replaces the object's KV binding with one whose puts of keys starting with `prefix` fail while `failing()`. */
-async function failKvPuts(id: string, prefix: string, failing: () => boolean) {
-  await runInDurableObject(refresher(id), (instance: TokenRefresher) => {
+async function failKvPuts(
+  id: string,
+  prefix: string,
+  failing: () => boolean,
+  object: DurableObjectStub = refresher(id),
+) {
+  await runInDurableObject(object, (instance: object) => {
     const self = instance as unknown as { env: typeof env };
     const kv = self.env.CONFLUENCE_KV;
     const flaky = new Proxy(kv, {
@@ -103,7 +108,9 @@ describe('refresh failures that retrying cannot fix', () => {
     const id = await connectAcme();
     await emulatorControl('POST', '/tokens/revoke', {});
     let failing = true;
-    await failKvPuts(id, 'integration:', () => failing);
+    // The record is written by the integration's lifecycle object, on the refresher's request.
+    const lifecycle = env.INTEGRATION_LIFECYCLE.get(env.INTEGRATION_LIFECYCLE.idFromName(id));
+    await failKvPuts(id, 'integration:', () => failing, lifecycle);
     expect(await refresher(id).accessToken(id, (await heldTokens(id)).access_token)).toMatchObject({
       reason: 'needs_reauth',
     });

@@ -34,9 +34,48 @@ const PANEL_MACRO =
 const PAGE_LINK =
   /<ac:link>\s*<ri:page ri:content-title="([^"]*)"(?: ri:space-key="([^"]*)")?\s*\/>(?:<ac:plain-text-link-body><!\[CDATA\[([\s\S]*?)\]\]><\/ac:plain-text-link-body>)?<\/ac:link>/g;
 
-/** Renders storage to the HTML Confluence's `view` representation resembles. */
-export function storageToView(storage: string, store: ContentStore, spaceKey: string): string {
+const INCLUDE_MACRO =
+  /<ac:structured-macro ac:name="(include|excerpt-include)"[^>]*>([\s\S]*?)<\/ac:structured-macro>/g;
+const EXCERPT_MACRO =
+  /<ac:structured-macro ac:name="excerpt"[^>]*>[\s\S]*?<ac:rich-text-body>([\s\S]*?)<\/ac:rich-text-body><\/ac:structured-macro>/;
+
+/** The page an include macro names: `<ri:page ri:content-title ri:space-key?>`, or `KEY:Title` as text. */
+function includedPage(params: string, store: ContentStore, spaceKey: string) {
+  const resource = /<ri:page\b([^>]*)\/?>/.exec(params)?.[1];
+  let title: string | undefined;
+  let key = spaceKey;
+  if (resource) {
+    title = /ri:content-title="([^"]*)"/.exec(resource)?.[1];
+    key = /ri:space-key="([^"]*)"/.exec(resource)?.[1] ?? spaceKey;
+  } else {
+    const text = /<ac:parameter ac:name="(?:page)?">([^<]*)<\/ac:parameter>/.exec(params)?.[1]?.trim() ?? '';
+    const colon = text.indexOf(':');
+    title = colon > 0 ? text.slice(colon + 1) : text;
+    if (colon > 0) key = text.slice(0, colon);
+  }
+  const space = store.spaceByKey(key);
+  const page = [...store.pages.values()].find(
+    (p) => p.title === decodeEntities(title ?? '') && p.spaceId === space?.id && p.status === 'current',
+  );
+  return page && space ? { page, space } : undefined;
+}
+
+/**
+ * Renders storage to the HTML Confluence's `view` representation resembles. Like Confluence, it
+ * expands `include` (the whole body) and `excerpt-include` (the target's `excerpt` macro) of a page
+ * of any space, rendered in its turn (to a depth of three here; Confluence stops at cycles).
+ */
+export function storageToView(storage: string, store: ContentStore, spaceKey: string, depth = 0): string {
   return storage
+    .replace(INCLUDE_MACRO, (_m, macro: string, params: string) => {
+      const found = includedPage(params, store, spaceKey);
+      if (!found || depth > 1) {
+        return `<div class="conf-macro output-block" data-macro-name="${macro}"><p>Unable to render {${macro}}: the page could not be found.</p></div>`;
+      }
+      const source = macro === 'include' ? found.page.body : (EXCERPT_MACRO.exec(found.page.body)?.[1] ?? '');
+      const inner = storageToView(source, store, found.space.key, depth + 1);
+      return `<div class="conf-macro output-block" data-macro-name="${macro}">${inner}</div>`;
+    })
     .replace(CODE_MACRO, (_m, language = 'none', code: string) =>
       [
         '<div class="code panel pdl conf-macro output-block" data-macro-name="code"><div class="codeContent panelContent pdl">',

@@ -2,12 +2,14 @@ import { parseMatch } from '../faults.ts';
 import { parseClient } from '../oauth/clients.ts';
 import { isSitePreset, parseSite, SITE_PRESETS } from '../sites.ts';
 import type { EmulatorState } from '../state.ts';
+import { ACCOUNTS } from '../users.ts';
 
 /**
  * `POST /_emulator/config`: any of `auto_approve`, `access_token_ttl_seconds`, `site_preset`
  * ("default" | "single" | "jira_only"), `sites` ([{id, name, url?, product?, scopes?, avatarUrl?}]),
  * `clients` ([{client_id, client_secret, name?, redirect_uris?}], added to the registered ones),
- * `removed_endpoints` ([{method?, path_contains}]: answered `410 Gone` until reset; replaces the list).
+ * `removed_endpoints` ([{method?, path_contains}]: answered `410 Gone` until reset; replaces the list),
+ * `consenting_account` (the account id of a seeded user: who signs in at /authorize until reset).
  * Throws with a message for the caller's 400.
  */
 export function applyConfig(state: EmulatorState, input: unknown): void {
@@ -39,6 +41,13 @@ export function applyConfig(state: EmulatorState, input: unknown): void {
     }
     state.removedEndpoints = body.removed_endpoints.map(parseMatch);
   }
+  if (body.consenting_account !== undefined) {
+    const account = ACCOUNTS.find((candidate) => candidate.accountId === body.consenting_account);
+    if (!account) {
+      throw new Error(`"consenting_account" must be one of ${ACCOUNTS.map((a) => a.accountId).join(', ')}`);
+    }
+    state.consentingAccountId = account.accountId;
+  }
   if (body.clients !== undefined) {
     if (!Array.isArray(body.clients)) throw new Error('"clients" must be an array');
     for (const client of body.clients.map(parseClient)) state.clients.register(client);
@@ -48,6 +57,7 @@ export function applyConfig(state: EmulatorState, input: unknown): void {
 export function describeConfig(state: EmulatorState) {
   return {
     auto_approve: state.autoApprove,
+    consenting_account: state.consentingAccountId,
     access_token_ttl_seconds: state.grants.accessTokenTtlSeconds,
     removed_endpoints: state.removedEndpoints,
     sites: state.sites,

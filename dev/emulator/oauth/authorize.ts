@@ -1,7 +1,6 @@
 import { Hono } from 'hono';
 import type { EmulatorEnv } from '../env.ts';
 import type { EmulatorState } from '../state.ts';
-import { CURRENT_USER } from '../users.ts';
 import { consentPage, errorPage } from './consent-page.ts';
 
 const AUTHORIZE_PARAMS = [
@@ -52,7 +51,7 @@ function approve(state: EmulatorState, request: AuthorizeRequest): string {
     scopes: request.scopes,
     // A consent grants every configured site, whatever its product.
     cloudIds: state.sites.map((s) => s.id),
-    accountId: CURRENT_USER.accountId,
+    accountId: state.consentingAccountId,
   });
   return redirectWith(request, { code });
 }

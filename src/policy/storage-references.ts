@@ -1,0 +1,85 @@
+/**
+ * What a storage-format body points at beyond its own page: the spaces and the content its links,
+ * resource identifiers and macro parameters name. Confluence resolves these when it renders a page
+ * (an `include` macro shows another page's body, `content-by-label` with `spaces=` lists another
+ * space's pages), with the connected user's own permissions, so a space-confined caller may not
+ * write them pointing outside its spaces (space-fence.ts decides; this module only reads).
+ *
+ * It reads tags with regular expressions rather than a parser: the body has already been checked or
+ * built by the gateway, and what matters is never to miss a reference, so anything that looks like
+ * one counts, in a comment or a CDATA section too (a false alarm only refuses a write).
+ */
+
+/** One thing a body names outside its own text. `what` describes it for an error message. */
+export type StorageReference =
+  /** A space, by key (an `ri:` element's `ri:space-key`, `<ri:space>`, a macro's space parameter). */
+  | { kind: 'space'; key: string; what: string }
+  /** Content by id (`ri:content-id`), whose space only Confluence knows. */
+  | { kind: 'content'; id: string; what: string }
+  /** A reach no space list can bound: `@all`, `@global`, a CQL query, another site's content. */
+  | { kind: 'unbounded'; what: string };
+
+/** Macro parameters that name spaces (Confluence's macros spell them several ways). */
+const SPACE_PARAMETERS = new Set(['space', 'spaces', 'spacekey', 'spacekeys']);
+/** Macro parameters whose text form is `KEY:Title` (the include macro's default parameter, `page`). */
+const PAGE_PARAMETERS = new Set(['', 'page']);
+/** Macro parameters holding a query that may reach any space (content-by-label, content report table). */
+const QUERY_PARAMETERS = new Set(['cql']);
+/** Space parameter values that mean "the page's own space". */
+const OWN_SPACE = new Set(['@self', 'currentspace()']);
+
+const RESOURCE = /<ri:(page|blog-post|attachment|space|content-entity|shortcut)\b([^>]*)>/gi;
+const PARAMETER = /<ac:parameter\b([^>]*)>([\s\S]*?)<\/ac:parameter>/gi;
+
+export function storageReferences(storage: string): StorageReference[] {
+  const found: StorageReference[] = [];
+  for (const [, element = '', attributeText = ''] of storage.matchAll(RESOURCE)) {
+    const attrs = attributes(attributeText);
+    const name = `<ri:${element.toLowerCase()}>`;
+    const key = attrs['ri:space-key'];
+    if (key !== undefined) found.push({ kind: 'space', key: key.trim(), what: `${name} of space "${key}"` });
+    const id = attrs['ri:content-id'];
+    if (id !== undefined) found.push({ kind: 'content', id: id.trim(), what: `${name} of content ${id}` });
+  }
+  for (const [, attributeText = '', inner = ''] of storage.matchAll(PARAMETER)) {
+    const parameter = (attributes(attributeText)['ac:name'] ?? '').trim().toLowerCase();
+    // A parameter written as elements (<ri:space>, <ac:link><ri:page>) was read with the resources.
+    const text = decodeEntities(inner.replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, '$1')).trim();
+    if (text === '' || /<[a-z]/i.test(text)) continue;
+    if (SPACE_PARAMETERS.has(parameter)) {
+      for (const value of text.split(/[,\s]+/).filter(Boolean)) {
+        if (OWN_SPACE.has(value.toLowerCase())) continue;
+        const what = `the macro parameter ${parameter}="${text}"`;
+        found.push(value.startsWith('@') ? { kind: 'unbounded', what } : { kind: 'space', key: value, what });
+      }
+    } else if (PAGE_PARAMETERS.has(parameter)) {
+      const key = /^([^:\s]+):/.exec(text)?.[1];
+      if (key !== undefined) {
+        found.push({ kind: 'space', key, what: `the macro parameter ${parameter || 'page'}="${text}"` });
+      }
+    } else if (QUERY_PARAMETERS.has(parameter)) {
+      found.push({ kind: 'unbounded', what: `the macro parameter ${parameter} (a query across spaces)` });
+    }
+  }
+  return found;
+}
+
+/** The attributes of a tag (either quote style), names lowercased, values with entities decoded. */
+function attributes(text: string): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [, name = '', double, single] of text.matchAll(/([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)) {
+    result[name.toLowerCase()] = decodeEntities(double ?? single ?? '');
+  }
+  return result;
+}
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+function decodeEntities(text: string): string {
+  return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, name: string) => {
+    if (name[0] !== '#') return ENTITIES[name.toLowerCase()] ?? whole;
+    const code =
+      name[1] === 'x' || name[1] === 'X' ? Number.parseInt(name.slice(2), 16) : Number(name.slice(1));
+    return Number.isFinite(code) && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+  });
+}

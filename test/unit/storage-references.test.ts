@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { storageReferences } from '../../src/policy/storage-references.ts';
+
+const kinds = (storage: string) => storageReferences(storage).map(({ what: _what, ...rest }) => rest);
+
+describe('storageReferences', () => {
+  it('reads the space key and content id of every ri: resource, in either quote style and with entities', () => {
+    expect(
+      kinds(
+        `<ac:link><ri:page ri:content-title="A" ri:space-key="OPS"/></ac:link><ri:blog-post ri:space-key='HR' ri:posting-day="2026/01/01" ri:content-title="B"/><ri:attachment ri:filename="x.png"><ri:page ri:content-id="42"/></ri:attachment><ri:space ri:space-key="&#x7E;bob"/>`,
+      ),
+    ).toEqual([
+      { kind: 'space', key: 'OPS' },
+      { kind: 'space', key: 'HR' },
+      { kind: 'content', id: '42' },
+      { kind: 'space', key: '~bob' },
+    ]);
+  });
+
+  it('names nothing for links within the page’s own space', () => {
+    expect(
+      kinds(
+        '<ac:link><ri:page ri:content-title="Same space"/></ac:link><ri:attachment ri:filename="a.png"/>',
+      ),
+    ).toEqual([]);
+  });
+
+  it('reads macro space parameters, KEY:Title page parameters and CQL queries', () => {
+    const macro = (parameter: string, value: string) =>
+      `<ac:structured-macro ac:name="m"><ac:parameter ac:name="${parameter}">${value}</ac:parameter></ac:structured-macro>`;
+    expect(kinds(macro('spaces', 'ENG, OPS'))).toEqual([
+      { kind: 'space', key: 'ENG' },
+      { kind: 'space', key: 'OPS' },
+    ]);
+    expect(kinds(macro('spaceKey', 'OPS'))).toEqual([{ kind: 'space', key: 'OPS' }]);
+    expect(kinds(macro('space', '@self'))).toEqual([]);
+    expect(kinds(macro('spaces', '@all'))).toEqual([{ kind: 'unbounded' }]);
+    expect(kinds(macro('', 'OPS:On-call'))).toEqual([{ kind: 'space', key: 'OPS' }]);
+    expect(kinds(macro('page', 'Just a title'))).toEqual([]);
+    expect(kinds(macro('cql', 'label = "x"'))).toEqual([{ kind: 'unbounded' }]);
+    expect(kinds(macro('labels', 'oncall'))).toEqual([]);
+  });
+});
