@@ -31,6 +31,17 @@ async function clearOfWindowEdge(): Promise<void> {
   if (toEdge < 20_000) await new Promise((resolve) => setTimeout(resolve, toEdge + 500));
 }
 
+/**
+ * A connected integration, with Atlassian's pool back to full afterwards: connecting reads the
+ * consenting account from Confluence (3 points, billed to the app, counted by the ledger only through
+ * Atlassian's headers), and these tests compare what the tool calls that follow spend.
+ */
+async function connectWithPoolUntouched(): Promise<string> {
+  const id = await connectAcme();
+  await emulatorControl('DELETE', '/quota/pools');
+  return id;
+}
+
 interface Answer {
   status: number;
   retryAfter: string | null;
@@ -93,7 +104,7 @@ async function atlassianQuota() {
 
 describe('the price of each call', () => {
   it('is in every REST answer beside success: 2 for a page, 1 + n for a list of n, reads and a write for a create', async () => {
-    const id = await connectAcme();
+    const id = await connectWithPoolUntouched();
     const page = await readPage(id);
     expect(page.status).toBe(200);
     expect(page.body).toMatchObject({ success: true, points: 2 });
@@ -157,9 +168,9 @@ describe("the pool's size and state, from Atlassian's headers", () => {
   for (const beta of [false, true]) {
     it(`takes the remaining points from RateLimit${beta ? ', with the Beta- prefix,' : ''} when Atlassian sends them`, async () => {
       await setAtlassianQuota({ points: 1000, beta_headers: beta });
+      const id = await connectWithPoolUntouched();
       // Another deployment of the same app spent most of the pool.
       await emulatorControl('POST', '/quota/spend', { points: 850 });
-      const id = await connectAcme();
       expect((await readPage(id)).status).toBe(200);
       const view = await quota();
       expect(view.body).toMatchObject({ limit: 1000, spent: 852, remaining: 148, source: 'atlassian' });
@@ -268,7 +279,7 @@ describe("Atlassian's word over the count", () => {
   it('brings back a count that ran ahead (slices of isolates that went away) when Atlassian says the reserve is intact', async () => {
     await setAtlassianQuota({ points: 1000 });
     const settings = { ATLASSIAN_POINTS_PER_HOUR: '1000' };
-    const id = await connectAcme();
+    const id = await connectWithPoolUntouched();
     // Isolates that leased all but 10 points of the pool and went away without spending them.
     const ledger = env.QUOTA_LEDGER.get(env.QUOTA_LEDGER.idFromName(`${appId}/app`));
     const vanished = (wantPool: number, need: number) =>
@@ -328,7 +339,7 @@ describe('the log', () => {
   it('says once each when the pool crosses 50%, 80% and 100%', async () => {
     await setAtlassianQuota({ points: 100 });
     const settings = { ATLASSIAN_POINTS_PER_HOUR: '100', POINTS_PER_INTEGRATION_PER_HOUR: '100' };
-    const id = await connectAcme();
+    const id = await connectWithPoolUntouched();
     const lines: Record<string, unknown>[] = [];
     const spy = vi.spyOn(console, 'log').mockImplementation((line: unknown) => {
       if (typeof line === 'string' && line.includes('"quota_threshold"')) lines.push(JSON.parse(line));

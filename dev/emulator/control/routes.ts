@@ -61,6 +61,11 @@ export function controlRoutes(state: EmulatorState) {
     applyQuotaConfig(state.quota, controlBody(c));
     return c.json(describeQuota(state));
   });
+  // Every pool back to full, the settings kept: a test's own calls then start from an untouched pool.
+  app.delete('/quota/pools', (c) => {
+    state.quota.clearPools();
+    return c.json(describeQuota(state));
+  });
   // Points spent by someone else: another deployment of the same app, or (Tier 2) of the same site.
   app.post('/quota/spend', (c) => {
     const body = controlBody(c);
