@@ -49,7 +49,10 @@ describe('CQL search', () => {
   });
 
   it('matches text in bodies and titles, all terms required', async () => {
-    expect(ids((await search('text ~ "rollback"')).body)).toEqual([SEED.pages.deployRunbook.id]);
+    // ENG only: pages of the storage-format corpus (DOCS) mention rollbacks too.
+    expect(ids((await search('space = ENG and text ~ "rollback"')).body)).toEqual([
+      SEED.pages.deployRunbook.id,
+    ]);
     expect((await search('text ~ "rollback unicorn"')).body.totalSize).toBe(0);
   });
 
@@ -60,7 +63,7 @@ describe('CQL search', () => {
 
   it('supports ? and * wildcards inside quotes, not first', async () => {
     expect((await search('title ~ "Bulk Page 00?"')).body.totalSize).toBe(9);
-    expect(titles((await search('title ~ "Runb*" order by title')).body)).toEqual([
+    expect(titles((await search('space = ENG and title ~ "Runb*" order by title')).body)).toEqual([
       'Deploy Runbook',
       'Runbooks',
     ]);

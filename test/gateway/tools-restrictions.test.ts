@@ -19,6 +19,7 @@ describe('page restrictions', () => {
     expect(status).toBe(200);
     expect(body).toEqual({
       success: true,
+      points: expect.any(Number),
       page_id: PAGE,
       read: { users: [], groups: [] },
       update: { users: [], groups: [] },
