@@ -27,9 +27,14 @@ interface CallerInfo {
  */
 function serverFor(toolCall: ToolCallContext): Server {
   const server = new Server(SERVER_INFO, { capabilities: { tools: {} }, instructions: INSTRUCTIONS });
-  // Only the tools the policies allow (a KV read, cached per isolate; no Durable Object).
+  // Only the tools of the selected toolsets that the policies allow (a KV read, cached per isolate).
   server.setRequestHandler('tools/list', async () => {
-    const { tools } = await callerPolicy(toolCall.env, toolCall.caller, toolCall.integrationId);
+    const { tools } = await callerPolicy(
+      toolCall.env,
+      toolCall.caller,
+      toolCall.integrationId,
+      toolCall.toolsets,
+    );
     return { tools: mcpToolDefinitions().filter((definition) => tools.has(definition.name)) };
   });
   server.setRequestHandler('tools/call', ({ params }) =>

@@ -41,6 +41,7 @@ const output = () =>
 
 export const addConfluenceComment = defineTool({
   name: 'add_confluence_comment',
+  toolset: 'comments',
   title: 'Add a comment to a page',
   description: [
     'Add a footer comment to a Confluence page (or, with blogpost_id, a blog post), or reply to an existing comment (parent_comment_id). Use it for feedback, questions or to explain a change; use update_confluence_page to change the page itself.',

@@ -49,6 +49,7 @@ const output = () =>
 
 export const addConfluenceInlineComment = defineTool({
   name: 'add_confluence_inline_comment',
+  toolset: 'comments',
   title: 'Comment on a passage of a page',
   description: [
     'Add an inline comment to a Confluence page, anchored to a passage of its text (text_selection), as a reviewer highlights words and comments on them. Use it for feedback on a specific sentence; for a comment on the page as a whole use add_confluence_comment.',

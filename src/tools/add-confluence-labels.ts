@@ -14,6 +14,7 @@ const output = () => z.object({ page_id: z.string(), added: z.array(z.string()),
 
 export const addConfluenceLabels = defineTool({
   name: 'add_confluence_labels',
+  toolset: 'labels',
   title: 'Add labels to a page',
   description: [
     'Add one or more labels (tags) to a Confluence page, e.g. to mark it reviewed or group it with related pages; labels already there are kept once, so repeating the call is harmless. Find labelled pages later with search_confluence_pages (label = "name").',

@@ -44,6 +44,7 @@ const output = () =>
 
 export const compareConfluencePageVersions = defineTool({
   name: 'compare_confluence_page_versions',
+  toolset: 'history',
   title: 'Show what changed between two versions of a page',
   description: [
     'Compare two versions of one Confluence page and get a unified diff (lines starting with - were removed, + added, as in diff -u). Use it to review an edit or see what changed since a version you read; get_confluence_page_history lists the version numbers.',

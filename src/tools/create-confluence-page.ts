@@ -34,6 +34,7 @@ const schema = () =>
 
 export const createConfluencePage = defineTool({
   name: 'create_confluence_page',
+  toolset: 'pages',
   title: 'Create a page',
   description: [
     'Create a new Confluence page in a space (give space_id or space_key), optionally under a parent page.',

@@ -19,6 +19,7 @@ const output = () =>
 
 export const deleteConfluencePage = defineTool({
   name: 'delete_confluence_page',
+  toolset: 'pages',
   title: 'Move a page to the trash',
   description: [
     "Delete a published Confluence page by moving it to its space's trash, from which a person can restore it; it is never purged. Only when the user clearly asked for the page to go. Read it first with get_confluence_page and pass its version.number as version_number.",

@@ -52,6 +52,7 @@ const output = () =>
 
 export const getConfluenceAttachmentContent = defineTool({
   name: 'get_confluence_attachment_content',
+  toolset: 'attachments',
   title: 'Read an attached file',
   description: [
     'Read the content of one file attached to a Confluence page. Text files (plain text, Markdown, CSV, JSON, XML, HTML, YAML, logs, source code) come back as text, in slices like get_confluence_page; images (PNG, JPEG, GIF, WebP) up to 1 MB come back whole as base64 with their media type; other files (PDF, Office, archives) are described but not read.',

@@ -33,6 +33,7 @@ const output = () =>
 
 export const getConfluenceAttachments = defineTool({
   name: 'get_confluence_attachments',
+  toolset: 'attachments',
   title: 'List the files attached to a page',
   description: [
     'List the files attached to one Confluence page (spreadsheets, images, PDFs, logs…), optionally by exact file name or media type. Use it to find an attachment id; read a file with get_confluence_attachment_content, add or replace one with upload_confluence_attachment.',

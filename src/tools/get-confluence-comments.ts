@@ -76,6 +76,7 @@ const output = () =>
 
 export const getConfluenceComments = defineTool({
   name: 'get_confluence_comments',
+  toolset: 'comments',
   title: 'Read the comments on a page',
   description: [
     "Read the discussion on a Confluence page (or, with blogpost_id, a blog post): footer comments and inline comments (those anchored to a piece of text), each thread with its replies. Use it to see reviewers' feedback or open questions before changing a page; to write one use add_confluence_comment or add_confluence_inline_comment.",

@@ -28,6 +28,7 @@ const output = () =>
 
 export const getConfluencePageAncestors = defineTool({
   name: 'get_confluence_page_ancestors',
+  toolset: 'tree',
   title: 'Show the path above a page',
   description: [
     "List the pages, folders and other nodes above one Confluence page, from the top of the space's tree down to its parent: the breadcrumb that says where a page sits. Use it to place a page found by search in context; to go down the tree use get_confluence_page_children.",

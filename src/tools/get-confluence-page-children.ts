@@ -49,6 +49,7 @@ const output = () =>
 
 export const getConfluencePageChildren = defineTool({
   name: 'get_confluence_page_children',
+  toolset: 'tree',
   title: 'List the pages under a page',
   description: [
     'List what sits under one Confluence page in the page tree: its direct children, or with depth 2–5 its descendants level by level. Use it to explore a section of the documentation from a parent page; for a whole space use get_confluence_space_pages, for the path above a page use get_confluence_page_ancestors.',

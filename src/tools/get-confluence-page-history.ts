@@ -29,6 +29,7 @@ const output = () =>
 
 export const getConfluencePageHistory = defineTool({
   name: 'get_confluence_page_history',
+  toolset: 'history',
   title: 'List the versions of a page',
   description: [
     "List a Confluence page's saved versions, newest first: who saved each, when, and the version message. Use it to see what changed since a date or who edited a page; then compare two versions with compare_confluence_page_versions.",

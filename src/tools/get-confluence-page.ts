@@ -56,6 +56,7 @@ const output = () =>
 
 export const getConfluencePage = defineTool({
   name: 'get_confluence_page',
+  toolset: 'pages',
   title: 'Read a page',
   description: [
     'Read one Confluence page by id: its title, content, labels, version and web url. Use it to read documentation, and always before update_confluence_page (you need page.version.number and the current content to merge into).',

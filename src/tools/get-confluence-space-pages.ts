@@ -52,6 +52,7 @@ const output = () =>
 
 export const getConfluenceSpacePages = defineTool({
   name: 'get_confluence_space_pages',
+  toolset: 'tree',
   title: 'List the pages of a space',
   description: [
     'List the pages of one Confluence space, to browse its structure (parents, positions) or find a page id. Give space_id (numeric, from get_confluence_spaces) or space_key (e.g. "ENG"). To find pages by words, use search_confluence_pages instead.',

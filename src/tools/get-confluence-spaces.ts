@@ -45,6 +45,7 @@ const output = () =>
 
 export const getConfluenceSpaces = defineTool({
   name: 'get_confluence_spaces',
+  toolset: 'search',
   title: 'List spaces',
   description: [
     'List the Confluence spaces the connected user can see. Use it first, to find the space id (numeric, e.g. "98305") or key (e.g. "ENG") that the page tools need.',

@@ -17,6 +17,7 @@ const output = () => writtenPageOutput.extend({ previous_parent_id: z.string().n
 
 export const moveConfluencePage = defineTool({
   name: 'move_confluence_page',
+  toolset: 'tree',
   title: 'Move a page under another parent',
   description: [
     'Move a Confluence page (with its children) under another parent page in the same space, to reorganise the page tree. Read the page first with get_confluence_page and pass its version.number as version_number.',

@@ -39,6 +39,7 @@ import { searchConfluencePages } from './search-confluence-pages.ts';
 import { searchConfluenceUsers } from './search-confluence-users.ts';
 import { setConfluencePageProperty } from './set-confluence-page-property.ts';
 import type { Tool } from './tool.ts';
+import type { Toolset } from './toolsets.ts';
 import { updateConfluenceBlogpost } from './update-confluence-blogpost.ts';
 import { updateConfluencePage } from './update-confluence-page.ts';
 import { updateConfluencePageSection } from './update-confluence-page-section.ts';
@@ -111,6 +112,7 @@ export function findTool(name: string): Tool | undefined {
 
 export interface CatalogEntry {
   name: string;
+  toolset: Toolset;
   description: string;
   input_schema: Record<string, unknown>;
 }
@@ -125,7 +127,12 @@ export function toolCatalog(): { tools: CatalogEntry[] } {
   catalog ??= {
     tools: tools.map((tool) => {
       const { $schema: _, ...inputSchema } = z.toJSONSchema(tool.schema, { io: 'input' });
-      return { name: tool.name, description: tool.description, input_schema: inputSchema };
+      return {
+        name: tool.name,
+        toolset: tool.toolset,
+        description: tool.description,
+        input_schema: inputSchema,
+      };
     }),
   };
   return catalog;

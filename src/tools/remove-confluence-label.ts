@@ -20,6 +20,7 @@ const output = () =>
 
 export const removeConfluenceLabel = defineTool({
   name: 'remove_confluence_label',
+  toolset: 'labels',
   title: 'Remove a label from a page',
   description: [
     'Remove one label from a Confluence page. Removing a label the page does not have changes nothing and is not an error (removed: false), so repeating the call is harmless.',

@@ -50,6 +50,7 @@ const output = () =>
 
 export const searchConfluencePages = defineTool({
   name: 'search_confluence_pages',
+  toolset: 'search',
   title: 'Search pages with CQL',
   description: [
     'Search Confluence with CQL (Confluence Query Language): the primary way to find pages by words, title, label or space. text ~ "word" searches titles, bodies and labels.',

@@ -63,6 +63,7 @@ const output = () =>
 
 export const searchConfluenceUsers = defineTool({
   name: 'search_confluence_users',
+  toolset: 'people',
   title: 'Find people',
   description: [
     'Find Atlassian accounts: by a name or email fragment (query), by account id (account_ids, e.g. to name the author_id of a page, version or comment), or the connected user itself (current: true).',

@@ -44,6 +44,7 @@ const output = () =>
 
 export const updateConfluencePageSection = defineTool({
   name: 'update_confluence_page_section',
+  toolset: 'pages',
   title: 'Update one section of a page',
   description: [
     'Change one section of a page (the content under one heading) and nothing else: everything outside the section is written back byte for byte. Cheaper and safer than update_confluence_page for a local change.',

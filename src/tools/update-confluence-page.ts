@@ -46,6 +46,7 @@ const schema = () =>
 
 export const updateConfluencePage = defineTool({
   name: 'update_confluence_page',
+  toolset: 'pages',
   title: 'Update a page',
   description: [
     "Change an existing page's title and/or content. First read it with get_confluence_page; pass its version.number as version_number and send the full new body (your change merged into the current content). An omitted title or body stays as it is; status defaults to current, so send status draft to keep a draft unpublished.",

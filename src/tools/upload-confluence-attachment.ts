@@ -73,6 +73,7 @@ const output = () =>
 
 export const uploadConfluenceAttachment = defineTool({
   name: 'upload_confluence_attachment',
+  toolset: 'attachments',
   title: 'Attach a file to a page',
   description: [
     'Attach a file (up to 10 MB) to a Confluence page: text as content, binary as content_base64. A file with the name of one already attached replaces it as a new version (the old versions stay in its history); any other name adds a new attachment. Use get_confluence_attachments first to see what is there.',

@@ -1,11 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { effectivePolicy, OPEN_POLICY, type Policy, refusal, writes } from '../../src/policy/policy.ts';
 
-const reader = { name: 'get_confluence_page', annotations: { readOnlyHint: true } };
-const writer = { name: 'update_confluence_page', annotations: { readOnlyHint: false } };
+const reader = {
+  name: 'get_confluence_page',
+  toolset: 'pages' as const,
+  annotations: { readOnlyHint: true },
+};
+const writer = {
+  name: 'update_confluence_page',
+  toolset: 'pages' as const,
+  annotations: { readOnlyHint: false },
+};
 const policy = (rules: Partial<Policy>): Policy => ({ ...OPEN_POLICY, ...rules });
 
 describe('refusal', () => {
+  it('refuses a tool of a set the policy leaves out, naming the rule', () => {
+    expect(refusal(policy({ toolsets: ['search'] }), null, reader)).toMatchObject({ rule: 'toolsets' });
+    expect(refusal(policy({ toolsets: ['pages'] }), null, reader)).toBeNull();
+  });
+
   it('lets every tool through an open policy', () => {
     expect(refusal(OPEN_POLICY, null, reader)).toBeNull();
     expect(refusal(OPEN_POLICY, OPEN_POLICY, writer)).toBeNull();
