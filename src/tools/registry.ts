@@ -3,6 +3,8 @@ import { addConfluenceComment } from './add-confluence-comment.ts';
 import { addConfluenceInlineComment } from './add-confluence-inline-comment.ts';
 import { addConfluenceLabels } from './add-confluence-labels.ts';
 import { addConfluencePageRestriction } from './add-confluence-page-restriction.ts';
+import { chatgptFetch } from './chatgpt-fetch.ts';
+import { chatgptSearch } from './chatgpt-search.ts';
 import { compareConfluencePageVersions } from './compare-confluence-page-versions.ts';
 import { copyConfluencePage } from './copy-confluence-page.ts';
 import { createConfluenceBlogpost } from './create-confluence-blogpost.ts';
@@ -102,6 +104,9 @@ export const tools: readonly Tool[] = [
   getConfluencePageRestrictions,
   addConfluencePageRestriction,
   removeConfluencePageRestriction,
+  // ChatGPT's connector pair, in the shapes ChatGPT requires
+  chatgptSearch,
+  chatgptFetch,
 ];
 
 const byName = new Map(tools.map((tool) => [tool.name, tool]));
