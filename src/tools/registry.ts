@@ -131,7 +131,14 @@ let catalog: { tools: CatalogEntry[] } | undefined;
 export function toolCatalog(): { tools: CatalogEntry[] } {
   catalog ??= {
     tools: tools.map((tool) => {
-      const { $schema: _, ...inputSchema } = z.toJSONSchema(tool.schema, { io: 'input' });
+      const { $schema: _, ...inputSchema } = z.toJSONSchema(tool.schema, {
+        io: 'input',
+        // An integer's safe-integer bounds are what JSON numbers allow anyway: noise in every schema.
+        override: ({ jsonSchema }) => {
+          if (jsonSchema.maximum === Number.MAX_SAFE_INTEGER) delete jsonSchema.maximum;
+          if (jsonSchema.minimum === Number.MIN_SAFE_INTEGER) delete jsonSchema.minimum;
+        },
+      });
       return {
         name: tool.name,
         toolset: tool.toolset,

@@ -4,6 +4,7 @@ import { integrationAuth, serviceOrAgentAuth } from '../auth/integration-auth.ts
 import { ApiError } from '../lib/errors.ts';
 import { readJsonObject } from '../lib/validation.ts';
 import { callerPolicy, callTool, requireTool } from './call.ts';
+import { TOOL_INSTRUCTIONS } from './instructions.ts';
 import { strictFunction } from './openai-strict.ts';
 import { type CatalogEntry, toolCatalog } from './registry.ts';
 import { parseToolsetsParam, type Toolset } from './toolsets.ts';
@@ -13,6 +14,7 @@ import { parseToolsetsParam, type Toolset } from './toolsets.ts';
  * valid agent token, since an agent needs the tool definitions and they hold nothing secret.
  * `?toolsets=a,b` lists only those sets (default: every tool); `?format=openai_strict` gives each
  * tool as an OpenAI strict function definition instead of `{name, toolset, description, input_schema}`.
+ * Beside the tools, `instructions`: what they share, for the agent's system prompt.
  */
 export const toolCatalogRoutes = new Hono<AppEnv>();
 
@@ -69,9 +71,11 @@ function selected(entries: CatalogEntry[], sets: ReadonlySet<Toolset> | undefine
 
 const strictFunctions = new Map<string, ReturnType<typeof strictFunction>>();
 
-function render(entries: CatalogEntry[], format: CatalogFormat): { tools: unknown[] } {
-  if (format === 'json_schema') return { tools: entries };
+/** The tools, and what they share said once (the MCP server's instructions). */
+function render(entries: CatalogEntry[], format: CatalogFormat): { tools: unknown[]; instructions: string } {
+  if (format === 'json_schema') return { tools: entries, instructions: TOOL_INSTRUCTIONS };
   return {
+    instructions: TOOL_INSTRUCTIONS,
     tools: entries.map((entry) => {
       let definition = strictFunctions.get(entry.name);
       if (!definition) {
