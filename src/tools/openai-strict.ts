@@ -79,7 +79,7 @@ function nullable(schema: JsonSchema): JsonSchema {
   const branches =
     Array.isArray(rest.anyOf) && Object.keys(rest).length === 1 ? (rest.anyOf as JsonSchema[]) : [rest];
   return {
-    ...(typeof description === 'string' && { description: `${description} null: leave out.` }),
+    ...(description !== undefined && { description }),
     anyOf: [...branches, { type: 'null' }],
   };
 }
