@@ -91,6 +91,36 @@ async function documentationScenario(
   expect(((await stored.json()) as { page: { content: string } }).page.content).toContain('<h2>Steps</h2>');
 }
 
+/** The user's browser in an OAuth sign-in: Atlassian's consent (auto-approved), then Allow on the gateway's page. */
+async function signIn(authorizationUrl: URL): Promise<void> {
+  // The user's browser: Atlassian's consent (auto-approved), then Allow on the gateway's page.
+  const browser = new CookieBrowser();
+  const consent = await browser.open(authorizationUrl);
+  const html = (await consent.response?.text()) ?? '';
+  const pending = /name="pending" value="([^"]+)"/.exec(html)?.[1];
+  const site = /name="site_id" value="([^"]+)"/.exec(html)?.[1];
+  if (!pending || !site) throw new Error(`no consent page at ${consent.url}: ${html.slice(0, 500)}`);
+  const finalized = await fetch(new URL('/integrations/confluence/finalize', servers.gatewayUrl), {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: browser.cookie },
+    body: new URLSearchParams({ pending, site_id: site, decision: 'allow' }).toString(),
+  });
+  const callback = finalized.headers.get('location');
+  if (!callback) throw new Error(`finalize answered ${finalized.status} without a redirect`);
+  // mcp-remote listens for the callback only once it has tried to open a browser: retry until it does.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const delivered = await fetch(callback);
+      expect(delivered.status).toBe(200);
+      return;
+    } catch (error) {
+      if (attempt >= 50) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+}
+
 describe('the OpenAI Agents SDK 0.20 (MCPServerStreamableHttp)', () => {
   it('runs the documentation scenario with the schemas as served', async () => {
     const client = await agentsSdk(mcpUrl, agentToken, false);
@@ -148,38 +178,20 @@ describe('mcp-remote 0.15 (the stdio bridge)', () => {
   });
 
   it('signs in with its own OAuth flow, then runs the documentation scenario', async () => {
-    const client = await mcpRemote(mcpUrl, {
-      signIn: async (authorizationUrl) => {
-        // The user's browser: Atlassian's consent (auto-approved), then Allow on the gateway's page.
-        const browser = new CookieBrowser();
-        const consent = await browser.open(authorizationUrl);
-        const html = (await consent.response?.text()) ?? '';
-        const pending = /name="pending" value="([^"]+)"/.exec(html)?.[1];
-        const site = /name="site_id" value="([^"]+)"/.exec(html)?.[1];
-        if (!pending || !site) throw new Error(`no consent page at ${consent.url}: ${html.slice(0, 500)}`);
-        const finalized = await fetch(new URL('/integrations/confluence/finalize', servers.gatewayUrl), {
-          method: 'POST',
-          redirect: 'manual',
-          headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: browser.cookie },
-          body: new URLSearchParams({ pending, site_id: site, decision: 'allow' }).toString(),
-        });
-        const callback = finalized.headers.get('location');
-        if (!callback) throw new Error(`finalize answered ${finalized.status} without a redirect`);
-        // mcp-remote listens for the callback only once it has tried to open a browser: retry until it does.
-        for (let attempt = 0; ; attempt++) {
-          try {
-            const delivered = await fetch(callback);
-            expect(delivered.status).toBe(200);
-            return;
-          } catch (error) {
-            if (attempt >= 50) throw error;
-            await new Promise((resolve) => setTimeout(resolve, 200));
-          }
-        }
-      },
-    });
+    const client = await mcpRemote(mcpUrl, { signIn });
     expect(client.log()).toContain('Please authorize this client');
     await documentationScenario(client, 'mcp-remote signed in');
+    await client.close();
+  }, 60_000);
+
+  it('signs in on a URL that selects toolsets, as a ChatGPT connector is set up, and sees just those', async () => {
+    const client = await mcpRemote(`${mcpUrl}?toolsets=chatgpt`, { signIn });
+    expect((await client.listTools()).map((tool) => tool.name)).toEqual(['search', 'fetch']);
+    const { results } = await client.callTool('search', { query: 'deploy' });
+    expect(results.map((result: { id: string }) => result.id)).toContain(SEED.pages.deployRunbook.id);
+    const page = await client.callTool('fetch', { id: SEED.pages.deployRunbook.id });
+    expect(page).toMatchObject({ id: SEED.pages.deployRunbook.id, title: 'Deploy Runbook' });
+    expect(page.text).toMatch(/^# /m);
     await client.close();
   }, 60_000);
 });
