@@ -21,7 +21,11 @@ export interface McpToolDefinition {
  */
 const ERROR_RESULT_SCHEMA = { required: ['error'] };
 
-/** How deep tools/list outlines a result (portable-schema.ts): a result's fields and theirs. */
+/**
+ * How deep tools/list outlines a result (portable-schema.ts): a result's own fields, typed. One level
+ * deeper would list each page's and comment's fields too, and cost the default listing about 2,000
+ * more tokens than its budget of 4,000 (test/e2e/mcp-toolsets.test.ts).
+ */
 const OUTLINE_DEPTH = 1;
 
 let definitions: McpToolDefinition[] | undefined;
