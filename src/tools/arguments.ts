@@ -19,9 +19,10 @@ export const spaceId = numericId('space id', '98305').describe(
 
 export const spaceKey = z.string().min(1).max(255).describe('E.g. "ENG"; or give space_id.');
 
-export const limit = z.number().int().min(1).max(250).default(25).describe('Results per call.');
+export const limit = z.number().int().min(1).max(250).default(25);
 
-export const cursor = z.string().min(1).optional().describe('The next_cursor of the previous answer.');
+/** Paging is said once, in the instructions: cursor = the next_cursor of the previous answer. */
+export const cursor = z.string().min(1).optional();
 
 /** Object-level check for tools that take a space: exactly one of space_id and space_key. */
 export function oneSpace(args: { space_id?: string; space_key?: string }, ctx: z.RefinementCtx): void {

@@ -16,30 +16,12 @@ const REPLIES_PER_THREAD = 50;
 const schema = () =>
   z
     .object({
-      page_id: pageId.optional().describe('The id of the page whose comments to read.'),
+      page_id: pageId.optional(),
       blogpost_id: blogPostId.optional().describe('Instead of page_id: the id of a blog post.'),
-      kind: z
-        .enum(['all', 'footer', 'inline'])
-        .default('all')
-        .describe(
-          '"footer" (comments under the page), "inline" (comments anchored to a text selection), or "all" (default: footer threads first, then inline).',
-        ),
-      include_replies: z
-        .boolean()
-        .default(true)
-        .describe(
-          'true (default) to return each thread with its replies; false for top-level comments only.',
-        ),
+      kind: z.enum(['all', 'footer', 'inline']).default('all').describe('"inline": anchored to a passage.'),
+      include_replies: z.boolean().default(true).describe('false for top-level comments only.'),
       body_format: readBodyFormat,
-      limit: z
-        .number()
-        .int()
-        .min(1)
-        .max(25)
-        .default(10)
-        .describe(
-          "How many threads (top-level comments) to return on this page: 1 to 25, default 10. Each comment read costs a point of the app's shared hourly Atlassian quota.",
-        ),
+      limit: z.number().int().min(1).max(25).default(10).describe('Threads per call.'),
       cursor,
     })
     .superRefine(onePageOrBlogPost);

@@ -15,9 +15,7 @@ const schema = () =>
       status: z
         .enum(['current', 'archived', 'deleted', 'trashed', 'any'])
         .default('current')
-        .describe(
-          '"current" (published), "archived", "trashed", "deleted", or "any" (current and archived). Drafts are not listed.',
-        ),
+        .describe('"any": current and archived. Drafts are not listed.'),
       cursor,
     })
     .superRefine(oneSpace);

@@ -19,7 +19,7 @@ const schema = () =>
         'xflow_sample_space',
       ])
       .default('all')
-      .describe('"global" (team spaces), "personal", another type, or "all".'),
+      .describe('"global": team spaces.'),
     cursor,
   });
 

@@ -14,7 +14,7 @@ const schema = () =>
       .min(1)
       .max(10_000)
       .describe(
-        'CQL, e.g. text ~ "deploy" · space=ENG AND title ~ "runbook" · label=api order by lastModified desc. Escape a quote in a phrase with a backslash.',
+        'CQL, e.g. text ~ "deploy" AND space=ENG · title ~ "runbook" · label=api order by lastModified desc',
       ),
     limit,
     include_archived: z
