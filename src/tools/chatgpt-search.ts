@@ -29,8 +29,11 @@ export const chatgptSearch = defineTool({
   output,
   annotations: { readOnlyHint: true, openWorldHint: true },
   async run(args, confluence) {
+    const words = phrase(args.query);
+    // Nothing left to look for (the query was only wildcards or backslashes): nothing found.
+    if (words === '') return { results: [] };
     const answer = await confluence.search({
-      cql: `type = page AND text ~ "${phrase(args.query)}"`,
+      cql: `type = page AND text ~ "${words}"`,
       limit: RESULTS,
       includeArchivedSpaces: false,
     });

@@ -34,6 +34,13 @@ describe('search', () => {
     expect(request?.query.cql).toBe('type = page AND text ~ "deploy \\"runbook"');
   });
 
+  it('answers no results for a query of wildcards alone, without asking Confluence', async () => {
+    const { status, body } = await callTool(id, 'search', { query: '**' });
+    expect(status).toBe(200);
+    expect(body.results).toEqual([]);
+    expect(await confluenceRequests()).toEqual([]);
+  });
+
   it('stays inside the allowed spaces', async () => {
     await serviceApi('PATCH', `/api/v1/integrations/${id}`, { policy: { allowed_spaces: ['OPS'] } });
     const { body } = await callTool(id, 'search', { query: 'deploy' });
