@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { loadMarkdown } from '../markdown/load.ts';
 import { pageId } from './arguments.ts';
-import { defineTool } from './tool.ts';
+import { ANNOTATIONS, defineTool } from './tool.ts';
 
 /**
  * ChatGPT's connector fetch: a tool named exactly `fetch` that takes one `id` (from `search`) and
@@ -35,7 +35,7 @@ export const chatgptFetch = defineTool({
   description: 'Read one Confluence page found with search, as Markdown text.',
   schema,
   output,
-  annotations: { readOnlyHint: true, openWorldHint: true },
+  annotations: ANNOTATIONS.read,
   async run(args, confluence) {
     const page = await confluence.getPage(args.id, { 'body-format': 'storage' });
     const markdown = (await loadMarkdown()).storageToMarkdown(page.body?.storage?.value ?? '');

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { defineTool } from './tool.ts';
+import { ANNOTATIONS, defineTool } from './tool.ts';
 
 /**
  * ChatGPT's connector search (deep research, company knowledge): a tool named exactly `search` that
@@ -27,7 +27,7 @@ export const chatgptSearch = defineTool({
     'Search the Confluence site for pages about the query (full text). Read a result with fetch and its id.',
   schema,
   output,
-  annotations: { readOnlyHint: true, openWorldHint: true },
+  annotations: ANNOTATIONS.read,
   async run(args, confluence) {
     const words = phrase(args.query);
     // Nothing left to look for (the query was only wildcards or backslashes): nothing found.
