@@ -42,7 +42,7 @@ export const updateConfluencePageSection = defineTool({
   toolset: 'pages',
   title: 'Update one section of a page',
   description:
-    'Change the content under one heading and nothing else; the rest of the page is written back unchanged. The safest way to make a local edit; headings inside layout cells, panels and macro bodies have sections too. invalid_arguments with error.headings: the heading matched no section or several; use one of those.',
+    'Change the content under one heading and nothing else; the rest of the page is written back unchanged (headings inside layout cells, panels and macro bodies have sections too). invalid_arguments with error.headings: the heading matched no section or several; use one of those.',
   schema,
   output,
   annotations: ANNOTATIONS.write,
