@@ -79,18 +79,21 @@ describe('effectivePolicy', () => {
       allowed_tools: ['a', 'b'],
       denied_tools: ['x'],
       allowed_spaces: ['ENG', 'OPS'],
+      toolsets: ['pages', 'search'],
     });
     const token = policy({
       read_only: true,
       allowed_tools: ['b', 'c'],
       denied_tools: ['y'],
       allowed_spaces: null,
+      toolsets: ['search', 'tree'],
     });
     expect(effectivePolicy(integration, token)).toEqual({
       read_only: true,
       allowed_tools: ['b'],
       denied_tools: ['x', 'y'],
       allowed_spaces: ['ENG', 'OPS'],
+      toolsets: ['search'],
     });
     expect(
       effectivePolicy(policy({ allowed_spaces: null }), policy({ allowed_spaces: ['OPS'] })).allowed_spaces,
