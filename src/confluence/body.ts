@@ -1,7 +1,7 @@
 /**
  * Page and comment bodies as Confluence stores them (storage format, an XHTML dialect).
  *
- * The rule, also stated in the tool descriptions: a body whose first non-blank character starts a
+ * The rule, also stated for agents in the tools' instructions (tools/instructions.ts): a body whose first non-blank character starts a
  * tag (`<p>`, `<h1 class="x">`, `<ac:structured-macro …>`, `<br/>`, `<!-- … -->`) is HTML/storage
  * format and passes through unchanged. Anything else is plain text: HTML-escaped, split into
  * paragraphs at blank lines (each wrapped in `<p>`), with single line breaks kept as `<br/>`.

@@ -52,7 +52,7 @@ integrationRoutes.patch('/:id', serviceAuth, async (c) => {
   if (patch.name === undefined && patch.policy === undefined) {
     throw new ApiError(
       'invalid_request',
-      'Nothing to change: send {"name": …} and/or {"policy": {"read_only", "allowed_tools", "denied_tools", "allowed_spaces"}}.',
+      'Nothing to change: send {"name": …} and/or {"policy": {"read_only", "allowed_tools", "denied_tools", "allowed_spaces", "toolsets"}}.',
     );
   }
   // Only the fields sent change, on the lifecycle object's copy: a reconnect or a needs_reauth

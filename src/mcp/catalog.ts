@@ -1,5 +1,7 @@
 import * as z from 'zod';
 import { toolCatalog, tools } from '../tools/registry.ts';
+import type { ToolAnnotations } from '../tools/tool.ts';
+import { outlineSchema, portableSchema } from './portable-schema.ts';
 
 /** One entry of `tools/list`, as the MCP spec names its fields. */
 export interface McpToolDefinition {
@@ -12,26 +14,19 @@ export interface McpToolDefinition {
 }
 
 /**
- * What a failed call's `structuredContent` holds: the REST error without `success`. Every
- * outputSchema admits it, because a client (the v1 SDK's among them) checks `structuredContent`
- * against the outputSchema even on an `isError` result.
+ * What a failed call's `structuredContent` holds: `{error: {code, message, retryable, …}}`, the REST
+ * error without `success`. Every outputSchema admits it, because a client (the v1 SDK's among them)
+ * checks `structuredContent` against the outputSchema even on an `isError` result. Its fields are
+ * said once, in the server's instructions.
  */
-const ERROR_RESULT_SCHEMA = {
-  type: 'object',
-  properties: {
-    error: {
-      type: 'object',
-      properties: {
-        code: { type: 'string' },
-        message: { type: 'string' },
-        retryable: { type: 'boolean' },
-        retry_after_seconds: { type: 'number' },
-      },
-      required: ['code', 'message', 'retryable'],
-    },
-  },
-  required: ['error'],
-};
+const ERROR_RESULT_SCHEMA = { required: ['error'] };
+
+/**
+ * How deep tools/list outlines a result (portable-schema.ts): a result's own fields, typed. One level
+ * deeper would list each page's and comment's fields too, and cost the default listing about 2,000
+ * more tokens than its budget of 4,000 (test/e2e/mcp-toolsets.test.ts).
+ */
+const OUTLINE_DEPTH = 1;
 
 let definitions: McpToolDefinition[] | undefined;
 
@@ -49,7 +44,7 @@ export function mcpToolDefinitions(): McpToolDefinition[] {
     description: tool.description,
     inputSchema: inputSchemas.get(tool.name) as McpToolDefinition['inputSchema'],
     ...(tool.output && { outputSchema: outputSchema(tool.output) }),
-    annotations: { ...tool.annotations },
+    annotations: withoutDefaults(tool.annotations),
   }));
   return definitions;
 }
@@ -58,7 +53,8 @@ export function mcpToolDefinitions(): McpToolDefinition[] {
  * A tool's result schema, or the error shape; the root stays an object, as 2025-era clients require.
  * Objects stay open to fields the schema does not name: a field added to a result is no breaking
  * change for REST callers, and must not make an MCP client reject the result either. (The tests
- * hold each result to the closed schema, so every field is described.)
+ * hold each result to the closed schema, so every field is described.) Outlined and written in the
+ * portable dialect (portable-schema.ts).
  */
 function outputSchema(output: z.ZodType): Record<string, unknown> {
   const { $schema: _, ...success } = z.toJSONSchema(output, {
@@ -67,5 +63,22 @@ function outputSchema(output: z.ZodType): Record<string, unknown> {
       if (jsonSchema.additionalProperties === false) delete jsonSchema.additionalProperties;
     },
   });
-  return { type: 'object', anyOf: [success, ERROR_RESULT_SCHEMA] };
+  return {
+    type: 'object',
+    anyOf: [portableSchema(outlineSchema(success, OUTLINE_DEPTH)), ERROR_RESULT_SCHEMA],
+  };
+}
+
+/**
+ * The annotations that say something: the spec's defaults (openWorldHint true, idempotentHint false)
+ * go unsaid, as every client assumes them. destructiveHint is always said for a write, whose default
+ * (true) would be wrong for most.
+ */
+function withoutDefaults(annotations: ToolAnnotations): Record<string, boolean> {
+  const { openWorldHint, idempotentHint, ...said } = annotations;
+  return {
+    ...said,
+    ...(openWorldHint === false && { openWorldHint }),
+    ...(idempotentHint === true && { idempotentHint }),
+  };
 }

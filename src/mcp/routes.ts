@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../auth/caller.ts';
 import { ApiError } from '../lib/errors.ts';
 import type { ToolCallContext } from '../tools/call.ts';
+import { DEFAULT_TOOLSETS, parseToolsetsParam } from '../tools/toolsets.ts';
 import { mcpAccess } from './auth.ts';
 import { checkOrigin, mcpCors } from './origin.ts';
 
@@ -12,7 +13,8 @@ const loadDoor = () => (door ??= import('./door.ts'));
 /**
  * The MCP door (mounted at /): `POST /mcp` for an agent token, `POST /api/v1/integrations/:id/mcp`
  * for the service token or that integration's agent token. Stateless: there is no stream to open
- * with GET and no session to end with DELETE, so every other method answers 405.
+ * with GET and no session to end with DELETE, so every other method answers 405. `?toolsets=a,b`
+ * (or `all`) chooses which sets the connection lists and may call; without it, DEFAULT_TOOLSETS.
  */
 export const mcpRoutes = new Hono<AppEnv>();
 
@@ -21,7 +23,15 @@ for (const path of ['/mcp', '/api/v1/integrations/:id/mcp']) {
   mcpRoutes.post(path, checkOrigin, async (c) => {
     const access = await mcpAccess(c);
     if (access instanceof Response) return access;
-    const toolCall: ToolCallContext = { env: c.env, executionCtx: c.executionCtx, ...access };
+    const selected = parseToolsetsParam(c.req.query('toolsets'));
+    if ('error' in selected) throw new ApiError('invalid_request', selected.error);
+    const toolCall: ToolCallContext = {
+      env: c.env,
+      executionCtx: c.executionCtx,
+      ...access,
+      // A URL that names no toolsets gets the core of documentation work (toolsets.ts).
+      toolsets: selected.sets ?? new Set(DEFAULT_TOOLSETS),
+    };
     const text = await c.req.text();
     const body = parseJson(text);
     const { answerToolCall, directToolCall, mcpHandler } = await loadDoor();

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { findTool, tools } from '../tools/registry.ts';
+import { TOOLSETS } from '../tools/toolsets.ts';
 import { type Policy, refusalBy } from './policy.ts';
 
 /**
@@ -7,7 +8,7 @@ import { type Policy, refusalBy } from './policy.ts';
  * optional, unknown fields, unknown tool names and malformed space keys refused with what is valid.
  */
 
-const FIELDS = 'read_only, allowed_tools, denied_tools, allowed_spaces';
+const FIELDS = 'read_only, allowed_tools, denied_tools, allowed_spaces, toolsets';
 
 /**
  * Confluence space keys: letters and digits for a team space, "~" and an account id for a personal
@@ -41,12 +42,22 @@ const spaceKeys = z
   .max(500)
   .transform((keys) => [...new Set(keys)]);
 
+const toolsetNames = z
+  .array(
+    z.enum(TOOLSETS, {
+      error: () => `expected a toolset: ${TOOLSETS.join(', ')} (null instead of a list: every toolset)`,
+    }),
+  )
+  .max(TOOLSETS.length * 2)
+  .transform((names) => [...new Set(names)]);
+
 export const PolicyInput = z.strictObject(
   {
     read_only: z.boolean().optional(),
     allowed_tools: toolNames.nullable().optional(),
     denied_tools: toolNames.optional(),
     allowed_spaces: spaceKeys.nullable().optional(),
+    toolsets: toolsetNames.nullable().optional(),
   },
   {
     error: (issue) =>
@@ -62,12 +73,13 @@ export function applyPolicy(base: Policy, input: PolicyInput): Policy {
     allowed_tools: input.allowed_tools === undefined ? base.allowed_tools : input.allowed_tools,
     denied_tools: input.denied_tools ?? base.denied_tools,
     allowed_spaces: input.allowed_spaces === undefined ? base.allowed_spaces : input.allowed_spaces,
+    toolsets: input.toolsets === undefined ? base.toolsets : input.toolsets,
   };
 }
 
 /**
  * What in an agent token's policy would reach beyond its integration's: tools the integration's
- * policy refuses, spaces outside its list. Each is said in a sentence; empty when the token only narrows.
+ * policy refuses, spaces or toolsets outside its lists. Each is said in a sentence; empty when the token only narrows.
  * (Enforcement intersects both policies anyway; refusing here tells the operator at once.)
  */
 export function wideningsOf(integration: Policy, token: Policy): string[] {
@@ -83,6 +95,14 @@ export function wideningsOf(integration: Policy, token: Policy): string[] {
     if (spaces !== null && !spaces.includes(key)) {
       problems.push(
         `allowed_spaces names ${key}, which is not among the integration's allowed_spaces (${spaces.join(', ') || 'none'})`,
+      );
+    }
+  }
+  const sets = integration.toolsets;
+  for (const set of token.toolsets ?? []) {
+    if (sets !== null && !sets.includes(set)) {
+      problems.push(
+        `toolsets names ${set}, which is not among the integration's toolsets (${sets.join(', ') || 'none'})`,
       );
     }
   }

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { TOOLSETS, type Toolset } from '../tools/toolsets.ts';
 
 /**
  * What an operator allows the callers of one integration to do, and what an agent token may
@@ -9,12 +10,15 @@ import * as z from 'zod';
  * - `allowed_tools`: only these tools (null: every tool).
  * - `denied_tools`: never these tools.
  * - `allowed_spaces`: only content of these spaces, by key (null: every space the user may see).
+ * - `toolsets`: only the tools of these sets (null: every set). Records written before toolsets
+ *   existed read as null.
  */
 export const Policy = z.object({
   read_only: z.boolean(),
   allowed_tools: z.array(z.string()).nullable(),
   denied_tools: z.array(z.string()),
   allowed_spaces: z.array(z.string()).nullable(),
+  toolsets: z.array(z.enum(TOOLSETS)).nullable().default(null),
 });
 export type Policy = z.infer<typeof Policy>;
 
@@ -24,6 +28,7 @@ export const OPEN_POLICY: Policy = {
   allowed_tools: null,
   denied_tools: [],
   allowed_spaces: null,
+  toolsets: null,
 };
 
 /** Which policy a refusal comes from: the integration's, or the narrower one of the agent token. */
@@ -37,11 +42,12 @@ export interface Refusal {
 }
 
 /**
- * What a policy reads of a tool: its name, and whether its annotations say it writes. (Not the whole
+ * What a policy reads of a tool: its name, its toolset, and whether its annotations say it writes. (Not the whole
  * Tool: the policy sits below the tools, which run against Confluence, in the import graph.)
  */
 export interface PolicedTool {
   name: string;
+  toolset: Toolset;
   annotations: { readOnlyHint: boolean };
 }
 
@@ -70,6 +76,13 @@ export function refusalBy(policy: Policy, source: PolicySource, tool: PolicedToo
   if (policy.denied_tools.includes(tool.name)) {
     return { rule: 'denied_tools', source, message: `${whose} denies ${tool.name}.` };
   }
+  if (policy.toolsets !== null && !policy.toolsets.includes(tool.toolset)) {
+    return {
+      rule: 'toolsets',
+      source,
+      message: `${whose} allows only the toolsets ${policy.toolsets.join(', ') || '(none)'}; ${tool.name} belongs to ${tool.toolset}.`,
+    };
+  }
   if (policy.allowed_spaces?.length === 0) {
     return {
       rule: 'allowed_spaces',
@@ -96,10 +109,11 @@ export function effectivePolicy(integration: Policy, token: Policy | null): Poli
     allowed_tools: intersect(integration.allowed_tools, token.allowed_tools),
     denied_tools: [...new Set([...integration.denied_tools, ...token.denied_tools])],
     allowed_spaces: intersect(integration.allowed_spaces, token.allowed_spaces),
+    toolsets: intersect(integration.toolsets, token.toolsets),
   };
 }
 
-function intersect(a: string[] | null, b: string[] | null): string[] | null {
+function intersect<T extends string>(a: T[] | null, b: T[] | null): T[] | null {
   if (a === null) return b;
   if (b === null) return a;
   return a.filter((item) => b.includes(item));

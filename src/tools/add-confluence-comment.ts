@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { BODY_RULE, bodyText, pageId } from './arguments.ts';
+import { bodyText, pageId } from './arguments.ts';
 import { blogPostId, onePageOrBlogPost } from './blogpost-fields.ts';
 import { bodyFormat, toStorage } from './body-format.ts';
 import { ANNOTATIONS, defineTool } from './tool.ts';
@@ -41,13 +41,10 @@ const output = () =>
 
 export const addConfluenceComment = defineTool({
   name: 'add_confluence_comment',
+  toolset: 'comments',
   title: 'Add a comment to a page',
-  description: [
-    'Add a footer comment to a Confluence page (or, with blogpost_id, a blog post), or reply to an existing comment (parent_comment_id). Use it for feedback, questions or to explain a change; use update_confluence_page to change the page itself.',
-    `Comment: ${BODY_RULE} With body_format "markdown" (recommended), the comment is Markdown instead.`,
-    'Returns comment {id, status, title, page_id, parent_comment_id, version, author_id, created_at, url, _links} and a message.',
-    "Errors: not_found means the page or parent comment does not exist or the user may not see it; forbidden means the user may not comment there; upstream_timeout means check the page's comments before retrying, so the comment is not posted twice.",
-  ].join(' '),
+  description:
+    'Add a footer comment to a page (or, with blogpost_id, a blog post), or reply to one (parent_comment_id): feedback, a question, or a note on a change you made. upstream_timeout: read the comments before retrying, so it is not posted twice.',
   schema,
   output,
   annotations: ANNOTATIONS.write,

@@ -1,31 +1,21 @@
 import * as z from 'zod';
 import { countOccurrences, selectableText } from '../confluence/body.ts';
 import { ApiError } from '../lib/errors.ts';
-import { BODY_RULE, bodyText, pageId } from './arguments.ts';
+import { bodyText, pageId } from './arguments.ts';
 import { bodyFormat, toStorage } from './body-format.ts';
-import { PAGE_NOT_FOUND } from './descriptions.ts';
 import { storageOf } from './page-versions.ts';
 import { ANNOTATIONS, defineTool } from './tool.ts';
 
 const schema = () =>
   z.object({
-    page_id: pageId.describe('The id of the page to comment on.'),
+    page_id: pageId,
     text_selection: z
       .string()
       .min(1)
       .max(1000)
       .refine((text) => text.trim() !== '', 'the selection must contain more than white space')
-      .describe(
-        'The exact text on the page the comment is about, copied from its content (e.g. "edge gateway"): plain words as a reader sees them, without markup.',
-      ),
-    match_index: z
-      .number()
-      .int()
-      .min(0)
-      .default(0)
-      .describe(
-        'Which occurrence of text_selection to anchor to when it appears more than once: 0 (default) is the first.',
-      ),
+      .describe('The words on the page the comment is about, as a reader sees them.'),
+    match_index: z.number().int().min(0).default(0).describe('Which occurrence: 0 is the first.'),
     comment: bodyText('The comment').min(1),
     body_format: bodyFormat,
   });
@@ -49,14 +39,10 @@ const output = () =>
 
 export const addConfluenceInlineComment = defineTool({
   name: 'add_confluence_inline_comment',
+  toolset: 'comments',
   title: 'Comment on a passage of a page',
-  description: [
-    'Add an inline comment to a Confluence page, anchored to a passage of its text (text_selection), as a reviewer highlights words and comments on them. Use it for feedback on a specific sentence; for a comment on the page as a whole use add_confluence_comment.',
-    'The selection must appear on the current published page exactly as given; when it does not, or appears fewer times than match_index allows, the call is refused with invalid_arguments saying how many times it was found (details.match_count), and nothing is posted.',
-    `Comment: ${BODY_RULE} With body_format "markdown" (recommended), the comment is Markdown instead.`,
-    'Returns comment {id, page_id, text_selection, match_index, match_count, resolution_status, version, author_id, created_at, url} and a message.',
-    `Errors: ${PAGE_NOT_FOUND}; forbidden means the user may not comment there.`,
-  ].join(' '),
+  description:
+    "Comment on a passage of a page's text, as a reviewer highlights words. invalid_arguments with details.match_count: text_selection is not on the published page as given, or fewer times than match_index.",
   schema,
   output,
   annotations: ANNOTATIONS.write,

@@ -1,12 +1,11 @@
 import * as z from 'zod';
 import { pageId } from './arguments.ts';
-import { LABEL_ENDPOINT_GONE, MAY_NOT_EDIT, PAGE_NOT_FOUND } from './descriptions.ts';
 import { labelName, labelsOutput, pageLabels } from './labels.ts';
 import { ANNOTATIONS, defineTool } from './tool.ts';
 
 const schema = () =>
   z.object({
-    page_id: pageId.describe('The id of the page to label.'),
+    page_id: pageId,
     labels: z.array(labelName).min(1).max(20).describe('1 to 20 label names to add.'),
   });
 
@@ -14,13 +13,10 @@ const output = () => z.object({ page_id: z.string(), added: z.array(z.string()),
 
 export const addConfluenceLabels = defineTool({
   name: 'add_confluence_labels',
+  toolset: 'labels',
   title: 'Add labels to a page',
-  description: [
-    'Add one or more labels (tags) to a Confluence page, e.g. to mark it reviewed or group it with related pages; labels already there are kept once, so repeating the call is harmless. Find labelled pages later with search_confluence_pages (label = "name").',
-    'Names are one word each, stored lowercase; a name with spaces or any of ! # & ( ) * , . : ; < > ? @ [ ] ^ is refused with invalid_arguments before anything is sent.',
-    'Returns page_id, added (the names sent) and labels [{id, name, prefix}]: every label of the page afterwards.',
-    `Errors: ${PAGE_NOT_FOUND}; ${MAY_NOT_EDIT}; ${LABEL_ENDPOINT_GONE}.`,
-  ].join(' '),
+  description:
+    'Add labels (one lowercase word each) to a page, e.g. to mark it reviewed; labels it has stay once. Find labelled pages with search_confluence_pages (label = "name").',
   schema,
   output,
   annotations: ANNOTATIONS.idempotentWrite,

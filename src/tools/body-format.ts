@@ -10,9 +10,7 @@ import { loadMarkdown } from '../markdown/load.ts';
 export const bodyFormat = z
   .enum(['storage', 'markdown'])
   .default('storage')
-  .describe(
-    '"markdown" (recommended): the body is Markdown (GitHub-flavoured: tables, task lists, fenced code with a language, > [!INFO] panels, links to page:Title or a page URL of the site, layouts and merged tables in the marker lines get_confluence_page shows) and becomes clean storage format. "storage" (the default): the body rule above.',
-  );
+  .describe('"markdown" is recommended.');
 
 export type BodyFormat = z.output<typeof bodyFormat>;
 
@@ -34,9 +32,7 @@ export function siteUrl(confluence: ConfluenceApi): string | undefined {
 export const allowRemoval = z
   .boolean()
   .default(false)
-  .describe(
-    'Markdown bodies only: true to let the write drop elements Markdown cannot rebuild (macros shown as [[…]], layout sections, table rows and cells whose marker lines are gone, panels, emoticons) that the current content has and the body no longer contains. Default false: such a write is refused with content_loss.',
-  );
+  .describe('true to let a Markdown body drop elements Markdown cannot rebuild (else content_loss).');
 
 /** 409 content_loss unless the caller allowed it: a Markdown write that would drop kept elements. */
 export async function refuseLoss(merge: MergeResult, allowed: boolean): Promise<void> {

@@ -15,8 +15,10 @@ import { FenceRefusal, SpaceFence, type SpaceLookups, SpaceRefusal } from '../po
 import { QuotaMeter } from '../quota/meter.ts';
 import { quotaSettings } from '../quota/settings.ts';
 import { spendToolCall } from './call-budget.ts';
+import { withoutNullOptionals } from './null-arguments.ts';
 import { findTool, tools } from './registry.ts';
 import type { Tool } from './tool.ts';
+import type { Toolset } from './toolsets.ts';
 
 /** Who calls which integration's tools: what every door establishes before it runs a tool. */
 export interface ToolCallContext {
@@ -25,6 +27,8 @@ export interface ToolCallContext {
   integrationId: string;
   /** Where work that must not delay the answer goes (the audit record). */
   executionCtx: Pick<ExecutionContext, 'waitUntil'>;
+  /** The toolsets this connection selected (an MCP URL's `?toolsets=`); undefined: every set. */
+  toolsets?: ReadonlySet<Toolset>;
 }
 
 /** A tool's answer (the fields after `"success": true`) and the Atlassian points its calls cost. */
@@ -36,7 +40,8 @@ export interface ToolOutcome {
 /**
  * The one path from a door (REST or MCP) to a tool, in this order: the caller's right to this
  * integration (403 for another integration's token; 401 for the token of a deleted one) → which
- * tool (404 unknown_tool) → its arguments (400 invalid_arguments, before anything touches
+ * tool (404 unknown_tool, or 403 when the connection did not select its toolset) → its arguments
+ * (null for an optional one means absent; 400 invalid_arguments, before anything touches
  * Confluence) → the integration (404, or 409 needs_reauth) → the policy (403 forbidden naming the
  * rule, after spending one call of the budget) → the integration's call budget (429 rate_limited)
  * → the call itself, which fetches the access token, stays inside the allowed spaces and shapes
@@ -55,7 +60,10 @@ export async function callTool(
 ): Promise<ToolOutcome> {
   requireOwnIntegration(context.caller, context.integrationId);
   const tool = requireTool(name);
-  const args = parseWith(tool.schema, rawArgs, 'invalid_arguments', { forgiveScalars: true });
+  if (context.toolsets && !context.toolsets.has(tool.toolset)) throw outsideSelection(tool, context.toolsets);
+  const args = parseWith(tool.schema, withoutNullOptionals(tool.schema, rawArgs), 'invalid_arguments', {
+    forgiveScalars: true,
+  });
   const integration = await requireActiveIntegration(context.env, context.caller, context.integrationId);
   const { AUDIT_RETENTION_DAYS, CONFLUENCE_READ_CACHE_SECONDS } = requireConfig(context.env, [
     'AUDIT_RETENTION_DAYS',
@@ -151,6 +159,7 @@ export async function callerPolicy(
   env: Env,
   caller: Caller,
   integrationId: string,
+  selection?: ReadonlySet<Toolset>,
 ): Promise<{ tools: ReadonlySet<string>; policy: Policy }> {
   requireOwnIntegration(caller, integrationId);
   // A needs_reauth integration still lists its tools: each call then says how to reconnect.
@@ -158,7 +167,10 @@ export async function callerPolicy(
   const token = tokenPolicyOf(caller);
   return {
     tools: new Set(
-      tools.filter((tool) => refusal(integration.policy, token, tool) === null).map((t) => t.name),
+      tools
+        .filter((tool) => selection === undefined || selection.has(tool.toolset))
+        .filter((tool) => refusal(integration.policy, token, tool) === null)
+        .map((t) => t.name),
     ),
     policy: effectivePolicy(integration.policy, token),
   };
@@ -169,6 +181,16 @@ function forbidden(refused: Refusal, integrationId: string): ApiError {
     'forbidden',
     `${refused.message} Nothing was sent to Confluence. GET /api/v1/integrations/${integrationId}/tools lists the tools this caller may use.`,
     { details: { rule: refused.rule, policy: refused.source } },
+  );
+}
+
+/** A call to a tool of a set the connection did not select: how to select it. */
+function outsideSelection(tool: Tool, selection: ReadonlySet<Toolset>): ApiError {
+  const wider = [...selection, tool.toolset].join(',');
+  return new ApiError(
+    'forbidden',
+    `${tool.name} belongs to the ${tool.toolset} toolset, which this connection did not select. Nothing was sent to Confluence. Connect with ?toolsets=${wider} (or ?toolsets=all) on the MCP URL to use it.`,
+    { details: { rule: 'toolsets', policy: 'connection' } },
   );
 }
 

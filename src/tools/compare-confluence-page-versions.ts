@@ -11,14 +11,12 @@ const version = (which: string) => z.number().int().min(1).describe(which);
 const schema = () =>
   z
     .object({
-      page_id: pageId.describe('The id of the page whose versions to compare.'),
+      page_id: pageId,
       from_version: version('The older version number (from get_confluence_page_history).'),
       to_version: version('The newer version number; omit to compare with the current version.').optional(),
-      body_format: readBodyFormat.describe(
-        'What is compared: "markdown" (default: one line per paragraph, heading or list item) or "storage" (Confluence XHTML, split before each block element).',
-      ),
+      body_format: readBodyFormat.describe('"markdown" (one line per block) or "storage" (XHTML).'),
       max_chars: maxChars('diff'),
-      offset: offset('diff'),
+      offset: offset(),
     })
     .superRefine((args, ctx) => {
       if (args.to_version !== undefined && args.to_version === args.from_version) {
@@ -44,12 +42,10 @@ const output = () =>
 
 export const compareConfluencePageVersions = defineTool({
   name: 'compare_confluence_page_versions',
+  toolset: 'history',
   title: 'Show what changed between two versions of a page',
-  description: [
-    'Compare two versions of one Confluence page and get a unified diff (lines starting with - were removed, + added, as in diff -u). Use it to review an edit or see what changed since a version you read; get_confluence_page_history lists the version numbers.',
-    'Returns page_id, title, from_version, to_version (the current number when omitted), body_format, added_lines, removed_lines, diff ("" when the two are the same), offset, total_chars, truncated and next_offset?: a long diff comes in slices of max_chars; call again with offset = next_offset to read on.',
-    'Errors: not_found means the page or one of the versions does not exist (or the user may not see it).',
-  ].join(' '),
+  description:
+    'Diff two versions of a page (unified diff: - removed, + added), e.g. to review an edit or see what changed since you read it. not_found: the page or one of the versions does not exist.',
   schema,
   output,
   annotations: ANNOTATIONS.read,

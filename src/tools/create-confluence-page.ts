@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { BODY_RULE, bodyText, oneSpace, pageId, resolveSpaceId, spaceId, spaceKey } from './arguments.ts';
+import { bodyText, oneSpace, pageId, resolveSpaceId, spaceId, spaceKey } from './arguments.ts';
 import { bodyFormat, toStorage } from './body-format.ts';
 import { writtenPageOutput } from './outputs.ts';
 import { writtenPage } from './page-fields.ts';
@@ -10,12 +10,7 @@ const schema = () =>
     .object({
       space_id: spaceId.optional(),
       space_key: spaceKey.optional(),
-      title: z
-        .string()
-        .trim()
-        .min(1)
-        .max(255)
-        .describe('The page title; it must be unique among the current pages of the space.'),
+      title: z.string().trim().min(1).max(255).describe("Unique among the space's pages."),
       body: bodyText('The page content'),
       body_format: bodyFormat,
       parent_id: pageId
@@ -34,13 +29,10 @@ const schema = () =>
 
 export const createConfluencePage = defineTool({
   name: 'create_confluence_page',
+  toolset: 'pages',
   title: 'Create a page',
-  description: [
-    'Create a new Confluence page in a space (give space_id or space_key), optionally under a parent page.',
-    `Body: ${BODY_RULE} With body_format "markdown" (recommended), the body is Markdown instead.`,
-    'Returns page {id, status, title, space_id, parent_id, parent_type, author_id, created_at, version, url, _links} and a message; keep page.id and page.version to update the page later.',
-    'Errors: invalid_arguments quoting Confluence usually means the title is taken in that space or the HTML is not well-formed; not_found means no such space or parent; upstream_timeout on a create means check (search by title) before retrying, so the page is not created twice.',
-  ].join(' '),
+  description:
+    'Create a page in a space, optionally under a parent page. invalid_arguments quoting Confluence: the title is taken in that space, or the HTML is not well-formed. upstream_timeout: search for the title before retrying, so the page is not made twice.',
   schema,
   output: () => writtenPageOutput,
   annotations: ANNOTATIONS.write,

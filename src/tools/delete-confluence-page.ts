@@ -6,8 +6,8 @@ import { ANNOTATIONS, defineTool } from './tool.ts';
 
 const schema = () =>
   z.object({
-    page_id: pageId.describe('The id of the page to move to the trash.'),
-    version_number: versionNumber('the deletion'),
+    page_id: pageId,
+    version_number: versionNumber(),
   });
 
 const output = () =>
@@ -19,13 +19,10 @@ const output = () =>
 
 export const deleteConfluencePage = defineTool({
   name: 'delete_confluence_page',
+  toolset: 'pages',
   title: 'Move a page to the trash',
-  description: [
-    "Delete a published Confluence page by moving it to its space's trash, from which a person can restore it; it is never purged. Only when the user clearly asked for the page to go. Read it first with get_confluence_page and pass its version.number as version_number.",
-    'The deletion is refused with version_conflict when the page has changed since the version you read (someone may have added to it): read it again and decide anew. Its child pages stay, moving up to its parent.',
-    'Returns page {id, title, space_id, status: "trashed"}, restore (how a person brings it back) and a message.',
-    'Errors: not_found means the page does not exist, is already in the trash, or the user may not see it; forbidden means the user may not delete pages there.',
-  ].join(' '),
+  description:
+    "Move a published page to its space's trash, where a person can restore it; its children move up. Only when the user asked for the page to go.",
   schema,
   output,
   annotations: ANNOTATIONS.destructiveWrite,

@@ -34,7 +34,7 @@ const schema = () =>
       .regex(/^(att)?\d+$/, 'expected an attachment id such as "att65901", from get_confluence_attachments')
       .describe('The attachment id from get_confluence_attachments, e.g. "att65901".'),
     max_chars: maxChars('text'),
-    offset: offset('text'),
+    offset: offset(),
   });
 
 const output = () =>
@@ -52,12 +52,10 @@ const output = () =>
 
 export const getConfluenceAttachmentContent = defineTool({
   name: 'get_confluence_attachment_content',
+  toolset: 'attachments',
   title: 'Read an attached file',
-  description: [
-    'Read the content of one file attached to a Confluence page. Text files (plain text, Markdown, CSV, JSON, XML, HTML, YAML, logs, source code) come back as text, in slices like get_confluence_page; images (PNG, JPEG, GIF, WebP) up to 1 MB come back whole as base64 with their media type; other files (PDF, Office, archives) are described but not read.',
-    'Returns attachment {id, title, media_type, file_size, version, created_at, comment, page_id, download_url} and kind: "text" with content, offset, total_chars (null while the rest is not yet read), truncated and next_offset? (call again with offset = next_offset to read on); "image" with image {media_type, data_base64}; or "unreadable" with a message saying why.',
-    'Errors: not_found means the attachment does not exist or the user may not see its page.',
-  ].join(' '),
+  description:
+    'Read a file attached to a page: text formats as text, in slices; images up to 1 MB as an image; other files (PDF, Office, archives) are described, not read (kind unreadable).',
   schema,
   output,
   annotations: ANNOTATIONS.read,

@@ -2,13 +2,12 @@ import * as z from 'zod';
 import { pagingFields } from '../confluence/paging.ts';
 import { cursor, limit, pageId } from './arguments.ts';
 import { attachmentFields, attachmentOutput } from './attachment-fields.ts';
-import { PAGE_NOT_FOUND } from './descriptions.ts';
 import { pagingOutput } from './outputs.ts';
 import { ANNOTATIONS, defineTool } from './tool.ts';
 
 const schema = () =>
   z.object({
-    page_id: pageId.describe('The id of the page whose attached files to list.'),
+    page_id: pageId,
     filename: z
       .string()
       .min(1)
@@ -33,13 +32,10 @@ const output = () =>
 
 export const getConfluenceAttachments = defineTool({
   name: 'get_confluence_attachments',
+  toolset: 'attachments',
   title: 'List the files attached to a page',
-  description: [
-    'List the files attached to one Confluence page (spreadsheets, images, PDFs, logs…), optionally by exact file name or media type. Use it to find an attachment id; read a file with get_confluence_attachment_content, add or replace one with upload_confluence_attachment.',
-    'Returns page_id, attachments [{id, title (the file name), media_type, file_size (bytes), version, created_at, comment, page_id, download_url (for a person signed in to Confluence)}] and has_more.',
-    'When has_more is true, call again with cursor = next_cursor and the same other arguments.',
-    `Errors: ${PAGE_NOT_FOUND}.`,
-  ].join(' '),
+  description:
+    'List the files attached to a page, optionally by file name or media type: the attachment ids get_confluence_attachment_content reads.',
   schema,
   output,
   annotations: ANNOTATIONS.read,

@@ -18,7 +18,7 @@ const schema = () =>
       ),
     get_draft: z.boolean().default(false).describe('true to read the unpublished draft.'),
     max_chars: maxChars('content'),
-    offset: offset('content'),
+    offset: offset(),
   });
 
 const output = () =>

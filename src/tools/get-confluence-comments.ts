@@ -6,7 +6,6 @@ import type { CommentItem } from '../confluence/types.ts';
 import { ApiError } from '../lib/errors.ts';
 import { cursor, pageId } from './arguments.ts';
 import { blogPostId, onePageOrBlogPost } from './blogpost-fields.ts';
-import { PAGE_NOT_FOUND } from './descriptions.ts';
 import { pagingOutput } from './outputs.ts';
 import { type BodyRenderer, bodyRenderer, readBodyFormat } from './read-body.ts';
 import { ANNOTATIONS, defineTool } from './tool.ts';
@@ -17,30 +16,12 @@ const REPLIES_PER_THREAD = 50;
 const schema = () =>
   z
     .object({
-      page_id: pageId.optional().describe('The id of the page whose comments to read.'),
+      page_id: pageId.optional(),
       blogpost_id: blogPostId.optional().describe('Instead of page_id: the id of a blog post.'),
-      kind: z
-        .enum(['all', 'footer', 'inline'])
-        .default('all')
-        .describe(
-          '"footer" (comments under the page), "inline" (comments anchored to a text selection), or "all" (default: footer threads first, then inline).',
-        ),
-      include_replies: z
-        .boolean()
-        .default(true)
-        .describe(
-          'true (default) to return each thread with its replies; false for top-level comments only.',
-        ),
+      kind: z.enum(['all', 'footer', 'inline']).default('all').describe('"inline": anchored to a passage.'),
+      include_replies: z.boolean().default(true).describe('false for top-level comments only.'),
       body_format: readBodyFormat,
-      limit: z
-        .number()
-        .int()
-        .min(1)
-        .max(25)
-        .default(10)
-        .describe(
-          "How many threads (top-level comments) to return on this page: 1 to 25, default 10. Each comment read costs a point of the app's shared hourly Atlassian quota.",
-        ),
+      limit: z.number().int().min(1).max(25).default(10).describe('Threads per call.'),
       cursor,
     })
     .superRefine(onePageOrBlogPost);
@@ -76,13 +57,10 @@ const output = () =>
 
 export const getConfluenceComments = defineTool({
   name: 'get_confluence_comments',
+  toolset: 'comments',
   title: 'Read the comments on a page',
-  description: [
-    "Read the discussion on a Confluence page (or, with blogpost_id, a blog post): footer comments and inline comments (those anchored to a piece of text), each thread with its replies. Use it to see reviewers' feedback or open questions before changing a page; to write one use add_confluence_comment or add_confluence_inline_comment.",
-    'Returns page_id and comments [{id, kind (footer|inline), author_id, created_at, version, body, url, parent_comment_id (null for a thread), text_selection and resolution_status (open, resolved, reopened, dangling; inline only), replies [same fields], replies_truncated}], oldest thread first, and has_more.',
-    'When has_more is true, call again with cursor = next_cursor and the same other arguments. author_id is an account id: search_confluence_users with account_ids names it.',
-    `Errors: ${PAGE_NOT_FOUND}.`,
-  ].join(' '),
+  description:
+    "Read a page's (or, with blogpost_id, a blog post's) footer and inline comments, each thread with its replies: reviewers' feedback and open questions to see before you change the page.",
   schema,
   output,
   annotations: ANNOTATIONS.read,

@@ -1,6 +1,5 @@
 import * as z from 'zod';
 import { pageId } from './arguments.ts';
-import { PAGE_NOT_FOUND } from './descriptions.ts';
 import { ANNOTATIONS, defineTool } from './tool.ts';
 import { nameContainer, nodeMessage, nodeType, typeOf, unknownTypeMessage } from './tree-nodes.ts';
 
@@ -28,12 +27,10 @@ const output = () =>
 
 export const getConfluencePageAncestors = defineTool({
   name: 'get_confluence_page_ancestors',
+  toolset: 'tree',
   title: 'Show the path above a page',
-  description: [
-    "List the pages, folders and other nodes above one Confluence page, from the top of the space's tree down to its parent: the breadcrumb that says where a page sits. Use it to place a page found by search in context; to go down the tree use get_confluence_page_children.",
-    'Returns page_id and ancestors [{id, title, type, url}] ordered root first; empty for a page at the top of its space. An ancestor with a message could not be named (its title is null).',
-    `Errors: ${PAGE_NOT_FOUND}.`,
-  ].join(' '),
+  description:
+    'List the path above a page, root first: where a page found by search sits. Each node comes with its type; one with a message could not be named.',
   schema,
   output,
   annotations: ANNOTATIONS.read,

@@ -1,7 +1,6 @@
 import * as z from 'zod';
 import { pagingFields } from '../confluence/paging.ts';
 import { cursor, limit, pageId } from './arguments.ts';
-import { PAGE_NOT_FOUND } from './descriptions.ts';
 import { pagingOutput } from './outputs.ts';
 import { ANNOTATIONS, defineTool } from './tool.ts';
 import { nodeMessage, nodeType, typeOf, unknownTypeMessage } from './tree-nodes.ts';
@@ -18,9 +17,7 @@ const schema = () =>
       .min(1)
       .max(5)
       .default(1)
-      .describe(
-        '1 (default) lists the direct children only; 2 to 5 lists every descendant down to that many levels, each with its depth and parent_id.',
-      ),
+      .describe('1: direct children; 2 to 5: descendants down to that many levels.'),
     limit,
     cursor,
   });
@@ -49,13 +46,10 @@ const output = () =>
 
 export const getConfluencePageChildren = defineTool({
   name: 'get_confluence_page_children',
+  toolset: 'tree',
   title: 'List the pages under a page',
-  description: [
-    'List what sits under one Confluence page in the page tree: its direct children, or with depth 2–5 its descendants level by level. Use it to explore a section of the documentation from a parent page; for a whole space use get_confluence_space_pages, for the path above a page use get_confluence_page_ancestors.',
-    'Returns page_id, depth, pages [{id, title, type (page, folder, whiteboard, database or embed: folders and other non-page nodes are listed, not dropped), status, parent_id, depth (1 = direct child), position (order among siblings), url}] in tree order, and has_more.',
-    'When has_more is true, call again with cursor = next_cursor and the same page_id and depth. Read a listed page with get_confluence_page; list what is inside a listed folder (or other node) by calling again with its id and node_type set to its type. A node with a message is of a type the gateway cannot act on.',
-    `Errors: ${PAGE_NOT_FOUND}; forbidden naming a scope means the integration must be reconnected to grant it.`,
-  ].join(' '),
+  description:
+    'List what sits under a page: its children, or with depth 2 to 5 its descendants, folders, whiteboards and databases included. Only a node of type page reads with get_confluence_page; list inside a folder or other node with its id and node_type. A node with a message is of a type the gateway cannot act on.',
   schema,
   output,
   annotations: ANNOTATIONS.read,

@@ -1,13 +1,12 @@
 import * as z from 'zod';
 import { pagingFields } from '../confluence/paging.ts';
 import { cursor, limit, pageId } from './arguments.ts';
-import { PAGE_NOT_FOUND } from './descriptions.ts';
 import { pagingOutput } from './outputs.ts';
 import { ANNOTATIONS, defineTool } from './tool.ts';
 
 const schema = () =>
   z.object({
-    page_id: pageId.describe('The id of the page whose versions to list.'),
+    page_id: pageId,
     limit,
     cursor,
   });
@@ -29,13 +28,10 @@ const output = () =>
 
 export const getConfluencePageHistory = defineTool({
   name: 'get_confluence_page_history',
+  toolset: 'history',
   title: 'List the versions of a page',
-  description: [
-    "List a Confluence page's saved versions, newest first: who saved each, when, and the version message. Use it to see what changed since a date or who edited a page; then compare two versions with compare_confluence_page_versions.",
-    'Returns page_id, versions [{number, author_id, created_at, message, minor_edit}] and has_more. author_id is an Atlassian account id: search_confluence_users with account_ids gives the name.',
-    'When has_more is true, call again with cursor = next_cursor and the same page_id to go further back.',
-    `Errors: ${PAGE_NOT_FOUND}.`,
-  ].join(' '),
+  description:
+    "List a page's versions, newest first: who saved each, when, with what message. Compare two of them with compare_confluence_page_versions.",
   schema,
   output,
   annotations: ANNOTATIONS.read,

@@ -1,7 +1,6 @@
 import * as z from 'zod';
 import { loadMarkdown } from '../markdown/load.ts';
 import { pageId } from './arguments.ts';
-import { PAGE_NOT_FOUND, RATE_LIMITED } from './descriptions.ts';
 import { pageFieldsOutput } from './outputs.ts';
 import { pageFields } from './page-fields.ts';
 import { maxChars, offset, sliceContent } from './slicing.ts';
@@ -17,14 +16,11 @@ const schema = () =>
       .enum(pageBodyFormats)
       .default('storage')
       .describe(
-        'How to return the content: "markdown" (recommended: about half the tokens of storage, and safe to edit and send back with body_format "markdown"), "storage" (Confluence XHTML, the default; what create/update accept), "atlas_doc_format" (ADF JSON as a string) or "view" (rendered HTML).',
+        '"markdown" is recommended: half the tokens, safe to edit and send back. "view" is rendered HTML.',
       ),
-    get_draft: z
-      .boolean()
-      .default(false)
-      .describe('true to read the unpublished draft of the page instead of the published version.'),
+    get_draft: z.boolean().default(false).describe('true to read the unpublished draft.'),
     max_chars: maxChars('content'),
-    offset: offset('content'),
+    offset: offset(),
   });
 
 const output = () =>
@@ -56,16 +52,10 @@ const output = () =>
 
 export const getConfluencePage = defineTool({
   name: 'get_confluence_page',
+  toolset: 'pages',
   title: 'Read a page',
-  description: [
-    'Read one Confluence page by id: its title, content, labels, version and web url. Use it to read documentation, and always before update_confluence_page (you need page.version.number and the current content to merge into).',
-    'Returns page {id, status, title, space_id, parent_id, parent_type, position, author_id, created_at, version {number, message, created_at}, content, content_format, labels [{id, name, prefix}], url, offset, total_chars, truncated, next_offset?, omitted? (Markdown only)}.',
-    'In Markdown, what Markdown cannot express appears in a short readable form that must stay in the text for the page to keep it: [[name: title]] for a macro with no body, [status: …], :emoticon:, [date: …], @user:<account id> for a mention, ![alt](attachment:file) for an image, [text](<page:Title>) for a link to a page.',
-    'Containers show their content as Markdown between marker lines, each alone on its line: a layout as "[[layout section 1 of 2: two_equal, cell 1 of 2]]" before each cell\'s content and "[[/layout]]" after the last; a table with merged cells or lists in cells as "[[table row 1 of 3, cell 2 of 2]]" before each cell and "[[/table]]"; a macro with a body as "[[name: title]]", its body, "[[/name]]"; a panel as a "> [!INFO] Title" quote; a diagram or other plain-text body as a fenced block whose info string is the macro name. Edit the content between markers freely and keep every marker line as it is: a cell or panel you edit changes alone, and removing a marker or panel is refused with content_loss unless allow_removal is true.',
-    'page.omitted lists what the Markdown shows only by name (macros with no body such as a Jira query or a table of contents), by kind and count: read the page in storage format to see them.',
-    'Long pages come in slices of max_chars characters: when page.truncated is true, call again with offset = page.next_offset to read on.',
-    `Errors: ${PAGE_NOT_FOUND} (drafts need get_draft: true); ${RATE_LIMITED}.`,
-  ].join(' '),
+  description:
+    'Read one page: its content, labels and version. Read before any change: the writes need page.version.number, and your edit goes into the current content. A draft is not_found unless get_draft is true. page.omitted lists what the Markdown shows by name only: read in storage format to see it.',
   schema,
   output,
   annotations: ANNOTATIONS.read,

@@ -1,7 +1,6 @@
 import * as z from 'zod';
 import { pagingFields } from '../confluence/paging.ts';
 import { cursor, limit, oneSpace, resolveSpaceId, spaceId, spaceKey } from './arguments.ts';
-import { RATE_LIMITED } from './descriptions.ts';
 import { pageFieldsOutput, pagingOutput } from './outputs.ts';
 import { pageFields } from './page-fields.ts';
 import { ANNOTATIONS, defineTool } from './tool.ts';
@@ -16,9 +15,7 @@ const schema = () =>
       status: z
         .enum(['current', 'archived', 'deleted', 'trashed', 'any'])
         .default('current')
-        .describe(
-          'Which pages: "current" (published, default), "archived", "trashed", "deleted", or "any" (current and archived). Drafts are not listed; read one with get_confluence_page and get_draft.',
-        ),
+        .describe('"any": current and archived. Drafts are not listed.'),
       cursor,
     })
     .superRefine(oneSpace);
@@ -52,13 +49,10 @@ const output = () =>
 
 export const getConfluenceSpacePages = defineTool({
   name: 'get_confluence_space_pages',
+  toolset: 'tree',
   title: 'List the pages of a space',
-  description: [
-    'List the pages of one Confluence space, to browse its structure (parents, positions) or find a page id. Give space_id (numeric, from get_confluence_spaces) or space_key (e.g. "ENG"). To find pages by words, use search_confluence_pages instead.',
-    'Returns space_id, pages [{id, status, title, space_id, parent_id, parent_type, position, author_id, created_at, version, url}], total (the number of pages in THIS answer, not in the space), status_filter and has_more.',
-    'When has_more is true, call again with cursor = next_cursor and the same other arguments; repeat until has_more is false to see every page. containers names the folders and other non-page nodes the listed pages sit in (list one with get_confluence_page_children and its node_type).',
-    `Errors: not_found means no such space (or key) the user may see; ${RATE_LIMITED}.`,
-  ].join(' '),
+  description:
+    'List the pages of one space, to browse its structure or find a page id. To find pages by their words, use search_confluence_pages. not_found: no such space, or one the user may not see.',
   schema,
   output,
   annotations: ANNOTATIONS.read,

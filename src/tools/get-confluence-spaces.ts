@@ -1,7 +1,6 @@
 import * as z from 'zod';
 import { pagingFields } from '../confluence/paging.ts';
 import { cursor, limit } from './arguments.ts';
-import { RATE_LIMITED } from './descriptions.ts';
 import { pagingOutput } from './outputs.ts';
 import { ANNOTATIONS, defineTool } from './tool.ts';
 
@@ -20,9 +19,7 @@ const schema = () =>
         'xflow_sample_space',
       ])
       .default('all')
-      .describe(
-        'Which spaces: "global" (team spaces), "personal", another Confluence space type, or "all" (default).',
-      ),
+      .describe('"global": team spaces.'),
     cursor,
   });
 
@@ -45,13 +42,10 @@ const output = () =>
 
 export const getConfluenceSpaces = defineTool({
   name: 'get_confluence_spaces',
+  toolset: 'search',
   title: 'List spaces',
-  description: [
-    'List the Confluence spaces the connected user can see. Use it first, to find the space id (numeric, e.g. "98305") or key (e.g. "ENG") that the page tools need.',
-    'Returns spaces [{id, key, name, type, status, homepage_id, description}], total (the number of spaces in THIS answer, not in the site) and has_more.',
-    'When has_more is true, call again with cursor = next_cursor and the same other arguments until has_more is false.',
-    `Errors: ${RATE_LIMITED}; needs_reauth means the user must reconnect the integration.`,
-  ].join(' '),
+  description:
+    'List the spaces the user can see, to find the space id or key the page tools take. Start here when you do not know where content lives.',
   schema,
   output,
   annotations: ANNOTATIONS.read,

@@ -8,8 +8,8 @@ import { ANNOTATIONS, defineTool } from './tool.ts';
 
 const schema = () =>
   z.object({
-    page_id: pageId.describe('The id of the page to move (its child pages move with it).'),
-    version_number: versionNumber('the move'),
+    page_id: pageId,
+    version_number: versionNumber(),
     parent_id: pageId.describe('The id of the new parent page, in the same space.'),
   });
 
@@ -17,14 +17,10 @@ const output = () => writtenPageOutput.extend({ previous_parent_id: z.string().n
 
 export const moveConfluencePage = defineTool({
   name: 'move_confluence_page',
+  toolset: 'tree',
   title: 'Move a page under another parent',
-  description: [
-    'Move a Confluence page (with its children) under another parent page in the same space, to reorganise the page tree. Read the page first with get_confluence_page and pass its version.number as version_number.',
-    'Moving to another space is not possible through this API and is refused with invalid_arguments, as is moving a page under itself or one of its own descendants; create a copy in the other space with create_confluence_page instead.',
-    'The move is refused with version_conflict when the page has changed since the version you read: read it again and retry with the new number. Title and content stay as they are; the move saves a new version.',
-    'Returns page {id, status, title, space_id, parent_id (the new parent), parent_type, author_id, created_at, version (the new number), url, _links}, previous_parent_id and a message.',
-    'Errors: not_found means the page or the new parent does not exist or the user may not see it.',
-  ].join(' '),
+  description:
+    'Move a page and its children under another parent in the same space. Another space is refused: copy the page there with create_confluence_page instead.',
   schema,
   output,
   annotations: ANNOTATIONS.idempotentWrite,

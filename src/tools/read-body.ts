@@ -2,12 +2,7 @@ import * as z from 'zod';
 import { loadMarkdown } from '../markdown/load.ts';
 
 /** How the reading tools that return bodies (comments, diffs) render them: one place for both. */
-export const readBodyFormat = z
-  .enum(['markdown', 'storage'])
-  .default('markdown')
-  .describe(
-    'How bodies are returned: "markdown" (default: compact and readable) or "storage" (Confluence XHTML, as stored).',
-  );
+export const readBodyFormat = z.enum(['markdown', 'storage']).default('markdown');
 
 export type ReadBodyFormat = z.output<typeof readBodyFormat>;
 

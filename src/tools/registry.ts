@@ -3,6 +3,8 @@ import { addConfluenceComment } from './add-confluence-comment.ts';
 import { addConfluenceInlineComment } from './add-confluence-inline-comment.ts';
 import { addConfluenceLabels } from './add-confluence-labels.ts';
 import { addConfluencePageRestriction } from './add-confluence-page-restriction.ts';
+import { chatgptFetch } from './chatgpt-fetch.ts';
+import { chatgptSearch } from './chatgpt-search.ts';
 import { compareConfluencePageVersions } from './compare-confluence-page-versions.ts';
 import { copyConfluencePage } from './copy-confluence-page.ts';
 import { createConfluenceBlogpost } from './create-confluence-blogpost.ts';
@@ -39,6 +41,7 @@ import { searchConfluencePages } from './search-confluence-pages.ts';
 import { searchConfluenceUsers } from './search-confluence-users.ts';
 import { setConfluencePageProperty } from './set-confluence-page-property.ts';
 import type { Tool } from './tool.ts';
+import type { Toolset } from './toolsets.ts';
 import { updateConfluenceBlogpost } from './update-confluence-blogpost.ts';
 import { updateConfluencePage } from './update-confluence-page.ts';
 import { updateConfluencePageSection } from './update-confluence-page-section.ts';
@@ -101,6 +104,9 @@ export const tools: readonly Tool[] = [
   getConfluencePageRestrictions,
   addConfluencePageRestriction,
   removeConfluencePageRestriction,
+  // ChatGPT's connector pair, in the shapes ChatGPT requires
+  chatgptSearch,
+  chatgptFetch,
 ];
 
 const byName = new Map(tools.map((tool) => [tool.name, tool]));
@@ -111,6 +117,7 @@ export function findTool(name: string): Tool | undefined {
 
 export interface CatalogEntry {
   name: string;
+  toolset: Toolset;
   description: string;
   input_schema: Record<string, unknown>;
 }
@@ -124,8 +131,20 @@ let catalog: { tools: CatalogEntry[] } | undefined;
 export function toolCatalog(): { tools: CatalogEntry[] } {
   catalog ??= {
     tools: tools.map((tool) => {
-      const { $schema: _, ...inputSchema } = z.toJSONSchema(tool.schema, { io: 'input' });
-      return { name: tool.name, description: tool.description, input_schema: inputSchema };
+      const { $schema: _, ...inputSchema } = z.toJSONSchema(tool.schema, {
+        io: 'input',
+        // An integer's safe-integer bounds are what JSON numbers allow anyway: noise in every schema.
+        override: ({ jsonSchema }) => {
+          if (jsonSchema.maximum === Number.MAX_SAFE_INTEGER) delete jsonSchema.maximum;
+          if (jsonSchema.minimum === Number.MIN_SAFE_INTEGER) delete jsonSchema.minimum;
+        },
+      });
+      return {
+        name: tool.name,
+        toolset: tool.toolset,
+        description: tool.description,
+        input_schema: inputSchema,
+      };
     }),
   };
   return catalog;

@@ -1,12 +1,11 @@
 import * as z from 'zod';
 import { pageId } from './arguments.ts';
-import { LABEL_ENDPOINT_GONE, MAY_NOT_EDIT, PAGE_NOT_FOUND } from './descriptions.ts';
 import { labelName, labelsOutput, pageLabels } from './labels.ts';
 import { ANNOTATIONS, defineTool } from './tool.ts';
 
 const schema = () =>
   z.object({
-    page_id: pageId.describe('The id of the page to remove the label from.'),
+    page_id: pageId,
     label: labelName.describe('The label name to remove, e.g. "draft".'),
   });
 
@@ -20,12 +19,10 @@ const output = () =>
 
 export const removeConfluenceLabel = defineTool({
   name: 'remove_confluence_label',
+  toolset: 'labels',
   title: 'Remove a label from a page',
-  description: [
-    'Remove one label from a Confluence page. Removing a label the page does not have changes nothing and is not an error (removed: false), so repeating the call is harmless.',
-    'Returns page_id, label, removed (whether it was on the page) and labels [{id, name, prefix}]: the labels the page has afterwards.',
-    `Errors: ${PAGE_NOT_FOUND}; ${MAY_NOT_EDIT}; ${LABEL_ENDPOINT_GONE}.`,
-  ].join(' '),
+  description:
+    'Remove one label from a page. A label the page does not have changes nothing (removed: false).',
   schema,
   output,
   annotations: ANNOTATIONS.idempotentWrite,

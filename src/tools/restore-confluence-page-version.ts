@@ -8,7 +8,7 @@ import { defineTool } from './tool.ts';
 const schema = () =>
   z.object({
     page_id: pageId,
-    version_number: versionNumber('the restore'),
+    version_number: versionNumber(),
     restore_version: z
       .number()
       .int()

@@ -3,7 +3,6 @@ import { spaceKeyOfResult } from '../confluence/api.ts';
 import { pagingFields } from '../confluence/paging.ts';
 import type { SearchResult } from '../confluence/types.ts';
 import { cursor, limit } from './arguments.ts';
-import { RATE_LIMITED } from './descriptions.ts';
 import { pagingOutput } from './outputs.ts';
 import { ANNOTATIONS, defineTool } from './tool.ts';
 
@@ -15,7 +14,7 @@ const schema = () =>
       .min(1)
       .max(10_000)
       .describe(
-        'A CQL query, e.g. text ~ "deploy" · type=page AND space=ENG AND title ~ "runbook" · label=api · space in (ENG,OPS) AND text ~ "oncall" order by lastModified desc. Quote phrases; escape a quote inside one with a backslash.',
+        'CQL, e.g. text ~ "deploy" AND space=ENG · title ~ "runbook" · label=api order by lastModified desc',
       ),
     limit,
     include_archived: z
@@ -50,13 +49,10 @@ const output = () =>
 
 export const searchConfluencePages = defineTool({
   name: 'search_confluence_pages',
+  toolset: 'search',
   title: 'Search pages with CQL',
-  description: [
-    'Search Confluence with CQL (Confluence Query Language): the primary way to find pages by words, title, label or space. text ~ "word" searches titles, bodies and labels.',
-    "Returns pages [{id, status, title, url, excerpt (without highlight markers), last_modified, entity_type, space_key, space_name, version}], total (Confluence's count of all matches, as Potpie reported it; the number in this answer when Confluence gives none), limit (the page size Confluence applied; it may cap yours), has_more and query (the CQL run). url is the absolute web address.",
-    'When has_more is true, call again with cursor = next_cursor and the same cql. Then read a page with get_confluence_page, a result of type blogpost with get_confluence_blogpost.',
-    `Errors: invalid_arguments with Confluence's message means the CQL does not parse (check quotes, field names, AND/OR); ${RATE_LIMITED}.`,
-  ].join(' '),
+  description:
+    'Find pages with CQL (Confluence Query Language) by words, title, label, space or date: the first tool for finding documentation (a blogpost result reads with get_confluence_blogpost). invalid_arguments quoting Confluence: the CQL does not parse; check quotes, field names and AND/OR.',
   schema,
   output,
   annotations: ANNOTATIONS.read,

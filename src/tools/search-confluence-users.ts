@@ -15,9 +15,7 @@ const schema = () =>
         .min(2)
         .max(100)
         .optional()
-        .describe(
-          'A fragment of a person\'s name or email, e.g. "alice" or "archer@"; at least 2 characters.',
-        ),
+        .describe('A fragment of a name or email, e.g. "alice".'),
       account_ids: z
         .array(accountId)
         .min(1)
@@ -63,12 +61,10 @@ const output = () =>
 
 export const searchConfluenceUsers = defineTool({
   name: 'search_confluence_users',
+  toolset: 'people',
   title: 'Find people',
-  description: [
-    'Find Atlassian accounts: by a name or email fragment (query), by account id (account_ids, e.g. to name the author_id of a page, version or comment), or the connected user itself (current: true).',
-    'Returns users [{account_id, display_name, email (only when the person lets Atlassian show it), type (atlassian for people, app for bots and integrations)}]. Unknown account ids are left out. There is no paging: narrow the query instead.',
-    'Errors: forbidden naming a scope means the integration must be reconnected to grant it.',
-  ].join(' '),
+  description:
+    'Find Atlassian accounts by a name or email fragment, by account id (to name an author_id), or the connected user (current: true). There is no paging: narrow the query.',
   schema,
   output,
   annotations: ANNOTATIONS.read,

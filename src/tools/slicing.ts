@@ -5,23 +5,10 @@ import * as z from 'zod';
  * the other: `max_chars` characters from `offset`, with `next_offset` where the rest starts.
  */
 export const maxChars = (what: string, fallback = 20_000) =>
-  z
-    .number()
-    .int()
-    .min(1)
-    .max(200_000)
-    .default(fallback)
-    .describe(`At most this many characters of ${what} are returned (default ${fallback}, up to 200000).`);
+  z.number().int().min(1).max(200_000).default(fallback).describe(`Characters of ${what} per call.`);
 
-export const offset = (what: string) =>
-  z
-    .number()
-    .int()
-    .min(0)
-    .default(0)
-    .describe(
-      `Where the returned ${what} starts, in characters: 0 (default), or the next_offset of a previous answer.`,
-    );
+export const offset = () =>
+  z.number().int().min(0).default(0).describe('The next_offset of the previous answer.');
 
 /** `max` characters from `offset`, never splitting a surrogate pair; `next` is where the rest starts. */
 export function sliceContent(content: string, offset: number, max: number): { text: string; next?: number } {

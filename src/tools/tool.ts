@@ -1,5 +1,6 @@
 import type * as z from 'zod';
 import type { ConfluenceApi } from '../confluence/api.ts';
+import type { Toolset } from './toolsets.ts';
 
 /**
  * Hints for clients about what a tool does (MCP tool annotations). They drive confirmation prompts
@@ -32,9 +33,9 @@ export const ANNOTATIONS = {
 /**
  * A tool an agent can call: its arguments' zod schema (validation, TypeScript type and the catalog's
  * JSON Schema all come from it), a title and a description written for an LLM, annotations, the
- * zod schema of its result, and `run`, which calls Confluence and shapes the answer. `run` returns
- * the fields that follow `"success": true`. Both doors (REST and MCP) are generated from this one
- * definition.
+ * zod schema of its result, the toolset it belongs to (toolsets.ts), and `run`, which calls
+ * Confluence and shapes the answer. `run` returns the fields that follow `"success": true`. Both
+ * doors (REST and MCP) are generated from this one definition.
  *
  * `output` is optional only so that a tool can be written before its result schema; every tool
  * should have one. MCP clients read it as the tool's `outputSchema` and check each result against
@@ -45,11 +46,11 @@ export interface Tool<S extends z.ZodType = z.ZodType> {
   name: string;
   title: string;
   description: string;
+  /** The one set it is listed and selected with (`?toolsets=`, `policy.toolsets`). */
+  toolset: Toolset;
   readonly schema: S;
   readonly output?: z.ZodType;
   annotations: ToolAnnotations;
-  /** The named set the tool belongs to (blogposts, folders, properties…), for callers that narrow the catalog. */
-  toolset?: string;
   run(args: z.output<S>, confluence: ConfluenceApi): Promise<Record<string, unknown>>;
 }
 

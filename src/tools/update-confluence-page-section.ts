@@ -12,28 +12,23 @@ import { ANNOTATIONS, defineTool } from './tool.ts';
 const schema = () =>
   z.object({
     page_id: pageId,
-    version_number: versionNumber('the section update'),
+    version_number: versionNumber(),
     heading: z
       .string()
       .trim()
       .min(1)
       .max(500)
       .describe(
-        'The text of the heading whose section changes, as the page shows it (e.g. "Rollback"; case and leading #s do not matter when only one heading matches). The section runs to the next heading of the same or a higher level; a heading inside a layout cell, a panel or a macro body has a section that ends with that cell or body.',
+        'The heading\'s text, e.g. "Rollback". The section runs to the next heading of its level or higher, or to the end of its layout cell, panel or macro body.',
       ),
-    body: bodyText('The new content of the section, under its heading (the heading itself stays)'),
-    body_format: z
-      .enum(['markdown', 'storage'])
-      .default('markdown')
-      .describe('"markdown" (the default) or "storage" (Confluence XHTML, or plain text by the body rule).'),
+    body: bodyText("The section's new content, without its heading"),
+    body_format: z.enum(['markdown', 'storage']).default('markdown'),
     mode: z
       .enum(['replace', 'append', 'prepend'])
       .default('replace')
-      .describe(
-        '"replace" (default): the body replaces the section\'s content; "append": it goes at the end of the section; "prepend": right under the heading.',
-      ),
+      .describe("Replace the section's content, or add the body at its end or right under the heading."),
     allow_removal: allowRemoval,
-    version_message: z.string().max(500).optional().describe('An optional note stored with the new version.'),
+    version_message: z.string().max(500).optional().describe('A note for the page history.'),
   });
 
 const output = () =>
@@ -44,15 +39,10 @@ const output = () =>
 
 export const updateConfluencePageSection = defineTool({
   name: 'update_confluence_page_section',
+  toolset: 'pages',
   title: 'Update one section of a page',
-  description: [
-    'Change one section of a page (the content under one heading) and nothing else: everything outside the section is written back byte for byte. Cheaper and safer than update_confluence_page for a local change.',
-    'Read the page first with get_confluence_page (body_format "markdown") for its version.number and headings. A heading that matches no section or several is refused with invalid_arguments listing the headings (error.headings).',
-    'Headings inside layout cells, panels and macro bodies have sections too.',
-    'In replace mode with Markdown, elements of the section Markdown cannot rebuild ([[…]] placeholders and markers, panels, emoticons) that the body no longer contains are refused with content_loss unless allow_removal is true. A body that changes nothing writes nothing (unchanged: true).',
-    'Refused with version_conflict when the page has changed since the version you read: read it again and retry with the new number.',
-    'Returns page {id, status, title, space_id, parent_id, parent_type, author_id, created_at, version, url, _links}, section (the heading), unchanged and a message.',
-  ].join(' '),
+  description:
+    'Change the content under one heading and nothing else; the rest of the page is written back unchanged (headings inside layout cells, panels and macro bodies have sections too). invalid_arguments with error.headings: the heading matched no section or several; use one of those.',
   schema,
   output,
   annotations: ANNOTATIONS.write,

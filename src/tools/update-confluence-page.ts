@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { loadMarkdown } from '../markdown/load.ts';
-import { BODY_RULE, bodyText, pageId, versionNumber } from './arguments.ts';
+import { bodyText, pageId, versionNumber } from './arguments.ts';
 import { allowRemoval, bodyFormat, refuseLoss, siteUrl, toStorage } from './body-format.ts';
 import { writtenPageOutput } from './outputs.ts';
 import { writtenPage } from './page-fields.ts';
@@ -11,7 +11,7 @@ const schema = () =>
   z
     .object({
       page_id: pageId,
-      version_number: versionNumber('the update'),
+      version_number: versionNumber(),
       title: z
         .string()
         .trim()
@@ -19,20 +19,14 @@ const schema = () =>
         .max(255)
         .optional()
         .describe('A new title; omit to keep the current one.'),
-      body: bodyText('The new content, replacing the whole body; omit to keep the current one').optional(),
+      body: bodyText('The whole new content; omit to keep it').optional(),
       body_format: bodyFormat,
       allow_removal: allowRemoval,
       status: z
         .enum(['current', 'draft'])
         .default('current')
-        .describe(
-          '"current" (published, the default: updating a draft publishes it) or "draft" (keep it a draft).',
-        ),
-      version_message: z
-        .string()
-        .max(500)
-        .optional()
-        .describe('An optional note stored with the new version in the page history.'),
+        .describe('"current" publishes (a draft too); "draft" keeps it a draft.'),
+      version_message: z.string().max(500).optional().describe('A note for the page history.'),
     })
     .superRefine((args, ctx) => {
       if (args.title === undefined && args.body === undefined) {
@@ -46,14 +40,10 @@ const schema = () =>
 
 export const updateConfluencePage = defineTool({
   name: 'update_confluence_page',
+  toolset: 'pages',
   title: 'Update a page',
-  description: [
-    "Change an existing page's title and/or content. First read it with get_confluence_page; pass its version.number as version_number and send the full new body (your change merged into the current content). An omitted title or body stays as it is; status defaults to current, so send status draft to keep a draft unpublished.",
-    'Recommended: read with body_format "markdown", edit the Markdown, send it back with body_format "markdown": everything you did not touch (macros, mentions, layouts, attributes) is written back exactly as it was; a body identical to the current content writes nothing (unchanged: true). Keep every marker line ([[layout section …, cell …]], [[table row …, cell …]], [[name: title]] … [[/name]]) and every > [!KIND] panel head as read: the content between them is yours to edit, and an edit inside one cell or panel changes only it. A Markdown body that drops an element Markdown cannot rebuild (a [[…]] placeholder or marker, a panel, an emoticon) is refused with content_loss unless allow_removal is true. To change one section, update_confluence_page_section is simpler.',
-    'The update is refused with version_conflict when the page has changed since the version you read (error.current_version tells {number, author_id, created_at}): read the page again, merge your change into the new content, and retry with the new number. It never overwrites an edit you have not seen.',
-    `Body: ${BODY_RULE}`,
-    'Returns page {id, status, title, space_id, parent_id, parent_type, author_id, created_at, version (the new number), url, _links}, unchanged (true when nothing was written) and a message.',
-  ].join(' '),
+  description:
+    "Replace a page's title and/or whole body: send the version_number you read and the full new body with your change merged in. For one section, update_confluence_page_section is safer.",
   schema,
   output: () =>
     writtenPageOutput.extend({

@@ -1,7 +1,6 @@
 import * as z from 'zod';
 import { ApiError } from '../lib/errors.ts';
 import { pageId } from './arguments.ts';
-import { PAGE_NOT_FOUND } from './descriptions.ts';
 import { ANNOTATIONS, defineTool } from './tool.ts';
 
 /** Confluence Cloud takes larger files; an agent's upload through a JSON body stops here. */
@@ -10,7 +9,7 @@ export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 const schema = () =>
   z
     .object({
-      page_id: pageId.describe('The id of the page to attach the file to.'),
+      page_id: pageId,
       filename: z
         .string()
         .trim()
@@ -73,12 +72,10 @@ const output = () =>
 
 export const uploadConfluenceAttachment = defineTool({
   name: 'upload_confluence_attachment',
+  toolset: 'attachments',
   title: 'Attach a file to a page',
-  description: [
-    'Attach a file (up to 10 MB) to a Confluence page: text as content, binary as content_base64. A file with the name of one already attached replaces it as a new version (the old versions stay in its history); any other name adds a new attachment. Use get_confluence_attachments first to see what is there.',
-    'Returns attachment {id, title, version, media_type, file_size, page_id, download_url} and a message.',
-    `Errors: invalid_arguments for a file over 10 MB or bad base64; ${PAGE_NOT_FOUND}; forbidden means the user may not add attachments there; upstream_gone means Atlassian retired the upload endpoint this tool uses; upstream_timeout means check get_confluence_attachments before retrying, so no extra version is made.`,
-  ].join(' '),
+  description:
+    "Attach a file of up to 10 MB to a page (text as content, binary as content_base64); a name already attached becomes that file's new version. upstream_timeout: check get_confluence_attachments before retrying.",
   schema,
   output,
   annotations: ANNOTATIONS.write,

@@ -19,6 +19,7 @@ import {
   startBareProxyInWorkerd,
   startBareProxyWithGatewayBindings,
 } from '../support/workerd.ts';
+import { catalogBench } from './catalog.ts';
 import { compareTargets, type RoundResult, type Spread, send, spread, type Target } from './load.ts';
 import { markdownBench } from './markdown.ts';
 import {
@@ -121,6 +122,8 @@ const workerdVersion = (
 // measured first, before the load runs fill this process's heap.
 console.log('Markdown over the storage-format corpus…');
 const markdown = markdownBench();
+// What the tool catalog costs a model's context: no gateway needed, the same definitions it serves.
+const catalog = catalogBench();
 // Storage persists on disk so that fresh gateways (cold starts) find the integration connected.
 const storage = mkdtempSync(join(tmpdir(), 'gateway-bench-'));
 const env = await startBenchEnvironment({ resourcePersistencePath: storage });
@@ -409,6 +412,7 @@ try {
   );
 
   checks.push(...markdown.checks);
+  checks.push(...catalog.checks);
 
   printChecks(checks);
   const loadAtEnd = loadavg();
@@ -430,6 +434,7 @@ try {
     cold_starts: coldStarts,
     tokenRequestsFor200,
     markdown: markdown.figures,
+    catalog: catalog.figures,
     checks,
   };
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);

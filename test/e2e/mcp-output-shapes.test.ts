@@ -2,12 +2,16 @@
  * Every result matches its tool's output schema, for every value of every enum argument: both
  * official SDK clients check `structuredContent` against the `outputSchema` they listed and refuse
  * a result that does not match (as the OpenAI Agents SDK, LangChain and the Inspector do, being
- * built on them). The enums are read from `tools/list`, so a new tool or a new enum value is swept
+ * built on them). tools/list outlines each result, so every result is also held to its tool's whole
+ * result schema, closed, where an enum or a nested field that does not match fails. The enums are read from `tools/list`, so a new tool or a new enum value is swept
  * the day it is added; a tool with an enum argument and no base arguments below fails the test.
  */
+import Ajv from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as z from 'zod';
 import { CORPUS } from '../../dev/emulator/seed/corpus.ts';
 import { SEED } from '../../dev/emulator/seed.ts';
+import { tools as registry } from '../../src/tools/registry.ts';
 import { connectOverHttp } from '../support/connect-over-http.ts';
 import { type ClientFactory, connectV1, connectV2, type McpTestClient } from '../support/mcp-clients.ts';
 import { type SandboxServers, startSandboxServers } from '../support/sandbox-servers.ts';
@@ -141,6 +145,16 @@ const BASE: Record<string, (sweep: Sweep) => Promise<Record<string, unknown>>> =
   }),
 };
 
+/** Each tool's whole result schema, closed: every nested field, enum and type. */
+const closedResultSchemas = new Map(
+  registry.map((tool) => [
+    tool.name,
+    new Ajv({ strict: false, allErrors: true }).compile(
+      z.toJSONSchema(tool.output ?? z.never(), { io: 'output', target: 'draft-07' }),
+    ),
+  ]),
+);
+
 interface Sweep {
   tool: string;
   argument: string;
@@ -170,7 +184,7 @@ describe.each([
   let client: McpTestClient;
 
   beforeAll(async () => {
-    client = await connect(`${servers.gatewayUrl}/mcp`, agentToken);
+    client = await connect(`${servers.gatewayUrl}/mcp?toolsets=all`, agentToken);
   });
   afterAll(() => client?.close());
 
@@ -192,6 +206,9 @@ describe.each([
         // The client throws when structuredContent does not match the tool's outputSchema.
         const result = await client.callTool(tool, args);
         if (result.isError) failures.push(`${label}: ${JSON.stringify(result.structuredContent)}`);
+        const validate = closedResultSchemas.get(tool);
+        if (!validate?.(result.structuredContent))
+          failures.push(`${label}: ${JSON.stringify(validate?.errors)}`);
       } catch (error) {
         failures.push(`${label}: ${(error as Error).message}`);
       }
@@ -199,13 +216,19 @@ describe.each([
     expect(failures).toEqual([]);
   }, 120_000);
 
-  it('admits a Markdown reading that lists what it left opaque, and names that list in its outputSchema', async () => {
+  it('admits a Markdown reading that lists what it left opaque, and names that list in its result schema', async () => {
     const { tools } = await client.listTools();
     // biome-ignore lint/suspicious/noExplicitAny: a JSON Schema walked by hand
     const schema = tools.find((tool) => tool.name === 'get_confluence_page')?.outputSchema as any;
-    // The result's schema is the first of the two the outputSchema admits (the other is the error's).
-    const page = schema?.anyOf?.[0]?.properties?.page;
-    expect(page?.properties?.omitted).toMatchObject({ type: 'array', items: { type: 'object' } });
+    // tools/list outlines the result (its top-level fields); the whole result schema names the list.
+    expect(schema?.anyOf?.[0]?.properties?.page).toMatchObject({ type: 'object' });
+    const output = registry.find((tool) => tool.name === 'get_confluence_page')?.output ?? z.never();
+    // biome-ignore lint/suspicious/noExplicitAny: a JSON Schema walked by hand
+    const whole = z.toJSONSchema(output, { io: 'output' }) as any;
+    expect(whole.properties.page.properties.omitted).toMatchObject({
+      type: 'array',
+      items: { type: 'object' },
+    });
     const release = CORPUS.findIndex((document) => document.title === 'Release Train 2026.12');
     // The client throws when structuredContent does not match the tool's outputSchema.
     const result = await client.callTool('get_confluence_page', {
@@ -213,6 +236,7 @@ describe.each([
       body_format: 'markdown',
     });
     expect(result.isError).toBeFalsy();
+    expect(closedResultSchemas.get('get_confluence_page')?.(result.structuredContent)).toBe(true);
     expect((result.structuredContent as { page: { omitted: unknown[] } }).page.omitted).toContainEqual({
       kind: 'macro jira',
       count: 1,

@@ -64,7 +64,7 @@ describe.each([
   ['the v2 client (2026-07-28)', connectV2],
 ] as [string, ClientFactory][])('%s', (_label, connect) => {
   it('a read-only integration: tools/list has no write or denied tool; every write is an isError naming the rule; reads work', async () => {
-    const client = await connect(`${servers.gatewayUrl}/mcp`, readOnlyToken);
+    const client = await connect(`${servers.gatewayUrl}/mcp?toolsets=all`, readOnlyToken);
     const { tools } = await client.listTools();
     const names = tools.map((tool: { name: string }) => tool.name);
     const reads = registry.filter((tool) => tool.annotations.readOnlyHint).map((tool) => tool.name);
@@ -91,7 +91,7 @@ describe.each([
   });
 
   it('a token narrowed under a wider policy lists and does less than the service token on the same integration', async () => {
-    const url = `${servers.gatewayUrl}/api/v1/integrations/${wideId}/mcp`;
+    const url = `${servers.gatewayUrl}/api/v1/integrations/${wideId}/mcp?toolsets=all`;
     const narrow = await connect(url, narrowToken);
     const service = await connect(url, servers.serviceToken);
     const narrowNames = (await narrow.listTools()).tools.map((tool: { name: string }) => tool.name);

@@ -54,13 +54,13 @@ describe.each([
   let client: McpTestClient;
 
   beforeAll(async () => {
-    client = await connect(`${servers.gatewayUrl}/mcp`, agentToken);
+    client = await connect(`${servers.gatewayUrl}/mcp?toolsets=all`, agentToken);
   });
   afterAll(() => client?.close());
 
-  it('lists all forty-four tools, the trashes and the property delete as the destructive ones', async () => {
+  it('lists all forty-six tools with toolsets=all, the trashes and the property delete as the destructive ones', async () => {
     const { tools } = await client.listTools();
-    expect(tools).toHaveLength(44);
+    expect(tools).toHaveLength(46);
     const destructive = tools.filter(
       (tool: { annotations: { destructiveHint?: boolean } }) => tool.annotations.destructiveHint,
     );

@@ -82,7 +82,7 @@ describe.each([
   let client: McpTestClient;
 
   beforeAll(async () => {
-    client = await connect(`${servers.gatewayUrl}/mcp`, agentToken);
+    client = await connect(`${servers.gatewayUrl}/mcp?toolsets=all`, agentToken);
   });
   afterAll(() => client?.close());
 
@@ -104,10 +104,8 @@ describe.each([
       expect(typeof tool.annotations.readOnlyHint).toBe('boolean');
     }
     const byName = new Map(tools.map((tool) => [tool.name, tool]));
-    expect(byName.get('get_confluence_page').annotations).toMatchObject({
-      readOnlyHint: true,
-      openWorldHint: true,
-    });
+    // The spec's defaults (openWorldHint true, idempotentHint false) go unsaid.
+    expect(byName.get('get_confluence_page').annotations).toEqual({ readOnlyHint: true });
     expect(byName.get('update_confluence_page').annotations).toMatchObject({
       readOnlyHint: false,
       destructiveHint: false,

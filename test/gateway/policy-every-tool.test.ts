@@ -36,9 +36,11 @@ const READS_OF_ENG: Record<string, Record<string, unknown> | null> = {
   get_confluence_templates: { space_key: 'ENG' },
   get_confluence_page_restrictions: { page_id: ENG_PAGE },
   get_confluence_whiteboard_or_database: { id: '65563', type: 'database' },
+  fetch: { id: ENG_PAGE },
   // Confined by what they list, tested below and in policy-spaces.test.ts.
   get_confluence_spaces: null,
   search_confluence_pages: null,
+  search: null,
   // People, not space content.
   search_confluence_users: null,
 };

@@ -48,7 +48,13 @@ describe('PATCH /api/v1/integrations/:id', () => {
   it('sets a policy that is part of the Integration resource; omitted fields keep their value', async () => {
     const before = await serviceApi('GET', `/api/v1/integrations/${id}`);
     expect((await before.json()) as object).toMatchObject({
-      policy: { read_only: false, allowed_tools: null, denied_tools: [], allowed_spaces: null },
+      policy: {
+        read_only: false,
+        allowed_tools: null,
+        denied_tools: [],
+        allowed_spaces: null,
+        toolsets: null,
+      },
     });
     const first = await setPolicy({ read_only: true, allowed_spaces: ['ENG'] });
     expect(first.status).toBe(200);
@@ -58,6 +64,7 @@ describe('PATCH /api/v1/integrations/:id', () => {
       allowed_tools: null,
       denied_tools: ['search_confluence_pages'],
       allowed_spaces: ['ENG'],
+      toolsets: null,
     };
     expect(second.body.policy).toEqual(expected);
     const after = (await (await serviceApi('GET', `/api/v1/integrations/${id}`)).json()) as object;
@@ -209,6 +216,7 @@ describe('agent token policies', () => {
       allowed_tools: null,
       denied_tools: [],
       allowed_spaces: ['OPS'],
+      toolsets: null,
     });
   });
 

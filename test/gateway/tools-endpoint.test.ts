@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TOOL_INSTRUCTIONS } from '../../src/tools/instructions.ts';
 import { toolCatalog } from '../../src/tools/registry.ts';
 import { emulatorControl, gateway, SERVICE_TOKEN, serviceApi } from './support/http.ts';
 import {
@@ -55,6 +56,8 @@ const TOOL_NAMES = [
   'get_confluence_page_restrictions',
   'add_confluence_page_restriction',
   'remove_confluence_page_restriction',
+  'search',
+  'fetch',
 ];
 
 let id: string;
@@ -74,11 +77,12 @@ describe('GET /api/v1/tools', () => {
     expect(response.status).toBe(200);
     const served = (await response.json()) as { tools: CatalogEntry[] };
     // The catalog test/catalog validates against the JSON Schema meta-schema, as served.
-    expect(served).toEqual(JSON.parse(JSON.stringify(toolCatalog())));
+    expect(served).toEqual({ ...JSON.parse(JSON.stringify(toolCatalog())), instructions: TOOL_INSTRUCTIONS });
     const { tools } = served;
     expect(tools.map((t) => t.name).sort()).toEqual([...TOOL_NAMES].sort());
     for (const tool of tools) {
-      expect(tool.description.length).toBeGreaterThan(100);
+      expect(tool.description.length).toBeGreaterThan(50);
+      expect(tool.description.length).toBeLessThan(300);
       expect(tool.input_schema.type).toBe('object');
       expect(tool.input_schema.$schema).toBeUndefined();
     }
@@ -111,9 +115,33 @@ describe('GET /api/v1/tools', () => {
       default: false,
     });
     expect(schema('create_confluence_page')?.properties.status.enum).toEqual(['current', 'draft']);
-    // Each description says what its errors mean for the next step; the output schema gives the shape.
+  });
+
+  it('describes when to use each tool without restating its result, and says shared sentences once, in instructions', async () => {
+    const { tools, instructions } = (await (await catalog(SERVICE_TOKEN)).json()) as {
+      tools: CatalogEntry[];
+      instructions: string;
+    };
+    const seen = new Map<string, string>();
     for (const tool of tools) {
-      expect(tool.description).toMatch(/Errors?:|version_conflict|not_found/);
+      // The output schema gives the result's fields; the description does not list them again.
+      expect(tool.description, tool.name).not.toMatch(/\bReturns\b|\{[a-z_]+,/);
+      for (const sentence of tool.description.split(/(?<=\.)\s+/)) {
+        expect(seen.get(sentence), `"${sentence}" in ${tool.name}`).toBeUndefined();
+        seen.set(sentence, tool.name);
+      }
+    }
+    // What every tool shares: paging, slices, versions, the Markdown forms, every error code's next step.
+    for (const said of [
+      'next_cursor',
+      'next_offset',
+      'version_conflict',
+      'content_loss',
+      'not_found',
+      'rate_limited',
+      'needs_reauth',
+    ]) {
+      expect(instructions).toContain(said);
     }
   });
 

@@ -1,11 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { effectivePolicy, OPEN_POLICY, type Policy, refusal, writes } from '../../src/policy/policy.ts';
 
-const reader = { name: 'get_confluence_page', annotations: { readOnlyHint: true } };
-const writer = { name: 'update_confluence_page', annotations: { readOnlyHint: false } };
+const reader = {
+  name: 'get_confluence_page',
+  toolset: 'pages' as const,
+  annotations: { readOnlyHint: true },
+};
+const writer = {
+  name: 'update_confluence_page',
+  toolset: 'pages' as const,
+  annotations: { readOnlyHint: false },
+};
 const policy = (rules: Partial<Policy>): Policy => ({ ...OPEN_POLICY, ...rules });
 
 describe('refusal', () => {
+  it('refuses a tool of a set the policy leaves out, naming the rule', () => {
+    expect(refusal(policy({ toolsets: ['search'] }), null, reader)).toMatchObject({ rule: 'toolsets' });
+    expect(refusal(policy({ toolsets: ['pages'] }), null, reader)).toBeNull();
+  });
+
   it('lets every tool through an open policy', () => {
     expect(refusal(OPEN_POLICY, null, reader)).toBeNull();
     expect(refusal(OPEN_POLICY, OPEN_POLICY, writer)).toBeNull();
@@ -66,18 +79,21 @@ describe('effectivePolicy', () => {
       allowed_tools: ['a', 'b'],
       denied_tools: ['x'],
       allowed_spaces: ['ENG', 'OPS'],
+      toolsets: ['pages', 'search'],
     });
     const token = policy({
       read_only: true,
       allowed_tools: ['b', 'c'],
       denied_tools: ['y'],
       allowed_spaces: null,
+      toolsets: ['search', 'tree'],
     });
     expect(effectivePolicy(integration, token)).toEqual({
       read_only: true,
       allowed_tools: ['b'],
       denied_tools: ['x', 'y'],
       allowed_spaces: ['ENG', 'OPS'],
+      toolsets: ['search'],
     });
     expect(
       effectivePolicy(policy({ allowed_spaces: null }), policy({ allowed_spaces: ['OPS'] })).allowed_spaces,

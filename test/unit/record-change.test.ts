@@ -14,6 +14,7 @@ const record: IntegrationRecord = {
     allowed_tools: null,
     denied_tools: ['delete_confluence_page'],
     allowed_spaces: null,
+    toolsets: null,
   },
   account_id: 'a1',
   created_at: '2026-12-01T00:00:00.000Z',

@@ -32,10 +32,10 @@ describe('sliceContent', () => {
 describe('the slice arguments', () => {
   it('default to 20000 characters from 0, and refuse what is out of range', () => {
     expect(maxChars('the body').parse(undefined)).toBe(20_000);
-    expect(offset('body').parse(undefined)).toBe(0);
+    expect(offset().parse(undefined)).toBe(0);
     expect(maxChars('the body').safeParse(0).success).toBe(false);
     expect(maxChars('the body').safeParse(200_001).success).toBe(false);
-    expect(offset('body').safeParse(-1).success).toBe(false);
-    expect(offset('body').safeParse(1.5).success).toBe(false);
+    expect(offset().safeParse(-1).success).toBe(false);
+    expect(offset().safeParse(1.5).success).toBe(false);
   });
 });
