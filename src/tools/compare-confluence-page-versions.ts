@@ -45,7 +45,7 @@ export const compareConfluencePageVersions = defineTool({
   toolset: 'history',
   title: 'Show what changed between two versions of a page',
   description:
-    'Diff two versions of a page (unified diff: - removed, + added), e.g. to review an edit or see what changed since you read it. not_found: the page or one of the versions does not exist.',
+    'Diff two versions of a page (unified diff: - removed, + added), e.g. to review an edit or see what changed since you read it.',
   schema,
   output,
   annotations: ANNOTATIONS.read,

@@ -46,11 +46,11 @@ export const copyConfluencePage = defineTool({
   name: 'copy_confluence_page',
   title: 'Copy a page',
   description:
-    'Copy a page (title and body; not attachments, labels or comments), with its child pages if asked, into its own or another allowed space. invalid_arguments quoting Confluence usually means the title is taken there: pass another title; not_found means the page, space or parent is missing or not allowed.',
+    'Copy a page (title and body; not attachments, labels or comments), with its child pages if asked, into its own or another allowed space. invalid_arguments quoting Confluence usually means the title is taken there: pass another title.',
   schema,
   output,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
-  toolset: 'pages',
+  toolset: 'page_admin',
   async run(args, confluence) {
     if (args.space_id !== undefined && args.space_key !== undefined) {
       throw new ApiError('invalid_arguments', 'space_key: give either space_id or space_key, not both');

@@ -24,7 +24,7 @@ export const createConfluenceBlogpost = defineTool({
   name: 'create_confluence_blogpost',
   title: 'Create a blog post',
   description:
-    'Publish a blog post (an announcement or dated update, not documentation: use create_confluence_page for that) in a space; the body follows the same rules as a page. not_found means no such space the user may see.',
+    'Publish a blog post (an announcement or dated update, not documentation: use create_confluence_page for that) in a space; the body follows the same rules as a page.',
   schema,
   output: writtenBlogPostOutput,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },

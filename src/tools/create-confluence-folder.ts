@@ -18,7 +18,7 @@ export const createConfluenceFolder = defineTool({
   name: 'create_confluence_folder',
   title: 'Create a folder',
   description:
-    'Create a folder in a space, at the top or under a page or folder, to group pages; put pages in it with create_confluence_page or move_confluence_page (parent_id = the folder id). not_found means no such space or parent; invalid_arguments that the title is taken there.',
+    'Create a folder in a space, at the top or under a page or folder, to group pages; put pages in it with create_confluence_page or move_confluence_page (parent_id = the folder id).',
   schema,
   output: () => z.object({ folder: nodeOutput(), message: z.string() }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },

@@ -20,7 +20,7 @@ export const createConfluencePageFromTemplate = defineTool({
   name: 'create_confluence_page_from_template',
   title: 'Create a page from a template',
   description:
-    "Create a page whose body is a template's; fill it in afterwards with update_confluence_page. Reads the template with Confluence's v1 API, which Atlassian is retiring: upstream_gone means it is gone. not_found means no such template, space or parent.",
+    "Create a page whose body is a template's; fill it in afterwards with update_confluence_page. Reads the template with Confluence's v1 API, which Atlassian is retiring.",
   schema,
   output: () => writtenPageOutput.extend({ template_id: z.string() }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },

@@ -8,7 +8,7 @@ import { defineTool } from './tool.ts';
 export const createConfluenceWhiteboardOrDatabase = defineTool({
   name: 'create_confluence_whiteboard_or_database',
   title: 'Create a whiteboard or database',
-  description: `Create an empty whiteboard or database in a space, for a person to fill in Confluence. ${NO_CONTENT} not_found means no such space or parent.`,
+  description: `Create an empty whiteboard or database in a space, for a person to fill in Confluence. ${NO_CONTENT}`,
   schema: () =>
     z
       .object({

@@ -27,7 +27,7 @@ export const deleteConfluencePageProperty = defineTool({
   name: 'delete_confluence_page_property',
   title: 'Delete a page property',
   description:
-    'Delete one content property of a page or blog post for good. version_conflict means it changed since you read it: read it again before deciding; not_found means the page or the key is not there.',
+    'Delete one content property of a page or blog post for good. version_conflict means it changed since you read it: read it again before deciding.',
   schema,
   output: () => z.object({ ...ownerOutput, key: z.string(), message: z.string() }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },

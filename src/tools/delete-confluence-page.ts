@@ -19,7 +19,7 @@ const output = () =>
 
 export const deleteConfluencePage = defineTool({
   name: 'delete_confluence_page',
-  toolset: 'pages',
+  toolset: 'page_admin',
   title: 'Move a page to the trash',
   description:
     "Move a published page to its space's trash, where a person can restore it; its children move up. Only when the user asked for the page to go.",

@@ -8,7 +8,7 @@ export const deleteConfluenceWhiteboardOrDatabase = defineTool({
   name: 'delete_confluence_whiteboard_or_database',
   title: 'Delete a whiteboard or database',
   description:
-    "Move a whiteboard or database to the space's trash (a space admin can restore it; nothing is purged). not_found means no such node of that type.",
+    "Move a whiteboard or database to the space's trash (a space admin can restore it; nothing is purged).",
   schema: () => z.object({ id: nodeId('whiteboard or database'), type: boardType }),
   output: () => z.object({ id: z.string(), type: z.string(), title: z.string(), message: z.string() }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },

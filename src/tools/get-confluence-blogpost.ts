@@ -44,7 +44,7 @@ export const getConfluenceBlogpost = defineTool({
   name: 'get_confluence_blogpost',
   title: 'Read a blog post',
   description:
-    'Read one blog post by id, in slices as get_confluence_page reads a page; read it before update_confluence_blogpost. not_found means no such blog post the user may see (drafts need get_draft).',
+    'Read one blog post by id, in slices as get_confluence_page reads a page; read it before update_confluence_blogpost.',
   schema,
   output,
   annotations: { readOnlyHint: true, openWorldHint: true },

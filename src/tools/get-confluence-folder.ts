@@ -6,7 +6,7 @@ export const getConfluenceFolder = defineTool({
   name: 'get_confluence_folder',
   title: 'Read a folder',
   description:
-    'Read a folder\'s title, space, parent and link; list what is in it with get_confluence_page_children (node_type "folder"). not_found means no such folder the user may see.',
+    'Read a folder\'s title, space, parent and link; list what is in it with get_confluence_page_children (node_type "folder").',
   schema: () => z.object({ folder_id: nodeId('folder') }),
   output: () => z.object({ folder: nodeOutput() }),
   annotations: { readOnlyHint: true, openWorldHint: true },

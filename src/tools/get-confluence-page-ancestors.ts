@@ -30,7 +30,7 @@ export const getConfluencePageAncestors = defineTool({
   toolset: 'tree',
   title: 'Show the path above a page',
   description:
-    'List the path above a page, root first: where a page found by search sits. Each node comes with its type; one with a message could not be named.',
+    'List the path above a page, root first: where a page found by search sits.',
   schema,
   output,
   annotations: ANNOTATIONS.read,

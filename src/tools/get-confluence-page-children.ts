@@ -8,7 +8,7 @@ import { nodeMessage, nodeType, typeOf, unknownTypeMessage } from './tree-nodes.
 const schema = () =>
   z.object({
     page_id: pageId.describe(
-      'The id of the page (or, with node_type, the folder, whiteboard, database or embed) whose children to list.',
+      'The node whose children to list.',
     ),
     node_type: nodeType,
     depth: z
@@ -49,7 +49,7 @@ export const getConfluencePageChildren = defineTool({
   toolset: 'tree',
   title: 'List the pages under a page',
   description:
-    'List what sits under a page: its children, or with depth 2 to 5 its descendants, folders, whiteboards and databases included. Only a node of type page reads with get_confluence_page; list inside a folder or other node with its id and node_type. A node with a message is of a type the gateway cannot act on.',
+    'List what sits under a page (depth 1) or its descendants (2 to 5), folders, whiteboards and databases included. Read a page node with get_confluence_page; list inside another node with its id and node_type.',
   schema,
   output,
   annotations: ANNOTATIONS.read,

@@ -36,7 +36,7 @@ export const getConfluencePageProperties = defineTool({
   name: 'get_confluence_page_properties',
   title: "Read a page's properties",
   description:
-    "Read a page's (or blog post's) content properties (JSON values stored under keys by apps and automations), all of them or one key; note each version before set_confluence_page_property or delete_confluence_page_property. not_found means no such page the user may see.",
+    "Read a page's (or blog post's) content properties (JSON values stored under keys by apps and automations), all of them or one key; note each version before set_confluence_page_property or delete_confluence_page_property.",
   schema,
   output,
   annotations: { readOnlyHint: true, openWorldHint: true },

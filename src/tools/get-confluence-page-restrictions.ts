@@ -8,7 +8,7 @@ export const getConfluencePageRestrictions = defineTool({
   name: 'get_confluence_page_restrictions',
   title: "Read a page's restrictions",
   description:
-    "Read who a page's viewing (read) and editing (update) are restricted to; empty lists mean the space's permissions apply. Uses Confluence's v1 API, which Atlassian is retiring: upstream_gone means it is gone. not_found means no such page.",
+    "Read who a page's viewing (read) and editing (update) are restricted to; empty lists mean the space's permissions apply. Uses Confluence's v1 API, which Atlassian is retiring.",
   schema: () => z.object({ page_id: pageId }),
   output: () => z.object({ page_id: z.string() }).extend(restrictionsOutput().shape),
   annotations: { readOnlyHint: true, openWorldHint: true },

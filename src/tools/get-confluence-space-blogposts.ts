@@ -31,7 +31,7 @@ export const getConfluenceSpaceBlogposts = defineTool({
   name: 'get_confluence_space_blogposts',
   title: 'List the blog posts of a space',
   description:
-    'List the blog posts of one space, newest first (give space_id or space_key); read one with get_confluence_blogpost. not_found means no such space the user may see.',
+    'List the blog posts of one space, newest first (give space_id or space_key); read one with get_confluence_blogpost.',
   schema,
   output,
   annotations: { readOnlyHint: true, openWorldHint: true },

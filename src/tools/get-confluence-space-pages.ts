@@ -52,7 +52,7 @@ export const getConfluenceSpacePages = defineTool({
   toolset: 'tree',
   title: 'List the pages of a space',
   description:
-    'List the pages of one space, to browse its structure or find a page id. To find pages by their words, use search_confluence_pages. not_found: no such space, or one the user may not see.',
+    'List the pages of one space, to browse its structure or find a page id. To find pages by their words, use search_confluence_pages.',
   schema,
   output,
   annotations: ANNOTATIONS.read,

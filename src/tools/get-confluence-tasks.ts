@@ -36,7 +36,7 @@ export const getConfluenceTasks = defineTool({
   name: 'get_confluence_tasks',
   title: 'List tasks',
   description:
-    "List Confluence tasks (checkbox items with an assignee and due date): the user's own, or those on one page. Mark one done with update_confluence_task. not_found means no such page the user may see.",
+    "List Confluence tasks (checkbox items with an assignee and due date): the user's own, or those on one page. Mark one done with update_confluence_task.",
   schema,
   output,
   annotations: { readOnlyHint: true, openWorldHint: true },

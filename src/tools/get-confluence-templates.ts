@@ -35,7 +35,7 @@ export const getConfluenceTemplates = defineTool({
   name: 'get_confluence_templates',
   title: 'List page templates',
   description:
-    "List a space's page templates, or the site's; create a page from one with create_confluence_page_from_template. Uses Confluence's v1 template API, which Atlassian is retiring: upstream_gone means it is gone. not_found means no such space.",
+    "List a space's page templates, or the site's; create a page from one with create_confluence_page_from_template. Uses Confluence's v1 template API, which Atlassian is retiring.",
   schema,
   output,
   annotations: { readOnlyHint: true, openWorldHint: true },

@@ -6,7 +6,7 @@ import { defineTool } from './tool.ts';
 export const getConfluenceWhiteboardOrDatabase = defineTool({
   name: 'get_confluence_whiteboard_or_database',
   title: 'Read a whiteboard or database',
-  description: `Read the metadata of a whiteboard or database (title, space, parent, author, link). ${NO_CONTENT} not_found means no such node of that type.`,
+  description: `Read the metadata of a whiteboard or database (title, space, parent, author, link). ${NO_CONTENT}`,
   schema: () => z.object({ id: nodeId('whiteboard or database'), type: boardType }),
   output: () => z.object({ node: nodeOutput() }),
   annotations: { readOnlyHint: true, openWorldHint: true },

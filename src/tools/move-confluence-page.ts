@@ -17,7 +17,7 @@ const output = () => writtenPageOutput.extend({ previous_parent_id: z.string().n
 
 export const moveConfluencePage = defineTool({
   name: 'move_confluence_page',
-  toolset: 'tree',
+  toolset: 'page_admin',
   title: 'Move a page under another parent',
   description:
     'Move a page and its children under another parent in the same space. Another space is refused: copy the page there with create_confluence_page instead.',

@@ -28,7 +28,7 @@ export const resolveConfluenceInlineComment = defineTool({
   name: 'resolve_confluence_inline_comment',
   title: 'Resolve or reopen an inline comment',
   description:
-    'Resolve an inline comment thread once its point is addressed, or reopen it (resolved: false). invalid_arguments means the id is a reply or the thread lost its text (dangling); not_found means no such inline comment.',
+    'Resolve an inline comment thread once addressed, or reopen it (resolved: false). invalid_arguments: the id is a reply, or the thread lost its text.',
   schema,
   output,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },

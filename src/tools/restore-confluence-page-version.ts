@@ -25,7 +25,7 @@ export const restoreConfluencePageVersion = defineTool({
   name: 'restore_confluence_page_version',
   title: 'Restore an earlier version of a page',
   description:
-    'Bring back an earlier version of a page (its title and body) as a new version on top; nothing in the history is lost. version_conflict means the page changed since you read it; not_found means no such page or version.',
+    'Bring back an earlier version of a page (its title and body) as a new version on top; nothing in the history is lost. version_conflict means the page changed since you read it.',
   schema,
   output: () => writtenPageOutput.extend({ restored_from: z.number() }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },

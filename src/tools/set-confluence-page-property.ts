@@ -53,7 +53,7 @@ export const setConfluencePageProperty = defineTool({
   name: 'set_confluence_page_property',
   title: 'Set a page property',
   description:
-    'Create or replace one content property of a page or blog post (a JSON value under a key). Replacing needs the version you read: version_conflict means it changed or exists already, so read it again; not_found means no such page.',
+    'Create or replace one content property of a page or blog post (a JSON value under a key). Replacing needs the version you read: version_conflict means it changed or exists already, so read it again.',
   schema,
   output: () =>
     z.object({ ...ownerOutput, property: propertyOutput(), created: z.boolean(), message: z.string() }),

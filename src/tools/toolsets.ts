@@ -8,6 +8,7 @@
 
 export const TOOLSETS = [
   'pages',
+  'page_admin',
   'search',
   'tree',
   'comments',

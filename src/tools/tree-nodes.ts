@@ -13,7 +13,7 @@ export const nodeType = z
   .enum(TREE_NODE_TYPES)
   .default('page')
   .describe(
-    'The type of the node page_id names: "page" (default), or "folder", "whiteboard", "database", "embed" for a node of that type listed in a tree.',
+    'The type of the node page_id names, as a tree listed it.',
   );
 
 /** The optional per-node note: set only for a type the gateway does not know. */

@@ -19,7 +19,7 @@ export const updateConfluenceTask = defineTool({
   name: 'update_confluence_task',
   title: 'Mark a task done or open',
   description:
-    'Mark one Confluence task complete or incomplete (nothing else about it changes). not_found means no such task the user may see.',
+    'Mark one Confluence task complete or incomplete (nothing else about it changes).',
   schema,
   output: () => z.object({ task: taskOutput(), message: z.string() }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
