@@ -511,6 +511,22 @@ export const MUTATIONS: Mutation[] = [
     project: 'gateway',
     test: 'test/gateway/refresh-in-doubt-dead-token.test.ts',
   },
+  {
+    name: 'toolsets-unenforced',
+    bug: "a policy's toolsets are listed but not enforced: a tool of another set runs",
+    file: 'src/policy/policy.ts',
+    from: 'if (policy.toolsets !== null && !policy.toolsets.includes(tool.toolset)) {',
+    to: 'if (policy.toolsets === undefined) {',
+    test: 'test/gateway/toolsets.test.ts',
+  },
+  {
+    name: 'null-argument-refused',
+    bug: 'a null sent for an optional argument is validated as a value, so a strict model is refused',
+    file: 'src/tools/null-arguments.ts',
+    from: '      if (!accepts(field, null) && accepts(field, undefined)) kept = undefined;',
+    to: '      kept = item;',
+    test: 'test/gateway/null-arguments.test.ts',
+  },
 ];
 
 const root = resolve(import.meta.dirname, '..');

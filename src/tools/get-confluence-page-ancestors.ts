@@ -29,8 +29,7 @@ export const getConfluencePageAncestors = defineTool({
   name: 'get_confluence_page_ancestors',
   toolset: 'tree',
   title: 'Show the path above a page',
-  description:
-    'List the path above a page, root first: where a page found by search sits.',
+  description: 'List the path above a page, root first: where a page found by search sits.',
   schema,
   output,
   annotations: ANNOTATIONS.read,

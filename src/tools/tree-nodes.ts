@@ -12,9 +12,7 @@ import { ApiError } from '../lib/errors.ts';
 export const nodeType = z
   .enum(TREE_NODE_TYPES)
   .default('page')
-  .describe(
-    'The type of the node page_id names, as a tree listed it.',
-  );
+  .describe('The type of the node page_id names, as a tree listed it.');
 
 /** The optional per-node note: set only for a type the gateway does not know. */
 export const nodeMessage = z

@@ -18,8 +18,7 @@ const schema = () =>
 export const updateConfluenceTask = defineTool({
   name: 'update_confluence_task',
   title: 'Mark a task done or open',
-  description:
-    'Mark one Confluence task complete or incomplete (nothing else about it changes).',
+  description: 'Mark one Confluence task complete or incomplete (nothing else about it changes).',
   schema,
   output: () => z.object({ task: taskOutput(), message: z.string() }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
