@@ -14,7 +14,7 @@ export const addConfluencePageRestriction = defineTool({
   name: 'add_confluence_page_restriction',
   title: 'Add a user or group to a page restriction',
   description:
-    'Let a user or group view (read) or edit (update) a page under restriction. The first name added to an operation restricts it to those named, so include the connected user. v1 API, which Atlassian is retiring.',
+    'Let a user or group view (read) or edit (update) a page under restriction. The first name added to an operation restricts it to those named, so include the connected user. Uses the v1 restrictions API, which Atlassian is retiring.',
   schema: () => z.object({ page_id: pageId, ...restrictionArguments }).superRefine(oneSubject),
   output: () => z.object({ page_id: z.string(), message: z.string() }).extend(restrictionsOutput().shape),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },

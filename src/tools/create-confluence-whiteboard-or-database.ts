@@ -1,14 +1,15 @@
 import * as z from 'zod';
 import { createContainer } from '../confluence/containers.ts';
 import { oneSpace, resolveSpaceId, spaceId, spaceKey } from './arguments.ts';
-import { boardType, NO_CONTENT } from './board-type.ts';
+import { boardType } from './board-type.ts';
 import { nodeOutput, parentArguments, shapeNode } from './node-fields.ts';
 import { defineTool } from './tool.ts';
 
 export const createConfluenceWhiteboardOrDatabase = defineTool({
   name: 'create_confluence_whiteboard_or_database',
   title: 'Create a whiteboard or database',
-  description: `Create an empty whiteboard or database in a space, for a person to fill in Confluence. ${NO_CONTENT}`,
+  description:
+    'Create an empty whiteboard or database in a space, for a person to fill in Confluence: the REST API can neither write nor read its canvas or rows.',
   schema: () =>
     z
       .object({

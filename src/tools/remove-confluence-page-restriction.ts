@@ -14,7 +14,7 @@ export const removeConfluencePageRestriction = defineTool({
   name: 'remove_confluence_page_restriction',
   title: 'Remove a user or group from a page restriction',
   description:
-    "Take a user or group off a page's read or update restriction: they lose that access unless another entry grants it (removing the last entry lifts the restriction). v1 API, which Atlassian is retiring.",
+    "Take a user or group off a page's read or update restriction: they lose that access unless another entry grants it (removing the last entry lifts the restriction). Atlassian is retiring the v1 API it uses.",
   schema: () => z.object({ page_id: pageId, ...restrictionArguments }).superRefine(oneSubject),
   output: () => z.object({ page_id: z.string(), message: z.string() }).extend(restrictionsOutput().shape),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },

@@ -41,7 +41,7 @@ export const updateConfluenceBlogpost = defineTool({
   name: 'update_confluence_blogpost',
   title: 'Update a blog post',
   description:
-    "Change a blog post's title and/or content, exactly as update_confluence_page changes a page: pass the version you read, edit Markdown in place (untouched parts are kept byte for byte). version_conflict means someone saved since: read it again and merge; content_loss means the Markdown drops an element it cannot rebuild.",
+    "Change a blog post's title and/or content as update_confluence_page changes a page: pass the version you read; a Markdown edit keeps what it does not touch byte for byte. content_loss: the Markdown drops an element it cannot rebuild.",
   schema,
   output: () =>
     writtenBlogPostOutput().extend({

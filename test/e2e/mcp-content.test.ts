@@ -59,7 +59,7 @@ describe.each([
   let client: McpTestClient;
 
   beforeAll(async () => {
-    client = await connect(`${servers.gatewayUrl}/mcp`, agentToken);
+    client = await connect(`${servers.gatewayUrl}/mcp?toolsets=all`, agentToken);
   });
   afterAll(() => client?.close());
 

@@ -105,6 +105,7 @@ it('keeps every change when a PATCH, a needs_reauth and a reconnect interleave w
     allowed_tools: null,
     denied_tools: [],
     allowed_spaces: ['ENG'],
+    toolsets: null,
   });
   // And the policy holds for the next call.
   const write = await callTool(id, 'create_confluence_page', { space_key: 'ENG', title: 'x', body: 'x' });

@@ -456,8 +456,9 @@ describe('the catalog', () => {
       const limit = body.tools.find((tool: { name: string }) => tool.name === name).input_schema.properties
         .limit;
       expect(limit.default).toBe(25);
-      expect(limit.description).toMatch(/costs a point .*limit 250 costs up to 251/);
     }
+    // Said once for every list tool, in the instructions served beside the catalog (and to MCP clients).
+    expect(body.instructions).toMatch(/costs a point per result .*limit 250 costs up to 251/);
   });
 });
 
