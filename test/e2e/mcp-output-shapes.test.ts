@@ -12,37 +12,23 @@ import * as z from 'zod';
 import { CORPUS } from '../../dev/emulator/seed/corpus.ts';
 import { SEED } from '../../dev/emulator/seed.ts';
 import { tools as registry } from '../../src/tools/registry.ts';
-import { connectOverHttp } from '../support/connect-over-http.ts';
+import { type ConnectedSandbox, startConnectedSandbox } from '../support/connected-sandbox.ts';
 import { type ClientFactory, connectV1, connectV2, type McpTestClient } from '../support/mcp-clients.ts';
-import { type SandboxServers, startSandboxServers } from '../support/sandbox-servers.ts';
+import type { SandboxServers } from '../support/sandbox-servers.ts';
 
+let sandbox: ConnectedSandbox;
 let servers: SandboxServers;
-let integrationId: string;
 let agentToken: string;
 
 beforeAll(async () => {
-  servers = await startSandboxServers({ autoApprove: true, sitePreset: 'single' });
-  integrationId = await connectOverHttp({
-    gatewayUrl: servers.gatewayUrl,
-    serviceToken: servers.serviceToken,
-    ownerId: 'mcp-output-shapes',
-    name: 'MCP output shapes',
-  });
-  const answer = await servers.serviceApi('POST', `/api/v1/integrations/${integrationId}/agent-tokens`, {});
-  agentToken = ((await answer.json()) as { token: string }).token;
+  sandbox = await startConnectedSandbox('mcp-output-shapes', 'MCP output shapes');
+  ({ servers, agentToken } = sandbox);
 }, 120_000);
 
-afterAll(() => servers?.close());
+afterAll(() => sandbox?.servers.close());
 
 // biome-ignore lint/suspicious/noExplicitAny: REST answers are read field by field
-async function rest(name: string, args: Record<string, unknown>): Promise<any> {
-  const answer = await servers.serviceApi(
-    'POST',
-    `/api/v1/integrations/${integrationId}/tools/${name}`,
-    args,
-  );
-  return answer.json();
-}
+const rest = (tool: string, args: Record<string, unknown>): Promise<any> => sandbox.restCall(tool, args);
 
 let pages = 0;
 /** A title no other page of the run has. */

@@ -4,37 +4,23 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEED } from '../../dev/emulator/seed.ts';
-import { connectOverHttp } from '../support/connect-over-http.ts';
+import { type ConnectedSandbox, startConnectedSandbox } from '../support/connected-sandbox.ts';
 import { type ClientFactory, connectV1, connectV2, type McpTestClient } from '../support/mcp-clients.ts';
-import { type SandboxServers, startSandboxServers } from '../support/sandbox-servers.ts';
+import type { SandboxServers } from '../support/sandbox-servers.ts';
 
+let sandbox: ConnectedSandbox;
 let servers: SandboxServers;
-let integrationId: string;
 let agentToken: string;
 
 beforeAll(async () => {
-  servers = await startSandboxServers({ autoApprove: true, sitePreset: 'single' });
-  integrationId = await connectOverHttp({
-    gatewayUrl: servers.gatewayUrl,
-    serviceToken: servers.serviceToken,
-    ownerId: 'mcp-tools',
-    name: 'MCP tools',
-  });
-  const answer = await servers.serviceApi('POST', `/api/v1/integrations/${integrationId}/agent-tokens`, {});
-  agentToken = ((await answer.json()) as { token: string }).token;
+  sandbox = await startConnectedSandbox('mcp-tools', 'MCP tools');
+  ({ servers, agentToken } = sandbox);
 }, 120_000);
 
-afterAll(() => servers?.close());
+afterAll(() => sandbox?.servers.close());
 
-// biome-ignore lint/suspicious/noExplicitAny: REST answers are compared field by field
-async function restCall(name: string, args: Record<string, unknown>): Promise<any> {
-  const answer = await servers.serviceApi(
-    'POST',
-    `/api/v1/integrations/${integrationId}/tools/${name}`,
-    args,
-  );
-  return answer.json();
-}
+// biome-ignore lint/suspicious/noExplicitAny: REST answers are read field by field
+const restCall = (tool: string, args: Record<string, unknown>): Promise<any> => sandbox.restCall(tool, args);
 
 const READS: [string, Record<string, unknown>][] = [
   ['get_confluence_page_children', { page_id: SEED.pages.engHome.id, depth: 2 }],
