@@ -1,14 +1,21 @@
 /**
  * The MCP clients agent builders use, as shipped and pinned (package.json): the OpenAI Agents SDK
  * with and without strict schemas, LangChain's MultiServerMCPClient, the MCP Inspector's CLI and
- * `mcp-remote` with a header and with its own OAuth sign-in. Each lists the tools and runs the
+ * `mcp-remote` with a header and with its own OAuth sign-in, and Vercel's AI SDK. Each lists the tools and runs the
  * scenario a documentation agent runs: a Markdown read (the answer three of them once refused), a
  * search and a write. A client release that breaks the gateway fails here. Production bundle in
  * workerd, emulator.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEED } from '../../dev/emulator/seed.ts';
-import { type AgentClient, agentsSdk, inspectorCli, langChain, mcpRemote } from '../support/agent-clients.ts';
+import {
+  type AgentClient,
+  agentsSdk,
+  inspectorCli,
+  langChain,
+  mcpRemote,
+  vercelAiSdk,
+} from '../support/agent-clients.ts';
 import { connectOverHttp } from '../support/connect-over-http.ts';
 import { CookieBrowser } from '../support/mcp-oauth-client.ts';
 import { type SandboxServers, startSandboxServers } from '../support/sandbox-servers.ts';
@@ -150,6 +157,14 @@ describe('LangChain’s MultiServerMCPClient 1.1', () => {
   it('runs the documentation scenario', async () => {
     const client = await langChain(mcpUrl, agentToken);
     await documentationScenario(client, 'LangChain');
+    await client.close();
+  });
+});
+
+describe('Vercel’s AI SDK 7 (@ai-sdk/mcp 2.0, tools run by generateText)', () => {
+  it('runs the documentation scenario', async () => {
+    const client = await vercelAiSdk(mcpUrl, agentToken);
+    await documentationScenario(client, 'the AI SDK');
     await client.close();
   });
 });

@@ -1,8 +1,9 @@
 /**
  * MCP clients as agent builders use them, each driven through its own public API: the OpenAI Agents
  * SDK (its MCP server tools as an agent would get them), LangChain's MultiServerMCPClient, the MCP
- * Inspector's CLI and the `mcp-remote` stdio bridge. Each one lists the tools and calls a tool by
- * name with arguments, as `AgentClient`, so one scenario runs through all of them.
+ * Inspector's CLI, the `mcp-remote` stdio bridge and Vercel's AI SDK (`@ai-sdk/mcp`). Each one lists
+ * the tools and calls a tool by name with arguments, as `AgentClient`, so one scenario runs through
+ * all of them.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createMCPClient } from '@ai-sdk/mcp';
 import { MultiServerMCPClient } from '@langchain/mcp-adapters';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -20,6 +22,8 @@ import {
   MCPServerStreamableHttp,
   RunContext,
 } from '@openai/agents';
+import { asSchema, generateText, type ToolSet } from 'ai';
+import { MockLanguageModelV4 } from 'ai/test';
 
 export interface AgentClient {
   /** The names and input schemas the client offers its model. */
@@ -237,5 +241,50 @@ export async function mcpRemote(
       await client.close();
       rmSync(configDir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * Vercel's AI SDK: `createMCPClient` over Streamable HTTP with a bearer header, its tools handed to
+ * `generateText` as an agent hands them. The model is the SDK's own mock, scripted to call one tool
+ * with the given arguments; the SDK then checks the arguments against the tool's input schema, runs
+ * the tool through the MCP client and gives back what the model would read.
+ */
+export async function vercelAiSdk(url: string, token: string): Promise<AgentClient> {
+  const client = await createMCPClient({
+    transport: { type: 'http', url, headers: { authorization: `Bearer ${token}` } },
+  });
+  const tools = (await client.tools()) as ToolSet;
+  return {
+    listTools: async () =>
+      Promise.all(
+        Object.entries(tools).map(async ([name, tool]) => ({
+          name,
+          parameters: (await asSchema(tool.inputSchema).jsonSchema) as Record<string, unknown>,
+        })),
+      ),
+    callTool: async (name, args) => {
+      const model = new MockLanguageModelV4({
+        doGenerate: async () => ({
+          content: [{ type: 'tool-call', toolCallId: 'call-1', toolName: name, input: JSON.stringify(args) }],
+          finishReason: { unified: 'tool-calls', raw: undefined },
+          usage: {
+            inputTokens: { total: 1, noCache: 1, cacheRead: undefined, cacheWrite: undefined },
+            outputTokens: { total: 1, text: 1, reasoning: undefined },
+          },
+          warnings: [],
+        }),
+      });
+      const step = await generateText({ model, tools, prompt: `Call ${name}.` });
+      const failed = step.content.find((part) => part.type === 'tool-error');
+      if (failed)
+        throw new Error(`the AI SDK: ${name} failed: ${String((failed as { error: unknown }).error)}`);
+      const [result] = step.toolResults;
+      if (!result) throw new Error(`the AI SDK ran no tool for ${name}: ${JSON.stringify(step.content)}`);
+      const output = result.output as { isError?: boolean; content: { type: string; text: string }[] };
+      if (output.isError) throw new Error(`the AI SDK: ${name} failed: ${output.content[0]?.text}`);
+      return JSON.parse(output.content[0]?.text ?? 'null');
+    },
+    close: () => client.close(),
   };
 }
