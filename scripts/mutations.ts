@@ -81,9 +81,17 @@ export const MUTATIONS: Mutation[] = [
     name: 'slice-splits-surrogates',
     bug: 'page slices may end between the two halves of a surrogate pair',
     file: 'src/tools/slicing.ts',
-    from: '  if (end < content.length && end > offset && isHighSurrogate(content.charCodeAt(end - 1))) end -= 1;\n',
+    from: '    end += end - 1 > offset ? -1 : 1;\n',
     to: '',
     test: 'test/gateway/second-site.test.ts',
+  },
+  {
+    name: 'slice-stalls-on-surrogate',
+    bug: 'a one-character slice at a surrogate pair comes back empty with next_offset where it started',
+    file: 'src/tools/slicing.ts',
+    from: 'end - 1 > offset ? -1 : 1',
+    to: '-1',
+    test: 'test/unit/slicing.test.ts',
   },
   {
     name: 'webhook-secret-plain-compare',

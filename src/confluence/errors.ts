@@ -68,21 +68,14 @@ export function upstreamError(answer: UpstreamAnswer, call: FailedCall): ApiErro
     const operation = operationName(call);
     return new ApiError(
       'upstream_gone',
-      `Confluence has removed the endpoint this operation uses (${operation} answered 410 Gone).${quoted} The gateway needs an update to use its replacement; retrying will not help. Tell the gateway's operator.`,
-      { details: { operation } },
+      `Confluence has removed the endpoint this operation uses (${operation} answered 410 Gone).${quoted} The gateway needs an update to use its replacement; retrying will not help, and other tools still work. Tell the gateway's operator.`,
+      { details: { operation }, retryable: false },
     );
   }
   if (status === 409) {
     return new ApiError(
       'version_conflict',
       `Confluence reported a conflict.${quoted} Re-read the content and retry with its current version.`,
-    );
-  }
-  if (status === 410) {
-    return new ApiError(
-      'upstream_gone',
-      `Atlassian has removed the Confluence endpoint this operation uses (HTTP 410).${quoted} Retrying will not help: the gateway needs an update to use its replacement. Other tools still work.`,
-      { retryable: false },
     );
   }
   if (status === 413) {

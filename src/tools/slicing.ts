@@ -10,10 +10,16 @@ export const maxChars = (what: string, fallback = 20_000) =>
 export const offset = () =>
   z.number().int().min(0).default(0).describe('The next_offset of the previous answer.');
 
-/** `max` characters from `offset`, never splitting a surrogate pair; `next` is where the rest starts. */
+/**
+ * `max` characters from `offset`, never splitting a surrogate pair; `next` is where the rest starts.
+ * A slice always moves forward: where ending before a pair would leave it empty, it takes the pair
+ * (one character over `max`).
+ */
 export function sliceContent(content: string, offset: number, max: number): { text: string; next?: number } {
   let end = Math.min(content.length, offset + max);
-  if (end < content.length && end > offset && isHighSurrogate(content.charCodeAt(end - 1))) end -= 1;
+  if (end < content.length && end > offset && isHighSurrogate(content.charCodeAt(end - 1))) {
+    end += end - 1 > offset ? -1 : 1;
+  }
   const text = content.slice(offset, end);
   return end < content.length ? { text, next: end } : { text };
 }

@@ -27,6 +27,21 @@ describe('sliceContent', () => {
     }
     expect(rebuilt).toBe(text);
   });
+
+  it('always moves forward: a one-character slice at a surrogate pair carries the whole pair', () => {
+    // Backing off the pair would answer an empty slice whose next_offset is the offset asked for,
+    // and an agent reading slice by slice would ask for it again forever.
+    expect(sliceContent('😀x', 0, 1)).toEqual({ text: '😀', next: 2 });
+    const text = 'a😀😀b';
+    const slices: string[] = [];
+    let at: number | undefined = 0;
+    while (at !== undefined && slices.length <= text.length) {
+      const slice = sliceContent(text, at, 1);
+      slices.push(slice.text);
+      at = slice.next;
+    }
+    expect(slices).toEqual(['a', '😀', '😀', 'b']);
+  });
 });
 
 describe('the slice arguments', () => {
