@@ -1,6 +1,6 @@
 import { createMcpHandler, Server } from '@modelcontextprotocol/server';
 import { callerPolicy, type ToolCallContext } from '../tools/call.ts';
-import { TOOL_INSTRUCTIONS } from '../tools/instructions.ts';
+import { instructionsFor } from '../tools/instructions.ts';
 import { mcpToolDefinitions } from './catalog.ts';
 import { mcpToolCall } from './results.ts';
 
@@ -17,7 +17,10 @@ interface CallerInfo {
  * (`McpServer.registerTool` would convert each zod schema to JSON Schema again on every request.)
  */
 function serverFor(toolCall: ToolCallContext): Server {
-  const server = new Server(SERVER_INFO, { capabilities: { tools: {} }, instructions: TOOL_INSTRUCTIONS });
+  const server = new Server(SERVER_INFO, {
+    capabilities: { tools: {} },
+    instructions: instructionsFor(toolCall.toolsets),
+  });
   // Only the tools of the selected toolsets that the policies allow (a KV read, cached per isolate).
   server.setRequestHandler('tools/list', async () => {
     const { tools } = await callerPolicy(

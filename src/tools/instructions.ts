@@ -17,3 +17,20 @@ export const TOOL_INSTRUCTIONS = [
   "Every call spends points of the app's hourly Atlassian quota, shared by all users (each result's _meta.points says what it cost): a list costs a point per result it returns, so a limit 250 costs up to 251 points; ask for small pages of results. quota_exhausted: this integration's share or the shared pool is spent; use a smaller limit or a narrower search as the message says, or wait retry_after_seconds.",
   'A failed call answers error {code, message (what to do next), retryable, retry_after_seconds?}. not_found: it does not exist, the user may not see it, or it lies outside the spaces this connection may use. rate_limited: wait retry_after_seconds and repeat. needs_reauth: the user must reconnect the integration. forbidden: a policy refuses the tool (its message names the rule) or the user lacks the permission or scope. upstream_timeout on a write: check whether it happened before retrying. upstream_gone: Atlassian retired the endpoint the tool uses.',
 ].join(' ');
+
+/**
+ * What a connection that selected ChatGPT's pair alone is told instead: the sentences above name
+ * tools it does not list.
+ */
+export const CHATGPT_INSTRUCTIONS = [
+  'These tools search and read one Confluence Cloud site on behalf of its user.',
+  'search finds pages by the words in their titles and bodies and answers their ids; fetch reads one page by id, as Markdown with its URL, space and version.',
+  "Every call spends points of the app's hourly Atlassian quota, shared by all users. A failed call says what to do next: quota_exhausted or rate_limited, wait retry_after_seconds; not_found, the page does not exist, the user may not see it, or it lies outside the spaces this connection may use; needs_reauth, the user must reconnect the integration.",
+].join(' ');
+
+/** The instructions for a connection that selected these toolsets (undefined: every set). */
+export function instructionsFor(toolsets: ReadonlySet<string> | undefined): string {
+  const onlyChatgpt =
+    toolsets !== undefined && toolsets.size > 0 && [...toolsets].every((set) => set === 'chatgpt');
+  return onlyChatgpt ? CHATGPT_INSTRUCTIONS : TOOL_INSTRUCTIONS;
+}

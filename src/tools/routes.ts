@@ -4,7 +4,7 @@ import { integrationAuth, serviceOrAgentAuth } from '../auth/integration-auth.ts
 import { ApiError } from '../lib/errors.ts';
 import { readJsonObject } from '../lib/validation.ts';
 import { callerPolicy, callTool, requireTool } from './call.ts';
-import { TOOL_INSTRUCTIONS } from './instructions.ts';
+import { instructionsFor } from './instructions.ts';
 import { strictFunction } from './openai-strict.ts';
 import { type CatalogEntry, toolCatalog } from './registry.ts';
 import { parseToolsetsParam, type Toolset } from './toolsets.ts';
@@ -71,11 +71,12 @@ function selected(entries: CatalogEntry[], sets: ReadonlySet<Toolset> | undefine
 
 const strictFunctions = new Map<string, ReturnType<typeof strictFunction>>();
 
-/** The tools, and what they share said once (the MCP server's instructions). */
+/** The tools, and what they share said once (the MCP server's instructions for the same toolsets). */
 function render(entries: CatalogEntry[], format: CatalogFormat): { tools: unknown[]; instructions: string } {
-  if (format === 'json_schema') return { tools: entries, instructions: TOOL_INSTRUCTIONS };
+  const instructions = instructionsFor(new Set(entries.map((entry) => entry.toolset)));
+  if (format === 'json_schema') return { tools: entries, instructions };
   return {
-    instructions: TOOL_INSTRUCTIONS,
+    instructions,
     tools: entries.map((entry) => {
       let definition = strictFunctions.get(entry.name);
       if (!definition) {

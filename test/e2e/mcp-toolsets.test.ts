@@ -125,6 +125,16 @@ describe.each([
     await client.close();
   });
 
+  it('?toolsets=chatgpt gives instructions about search and fetch, naming no tool it does not list', async () => {
+    const client = await connect(`${servers.gatewayUrl}/mcp?toolsets=chatgpt`, agentToken);
+    const instructions = client.instructions() ?? '';
+    expect(instructions).toMatch(/\bsearch\b/);
+    expect(instructions).toMatch(/\bfetch\b/);
+    const unlisted = registry.filter((tool) => tool.toolset !== 'chatgpt').map((tool) => tool.name);
+    expect(unlisted.filter((name) => instructions.includes(name))).toEqual([]);
+    await client.close();
+  });
+
   it('reads null as absent for an optional argument', async () => {
     const client = await connect(`${servers.gatewayUrl}/mcp`, agentToken);
     const result = await client.callTool('get_confluence_page', {

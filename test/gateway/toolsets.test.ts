@@ -4,6 +4,7 @@
  * side is test/e2e/mcp-toolsets.test.ts).
  */
 import { beforeEach, describe, expect, it } from 'vitest';
+import { CHATGPT_INSTRUCTIONS, TOOL_INSTRUCTIONS } from '../../src/tools/instructions.ts';
 import { tools } from '../../src/tools/registry.ts';
 import { DEFAULT_TOOLSETS, TOOLSETS } from '../../src/tools/toolsets.ts';
 import { gateway, SERVICE_TOKEN, serviceApi } from './support/http.ts';
@@ -16,6 +17,7 @@ beforeEach(async () => {
 
 interface Listed {
   tools: { name: string; toolset: string }[];
+  instructions: string;
   policy?: Record<string, unknown>;
 }
 
@@ -47,6 +49,17 @@ describe('the catalog by toolset', () => {
     expect(narrowed.body.tools.map((tool) => tool.name)).toContain('search');
     const all = await list('/api/v1/tools?toolsets=all');
     expect(all.body.tools).toHaveLength(tools.length);
+  });
+
+  it('instructions beside ChatGPT’s pair alone speak of search and fetch, not of tools it does not list', async () => {
+    expect((await list('/api/v1/tools?toolsets=chatgpt')).body.instructions).toBe(CHATGPT_INSTRUCTIONS);
+    expect((await list('/api/v1/tools?toolsets=pages,chatgpt')).body.instructions).toBe(TOOL_INSTRUCTIONS);
+    // A policy that confines the integration to the pair gets them too, with no toolsets on the URL.
+    await setPolicy({ toolsets: ['chatgpt'] });
+    expect((await list(`/api/v1/integrations/${id}/tools`)).body.instructions).toBe(CHATGPT_INSTRUCTIONS);
+    for (const name of namesOf(TOOLSETS.filter((set) => set !== 'chatgpt'))) {
+      expect(CHATGPT_INSTRUCTIONS).not.toContain(name);
+    }
   });
 
   it('an unknown toolset is refused with the list of valid ones', async () => {
