@@ -7,17 +7,15 @@ import { ANNOTATIONS, defineTool } from './tool.ts';
 const schema = () =>
   z
     .object({
-      page_id: pageId.optional().describe('The id of the page to comment on.'),
-      blogpost_id: blogPostId
-        .optional()
-        .describe('Instead of page_id: the id of the blog post to comment on.'),
+      page_id: pageId.optional(),
+      blogpost_id: blogPostId.optional().describe('Instead of page_id.'),
       comment: bodyText('The comment').min(1),
       body_format: bodyFormat,
       parent_comment_id: z
         .string()
         .regex(/^\d+$/, 'expected the numeric comment id as a string, e.g. "65901"')
         .optional()
-        .describe('To reply in a thread, the id of the comment to answer; omit for a new top-level comment.'),
+        .describe('The comment to reply to; omit for a new thread.'),
     })
     .superRefine(onePageOrBlogPost);
 

@@ -6,7 +6,7 @@ import { ANNOTATIONS, defineTool } from './tool.ts';
 const schema = () =>
   z.object({
     page_id: pageId,
-    labels: z.array(labelName).min(1).max(20).describe('1 to 20 label names to add.'),
+    labels: z.array(labelName).min(1).max(20),
   });
 
 const output = () => z.object({ page_id: z.string(), added: z.array(z.string()), labels: labelsOutput });

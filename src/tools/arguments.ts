@@ -10,14 +10,16 @@ export const pageId = numericId('page id', '65538');
 
 export const commentId = numericId('comment id', '65901');
 
-/** The version an agent read, for writes that must not act on a page changed since. */
-export const versionNumber = () => z.number().int().min(1).describe('page.version.number as you read it.');
+/**
+ * The version an agent read, for writes that must not act on a page changed since. What to send
+ * (page.version.number) is said once, in the instructions.
+ */
+export const versionNumber = () => z.number().int().min(1);
 
-export const spaceId = numericId('space id', '98305').describe(
-  'From get_confluence_spaces; or give space_key.',
-);
+/** A space by id or by key, one of the two (oneSpace): said once, in the instructions. */
+export const spaceId = numericId('space id', '98305');
 
-export const spaceKey = z.string().min(1).max(255).describe('E.g. "ENG"; or give space_id.');
+export const spaceKey = z.string().min(1).max(255);
 
 export const limit = z.number().int().min(1).max(250).default(25);
 

@@ -6,8 +6,7 @@ import type { BlogPost } from '../confluence/blogposts.ts';
 
 export const blogPostId = z
   .string()
-  .regex(/^\d+$/, 'expected the numeric blog post id as a string, e.g. "65547"')
-  .describe('The numeric blog post id, as a string.');
+  .regex(/^\d+$/, 'expected the numeric blog post id as a string, e.g. "65547"');
 
 export function blogPostFields(post: BlogPost, confluence: ConfluenceApi) {
   return {

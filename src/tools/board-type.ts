@@ -5,5 +5,5 @@ import * as z from 'zod';
  * so one set of tools covers them both, the type an argument.
  */
 
-export const boardType = z.enum(['whiteboard', 'database']).describe('"whiteboard" or "database".');
+export const boardType = z.enum(['whiteboard', 'database']);
 export const NO_CONTENT = 'Their content (a canvas, rows) cannot be read or written over the REST API.';

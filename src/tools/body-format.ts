@@ -7,10 +7,8 @@ import { loadMarkdown } from '../markdown/load.ts';
 
 /** The `body_format` of the writing tools, and how a body in either format becomes storage. */
 
-export const bodyFormat = z
-  .enum(['storage', 'markdown'])
-  .default('storage')
-  .describe('"markdown" is recommended.');
+/** Why to prefer "markdown" is said once, in the instructions. */
+export const bodyFormat = z.enum(['storage', 'markdown']).default('storage');
 
 export type BodyFormat = z.output<typeof bodyFormat>;
 
@@ -29,10 +27,8 @@ export function siteUrl(confluence: ConfluenceApi): string | undefined {
   return confluence.webUrl('/')?.replace(/\/wiki\/$/, '');
 }
 
-export const allowRemoval = z
-  .boolean()
-  .default(false)
-  .describe('true to let a Markdown body drop elements Markdown cannot rebuild (else content_loss).');
+/** What it allows (a Markdown write dropping what Markdown cannot rebuild) is said in the instructions. */
+export const allowRemoval = z.boolean().default(false);
 
 /** 409 content_loss unless the caller allowed it: a Markdown write that would drop kept elements. */
 export async function refuseLoss(merge: MergeResult, allowed: boolean): Promise<void> {

@@ -14,8 +14,8 @@ const schema = () =>
       page_id: pageId,
       from_version: version('The older version number (from get_confluence_page_history).'),
       to_version: version('The newer version number; omit to compare with the current version.').optional(),
-      body_format: readBodyFormat.describe('"markdown" (one line per block) or "storage" (XHTML).'),
-      max_chars: maxChars('diff'),
+      body_format: readBodyFormat,
+      max_chars: maxChars(),
       offset: offset(),
     })
     .superRefine((args, ctx) => {

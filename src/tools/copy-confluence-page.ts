@@ -13,21 +13,17 @@ export const MAX_COPIED_PAGES = 50;
 
 const schema = () =>
   z.object({
-    page_id: pageId.describe('The page to copy.'),
-    space_id: spaceId
-      .optional()
-      .describe('The space to copy into (numeric id); omit both for the same space.'),
-    space_key: spaceKey.optional().describe('The space to copy into, by key; omit both for the same space.'),
-    parent_id: pageId
-      .optional()
-      .describe('The page to put the copy under; default: beside the original, or the top of another space.'),
+    page_id: pageId,
+    space_id: spaceId.optional().describe('The space to copy into; omit for the same.'),
+    space_key: spaceKey.optional().describe('Or the space by key.'),
+    parent_id: pageId.optional().describe('Default: beside the original, or the top of another space.'),
     title: z
       .string()
       .trim()
       .min(1)
       .max(255)
       .optional()
-      .describe('The title of the copy; default the same title, with "Copy of " in the same space.'),
+      .describe('Default the same, with "Copy of " in the same space.'),
     include_children: z
       .boolean()
       .default(false)

@@ -10,13 +10,10 @@ const schema = () =>
     .object({
       space_id: spaceId.optional(),
       space_key: spaceKey.optional(),
-      title: z.string().trim().min(1).max(255).describe('The blog post title.'),
+      title: z.string().trim().min(1).max(255),
       body: bodyText('The blog post content'),
       body_format: bodyFormat,
-      status: z
-        .enum(['current', 'draft'])
-        .default('current')
-        .describe('"current" publishes it (default); "draft" saves it unpublished.'),
+      status: z.enum(['current', 'draft']).default('current'),
     })
     .superRefine(oneSpace);
 

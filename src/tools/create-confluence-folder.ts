@@ -9,7 +9,7 @@ const schema = () =>
     .object({
       space_id: spaceId.optional(),
       space_key: spaceKey.optional(),
-      title: z.string().trim().min(1).max(255).describe('The folder title.'),
+      title: z.string().trim().min(1).max(255),
       ...parentArguments,
     })
     .superRefine(oneSpace);

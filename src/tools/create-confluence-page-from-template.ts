@@ -8,11 +8,11 @@ import { defineTool } from './tool.ts';
 const schema = () =>
   z
     .object({
-      template_id: z.string().min(1).max(100).describe('The template id from get_confluence_templates.'),
+      template_id: z.string().min(1).max(100).describe('From get_confluence_templates.'),
       space_id: spaceId.optional(),
       space_key: spaceKey.optional(),
-      title: z.string().trim().min(1).max(255).describe('The new page title, unique in the space.'),
-      parent_id: pageId.optional().describe('The page to nest it under; omit for the top of the space.'),
+      title: z.string().trim().min(1).max(255).describe('Unique in the space.'),
+      parent_id: pageId.optional(),
     })
     .superRefine(oneSpace);
 

@@ -13,13 +13,8 @@ const schema = () =>
       title: z.string().trim().min(1).max(255).describe("Unique among the space's pages."),
       body: bodyText('The page content'),
       body_format: bodyFormat,
-      parent_id: pageId
-        .optional()
-        .describe('The id of the page to nest this one under; omit to put it at the top of the space.'),
-      status: z
-        .enum(['current', 'draft'])
-        .default('current')
-        .describe('"current" publishes the page (default); "draft" saves it unpublished.'),
+      parent_id: pageId.optional().describe('A page or folder; omit for the top of the space.'),
+      status: z.enum(['current', 'draft']).default('current').describe('"draft" saves it unpublished.'),
       subtype: z
         .enum(['live'])
         .optional()

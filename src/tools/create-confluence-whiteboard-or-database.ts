@@ -16,7 +16,7 @@ export const createConfluenceWhiteboardOrDatabase = defineTool({
         type: boardType,
         space_id: spaceId.optional(),
         space_key: spaceKey.optional(),
-        title: z.string().trim().min(1).max(255).describe('Its title.'),
+        title: z.string().trim().min(1).max(255),
         ...parentArguments,
       })
       .superRefine(oneSpace),

@@ -32,8 +32,8 @@ const schema = () =>
     attachment_id: z
       .string()
       .regex(/^(att)?\d+$/, 'expected an attachment id such as "att65901", from get_confluence_attachments')
-      .describe('The attachment id from get_confluence_attachments, e.g. "att65901".'),
-    max_chars: maxChars('text'),
+      .describe('E.g. "att65901".'),
+    max_chars: maxChars(),
     offset: offset(),
   });
 

@@ -8,17 +8,12 @@ import { ANNOTATIONS, defineTool } from './tool.ts';
 const schema = () =>
   z.object({
     page_id: pageId,
-    filename: z
-      .string()
-      .min(1)
-      .max(255)
-      .optional()
-      .describe('Only the attachment with exactly this file name, e.g. "diagram.png".'),
+    filename: z.string().min(1).max(255).optional().describe('An exact file name.'),
     media_type: z
       .string()
       .regex(/^[\w.+-]+\/[\w.+-]+$/, 'expected a media type such as "text/csv" or "image/png"')
       .optional()
-      .describe('Only attachments of exactly this media type, e.g. "text/csv" or "application/pdf".'),
+      .describe('An exact media type, e.g. "application/pdf".'),
     limit,
     cursor,
   });

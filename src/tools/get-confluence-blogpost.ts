@@ -10,14 +10,9 @@ const formats = ['storage', 'markdown', 'atlas_doc_format', 'view'] as const;
 const schema = () =>
   z.object({
     blogpost_id: blogPostId,
-    body_format: z
-      .enum(formats)
-      .default('storage')
-      .describe(
-        '"markdown" (compact, and safe to edit and send back to update_confluence_blogpost), "storage" (default), "atlas_doc_format" or "view", as for pages.',
-      ),
+    body_format: z.enum(formats).default('storage').describe('As for get_confluence_page.'),
     get_draft: z.boolean().default(false).describe('true to read the unpublished draft.'),
-    max_chars: maxChars('content'),
+    max_chars: maxChars(),
     offset: offset(),
   });
 

@@ -17,7 +17,7 @@ const schema = () =>
   z
     .object({
       page_id: pageId.optional(),
-      blogpost_id: blogPostId.optional().describe('Instead of page_id: the id of a blog post.'),
+      blogpost_id: blogPostId.optional().describe('Instead of page_id.'),
       kind: z.enum(['all', 'footer', 'inline']).default('all').describe('"inline": anchored to a passage.'),
       include_replies: z.boolean().default(true).describe('false for top-level comments only.'),
       body_format: readBodyFormat,

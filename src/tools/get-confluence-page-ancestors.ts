@@ -5,9 +5,7 @@ import { nameContainer, nodeMessage, nodeType, typeOf, unknownTypeMessage } from
 
 const schema = () =>
   z.object({
-    page_id: pageId.describe(
-      'The id of the page (or, with node_type, the folder, whiteboard, database or embed) to place in its tree.',
-    ),
+    page_id: pageId.describe('A page, or the node node_type names.'),
     node_type: nodeType,
   });
 

@@ -7,7 +7,7 @@ import { nodeMessage, nodeType, typeOf, unknownTypeMessage } from './tree-nodes.
 
 const schema = () =>
   z.object({
-    page_id: pageId.describe('The node whose children to list.'),
+    page_id: pageId,
     node_type: nodeType,
     depth: z
       .number()

@@ -19,7 +19,7 @@ const schema = () =>
   z
     .object({
       ...ownerArguments,
-      key: propertyKey.optional().describe('Only the property with this key; omit to list them all.'),
+      key: propertyKey.optional().describe('Omit to list all.'),
       limit,
       cursor,
     })

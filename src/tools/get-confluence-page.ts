@@ -19,7 +19,7 @@ const schema = () =>
         '"markdown" is recommended: half the tokens, safe to edit and send back. "view" is rendered HTML.',
       ),
     get_draft: z.boolean().default(false).describe('true to read the unpublished draft.'),
-    max_chars: maxChars('content'),
+    max_chars: maxChars(),
     offset: offset(),
   });
 

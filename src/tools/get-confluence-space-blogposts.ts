@@ -12,10 +12,7 @@ const schema = () =>
       space_id: spaceId.optional(),
       space_key: spaceKey.optional(),
       limit,
-      status: z
-        .enum(['current', 'trashed', 'deleted'])
-        .default('current')
-        .describe('"current" (published, default), "trashed" or "deleted".'),
+      status: z.enum(['current', 'trashed', 'deleted']).default('current'),
       cursor,
     })
     .superRefine(oneSpace);

@@ -9,23 +9,15 @@ import { defineTool } from './tool.ts';
 
 const schema = () =>
   z.object({
-    page_id: pageId.optional().describe('The tasks on this page; omit for the tasks assigned to the user.'),
-    assigned_to_me: z
-      .boolean()
-      .optional()
-      .describe(
-        'Only tasks assigned to the connected user: the default without page_id; with page_id, default false.',
-      ),
-    status: z
-      .enum(['incomplete', 'complete', 'all'])
-      .default('incomplete')
-      .describe('"incomplete" (default), "complete" or "all".'),
+    page_id: pageId.optional().describe('Omit for the tasks assigned to the user.'),
+    assigned_to_me: z.boolean().optional().describe('Default: true without page_id, false with it.'),
+    status: z.enum(['incomplete', 'complete', 'all']).default('incomplete'),
     due_before: z
       .string()
       .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a day as YYYY-MM-DD, e.g. "2026-03-31"')
       .refine((day) => !Number.isNaN(Date.parse(day)), 'not a calendar day')
       .optional()
-      .describe('Only tasks due on or before this day (YYYY-MM-DD, UTC), e.g. to find overdue ones.'),
+      .describe('Due on or before this day (UTC), e.g. to find overdue tasks.'),
     limit,
     cursor,
   });

@@ -7,13 +7,9 @@ import { defineTool } from './tool.ts';
 
 const schema = () =>
   z.object({
-    space_key: spaceKey.optional().describe('A space\'s templates (e.g. "ENG"); omit for the site\'s own.'),
-    limit: z.number().int().min(1).max(100).default(25).describe('How many: 1 to 100, default 25.'),
-    cursor: z
-      .string()
-      .regex(/^\d+$/, 'pass next_cursor as the previous answer gave it')
-      .optional()
-      .describe('The next_cursor of the previous answer; omit for the first page.'),
+    space_key: spaceKey.optional().describe("Omit for the site's templates."),
+    limit: z.number().int().min(1).max(100).default(25),
+    cursor: z.string().regex(/^\d+$/, 'pass next_cursor as the previous answer gave it').optional(),
   });
 
 const output = () =>

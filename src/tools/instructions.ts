@@ -8,6 +8,7 @@ import { BODY_RULE } from './arguments.ts';
 export const TOOL_INSTRUCTIONS = [
   'These tools read and write one Confluence Cloud site on behalf of its user. Ids are numeric strings.',
   'Find pages with search_confluence_pages (CQL, e.g. text ~ "deploy" AND space = ENG) or browse with get_confluence_spaces, get_confluence_space_pages and get_confluence_page_children.',
+  'A tool that takes a space takes space_id (from get_confluence_spaces) or space_key (e.g. "ENG"), one of the two.',
   'Paging: a list answers has_more and, when true, next_cursor: call again with cursor = next_cursor and the same other arguments to read on.',
   'Long content comes in slices: when truncated is true, call again with offset = next_offset (max_chars sets the slice size).',
   'Read a page with get_confluence_page before changing it: the writes that take version_number need its page.version.number, and version_conflict means someone saved since you read: read again, merge your change into the new content, retry with the new number (error.current_version). Nothing is ever overwritten unseen.',

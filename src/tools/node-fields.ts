@@ -39,17 +39,9 @@ export function shapeNode(node: ContainerNode, confluence: ConfluenceApi, type: 
 }
 
 export const nodeId = (what: string) =>
-  z
-    .string()
-    .regex(/^\d+$/, `expected the numeric ${what} id as a string`)
-    .describe(`The numeric ${what} id.`);
+  z.string().regex(/^\d+$/, `expected the numeric ${what} id as a string`);
 
 export const parentArguments = {
-  parent_id: pageId
-    .optional()
-    .describe('The page or folder to put it under (same space); omit for the top of the space.'),
-  parent_type: z
-    .enum(['page', 'folder'])
-    .default('page')
-    .describe('What parent_id names: "page" (default) or "folder".'),
+  parent_id: pageId.optional().describe('A page or folder in the space; omit for the top.'),
+  parent_type: z.enum(['page', 'folder']).default('page'),
 };

@@ -14,8 +14,8 @@ import { blogPostId, onePageOrBlogPost } from './blogpost-fields.ts';
 
 /** page_id, or blogpost_id for a blog post's properties: exactly one (refine with onePageOrBlogPost). */
 export const ownerArguments = {
-  page_id: pageId.optional().describe('The page whose properties these are.'),
-  blogpost_id: blogPostId.optional().describe("Instead of page_id: a blog post's."),
+  page_id: pageId.optional(),
+  blogpost_id: blogPostId.optional().describe('Instead of page_id.'),
 };
 
 export { onePageOrBlogPost };
@@ -38,14 +38,9 @@ export const ownerOutput = {
 
 export const propertyKey = z
   .string()
-  .regex(/^[\w.:-]{1,255}$/, 'expected a key of letters, digits and . _ : - (at most 255 characters)')
-  .describe('The property key, e.g. "review-status".');
+  .regex(/^[\w.:-]{1,255}$/, 'expected a key of letters, digits and . _ : - (at most 255 characters)');
 
-export const propertyVersion = z
-  .number()
-  .int()
-  .min(1)
-  .describe('The version of the property you read with get_confluence_page_properties.');
+export const propertyVersion = z.number().int().min(1).describe("The property's version as you read it.");
 
 export const propertyOutput = () =>
   z.object({

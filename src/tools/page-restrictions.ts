@@ -12,13 +12,8 @@ export const restrictionArguments = {
     .min(1)
     .max(128)
     .optional()
-    .describe('The user, by account id (search_confluence_users finds it). Give account_id or group_name.'),
-  group_name: z
-    .string()
-    .min(1)
-    .max(255)
-    .optional()
-    .describe('The group, by name. Give account_id or group_name.'),
+    .describe('From search_confluence_users; or give group_name.'),
+  group_name: z.string().min(1).max(255).optional().describe('Or a group, by name.'),
 };
 
 export function oneSubject(args: { account_id?: string; group_name?: string }, ctx: z.RefinementCtx): void {

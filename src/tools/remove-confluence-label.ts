@@ -6,7 +6,7 @@ import { ANNOTATIONS, defineTool } from './tool.ts';
 const schema = () =>
   z.object({
     page_id: pageId,
-    label: labelName.describe('The label name to remove, e.g. "draft".'),
+    label: labelName,
   });
 
 const output = () =>

@@ -6,10 +6,8 @@ import { defineTool } from './tool.ts';
 
 const schema = () =>
   z.object({
-    comment_id: commentId.describe(
-      'The id of the inline thread (its top comment) from get_confluence_comments.',
-    ),
-    resolved: z.boolean().default(true).describe('true (default) resolves the thread; false reopens it.'),
+    comment_id: commentId.describe("The thread's top comment."),
+    resolved: z.boolean().default(true),
   });
 
 const output = () =>

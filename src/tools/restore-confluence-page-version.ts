@@ -9,16 +9,8 @@ const schema = () =>
   z.object({
     page_id: pageId,
     version_number: versionNumber(),
-    restore_version: z
-      .number()
-      .int()
-      .min(1)
-      .describe('The earlier version to bring back (from get_confluence_page_history).'),
-    version_message: z
-      .string()
-      .max(500)
-      .optional()
-      .describe('The note stored with the new version; default "Restored version N".'),
+    restore_version: z.number().int().min(1).describe('From get_confluence_page_history.'),
+    version_message: z.string().max(500).optional().describe('Default "Restored version N".'),
   });
 
 export const restoreConfluencePageVersion = defineTool({

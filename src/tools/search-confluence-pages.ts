@@ -17,10 +17,7 @@ const schema = () =>
         'CQL, e.g. text ~ "deploy" AND space=ENG · title ~ "runbook" · label=api order by lastModified desc',
       ),
     limit,
-    include_archived: z
-      .boolean()
-      .default(false)
-      .describe('true to include content of archived spaces (default false).'),
+    include_archived: z.boolean().default(false).describe('Include archived spaces.'),
     cursor,
   });
 

@@ -16,25 +16,15 @@ const schema = () =>
         .max(100)
         .optional()
         .describe('A fragment of a name or email, e.g. "alice".'),
-      account_ids: z
-        .array(accountId)
-        .min(1)
-        .max(100)
-        .optional()
-        .describe('Account ids to name, e.g. the author_id fields other tools return (1 to 100).'),
-      current: z
-        .literal(true)
-        .optional()
-        .describe('true for the Atlassian account this integration acts as (the connected user).'),
+      account_ids: z.array(accountId).min(1).max(100).optional().describe('E.g. the author_id of a page.'),
+      current: z.literal(true).optional().describe('true for the connected user.'),
       limit: z
         .number()
         .int()
         .min(1)
         .max(50)
         .default(10)
-        .describe(
-          "With query: how many people to return, 1 to 50, default 10. Each person costs 2 points of the app's shared hourly Atlassian quota.",
-        ),
+        .describe('With query. Each person costs 2 quota points.'),
     })
     .superRefine((args, ctx) => {
       const given = [args.query, args.account_ids, args.current].filter((v) => v !== undefined).length;

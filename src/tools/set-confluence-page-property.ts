@@ -30,12 +30,8 @@ const schema = () =>
     .object({
       ...ownerArguments,
       key: propertyKey,
-      value: z
-        .json()
-        .describe('Any JSON value (object, array, string, number, boolean or null), at most 32 KB.'),
-      version_number: propertyVersion
-        .optional()
-        .describe('For a key the page already has: the version you read. Omit to create a new key.'),
+      value: z.json().describe('Any JSON value, at most 32 KB.'),
+      version_number: propertyVersion.optional().describe('For an existing key: its version as you read it.'),
     })
     .superRefine(onePageOrBlogPost)
     .superRefine((args, ctx) => {

@@ -2,13 +2,12 @@ import * as z from 'zod';
 
 /**
  * Long text (a page body, a text attachment, a diff) goes out in slices an agent asks for one after
- * the other: `max_chars` characters from `offset`, with `next_offset` where the rest starts.
+ * the other: `max_chars` characters from `offset`, with `next_offset` where the rest starts. Both
+ * arguments are explained once, in the instructions, not in every tool that takes them.
  */
-export const maxChars = (what: string, fallback = 20_000) =>
-  z.number().int().min(1).max(200_000).default(fallback).describe(`Characters of ${what} per call.`);
+export const maxChars = (fallback = 20_000) => z.number().int().min(1).max(200_000).default(fallback);
 
-export const offset = () =>
-  z.number().int().min(0).default(0).describe('The next_offset of the previous answer.');
+export const offset = () => z.number().int().min(0).default(0);
 
 /**
  * `max` characters from `offset`, never splitting a surrogate pair; `next` is where the rest starts.

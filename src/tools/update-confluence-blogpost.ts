@@ -12,19 +12,12 @@ const schema = () =>
   z
     .object({
       blogpost_id: blogPostId,
-      version_number: z
-        .number()
-        .int()
-        .min(1)
-        .describe('The blogpost.version.number you read with get_confluence_blogpost.'),
+      version_number: z.number().int().min(1).describe('blogpost.version.number as you read it.'),
       title: z.string().trim().min(1).max(255).optional().describe('A new title; omit to keep it.'),
       body: bodyText('The new content, replacing the whole body; omit to keep it').optional(),
       body_format: bodyFormat,
       allow_removal: allowRemoval,
-      status: z
-        .enum(['current', 'draft'])
-        .default('current')
-        .describe('"current" (default: publishes a draft) or "draft".'),
+      status: z.enum(['current', 'draft']).default('current').describe('"current" publishes a draft.'),
       version_message: z.string().max(500).optional().describe('A note stored with the new version.'),
     })
     .superRefine((args, ctx) => {

@@ -18,15 +18,13 @@ const schema = () =>
       .trim()
       .min(1)
       .max(500)
-      .describe(
-        'The heading\'s text, e.g. "Rollback". The section runs to the next heading of its level or higher, or to the end of its layout cell, panel or macro body.',
-      ),
+      .describe('E.g. "Rollback"; the section runs to the next heading of its level or higher.'),
     body: bodyText("The section's new content, without its heading"),
     body_format: z.enum(['markdown', 'storage']).default('markdown'),
     mode: z
       .enum(['replace', 'append', 'prepend'])
       .default('replace')
-      .describe("Replace the section's content, or add the body at its end or right under the heading."),
+      .describe('append: at its end; prepend: right under the heading.'),
     allow_removal: allowRemoval,
     version_message: z.string().max(500).optional().describe('A note for the page history.'),
   });

@@ -9,10 +9,8 @@ const schema = () =>
     task_id: z
       .string()
       .regex(/^\d+$/, 'expected the numeric task id as a string, e.g. "65970"')
-      .describe('The task id from get_confluence_tasks.'),
-    status: z
-      .enum(['complete', 'incomplete'])
-      .describe('"complete" ticks the task; "incomplete" reopens it.'),
+      .describe('From get_confluence_tasks.'),
+    status: z.enum(['complete', 'incomplete']),
   });
 
 export const updateConfluenceTask = defineTool({

@@ -19,31 +19,19 @@ const schema = () =>
           (name) => !/[/\\]/.test(name) && ![...name].some((ch) => ch.charCodeAt(0) < 32),
           'a file name without slashes or control characters',
         )
-        .describe(
-          'The file name, e.g. "report.csv". A file of that name already attached to the page gets a new version.',
-        ),
-      content: z
-        .string()
-        .max(MAX_UPLOAD_BYTES)
-        .optional()
-        .describe(
-          'The file as text (UTF-8), for text files such as .md, .csv or .json. Give content or content_base64.',
-        ),
+        .describe('E.g. "report.csv".'),
+      content: z.string().max(MAX_UPLOAD_BYTES).optional().describe('A text file (UTF-8), e.g. .md or .csv.'),
       content_base64: z
         .string()
         .max(Math.ceil(MAX_UPLOAD_BYTES / 3) * 4 + 4)
         .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'expected standard base64 (A–Z, a–z, 0–9, +, /, = padding)')
         .optional()
-        .describe(
-          'The file as base64, for binary files such as images or PDFs. Give content or content_base64.',
-        ),
+        .describe('Or a binary file (an image, a PDF) as base64.'),
       media_type: z
         .string()
         .regex(/^[\w.+-]+\/[\w.+-]+$/, 'expected a media type such as "text/csv" or "image/png"')
         .optional()
-        .describe(
-          'The media type, e.g. "text/csv"; default text/plain for content and application/octet-stream for content_base64.',
-        ),
+        .describe('E.g. "text/csv"; default text/plain or application/octet-stream.'),
       comment: z.string().max(1000).optional().describe('A note stored with this version of the file.'),
     })
     .superRefine((args, ctx) => {
