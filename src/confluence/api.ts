@@ -8,6 +8,7 @@ import {
   type SpaceLookups,
   SpaceRefusal,
 } from '../policy/space-fence.ts';
+import { blogPostMissing } from './blogposts.ts';
 import type { Call, ConfluenceClient, Download } from './client.ts';
 import type { BadRequestHint } from './errors.ts';
 import { CQL_HINT, CURSOR_HINT, XHTML_HINT } from './hints.ts';
@@ -453,26 +454,29 @@ export class ConfluenceApi {
     });
   }
 
-  createInlineComment(body: {
-    pageId: string;
-    body: StorageBody;
-    inlineCommentProperties: {
-      textSelection: string;
-      textSelectionMatchCount: number;
-      textSelectionMatchIndex: number;
-    };
-  }) {
+  /** A top-level inline comment on a page, or on a blog post (`blogPostId`), anchored to a passage. */
+  createInlineComment(
+    body: ({ pageId: string } | { blogPostId: string }) & {
+      body: StorageBody;
+      inlineCommentProperties: {
+        textSelection: string;
+        textSelectionMatchCount: number;
+        textSelectionMatchIndex: number;
+      };
+    },
+  ) {
+    const onPost = 'blogPostId' in body;
     return this.request<CommentItem>({
       method: 'POST',
       path: '/wiki/api/v2/inline-comments',
       body,
-      within: { pageId: body.pageId },
+      within: onPost ? { contentId: body.blogPostId, contentType: 'blogpost' } : { pageId: body.pageId },
       scope: 'write:comment:confluence',
-      notFound: pageMissing(body.pageId),
+      notFound: onPost ? blogPostMissing(body.blogPostId) : pageMissing(body.pageId),
       badRequestHints: [
         {
           when: /selection|match|inline/i,
-          say: 'The selected text must occur on the published page exactly as given: read the page again (it may have changed) and copy the passage.',
+          say: `The selected text must occur on the published ${onPost ? 'blog post' : 'page'} exactly as given: read it again (it may have changed) and copy the passage.`,
         },
         XHTML_HINT,
       ],

@@ -1,7 +1,7 @@
 /**
  * Content beyond pages through the MCP door with both official clients (each validates every
- * result against the tool's outputSchema): blog posts read, written and commented on, and the
- * typed nodes of a page tree, answering as REST does.
+ * result against the tool's outputSchema): blog posts read, written and commented on (footer and
+ * inline), and the typed nodes of a page tree, answering as REST does.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEED } from '../../dev/emulator/seed.ts';
@@ -108,8 +108,20 @@ describe.each([
     expect(updated.structuredContent).toMatchObject({ unchanged: false, blogpost: { version: version + 1 } });
     const comment = await client.callTool('add_confluence_comment', { blogpost_id: id, comment: 'Noted.' });
     expect(comment.structuredContent.comment.blogpost_id).toBe(id);
+    const inline = await client.callTool('add_confluence_inline_comment', {
+      blogpost_id: id,
+      text_selection: 'Tuesdays',
+      comment: 'Why Tuesdays?',
+    });
+    expect(inline.isError, JSON.stringify(inline.structuredContent)).toBeFalsy();
+    expect(inline.structuredContent.comment).toMatchObject({ blogpost_id: id, match_count: 1 });
     const comments = await client.callTool('get_confluence_comments', { blogpost_id: id });
-    expect(comments.structuredContent.comments.map((c: { body: string }) => c.body)).toEqual(['Noted.']);
+    expect(
+      comments.structuredContent.comments.map((c: { kind: string; body: string }) => [c.kind, c.body]),
+    ).toEqual([
+      ['footer', 'Noted.'],
+      ['inline', 'Why Tuesdays?'],
+    ]);
   });
 
   it('sets, reads and deletes a page property holding JSON', async () => {

@@ -399,6 +399,37 @@ describe('POST /footer-comments', () => {
   });
 });
 
+describe('POST /inline-comments', () => {
+  const comment = (body: Record<string, unknown>) =>
+    v2('/inline-comments', { method: 'POST', body: JSON.stringify(body) });
+  const on = (selection: string) => ({
+    body: { representation: 'storage', value: '<p>Why?</p>' },
+    inlineCommentProperties: {
+      textSelection: selection,
+      textSelectionMatchCount: 1,
+      textSelectionMatchIndex: 0,
+    },
+  });
+
+  it('anchors a comment to a passage of a blog post, answering blogPostId', async () => {
+    const response = await comment({ blogPostId: SEED.pages.blogPost.id, ...on('cursor pagination') });
+    expect(response.status).toBe(201);
+    const created = await json(response);
+    expect(created).toMatchObject({ blogPostId: SEED.pages.blogPost.id, resolutionStatus: 'open' });
+    expect(created.pageId).toBeUndefined();
+  });
+
+  it('answers a blogPostId that names a page with 404, and both containers at once with 400', async () => {
+    expect((await comment({ blogPostId: architecture.id, ...on('platform') })).status).toBe(404);
+    const both = await comment({
+      pageId: architecture.id,
+      blogPostId: SEED.pages.blogPost.id,
+      ...on('platform'),
+    });
+    expect(both.status).toBe(400);
+  });
+});
+
 describe('reset', () => {
   it('puts content back to the seed', async () => {
     await v2(`/pages/${architecture.id}`, { method: 'PUT', body: JSON.stringify(updateBody(6)) });

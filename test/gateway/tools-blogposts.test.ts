@@ -215,6 +215,54 @@ describe('comments on a blog post', () => {
     expect(body.comments[0].replies.map((r: { body: string }) => r.body)).toEqual(['Agreed.']);
   });
 
+  it('adds an inline comment on a passage of a blog post, reads it back and resolves it', async () => {
+    await clearRequestLog();
+    const added = await callTool(id, 'add_confluence_inline_comment', {
+      blogpost_id: POST,
+      text_selection: 'cursor pagination',
+      comment: 'Which endpoints?',
+    });
+    expect(added.status).toBe(200);
+    expect(added.body.comment).toMatchObject({
+      blogpost_id: POST,
+      text_selection: 'cursor pagination',
+      match_count: 1,
+      resolution_status: 'open',
+    });
+    expect(added.body.comment.page_id).toBeUndefined();
+    expect(added.body.message).toMatch(/blog post 65547/);
+    const sent = (await confluenceRequests()).filter((r) => r.method === 'POST');
+    expect(sent.map((r) => r.path)).toEqual([expect.stringMatching(/\/wiki\/api\/v2\/inline-comments$/)]);
+    const read = await callTool(id, 'get_confluence_comments', { blogpost_id: POST, kind: 'inline' });
+    expect(read.body.comments).toEqual([
+      expect.objectContaining({
+        id: added.body.comment.id,
+        kind: 'inline',
+        body: 'Which endpoints?',
+        text_selection: 'cursor pagination',
+        resolution_status: 'open',
+      }),
+    ]);
+    const resolved = await callTool(id, 'resolve_confluence_inline_comment', {
+      comment_id: added.body.comment.id,
+    });
+    expect(resolved.status).toBe(200);
+    expect(resolved.body.comment.resolution_status).toBe('resolved');
+  });
+
+  it('refuses an inline comment on words the blog post does not contain, posting nothing', async () => {
+    await clearRequestLog();
+    const { status, body } = await callTool(id, 'add_confluence_inline_comment', {
+      blogpost_id: POST,
+      text_selection: 'not in this post',
+      comment: 'x',
+    });
+    expect(status).toBe(400);
+    expect(body.error).toMatchObject({ code: 'invalid_arguments', match_count: 0 });
+    expect(body.error.message).toMatch(/not on blog post 65547.*get_confluence_blogpost/);
+    expect((await confluenceRequests()).filter((r) => r.method !== 'GET')).toEqual([]);
+  });
+
   it('asks for exactly one of page_id and blogpost_id', async () => {
     for (const args of [{}, { page_id: SEED.pages.architecture, blogpost_id: POST }]) {
       const { status, body } = await callTool(id, 'get_confluence_comments', args);
@@ -223,6 +271,13 @@ describe('comments on a blog post', () => {
     }
     const { status } = await callTool(id, 'add_confluence_comment', { comment: 'Orphan' });
     expect(status).toBe(400);
+    const inline = await callTool(id, 'add_confluence_inline_comment', {
+      page_id: SEED.pages.architecture,
+      blogpost_id: POST,
+      text_selection: 'x',
+      comment: 'x',
+    });
+    expect(inline.status).toBe(400);
     expect(await confluenceRequests()).toEqual([]);
   });
 });
@@ -238,6 +293,7 @@ describe('allowed_spaces holds for blog posts', () => {
       ['get_confluence_blogpost', { blogpost_id: POST }],
       ['get_confluence_comments', { blogpost_id: POST }],
       ['add_confluence_comment', { blogpost_id: POST, comment: 'x' }],
+      ['add_confluence_inline_comment', { blogpost_id: POST, text_selection: 'cursor', comment: 'x' }],
       ['update_confluence_blogpost', { blogpost_id: POST, version_number: 1, body: 'x' }],
       ['get_confluence_space_blogposts', { space_key: 'ENG' }],
       ['get_confluence_page_properties', { blogpost_id: POST }],

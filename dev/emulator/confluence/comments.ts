@@ -151,9 +151,10 @@ function occurrences(text: string, selection: string): number {
 }
 
 /**
- * `POST /inline-comments`: `{pageId, body, inlineCommentProperties:{textSelection, textSelectionMatchCount,
- * textSelectionMatchIndex}}`, or a reply `{parentCommentId, body}`. The selection must occur on the page
- * exactly `textSelectionMatchCount` times, as Confluence checks; otherwise 400.
+ * `POST /inline-comments`: `{pageId | blogPostId, body, inlineCommentProperties:{textSelection,
+ * textSelectionMatchCount, textSelectionMatchIndex}}`, or a reply `{parentCommentId, body}`. The
+ * selection must occur on the page (or blog post) exactly `textSelectionMatchCount` times, as
+ * Confluence checks; otherwise 400.
  */
 export function createInlineComment(c: Context<EmulatorEnv>) {
   const store = c.get('store');
@@ -179,9 +180,15 @@ export function createInlineComment(c: Context<EmulatorEnv>) {
     comment.pageId = parent.pageId;
     comment.parentCommentId = parent.id;
   } else {
-    if (typeof request.pageId !== 'string') return v2BadParameter(c, 'pageId or parentCommentId is required');
-    const page = store.visiblePage(request.pageId, CURRENT_USER.accountId);
-    if (page?.type !== 'page' || page.status !== 'current') return v2NotFound(c);
+    const { pageId, blogPostId } = request;
+    if ((pageId === undefined) === (blogPostId === undefined)) {
+      return v2BadParameter(c, 'Exactly one of pageId, blogPostId or parentCommentId must be provided');
+    }
+    const containerId = pageId ?? blogPostId;
+    if (typeof containerId !== 'string') return v2BadParameter(c, 'Container ids must be strings');
+    const page = store.visiblePage(containerId, CURRENT_USER.accountId);
+    const expectedType = blogPostId !== undefined ? 'blogpost' : 'page';
+    if (page?.type !== expectedType || page.status !== 'current') return v2NotFound(c);
     const properties = (request.inlineCommentProperties ?? {}) as Record<string, unknown>;
     const { textSelection, textSelectionMatchCount, textSelectionMatchIndex } = properties;
     if (typeof textSelection !== 'string' || !textSelection) {
