@@ -268,6 +268,36 @@ describe.each([
     expect(removed.structuredContent.update).toEqual({ users: [], groups: [] });
   });
 
+  it('lists a node of a type it does not know with its type and a message, in a result the client admits', async () => {
+    const engHome = SEED.pages.engHome.id;
+    const fault = await fetch(`${servers.emulatorUrl}/_emulator/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        match: { method: 'GET', path_contains: `/pages/${engHome}/direct-children` },
+        status: 200,
+        body: {
+          results: [
+            { id: '65999', status: 'current', title: 'Team Calendar', type: 'calendar', childPosition: 0 },
+          ],
+          _links: {},
+        },
+      }),
+    });
+    expect(fault.status).toBe(201);
+    // The client throws when structuredContent does not match the tool's outputSchema.
+    const result = await client.callTool('get_confluence_page_children', { page_id: engHome });
+    expect(result.isError, JSON.stringify(result.structuredContent)).toBeFalsy();
+    expect(result.structuredContent.pages).toEqual([
+      expect.objectContaining({
+        id: '65999',
+        title: 'Team Calendar',
+        type: 'calendar',
+        message: expect.stringMatching(/type "calendar".*no tool can read or change it/),
+      }),
+    ]);
+  });
+
   it('answers a stale blog post update with an isError version_conflict', async () => {
     const result = await client.callTool('update_confluence_blogpost', {
       blogpost_id: POST,
