@@ -16,7 +16,7 @@ import type { Check } from './markdown.ts';
 /**
  * Token budgets of the catalog: what a listing costs a model's context. The default listing is held
  * to 4,000, every tool to 12,000 (MCP) and 9,000 (REST, with the instructions). With 46 tools they
- * measure about 11,300 and 8,480 (docs/performance.md): arguments are described only where their
+ * measure 11,339 and 8,512 (docs/performance.md): arguments are described only where their
  * name, type, enum and default do not already say it, and what many tools share (a space by id or
  * key, version_number, slices, body_format, allow_removal) is said once, in the instructions.
  */
