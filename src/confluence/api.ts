@@ -8,10 +8,9 @@ import {
   type SpaceLookups,
   SpaceRefusal,
 } from '../policy/space-fence.ts';
-import { blogPostMissing } from './blogposts.ts';
 import type { Call, ConfluenceClient, Download } from './client.ts';
 import type { BadRequestHint } from './errors.ts';
-import { CQL_HINT, CURSOR_HINT, XHTML_HINT } from './hints.ts';
+import { CQL_HINT, CURSOR_HINT, selectionHint, XHTML_HINT } from './hints.ts';
 import type { Links } from './paging.ts';
 import type { ParsedWithSources } from './raw-json.ts';
 import { contentTypeName, type TreeNodeRef, type TreeNodeType } from './tree-node-types.ts';
@@ -21,6 +20,7 @@ import type {
   Comment,
   CommentItem,
   ContainerNode,
+  InlineCommentProperties,
   Label,
   List,
   Page,
@@ -454,32 +454,20 @@ export class ConfluenceApi {
     });
   }
 
-  /** A top-level inline comment on a page, or on a blog post (`blogPostId`), anchored to a passage. */
-  createInlineComment(
-    body: ({ pageId: string } | { blogPostId: string }) & {
-      body: StorageBody;
-      inlineCommentProperties: {
-        textSelection: string;
-        textSelectionMatchCount: number;
-        textSelectionMatchIndex: number;
-      };
-    },
-  ) {
-    const onPost = 'blogPostId' in body;
+  /** A top-level inline comment on a page, anchored to a passage (blog posts: blogposts.ts). */
+  createInlineComment(body: {
+    pageId: string;
+    body: StorageBody;
+    inlineCommentProperties: InlineCommentProperties;
+  }) {
     return this.request<CommentItem>({
       method: 'POST',
       path: '/wiki/api/v2/inline-comments',
       body,
-      within: onPost ? { contentId: body.blogPostId, contentType: 'blogpost' } : { pageId: body.pageId },
+      within: { pageId: body.pageId },
       scope: 'write:comment:confluence',
-      notFound: onPost ? blogPostMissing(body.blogPostId) : pageMissing(body.pageId),
-      badRequestHints: [
-        {
-          when: /selection|match|inline/i,
-          say: `The selected text must occur on the published ${onPost ? 'blog post' : 'page'} exactly as given: read it again (it may have changed) and copy the passage.`,
-        },
-        XHTML_HINT,
-      ],
+      notFound: pageMissing(body.pageId),
+      badRequestHints: [selectionHint('page'), XHTML_HINT],
     });
   }
 

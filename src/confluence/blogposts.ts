@@ -1,6 +1,6 @@
 import type { ConfluenceApi } from './api.ts';
-import { CURSOR_HINT, XHTML_HINT } from './hints.ts';
-import type { CommentItem, List, Page, StorageBody } from './types.ts';
+import { CURSOR_HINT, selectionHint, XHTML_HINT } from './hints.ts';
+import type { CommentItem, InlineCommentProperties, List, Page, StorageBody } from './types.ts';
 
 /**
  * Blog post operations (REST v2 `/blogposts`): a page's shape without a place in the tree, in one
@@ -101,5 +101,21 @@ export function listBlogPostComments(
     scope: 'read:comment:confluence',
     notFound: blogPostMissing(id),
     badRequestHints: [CURSOR_HINT],
+  });
+}
+
+/** A top-level inline comment on a blog post, anchored to a passage of its published text. */
+export function createBlogPostInlineComment(
+  confluence: ConfluenceApi,
+  body: { blogPostId: string; body: StorageBody; inlineCommentProperties: InlineCommentProperties },
+) {
+  return confluence.request<CommentItem>({
+    method: 'POST',
+    path: '/wiki/api/v2/inline-comments',
+    body,
+    within: { contentId: body.blogPostId, contentType: 'blogpost' },
+    scope: 'write:comment:confluence',
+    notFound: blogPostMissing(body.blogPostId),
+    badRequestHints: [selectionHint('blog post'), XHTML_HINT],
   });
 }

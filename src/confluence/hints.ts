@@ -16,3 +16,9 @@ export const XHTML_HINT: BadRequestHint = {
   when: /xhtml|markup|storage|parse|unexpected|element|tag|entity/i,
   say: 'An HTML body must be well-formed XHTML: close every tag (e.g. <br/>, </b>) and escape & as &amp;. Or send plain text, which the gateway wraps for you.',
 };
+
+/** A 400 on an inline comment: the selection no longer matches the published text as counted. */
+export const selectionHint = (what: 'page' | 'blog post'): BadRequestHint => ({
+  when: /selection|match|inline/i,
+  say: `The selected text must occur on the published ${what} exactly as given: read it again (it may have changed) and copy the passage.`,
+});

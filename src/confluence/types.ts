@@ -144,6 +144,13 @@ export interface SearchAnswer extends List<SearchResult> {
 
 export type StorageBody = { representation: 'storage'; value: string };
 
+/** Where a top-level inline comment anchors: Confluence requires the count of matches to be right. */
+export interface InlineCommentProperties {
+  textSelection: string;
+  textSelectionMatchCount: number;
+  textSelectionMatchIndex: number;
+}
+
 /** A folder, whiteboard, database or smart link as its own read returns it (FolderSingle and the like). */
 export interface ContainerNode {
   id: string;

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { getBlogPost } from '../confluence/blogposts.ts';
+import { createBlogPostInlineComment, getBlogPost } from '../confluence/blogposts.ts';
 import { countOccurrences, selectableText } from '../confluence/body.ts';
 import { ApiError } from '../lib/errors.ts';
 import { bodyText, pageId } from './arguments.ts';
@@ -68,15 +68,20 @@ export const addConfluenceInlineComment = defineTool({
         { details: { match_count: count } },
       );
     }
-    const comment = await confluence.createInlineComment({
-      ...(onPost ? { blogPostId: args.blogpost_id as string } : { pageId: args.page_id as string }),
-      body: { representation: 'storage', value: await toStorage(args.comment, args.body_format, confluence) },
+    const anchored = {
+      body: {
+        representation: 'storage' as const,
+        value: await toStorage(args.comment, args.body_format, confluence),
+      },
       inlineCommentProperties: {
         textSelection: args.text_selection,
         textSelectionMatchCount: count,
         textSelectionMatchIndex: args.match_index,
       },
-    });
+    };
+    const comment = onPost
+      ? await createBlogPostInlineComment(confluence, { blogPostId: args.blogpost_id as string, ...anchored })
+      : await confluence.createInlineComment({ pageId: args.page_id as string, ...anchored });
     return {
       comment: {
         id: comment.id,
