@@ -247,6 +247,15 @@ export const MUTATIONS: Mutation[] = [
     test: 'test/gateway/service-api.test.ts',
   },
   {
+    name: 'revocation-list-ignored',
+    bug: 'a revoked agent token works wherever KV still serves its record (the lifecycle object is not asked)',
+    file: 'src/auth/integration-auth.ts',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the source text to find, not a template
+    from: "  if (await isRevoked(c.env, record.integration_id, `agent:${record.token_id}`)) return 'unknown_token';\n",
+    to: '',
+    test: 'test/gateway/revocation.test.ts',
+  },
+  {
     name: 'connect-state-any-browser',
     bug: 'the connect callback accepts a state opened in another browser',
     file: 'src/connect/routes.ts',

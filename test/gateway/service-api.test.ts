@@ -176,6 +176,9 @@ describe('agent tokens', () => {
     expect((await serviceApi('DELETE', `/api/v1/integrations/${id}/agent-tokens/${agent.id}`)).status).toBe(
       204,
     );
+    // Its record is gone from KV, not only from the list: nothing is left that a stale read could honour
+    // (the lifecycle object's revocation list, test/gateway/revocation.test.ts, is the second wall).
+    expect(await env.CONFLUENCE_KV.get(`agent-token:${await sha256Hex(agent.token)}`)).toBeNull();
     expect(
       (await asAgent(agent.token, `/api/v1/integrations/${id}/tools/get_confluence_spaces`)).status,
     ).toBe(401);
