@@ -274,6 +274,19 @@ export class ConfluenceApi {
     return this.requestKeepingLargeStrings<Page>(pageCall(pageId, query), wholeUpTo);
   }
 
+  /**
+   * The published page as a read of pageReadQuery('storage') left it in the read cache, or
+   * undefined: nothing is sent to Confluence. An update that starts from it must still send the
+   * version it read (page-versions.ts says why that is safe).
+   */
+  async getCachedPage(pageId: string): Promise<Page | undefined> {
+    const call = pageCall(pageId, pageReadQuery('storage'));
+    await this.#admit(call);
+    const answer = await this.#client.cached<Page>(call);
+    if (answer !== undefined) await this.#observe(call, answer);
+    return answer;
+  }
+
   async search(query: { cql: string; limit: number; cursor?: string; includeArchivedSpaces: boolean }) {
     const fence = this.#fence;
     const cql = fence ? confineCql(query.cql, fence.keys) : query.cql;
@@ -659,6 +672,14 @@ export function spaceKeyOfResult(result: SearchResult): string | undefined {
   } catch {
     return key;
   }
+}
+
+/**
+ * The query of a page read as get_confluence_page sends it: every read of a page in one format
+ * (slices, outline, section) is the same request, so the read cache answers all but the first.
+ */
+export function pageReadQuery(format: string, draft = false): PageQuery {
+  return { 'body-format': format, 'include-labels': true, ...(draft && { 'get-draft': true }) };
 }
 
 type PageQuery = {

@@ -143,6 +143,15 @@ export class ConfluenceClient {
     );
   }
 
+  /** The answer the read cache holds for this GET, or undefined; Confluence is not asked. */
+  async cached<T>(call: Call): Promise<T | undefined> {
+    if (!this.#readCache || call.method !== 'GET') return undefined;
+    const hit = await this.#readCache.get(call.path + queryString(call.query));
+    if (!hit) return undefined;
+    this.#meter?.savedByCache(hit.points);
+    return JSON.parse(hit.text) as T;
+  }
+
   /**
    * A file's bytes, at most `maxBytes` of them: the stream is cancelled past the cap, never buffered
    * whole. Confluence answers a download with a redirect to its media service, whose signed URL
