@@ -475,6 +475,22 @@ export const MUTATIONS: Mutation[] = [
     test: 'test/gateway/quota.test.ts',
   },
   {
+    name: 'update-from-cached-read-any-version',
+    bug: "an update starts from the cached read whatever version the agent names: a change based on an older version overwrites the newer one",
+    file: 'src/tools/page-versions.ts',
+    from: "if (seen?.status === 'current' && seen.version?.number === versionNumber) return seen;",
+    to: "if (seen?.status === 'current') return seen;",
+    test: 'test/gateway/page-sections.test.ts',
+  },
+  {
+    name: 'delete-from-cached-read',
+    bug: 'a delete (which sends no version) checks the version against a cached read: an edit made in Confluence since is deleted with the page',
+    file: 'src/tools/delete-confluence-page.ts',
+    from: 'readVersion(confluence, args.page_id, args.version_number)',
+    to: 'readVersion(confluence, args.page_id, args.version_number, { reuseRead: true })',
+    test: 'test/gateway/page-sections.test.ts',
+  },
+  {
     name: 'read-cache-kept-after-webhook',
     bug: "a received webhook event for a page leaves the integration's cached reads in place",
     file: 'src/webhooks/routes.ts',
