@@ -476,7 +476,7 @@ export const MUTATIONS: Mutation[] = [
   },
   {
     name: 'update-from-cached-read-any-version',
-    bug: "an update starts from the cached read whatever version the agent names: a change based on an older version overwrites the newer one",
+    bug: 'an update starts from the cached read whatever version the agent names: a change based on an older version overwrites the newer one',
     file: 'src/tools/page-versions.ts',
     from: "if (seen?.status === 'current' && seen.version?.number === versionNumber) return seen;",
     to: "if (seen?.status === 'current') return seen;",
