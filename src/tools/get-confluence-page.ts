@@ -74,7 +74,7 @@ export const getConfluencePage = defineTool({
   toolset: 'pages',
   title: 'Read a page',
   description:
-    'Read one page: its content, labels and version. Read before any change: the writes need page.version.number, and your edit goes into the current content. A draft is not_found unless get_draft is true. page.omitted lists what the Markdown shows by name only: read in storage format to see it. A long page: outline first, then read and change one section (update_confluence_page_section).',
+    'Read one page: its content, labels and version; writes need page.version.number as read. A draft is not_found unless get_draft is true. page.omitted: what Markdown shows by name only (storage shows it). Long page: read its outline, then one section; change it with update_confluence_page_section.',
   schema,
   output,
   annotations: ANNOTATIONS.read,
