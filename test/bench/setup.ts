@@ -9,6 +9,8 @@ import { type RunningWorker, startGatewayInWorkerd, type WorkerdExtras } from '.
 
 export const CLIENT = { clientId: 'bench-client-id', clientSecret: 'bench-client-secret' };
 export const SERVICE_TOKEN = 'bench-service-token-0123456789abcdef';
+/** The gateway's TOKEN_ENCRYPTION_KEYS in the bench (a grown KV's sealed values use it too). */
+export const ENCRYPTION_KEYS = `bench:${Buffer.alloc(32, 7).toString('base64')}`;
 
 export interface Scenario {
   name: string;
@@ -83,7 +85,7 @@ export async function startBenchEnvironment(
     CONFLUENCE_CLIENT_ID: CLIENT.clientId,
     CONFLUENCE_CLIENT_SECRET: CLIENT.clientSecret,
     CONFLUENCE_REDIRECT_URI: `${gatewayUrl}/integrations/confluence/callback`,
-    TOKEN_ENCRYPTION_KEYS: `bench:${Buffer.alloc(32, 7).toString('base64')}`,
+    TOKEN_ENCRYPTION_KEYS: ENCRYPTION_KEYS,
     SERVICE_API_TOKEN: SERVICE_TOKEN,
     ATLASSIAN_AUTH_BASE_URL: emulator.url,
     ATLASSIAN_API_BASE_URL: emulator.url,
