@@ -491,6 +491,14 @@ export const MUTATIONS: Mutation[] = [
     test: 'test/gateway/page-sections.test.ts',
   },
   {
+    name: 'delete-reads-cached-page',
+    bug: 'a delete checks its version against a read the cache kept from an earlier call: an edit made in Confluence since is deleted with the page',
+    file: 'src/tools/page-versions.ts',
+    from: 'const current = await readForUpdate(confluence, id, !options.reuseRead);',
+    to: 'const current = await readForUpdate(confluence, id);',
+    test: 'test/gateway/page-sections.test.ts',
+  },
+  {
     name: 'read-cache-kept-after-webhook',
     bug: "a received webhook event for a page leaves the integration's cached reads in place",
     file: 'src/webhooks/routes.ts',

@@ -262,8 +262,9 @@ export class ConfluenceApi {
     });
   }
 
-  getPage(pageId: string, query: PageQuery) {
-    return this.request<Page>(pageCall(pageId, query));
+  /** `fresh`: Confluence's current answer, never the read cache's (client.ts). */
+  getPage(pageId: string, query: PageQuery, options: { fresh?: boolean } = {}) {
+    return this.request<Page>({ ...pageCall(pageId, query), ...(options.fresh && { fresh: true }) });
   }
 
   /**

@@ -32,6 +32,8 @@ export interface Call extends FailedCall {
   body?: unknown;
   form?: FormData;
   headers?: Record<string, string>;
+  /** A GET that must see Confluence's current answer: never answered from the read cache. */
+  fresh?: boolean;
 }
 
 /** The first bytes of a download, and whether they are all of it. */
@@ -188,7 +190,7 @@ export class ConfluenceClient {
     objectsOf: (value: R) => unknown,
   ): Promise<R> {
     const cacheKey =
-      this.#readCache && call.method === 'GET' && !call.redirect
+      this.#readCache && call.method === 'GET' && !call.redirect && !call.fresh
         ? call.path + queryString(call.query)
         : undefined;
     if (cacheKey !== undefined) {

@@ -22,8 +22,8 @@ import { ApiError } from '../lib/errors.ts';
  *   itself, another data centre) makes the write fail with version_conflict, as a fresh read would
  *   have: the worst a stale entry costs is that answer one step later, never a lost update.
  * Any other cached version (or a draft, or an archived page) is read again from Confluence. Only
- * writes that send the version may start from it (`reuseRead`): a DELETE carries none, so nothing
- * on Confluence's side would catch a stale read.
+ * writes that send the version may start from a cached read (`reuseRead`): a DELETE carries none,
+ * so nothing on Confluence's side would catch a stale one, and the others read the page fresh.
  */
 export async function readVersion(
   confluence: ConfluenceApi,
@@ -35,7 +35,7 @@ export async function readVersion(
     const seen = await confluence.getCachedPage(id);
     if (seen?.status === 'current' && seen.version?.number === versionNumber) return seen;
   }
-  const current = await readForUpdate(confluence, id);
+  const current = await readForUpdate(confluence, id, !options.reuseRead);
   if (versionNumber !== (current.version?.number ?? 0)) throw versionConflict(current, versionNumber);
   return current;
 }
@@ -72,8 +72,8 @@ export async function saveNextVersion(
   }
 }
 
-function readForUpdate(confluence: ConfluenceApi, id: string): Promise<Page> {
-  return confluence.getPage(id, { 'body-format': 'storage', status: UPDATABLE });
+function readForUpdate(confluence: ConfluenceApi, id: string, fresh = false): Promise<Page> {
+  return confluence.getPage(id, { 'body-format': 'storage', status: UPDATABLE }, { fresh });
 }
 
 const UPDATABLE = ['current', 'draft'] as const;

@@ -198,6 +198,22 @@ describe('with the read cache on (its default)', () => {
     expect(now.body.page.content).toBe(`${RUNBOOK}<p>Bob was here.</p>`);
   });
 
+  it('deletes only after reading the page fresh, even when an earlier refused change left a read of it cached', async () => {
+    // A change refused for its version leaves the update's own read of the page (at version 1) cached.
+    const refused = await cachedCall('update_confluence_page_section', {
+      page_id: pageId,
+      version_number: 2,
+      heading: 'Deploy',
+      body: 'Step one, then two.',
+    });
+    expect(refused.status).toBe(409);
+    await emulatorControl('POST', `/pages/${pageId}/edit`, { body: `${RUNBOOK}<p>Bob was here.</p>` });
+    const deleted = await cachedCall('delete_confluence_page', { page_id: pageId, version_number: 1 });
+    expect(deleted.status).toBe(409);
+    expect(deleted.body.error).toMatchObject({ code: 'version_conflict', current_version: { number: 2 } });
+    expect((await read({ body_format: 'storage' })).body.page.content).toContain('Bob was here.');
+  });
+
   it('never deletes a page from a cached read: an edit made in Confluence since is a version_conflict', async () => {
     const page = await cachedCall('get_confluence_page', { page_id: pageId, body_format: 'markdown' });
     await emulatorControl('POST', `/pages/${pageId}/edit`, { body: `${RUNBOOK}<p>Bob was here.</p>` });
