@@ -59,7 +59,7 @@ const output = () =>
         .array(z.object({ kind: z.string(), count: z.number() }))
         .optional()
         .describe(
-          'Markdown only: what the Markdown shows only by name, by kind and count over the whole page (e.g. {kind: "macro jira", count: 2}); empty when every word of the page is in the Markdown.',
+          'Markdown only: what the Markdown shows only by name, by kind and count over the whole page, or the section read (e.g. {kind: "macro jira", count: 2}); empty when every word of the page is in the Markdown.',
         ),
       outline: z
         .array(z.object({ level: z.number(), heading: z.string(), chars: z.number() }))
