@@ -67,7 +67,8 @@ export interface BenchEnvironment {
  * `settings` adds to or replaces the gateway's bindings. By default the benchmark measures the
  * gateway's overhead on calls that reach Confluence: the points pool is too large to run low (the
  * gateway learns its size from the emulator's headers) and the read cache is off, since it would
- * answer the repeated calls itself. The quota simulation (quota.ts) sets both as it needs them.
+ * answer the repeated calls itself. The quota simulation (quota.ts) sets both as it needs them, and
+ * the task bench (tasks.ts) turns the cache back on to its default.
  */
 export async function startBenchEnvironment(
   extras: WorkerdExtras = {},
