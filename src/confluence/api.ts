@@ -262,8 +262,9 @@ export class ConfluenceApi {
     });
   }
 
-  getPage(pageId: string, query: PageQuery) {
-    return this.request<Page>(pageCall(pageId, query));
+  /** `fresh`: Confluence's current answer, never the read cache's (client.ts). */
+  getPage(pageId: string, query: PageQuery, options: { fresh?: boolean } = {}) {
+    return this.request<Page>({ ...pageCall(pageId, query), ...(options.fresh && { fresh: true }) });
   }
 
   /**
@@ -272,6 +273,19 @@ export class ConfluenceApi {
    */
   getPageKeepingBody(pageId: string, query: PageQuery, wholeUpTo?: number) {
     return this.requestKeepingLargeStrings<Page>(pageCall(pageId, query), wholeUpTo);
+  }
+
+  /**
+   * The published page as a read of pageReadQuery('storage') left it in the read cache, or
+   * undefined: nothing is sent to Confluence. An update that starts from it must still send the
+   * version it read (page-versions.ts says why that is safe).
+   */
+  async getCachedPage(pageId: string): Promise<Page | undefined> {
+    const call = pageCall(pageId, pageReadQuery('storage'));
+    await this.#admit(call);
+    const answer = await this.#client.cached<Page>(call);
+    if (answer !== undefined) await this.#observe(call, answer);
+    return answer;
   }
 
   async search(query: { cql: string; limit: number; cursor?: string; includeArchivedSpaces: boolean }) {
@@ -659,6 +673,14 @@ export function spaceKeyOfResult(result: SearchResult): string | undefined {
   } catch {
     return key;
   }
+}
+
+/**
+ * The query of a page read as get_confluence_page sends it: every read of a page in one format
+ * (slices, outline, section) is the same request, so the read cache answers all but the first.
+ */
+export function pageReadQuery(format: string, draft = false): PageQuery {
+  return { 'body-format': format, 'include-labels': true, ...(draft && { 'get-draft': true }) };
 }
 
 type PageQuery = {

@@ -32,6 +32,8 @@ export interface Call extends FailedCall {
   body?: unknown;
   form?: FormData;
   headers?: Record<string, string>;
+  /** A GET that must see Confluence's current answer: never answered from the read cache. */
+  fresh?: boolean;
 }
 
 /** The first bytes of a download, and whether they are all of it. */
@@ -143,6 +145,15 @@ export class ConfluenceClient {
     );
   }
 
+  /** The answer the read cache holds for this GET, or undefined; Confluence is not asked. */
+  async cached<T>(call: Call): Promise<T | undefined> {
+    if (!this.#readCache || call.method !== 'GET') return undefined;
+    const hit = await this.#readCache.get(call.path + queryString(call.query));
+    if (!hit) return undefined;
+    this.#meter?.savedByCache(hit.points);
+    return JSON.parse(hit.text) as T;
+  }
+
   /**
    * A file's bytes, at most `maxBytes` of them: the stream is cancelled past the cap, never buffered
    * whole. Confluence answers a download with a redirect to its media service, whose signed URL
@@ -179,7 +190,7 @@ export class ConfluenceClient {
     objectsOf: (value: R) => unknown,
   ): Promise<R> {
     const cacheKey =
-      this.#readCache && call.method === 'GET' && !call.redirect
+      this.#readCache && call.method === 'GET' && !call.redirect && !call.fresh
         ? call.path + queryString(call.query)
         : undefined;
     if (cacheKey !== undefined) {

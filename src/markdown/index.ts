@@ -5,6 +5,6 @@
  */
 export { describeLoss, type Lost } from './loss.ts';
 export { type MergeResult, mergeMarkdown } from './round-trip.ts';
-export { matchSections, type Section, sectionsOf } from './sections.ts';
+export { matchSections, readSections, type Section, sectionsOf } from './sections.ts';
 export { type Omitted, readMarkdown, storageToMarkdown } from './to-markdown.ts';
 export { markdownToStorage } from './to-storage.ts';

@@ -1,4 +1,4 @@
-import { type Block, renderStorage } from './to-markdown.ts';
+import { type Block, type Omitted, renderStorage } from './to-markdown.ts';
 
 /**
  * A page's sections: a heading and the blocks under it, up to the next heading of the same or a
@@ -15,18 +15,40 @@ export interface Section {
   contentStart: number;
   /** Where the section ends: the next heading of its level or higher, or the end of its level. */
   end: number;
+  /** The length of the section's content as Markdown reads it (its blocks, joined as a read joins them). */
+  markdownChars: number;
 }
 
-export function sectionsOf(storage: string): Section[] {
+/** `forWrite` false when the sections are only read (renderStorage skips what only a write needs). */
+export function sectionsOf(storage: string, forWrite = true): Section[] {
+  return sectionsIn(renderStorage(storage, forWrite).blocks, storage.length);
+}
+
+/** A page read as its outline: its Markdown and its sections, from one rendering of the storage. */
+export function readSections(storage: string): { markdown: string; omitted: Omitted[]; sections: Section[] } {
+  const { markdown, omitted, blocks } = renderStorage(storage, false);
+  return { markdown, omitted, sections: sectionsIn(blocks, storage.length) };
+}
+
+function sectionsIn(top: Block[], storageLength: number): Section[] {
   const sections: Section[] = [];
   const collect = (blocks: Block[], levelEnd: number) => {
     for (const [index, block] of blocks.entries()) {
       const heading = block.heading;
       if (heading) {
-        const next = blocks
-          .slice(index + 1)
-          .find((later) => later.heading && later.heading.level <= heading.level);
-        sections.push({ heading, contentStart: block.end, end: next?.start ?? levelEnd });
+        let next = index + 1;
+        let markdownChars = 0;
+        for (; next < blocks.length; next++) {
+          const later = blocks[next] as Block;
+          if (later.heading && later.heading.level <= heading.level) break;
+          markdownChars += (next === index + 1 ? 0 : later.tight ? 1 : 2) + later.markdown.length;
+        }
+        sections.push({
+          heading,
+          contentStart: block.end,
+          end: blocks[next]?.start ?? levelEnd,
+          markdownChars,
+        });
       }
       // Plain-text bodies and tables read as GFM hold no headings; list items start no sections.
       if (block.container === undefined || ['fence', 'grid', 'list'].includes(block.container.syntax))
@@ -34,7 +56,7 @@ export function sectionsOf(storage: string): Section[] {
       for (const slot of block.container?.slots ?? []) collect(slot.blocks, slot.end);
     }
   };
-  collect(renderStorage(storage).blocks, storage.length);
+  collect(top, storageLength);
   return sections;
 }
 

@@ -32,7 +32,7 @@ export const moveConfluencePage = defineTool({
       );
     }
     const [current, parents] = await Promise.all([
-      readVersion(confluence, args.page_id, args.version_number),
+      readVersion(confluence, args.page_id, args.version_number, { reuseRead: true }),
       confluence.listPagesById([args.parent_id]),
     ]);
     const parent = parents.results[0];

@@ -8,13 +8,34 @@ import { ApiError } from '../lib/errors.ts';
  * next number, and report the winner when someone saves in between (version_conflict).
  */
 
-/** The page as an update starts from, when it is still at `versionNumber`; version_conflict otherwise. */
+/**
+ * The page as an update starts from, when it is still at `versionNumber`; version_conflict otherwise.
+ *
+ * The read the caller just made of the page, when the read cache still holds it at exactly that
+ * version, is the page to start from: no second read of a page the agent read seconds ago (2 or
+ * more points, and a round trip). Safe because:
+ * - it is Confluence's own answer for this integration, cached at most CONFLUENCE_READ_CACHE_SECONDS
+ *   and dropped by any write through the gateway and by a webhook event for the integration; and
+ * - the body and the version it carries belong together, and the write sends that version + 1,
+ *   which Confluence accepts only while the page is still at that version (409 otherwise: "Version
+ *   must be incremented"). A save made meanwhile where the cache cannot see it (in Confluence
+ *   itself, another data centre) makes the write fail with version_conflict, as a fresh read would
+ *   have: the worst a stale entry costs is that answer one step later, never a lost update.
+ * Any other cached version (or a draft, or an archived page) is read again from Confluence. Only
+ * writes that send the version may start from a cached read (`reuseRead`): a DELETE carries none,
+ * so nothing on Confluence's side would catch a stale one, and the others read the page fresh.
+ */
 export async function readVersion(
   confluence: ConfluenceApi,
   id: string,
   versionNumber: number,
+  options: { reuseRead?: boolean } = {},
 ): Promise<Page> {
-  const current = await readForUpdate(confluence, id);
+  if (options.reuseRead) {
+    const seen = await confluence.getCachedPage(id);
+    if (seen?.status === 'current' && seen.version?.number === versionNumber) return seen;
+  }
+  const current = await readForUpdate(confluence, id, !options.reuseRead);
   if (versionNumber !== (current.version?.number ?? 0)) throw versionConflict(current, versionNumber);
   return current;
 }
@@ -51,8 +72,8 @@ export async function saveNextVersion(
   }
 }
 
-function readForUpdate(confluence: ConfluenceApi, id: string): Promise<Page> {
-  return confluence.getPage(id, { 'body-format': 'storage', status: UPDATABLE });
+function readForUpdate(confluence: ConfluenceApi, id: string, fresh = false): Promise<Page> {
+  return confluence.getPage(id, { 'body-format': 'storage', status: UPDATABLE }, { fresh });
 }
 
 const UPDATABLE = ['current', 'draft'] as const;

@@ -23,7 +23,7 @@ export const restoreConfluencePageVersion = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   toolset: 'history',
   async run(args, confluence) {
-    const current = await readVersion(confluence, args.page_id, args.version_number);
+    const current = await readVersion(confluence, args.page_id, args.version_number, { reuseRead: true });
     const earlier = await confluence.getPageVersion(args.page_id, args.restore_version);
     // The user's own history: no content_loss rule, the earlier body is written back as it was.
     const page = await saveNextVersion(confluence, current, {

@@ -1,11 +1,10 @@
 import * as z from 'zod';
-import { ApiError } from '../lib/errors.ts';
-import type { Section } from '../markdown/index.ts';
 import { loadMarkdown } from '../markdown/load.ts';
 import { bodyText, pageId, versionNumber } from './arguments.ts';
 import { allowRemoval, refuseLoss, siteUrl, toStorage } from './body-format.ts';
 import { writtenPageOutput } from './outputs.ts';
 import { writtenPage } from './page-fields.ts';
+import { sectionOfPage } from './page-sections.ts';
 import { readVersion, saveNextVersion, storageOf } from './page-versions.ts';
 import { ANNOTATIONS, defineTool } from './tool.ts';
 
@@ -45,11 +44,10 @@ export const updateConfluencePageSection = defineTool({
   output,
   annotations: ANNOTATIONS.write,
   async run(args, confluence) {
-    const current = await readVersion(confluence, args.page_id, args.version_number);
+    const current = await readVersion(confluence, args.page_id, args.version_number, { reuseRead: true });
     const storage = storageOf(current);
-    const { matchSections, mergeMarkdown, sectionsOf } = await loadMarkdown();
-    const sections = sectionsOf(storage);
-    const section = findSection(sections, matchSections(sections, args.heading), args.heading);
+    const { mergeMarkdown } = await loadMarkdown();
+    const section = await sectionOfPage(storage, args.heading, 'write');
     const content = storage.slice(section.contentStart, section.end);
     let replacement: string;
     if (args.mode === 'replace' && args.body_format === 'markdown') {
@@ -84,18 +82,3 @@ export const updateConfluencePageSection = defineTool({
     };
   },
 });
-
-/** The one section the heading names, or invalid_arguments listing the page's headings. */
-function findSection(sections: Section[], found: Section[], heading: string): Section {
-  if (found.length === 1) return found[0] as Section;
-  const headings = sections.map((s) => `${'#'.repeat(s.heading.level)} ${s.heading.text}`);
-  const problem =
-    found.length === 0
-      ? `No heading of the page reads "${heading}".`
-      : `${found.length} headings of the page read "${heading}"; a section must be named by a unique heading (use update_confluence_page for this change).`;
-  throw new ApiError(
-    'invalid_arguments',
-    `${problem} ${headings.length === 0 ? 'The page has no headings: use update_confluence_page.' : `Its headings: ${headings.join(' · ')}.`} Nothing was saved.`,
-    { details: { headings } },
-  );
-}

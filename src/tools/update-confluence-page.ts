@@ -51,7 +51,7 @@ export const updateConfluencePage = defineTool({
     }),
   annotations: ANNOTATIONS.idempotentWrite,
   async run(args, confluence) {
-    const current = await readVersion(confluence, args.page_id, args.version_number);
+    const current = await readVersion(confluence, args.page_id, args.version_number, { reuseRead: true });
     let storage = storageOf(current);
     let bodyUnchanged = args.body === undefined;
     if (args.body !== undefined && args.body_format === 'markdown') {

@@ -5,6 +5,11 @@
  * concurrency 64, cold starts of fresh isolates, the MCP door, the expired-token stampede and the
  * bundle. Prints the figures and a budget table, writes bench-results/bench.json with every round,
  * and exits 1 when a budget is not held.
+ *
+ * `--grown`: the gateway's KV holds 10,000 integrations and 100,000 agent tokens besides the bench's
+ * own (test/bench/grown-kv.ts), seeded before it starts; the warm calls should cost what they cost on
+ * an empty KV. Every run also times a call made with an agent token (its KV lookup by hash) beside
+ * the service token's, and the CPU the points ledger adds to a warm call (test/bench/ledger-cpu.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -20,9 +25,12 @@ import {
   startBareProxyWithGatewayBindings,
 } from '../support/workerd.ts';
 import { catalogBench } from './catalog.ts';
+import { GROWN, seedGrownKv } from './grown-kv.ts';
+import { measureLedgerCpu } from './ledger-cpu.ts';
 import { compareTargets, type RoundResult, type Spread, send, spread, type Target } from './load.ts';
 import { markdownBench } from './markdown.ts';
 import {
+  ENCRYPTION_KEYS,
   emulatorAccessToken,
   SCENARIOS,
   type Scenario,
@@ -39,6 +47,8 @@ if (process.argv.includes('--quota')) {
 const QUICK = process.argv.includes('--quick');
 /** `--cold`: the cold starts alone (11 of each path, or 3 with `--quick`), for work on start-up. */
 const COLD_ONLY = process.argv.includes('--cold');
+/** `--grown`: 10,000 integrations and 100,000 agent tokens in KV (grown-kv.ts). */
+const GROWN_KV = process.argv.includes('--grown');
 /** Rounds alternate the paths; each figure is the median of the rounds, with their range beside it. */
 const PLAN = QUICK
   ? { rounds: 3, callsPerRound: 60, warmup: 30, latencyCallsPerRound: 128, coldStarts: COLD_ONLY ? 3 : 2 }
@@ -74,7 +84,12 @@ const BUDGETS = {
   mcpCpuRatioWholePage: 1.3,
   tokenRequestsFor200: 1,
   bundleGzipKiB: 250,
+  /** The quota simulation's goal for the ledger's share of a warm call (test/bench/quota.ts). */
+  ledgerCpuMs: 0.02,
 };
+
+/** The path of a warm call made with an agent token instead of the service token. */
+const AGENT_TOKEN_PATH = 'agent token';
 
 /** Issue 15's budgets, measured and shown in each run beside the ones above. */
 const ISSUE_BUDGETS = {
@@ -124,8 +139,16 @@ console.log('Markdown over the storage-format corpus…');
 const markdown = markdownBench();
 // What the tool catalog costs a model's context: no gateway needed, the same definitions it serves.
 const catalog = catalogBench();
+// The meter's reserve and settle on a warm call, in this process (no gateway needed).
+const ledgerCpuMs = await measureLedgerCpu(QUICK ? 50_000 : 200_000);
 // Storage persists on disk so that fresh gateways (cold starts) find the integration connected.
 const storage = mkdtempSync(join(tmpdir(), 'gateway-bench-'));
+const grown = GROWN_KV ? await seedGrownKv(storage, ENCRYPTION_KEYS) : undefined;
+console.log(
+  grown
+    ? `KV grown: ${grown.integrations} integrations and ${grown.agentTokens} agent tokens (${grown.keys} keys) seeded in ${grown.seconds.toFixed(1)} s`
+    : `KV: the bench's own integration (--grown adds ${GROWN.integrations} integrations and ${GROWN.integrations * GROWN.agentTokensPerIntegration} agent tokens)`,
+);
 const env = await startBenchEnvironment({ resourcePersistencePath: storage });
 const { emulator, gateway, integrationId } = env;
 const proxy = await startBareProxyInWorkerd(emulator.url);
@@ -156,6 +179,7 @@ if (COLD_ONLY) {
 try {
   const bearer = await emulatorAccessToken(emulator.url);
   const upstreamRequest = { headers: { authorization: `Bearer ${bearer}`, accept: 'application/json' } };
+  const agentToken = await issueAgentToken();
   const rows: Row[] = [];
   const upstreamPaths = new Map<Scenario, string>();
 
@@ -184,6 +208,19 @@ try {
           },
         },
         { path: 'gateway', target: { ...toolRequest, cpuSeconds: cpuOf(gateway) } },
+        // The same call with an agent token: its record is looked up in KV by the token's hash.
+        ...(scenario === SCENARIOS[0]
+          ? [
+              {
+                path: AGENT_TOKEN_PATH,
+                target: {
+                  ...toolRequest,
+                  headers: { ...toolRequest.headers, authorization: `Bearer ${agentToken}` },
+                  cpuSeconds: cpuOf(gateway),
+                },
+              },
+            ]
+          : []),
         ...(scenario.mcp
           ? Object.entries(MCP_ERAS).map(([path, era]) => ({
               path,
@@ -322,6 +359,23 @@ try {
           },
         );
       }
+      if (scenario === SCENARIOS[0]) {
+        const agentTokenCpu = perRound(
+          at(scenario.name, concurrency, AGENT_TOKEN_PATH),
+          gatewayRow,
+          addedCpu,
+        );
+        comparisons.push({
+          scenario: scenario.name,
+          concurrency,
+          path: AGENT_TOKEN_PATH,
+          added_cpu_over_service_token_ms_per_call: agentTokenCpu,
+        });
+        checks.push({
+          budget: `${label}:   beside it, a call with an agent token over the service token's (CPU per call)`,
+          ...figure(agentTokenCpu, 'ms', 3),
+        });
+      }
       if (scenario.mcp && concurrency === 16) {
         for (const era of Object.keys(MCP_ERAS)) {
           const ratio = perRound(
@@ -340,6 +394,12 @@ try {
       }
     }
   }
+
+  checks.push({
+    budget: `the points ledger's added CPU per warm call (reserve and settle from leased slices, measured in Node) ≤ ${BUDGETS.ledgerCpuMs} ms`,
+    value: `${ledgerCpuMs.toFixed(4)} ms`,
+    holds: ledgerCpuMs <= BUDGETS.ledgerCpuMs,
+  });
 
   const latencyGateway = at(latencyName, UPSTREAM_LATENCY.concurrency, 'gateway');
   const latencyBare = at(latencyName, UPSTREAM_LATENCY.concurrency, 'bare proxy');
@@ -427,6 +487,8 @@ try {
     quick: QUICK,
     plan: PLAN,
     machine: { cores: availableParallelism(), load_average_start: loadAtStart, load_average_end: loadAtEnd },
+    kv: grown ?? { grown: false },
+    ledger_cpu_ms_per_warm_call: ledgerCpuMs,
     versions: { workerd: workerdVersion, node: process.version, bundle: bundleInfo },
     budgets: BUDGETS,
     rows,
@@ -606,6 +668,17 @@ async function measureColdStarts(
 }
 
 /** POST …/mcp with one JSON-RPC tools/call, as a client of that protocol era sends it. */
+/** An agent token of the bench's integration, issued through the service API. */
+async function issueAgentToken(): Promise<string> {
+  const answer = await fetch(`${env.gatewayUrl}/api/v1/integrations/${integrationId}/agent-tokens`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${SERVICE_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ label: 'bench' }),
+  });
+  if (answer.status !== 201) throw new Error(`agent token: ${answer.status} ${await answer.text()}`);
+  return ((await answer.json()) as { token: string }).token;
+}
+
 function mcpToolCall(scenario: Scenario, era: (typeof MCP_ERAS)[keyof typeof MCP_ERAS]): Target {
   const params = { name: scenario.tool, arguments: scenario.args, ...(era.meta && { _meta: era.meta }) };
   return {

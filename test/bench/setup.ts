@@ -9,6 +9,8 @@ import { type RunningWorker, startGatewayInWorkerd, type WorkerdExtras } from '.
 
 export const CLIENT = { clientId: 'bench-client-id', clientSecret: 'bench-client-secret' };
 export const SERVICE_TOKEN = 'bench-service-token-0123456789abcdef';
+/** The gateway's TOKEN_ENCRYPTION_KEYS in the bench (a grown KV's sealed values use it too). */
+export const ENCRYPTION_KEYS = `bench:${Buffer.alloc(32, 7).toString('base64')}`;
 
 export interface Scenario {
   name: string;
@@ -65,7 +67,8 @@ export interface BenchEnvironment {
  * `settings` adds to or replaces the gateway's bindings. By default the benchmark measures the
  * gateway's overhead on calls that reach Confluence: the points pool is too large to run low (the
  * gateway learns its size from the emulator's headers) and the read cache is off, since it would
- * answer the repeated calls itself. The quota simulation (quota.ts) sets both as it needs them.
+ * answer the repeated calls itself. The quota simulation (quota.ts) sets both as it needs them, and
+ * the task bench (tasks.ts) turns the cache back on to its default.
  */
 export async function startBenchEnvironment(
   extras: WorkerdExtras = {},
@@ -83,7 +86,7 @@ export async function startBenchEnvironment(
     CONFLUENCE_CLIENT_ID: CLIENT.clientId,
     CONFLUENCE_CLIENT_SECRET: CLIENT.clientSecret,
     CONFLUENCE_REDIRECT_URI: `${gatewayUrl}/integrations/confluence/callback`,
-    TOKEN_ENCRYPTION_KEYS: `bench:${Buffer.alloc(32, 7).toString('base64')}`,
+    TOKEN_ENCRYPTION_KEYS: ENCRYPTION_KEYS,
     SERVICE_API_TOKEN: SERVICE_TOKEN,
     ATLASSIAN_AUTH_BASE_URL: emulator.url,
     ATLASSIAN_API_BASE_URL: emulator.url,

@@ -228,4 +228,22 @@ describe.each([
       count: 1,
     });
   });
+
+  it("a page's outline and one section, in Markdown and storage, match get_confluence_page's schemas", async () => {
+    const check = closedResultSchemas.get('get_confluence_page');
+    for (const body_format of ['markdown', 'storage']) {
+      for (const part of [{ outline: true }, { section: 'Services' }]) {
+        // The client throws when structuredContent does not match the tool's outputSchema.
+        const result = await client.callTool('get_confluence_page', {
+          page_id: SEED.pages.architecture.id,
+          body_format,
+          ...part,
+        });
+        expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+        expect(check?.(result.structuredContent), JSON.stringify(check?.errors)).toBe(true);
+        const { page } = result.structuredContent as { page: { outline?: unknown[]; section?: string } };
+        expect('outline' in part ? page.outline?.length : page.section).toBeTruthy();
+      }
+    }
+  });
 });

@@ -176,6 +176,30 @@ export function startBareProxyWithGatewayBindings(
   } as V4MiniflareOptions);
 }
 
+/**
+ * A small Worker holding the gateway's KV binding on `resourcePersistencePath`: each POST of a JSON
+ * list of [key, value] pairs is written with the runtime's own KV, so a gateway started later on the
+ * same storage finds them; `GET /?key=…` reads one back (test/bench/grown-kv.ts).
+ */
+export function startKvWriter(resourcePersistencePath: string): Promise<RunningWorker> {
+  const { kvNamespaces } = unstable_getMiniflareWorkerOptions('wrangler.toml').workerOptions;
+  return startWorkerd({
+    modules: true,
+    script: `export default {
+  async fetch(request, env) {
+    const key = new URL(request.url).searchParams.get('key');
+    if (request.method === 'GET') return new Response(await env.CONFLUENCE_KV.get(key), { status: 200 });
+    const entries = await request.json();
+    await Promise.all(entries.map(([key, value]) => env.CONFLUENCE_KV.put(key, value)));
+    return new Response(String(entries.length));
+  },
+};`,
+    compatibilityDate: '2026-11-01',
+    kvNamespaces,
+    resourcePersistencePath,
+  } as V4MiniflareOptions);
+}
+
 /** dist/index.js as the body of a function never called: its imports become reads of an argument. */
 function uncalledBundle(): string {
   const body = readFileSync('dist/index.js', 'utf8')
