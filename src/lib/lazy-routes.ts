@@ -1,4 +1,5 @@
-import { type Env, type ExecutionContext, Hono } from 'hono';
+import type { Env, ExecutionContext } from 'hono';
+import { Hono } from 'hono/quick';
 
 /**
  * A sub-app loaded by the first request that reaches its mount. The shell matches everything under
