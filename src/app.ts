@@ -34,8 +34,10 @@ const quotaRoutes = lazyRoutes(async () => (await import('./quota/routes.ts')).q
 
 /**
  * Every sub-app and where it is mounted. Each one authenticates its own routes by name (no `use()`
- * over a whole sub-app), so the order below decides nothing: five share `/api/v1/integrations`, and
- * test/gateway/mount-order.test.ts mounts them in every order.
+ * over a whole sub-app), so the order below decides no answer: five share `/api/v1/integrations`, and
+ * test/gateway/mount-order.test.ts mounts them in every order. It decides what loads: a lazy shell
+ * matches everything under its mount, so the ones sharing a prefix with the tool routes come after
+ * them, and a tool call, answered first, loads none of them.
  */
 export const MOUNTS: readonly Mount[] = [
   ['/healthz', healthRoutes],

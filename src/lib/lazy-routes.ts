@@ -9,8 +9,9 @@ import { Hono } from 'hono/quick';
  * the one place an exception becomes an answer.
  *
  * Why: an isolate evaluates the modules of what it imports at start, and every new isolate pays that
- * on its first call. The browser's connect flow, the OAuth server and the webhook receiver are rare
- * beside tool calls, so their modules (zod schemas, HTML pages) wait for a request that needs them.
+ * on its first call. The browser's connect flow, the OAuth server, the webhook receiver and the
+ * service API's management routes are rare beside tool calls, so their modules (zod schemas, HTML
+ * pages) wait for a request that needs them.
  */
 export function lazyRoutes<E extends Env>(load: () => Promise<Hono<E>>): Hono<E> {
   const shell = new Hono<E>();
