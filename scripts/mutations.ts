@@ -201,6 +201,14 @@ export const MUTATIONS: Mutation[] = [
     test: 'test/e2e/mcp-output-shapes.test.ts',
   },
   {
+    name: 'markdown-linkify-on',
+    bug: "the Markdown parser turns linkify on, which the bundle's linkify-it stand-in refuses: a write with a URL would fail",
+    file: 'src/markdown/to-storage.ts',
+    from: "markdownit('commonmark', { html: false }).enable(['table', 'strikethrough'])",
+    to: "markdownit('commonmark', { html: false, linkify: true }).enable(['table', 'strikethrough', 'linkify'])",
+    test: 'test/unit/markdown/linkify-off.test.ts',
+  },
+  {
     name: 'layout-cells-hidden',
     bug: 'a layout reads as one placeholder again, hiding every word of its cells',
     file: 'src/markdown/to-markdown.ts',

@@ -2,22 +2,20 @@ import type { Hono as HonoApp } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { Hono } from 'hono/quick';
-import { auditRoutes } from './audit/routes.ts';
 import type { AppEnv } from './auth/caller.ts';
-import { eventDeliveryRoutes } from './event-delivery/routes.ts';
 import { healthRoutes } from './health.ts';
-import { integrationRoutes } from './integrations/routes.ts';
 import { ApiError, unexpectedError } from './lib/errors.ts';
 import { lazyRoutes } from './lib/lazy-routes.ts';
 import { mcpRoutes } from './mcp/routes.ts';
-import { quotaRoutes } from './quota/routes.ts';
 import { toolCallRoutes, toolCatalogRoutes } from './tools/routes.ts';
 
 /** A sub-app and the path it is mounted at. */
 export type Mount = readonly [path: string, routes: HonoApp<AppEnv>];
 
 // Loaded by the first request that reaches them (lib/lazy-routes.ts says why): the browser's connect
-// flow, the OAuth server for MCP clients, and the webhook routes. Tool calls never need them.
+// flow, the OAuth server for MCP clients, the webhook routes, and the service API's integration,
+// event-delivery, audit and quota routes. Tool calls never need them: mounted after the tool routes,
+// their shells are never reached by a tool call.
 const connect = () => import('./connect/routes.ts');
 const webhooks = () => import('./webhooks/routes.ts');
 const connectRoutes = lazyRoutes(async () => (await connect()).connectRoutes);
@@ -25,11 +23,21 @@ const connectSessionRoutes = lazyRoutes(async () => (await connect()).connectSes
 const webhookReceiverRoutes = lazyRoutes(async () => (await webhooks()).webhookReceiverRoutes);
 const webhookApiRoutes = lazyRoutes(async () => (await webhooks()).webhookApiRoutes);
 const oauthRoutes = lazyRoutes(async () => (await import('./oauth/routes.ts')).oauthRoutes);
+const integrationRoutes = lazyRoutes(
+  async () => (await import('./integrations/routes.ts')).integrationRoutes,
+);
+const eventDeliveryRoutes = lazyRoutes(
+  async () => (await import('./event-delivery/routes.ts')).eventDeliveryRoutes,
+);
+const auditRoutes = lazyRoutes(async () => (await import('./audit/routes.ts')).auditRoutes);
+const quotaRoutes = lazyRoutes(async () => (await import('./quota/routes.ts')).quotaRoutes);
 
 /**
  * Every sub-app and where it is mounted. Each one authenticates its own routes by name (no `use()`
- * over a whole sub-app), so the order below decides nothing: five share `/api/v1/integrations`, and
- * test/gateway/mount-order.test.ts mounts them in every order.
+ * over a whole sub-app), so the order below decides no answer: five share `/api/v1/integrations`, and
+ * test/gateway/mount-order.test.ts mounts them in every order. It decides what loads: a lazy shell
+ * matches everything under its mount, so the ones sharing a prefix with the tool routes come after
+ * them, and a tool call, answered first, loads none of them.
  */
 export const MOUNTS: readonly Mount[] = [
   ['/healthz', healthRoutes],

@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono } from 'hono/quick';
 import type { AppEnv } from './auth/caller.ts';
 import { parseConfig } from './config.ts';
 

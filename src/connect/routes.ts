@@ -1,4 +1,5 @@
-import { type Context, Hono } from 'hono';
+import type { Context } from 'hono';
+import { Hono } from 'hono/quick';
 import * as z from 'zod';
 import type { AppEnv } from '../auth/caller.ts';
 import { serviceAuth } from '../auth/service-auth.ts';

@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono } from 'hono/quick';
 import * as z from 'zod';
 import { issueAgentToken, listAgentTokens, revokeAgentToken } from '../auth/agent-tokens.ts';
 import type { AppEnv } from '../auth/caller.ts';

@@ -1,4 +1,5 @@
-import { type Env, type ExecutionContext, Hono } from 'hono';
+import type { Env, ExecutionContext } from 'hono';
+import { Hono } from 'hono/quick';
 
 /**
  * A sub-app loaded by the first request that reaches its mount. The shell matches everything under
@@ -8,8 +9,9 @@ import { type Env, type ExecutionContext, Hono } from 'hono';
  * the one place an exception becomes an answer.
  *
  * Why: an isolate evaluates the modules of what it imports at start, and every new isolate pays that
- * on its first call. The browser's connect flow, the OAuth server and the webhook receiver are rare
- * beside tool calls, so their modules (zod schemas, HTML pages) wait for a request that needs them.
+ * on its first call. The browser's connect flow, the OAuth server, the webhook receiver and the
+ * service API's management routes are rare beside tool calls, so their modules (zod schemas, HTML
+ * pages) wait for a request that needs them.
  */
 export function lazyRoutes<E extends Env>(load: () => Promise<Hono<E>>): Hono<E> {
   const shell = new Hono<E>();

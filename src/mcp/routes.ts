@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono } from 'hono/quick';
 import type { AppEnv } from '../auth/caller.ts';
 import { ApiError } from '../lib/errors.ts';
 import type { ToolCallContext } from '../tools/call.ts';

@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono } from 'hono/quick';
 import type { AppEnv } from '../auth/caller.ts';
 import { signInLimit } from '../auth/sign-in-limit.ts';
 import { startMcpAuthorization } from './authorize.ts';

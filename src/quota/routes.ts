@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono } from 'hono/quick';
 import type { AppEnv } from '../auth/caller.ts';
 import { integrationAuth } from '../auth/integration-auth.ts';
 import { serviceAuth } from '../auth/service-auth.ts';

@@ -1,4 +1,5 @@
-import { type Context, Hono } from 'hono';
+import type { Context } from 'hono';
+import { Hono } from 'hono/quick';
 import type { AppEnv } from '../auth/caller.ts';
 import { integrationAuth, serviceOrAgentAuth } from '../auth/integration-auth.ts';
 import { ApiError } from '../lib/errors.ts';

@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono } from 'hono/quick';
 import * as z from 'zod';
 import type { AppEnv } from '../auth/caller.ts';
 import { serviceAuth } from '../auth/service-auth.ts';

@@ -4,7 +4,7 @@
  * closed loop of tool calls runs (one profile per scenario), and prints the functions and the
  * bundled modules with the largest share of the samples (self time; idle excluded). Writes each
  * profile to bench-results/<scenario>.cpuprofile, which Chrome DevTools' Performance panel opens.
- * `-- --quick` takes fewer calls.
+ * `-- --quick` takes fewer calls; `-- --cold` profiles only the first call of a fresh isolate.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
@@ -15,6 +15,7 @@ import { compareTargets, send } from './load.ts';
 import { SCENARIOS, type Scenario, startBenchEnvironment } from './setup.ts';
 
 const CALLS = process.argv.includes('--quick') ? 400 : 3000;
+const COLD_ONLY = process.argv.includes('--cold');
 const CONCURRENCY = 16;
 const TOP = 12;
 
@@ -37,21 +38,28 @@ const storage = mkdtempSync(join(tmpdir(), 'gateway-profile-'));
 const env = await startBenchEnvironment({ inspectorPort: 0, resourcePersistencePath: storage });
 try {
   await profileColdCall();
-  const inspector = await connectInspector(env.gateway);
-  await inspector.call('Profiler.enable');
-  await inspector.call('Profiler.setSamplingInterval', { interval: 100 });
-  mkdirSync('bench-results', { recursive: true });
-  for (const scenario of SCENARIOS) {
-    const target = env.toolRequest(scenario);
-    await compareTargets([target], { concurrency: CONCURRENCY, callsPerRound: 200, rounds: 1 });
-    await inspector.call('Profiler.start');
-    await compareTargets([target], { concurrency: CONCURRENCY, callsPerRound: CALLS, rounds: 1, warmup: 0 });
-    const { profile } = (await inspector.call('Profiler.stop')) as { profile: Profile };
-    const file = `bench-results/${scenario.name.replaceAll(/[^a-z0-9]+/gi, '-')}.cpuprofile`;
-    writeFileSync(file, JSON.stringify(profile));
-    report(`${scenario.name}, ${CALLS} calls at c=${CONCURRENCY}`, profile, file);
+  if (!COLD_ONLY) {
+    const inspector = await connectInspector(env.gateway);
+    await inspector.call('Profiler.enable');
+    await inspector.call('Profiler.setSamplingInterval', { interval: 100 });
+    mkdirSync('bench-results', { recursive: true });
+    for (const scenario of SCENARIOS) {
+      const target = env.toolRequest(scenario);
+      await compareTargets([target], { concurrency: CONCURRENCY, callsPerRound: 200, rounds: 1 });
+      await inspector.call('Profiler.start');
+      await compareTargets([target], {
+        concurrency: CONCURRENCY,
+        callsPerRound: CALLS,
+        rounds: 1,
+        warmup: 0,
+      });
+      const { profile } = (await inspector.call('Profiler.stop')) as { profile: Profile };
+      const file = `bench-results/${scenario.name.replaceAll(/[^a-z0-9]+/gi, '-')}.cpuprofile`;
+      writeFileSync(file, JSON.stringify(profile));
+      report(`${scenario.name}, ${CALLS} calls at c=${CONCURRENCY}`, profile, file);
+    }
+    inspector.close();
   }
-  inspector.close();
 } finally {
   await env.gateway.close();
   await env.emulator.close();
@@ -59,11 +67,12 @@ try {
 }
 
 /**
- * The first call a fresh isolate serves (module scope has run already, at start-up, before the
- * inspector can attach): a second gateway on the same storage, profiled for that one call.
+ * The first call a fresh isolate serves: a second gateway on the same storage, its bundle deferred
+ * (imported by the first request, WorkerdExtras.deferBundle) so that the profile holds the bundle's
+ * module scope as well as the call, each function compiled as it first runs.
  */
 async function profileColdCall() {
-  const fresh = await env.startGateway({ inspectorPort: 0 });
+  const fresh = await env.startGateway({ inspectorPort: 0, deferBundle: true });
   try {
     const inspector = await connectInspector(fresh);
     await inspector.call('Profiler.enable');
@@ -92,7 +101,8 @@ function report(name: string, profile: Profile, file: string, intervalUs = 100) 
     const { callFrame } = byId.get(id) as ProfileNode;
     if (callFrame.functionName === '(idle)') continue;
     busy++;
-    const inBundle = callFrame.url.endsWith('index.js');
+    // The bundle is dist/index.js, or bundle.js when deferred behind a first module.
+    const inBundle = callFrame.url.endsWith('index.js') || callFrame.url.endsWith('bundle.js');
     const from = inBundle ? original(callFrame.lineNumber, callFrame.columnNumber) : undefined;
     const module = from ? packageOf(from.source) : `(runtime) ${callFrame.functionName || '(anonymous)'}`;
     const key = from
