@@ -264,6 +264,14 @@ export const MUTATIONS: Mutation[] = [
     test: 'test/gateway/revocation.test.ts',
   },
   {
+    name: 'agent-token-record-kept-a-minute',
+    bug: "an isolate keeps an agent token's record for a minute: a changed record is not seen within the revocation check's seconds",
+    file: 'src/auth/agent-tokens.ts',
+    from: 'const RECORD_TTL_MS = CHECK_TTL_MS;',
+    to: 'const RECORD_TTL_MS = 60_000;',
+    test: 'test/gateway/agent-token-records.test.ts',
+  },
+  {
     name: 'connect-state-any-browser',
     bug: 'the connect callback accepts a state opened in another browser',
     file: 'src/connect/routes.ts',

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { kvKeys } from '../kv-keys.ts';
 import { Policy } from '../policy/policy.ts';
 import { randomSecret, sha256Hex } from '../vault/crypto.ts';
+import { CHECK_TTL_MS } from './revocations.ts';
 
 /**
  * Agent tokens: bearer tokens a remote agent uses for one integration's tool calls. The token is
@@ -45,13 +46,33 @@ export async function issueAgentToken(
   return { record, token };
 }
 
+/**
+ * The records of tokens this isolate has lately found, by hash: an agent calls many times in a row,
+ * and each call would otherwise read and parse the same record. Kept no longer than the revocation
+ * check's TTL (revocations.ts), so a changed record is seen as soon as a revocation would be; the
+ * revoking isolate forgets it at once (revokeAgentToken). A token not found is not remembered: one
+ * issued a moment ago works at once. Bounded like the revocation answers.
+ */
+const RECORD_TTL_MS = CHECK_TTL_MS;
+const MAX_RECORDS = 10_000;
+const found = new Map<string, { record: AgentTokenRecord; until: number }>();
+
 export async function findAgentToken(
   kv: KVNamespace,
   token: string,
 ): Promise<{ record: AgentTokenRecord; hash: string } | null> {
   const hash = await sha256Hex(token);
+  const known = found.get(hash);
+  if (known && known.until > Date.now()) return { record: known.record, hash };
   const value = await kv.get(kvKeys.agentToken(hash), 'json');
-  return value === null ? null : { record: AgentTokenRecord.parse(value), hash };
+  if (value === null) {
+    found.delete(hash);
+    return null;
+  }
+  const record = AgentTokenRecord.parse(value);
+  if (found.size >= MAX_RECORDS) found.clear();
+  found.set(hash, { record, until: Date.now() + RECORD_TTL_MS });
+  return { record, hash };
 }
 
 /** What the service API shows of a token: never the token or its hash. */
@@ -99,18 +120,21 @@ interface UseMetadata {
 const USE_WRITE_INTERVAL_MS = 5 * 60_000;
 const lastUseWrites = new Map<string, number>();
 
-/** Notes that a token was used (for `last_used_at`), at most every USE_WRITE_INTERVAL_MS per isolate. */
-export async function noteAgentTokenUse(
+/**
+ * Notes that a token was used (for `last_used_at`), at most every USE_WRITE_INTERVAL_MS per isolate:
+ * the KV write to wait for, or undefined when none is due (most calls, which then schedule nothing).
+ */
+export function noteAgentTokenUse(
   kv: KVNamespace,
   record: AgentTokenRecord,
   hash: string,
-): Promise<void> {
+): Promise<void> | undefined {
   const now = Date.now();
-  if ((lastUseWrites.get(record.token_id) ?? 0) > now - USE_WRITE_INTERVAL_MS) return;
+  if ((lastUseWrites.get(record.token_id) ?? 0) > now - USE_WRITE_INTERVAL_MS) return undefined;
   if (lastUseWrites.size >= 10_000) lastUseWrites.clear();
   lastUseWrites.set(record.token_id, now);
   const metadata: UseMetadata = { last_used_at: new Date(now).toISOString() };
-  await kv.put(kvKeys.agentTokenOf(record.integration_id, record.token_id), hash, { metadata });
+  return kv.put(kvKeys.agentTokenOf(record.integration_id, record.token_id), hash, { metadata });
 }
 
 /** Revokes one token; false when the integration has no such token. */
@@ -122,6 +146,7 @@ export async function revokeAgentToken(
   if (!/^atk_[0-9a-f]{32}$/.test(tokenId)) return false;
   const hash = await kv.get(kvKeys.agentTokenOf(integrationId, tokenId));
   if (hash === null) return false;
+  found.delete(hash);
   await kv.delete(kvKeys.agentToken(hash));
   await kv.delete(kvKeys.agentTokenOf(integrationId, tokenId));
   return true;

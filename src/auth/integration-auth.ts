@@ -19,7 +19,8 @@ export async function identifyCaller(c: Context<AppEnv>): Promise<Caller | 'no_t
   // KV may still serve a revoked token's record elsewhere for a minute: the lifecycle object knows.
   if (await isRevoked(c.env, record.integration_id, `agent:${record.token_id}`)) return 'unknown_token';
   // After the answer: a failed write only loses a last-used time.
-  c.executionCtx.waitUntil(noteAgentTokenUse(c.env.CONFLUENCE_KV, record, hash).catch(() => undefined));
+  const useWrite = noteAgentTokenUse(c.env.CONFLUENCE_KV, record, hash);
+  if (useWrite) c.executionCtx.waitUntil(useWrite.catch(() => undefined));
   return {
     kind: 'agent',
     tokenId: record.token_id,

@@ -6,7 +6,7 @@
  * the cold path: once per CHECK_TTL_MS per credential and isolate. The isolate that revokes forgets
  * its own answer at once.
  */
-const CHECK_TTL_MS = 5_000;
+export const CHECK_TTL_MS = 5_000;
 const MAX_REMEMBERED = 10_000;
 
 /** `agent:<token id>` or `grant:<grant id>`: how the lifecycle object names a credential. */

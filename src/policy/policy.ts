@@ -104,6 +104,24 @@ export function refusal(integration: Policy, token: Policy | null, tool: Policed
  */
 export function effectivePolicy(integration: Policy, token: Policy | null): Policy {
   if (!token) return integration;
+  // Both records are cached per isolate (the integration's and the token's), so on a warm call
+  // the same pair comes back: it is merged once, not on every call.
+  let byToken = merged.get(integration);
+  if (!byToken) {
+    byToken = new WeakMap();
+    merged.set(integration, byToken);
+  }
+  let policy = byToken.get(token);
+  if (!policy) {
+    policy = merge(integration, token);
+    byToken.set(token, policy);
+  }
+  return policy;
+}
+
+const merged = new WeakMap<Policy, WeakMap<Policy, Policy>>();
+
+function merge(integration: Policy, token: Policy): Policy {
   return {
     read_only: integration.read_only || token.read_only,
     allowed_tools: intersect(integration.allowed_tools, token.allowed_tools),

@@ -4,7 +4,11 @@
  * closed loop of tool calls runs (one profile per scenario), and prints the functions and the
  * bundled modules with the largest share of the samples (self time; idle excluded). Writes each
  * profile to bench-results/<scenario>.cpuprofile, which Chrome DevTools' Performance panel opens.
- * `-- --quick` takes fewer calls; `-- --cold` profiles only the first call of a fresh isolate.
+ * `-- --quick` takes fewer calls; `-- --cold` profiles only the first call of a fresh isolate;
+ * `-- --agent-token` profiles the first scenario twice, with the service token and then with an agent
+ * token, to show what an agent's call costs the isolate beyond the service token's. Each profile
+ * also gives the isolate's busy time per call: the gateway's own CPU, apart from the KV and Durable
+ * Object simulators that run in other isolates of the same workerd process.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
@@ -12,10 +16,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildGateway, type RunningWorker } from '../support/workerd.ts';
 import { compareTargets, send } from './load.ts';
-import { SCENARIOS, type Scenario, startBenchEnvironment } from './setup.ts';
+import { SCENARIOS, type Scenario, SERVICE_TOKEN, startBenchEnvironment } from './setup.ts';
 
 const CALLS = process.argv.includes('--quick') ? 400 : 3000;
 const COLD_ONLY = process.argv.includes('--cold');
+const AGENT_TOKEN = process.argv.includes('--agent-token');
 const CONCURRENCY = 16;
 const TOP = 12;
 
@@ -37,14 +42,13 @@ const bundleMap = new SourceMap(JSON.parse(readFileSync('dist/index.js.map', 'ut
 const storage = mkdtempSync(join(tmpdir(), 'gateway-profile-'));
 const env = await startBenchEnvironment({ inspectorPort: 0, resourcePersistencePath: storage });
 try {
-  await profileColdCall();
+  if (!AGENT_TOKEN) await profileColdCall();
   if (!COLD_ONLY) {
     const inspector = await connectInspector(env.gateway);
     await inspector.call('Profiler.enable');
     await inspector.call('Profiler.setSamplingInterval', { interval: 100 });
     mkdirSync('bench-results', { recursive: true });
-    for (const scenario of SCENARIOS) {
-      const target = env.toolRequest(scenario);
+    for (const { name, target } of await profiledTargets()) {
       await compareTargets([target], { concurrency: CONCURRENCY, callsPerRound: 200, rounds: 1 });
       await inspector.call('Profiler.start');
       await compareTargets([target], {
@@ -54,9 +58,9 @@ try {
         warmup: 0,
       });
       const { profile } = (await inspector.call('Profiler.stop')) as { profile: Profile };
-      const file = `bench-results/${scenario.name.replaceAll(/[^a-z0-9]+/gi, '-')}.cpuprofile`;
+      const file = `bench-results/${name.replaceAll(/[^a-z0-9]+/gi, '-')}.cpuprofile`;
       writeFileSync(file, JSON.stringify(profile));
-      report(`${scenario.name}, ${CALLS} calls at c=${CONCURRENCY}`, profile, file);
+      report(`${name}, ${CALLS} calls at c=${CONCURRENCY}`, profile, file, 100, CALLS);
     }
     inspector.close();
   }
@@ -92,7 +96,27 @@ async function profileColdCall() {
   }
 }
 
-function report(name: string, profile: Profile, file: string, intervalUs = 100) {
+/** The calls to profile: each scenario's with the service token, or (--agent-token) the first one's with each token. */
+async function profiledTargets() {
+  if (!AGENT_TOKEN)
+    return SCENARIOS.map((scenario) => ({ name: scenario.name, target: env.toolRequest(scenario) }));
+  const [scenario] = SCENARIOS as [Scenario];
+  const service = env.toolRequest(scenario);
+  const issued = await fetch(`${env.gatewayUrl}/api/v1/integrations/${env.integrationId}/agent-tokens`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${SERVICE_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ label: 'profile' }),
+  });
+  if (issued.status !== 201) throw new Error(`agent token: ${issued.status} ${await issued.text()}`);
+  const { token } = (await issued.json()) as { token: string };
+  const agent = { ...service, headers: { ...service.headers, authorization: `Bearer ${token}` } };
+  return [
+    { name: `${scenario.name}, service token`, target: service },
+    { name: `${scenario.name}, agent token`, target: agent },
+  ];
+}
+
+function report(name: string, profile: Profile, file: string, intervalUs = 100, calls?: number) {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const functions = new Map<string, number>();
   const modules = new Map<string, number>();
@@ -117,8 +141,10 @@ function report(name: string, profile: Profile, file: string, intervalUs = 100) 
       .slice(0, TOP)
       .map(([key, count]) => `  ${((count / busy) * 100).toFixed(1).padStart(5)}%  ${key}`)
       .join('\n');
+  // Sampled, so an estimate; the profiler's own overhead is in it too, the same for each profile.
+  const perCall = calls ? `, about ${((busy * intervalUs) / 1000 / calls).toFixed(3)} ms per call` : '';
   console.log(
-    `\n${name}: ${busy} busy samples of ${intervalUs} µs (${file})\nTop functions, self time:\n${top(functions)}\nBy module, self time:\n${top(modules)}`,
+    `\n${name}: ${busy} busy samples of ${intervalUs} µs${perCall} (${file})\nTop functions, self time:\n${top(functions)}\nBy module, self time:\n${top(modules)}`,
   );
 }
 
