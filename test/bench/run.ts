@@ -43,6 +43,11 @@ if (process.argv.includes('--quota')) {
   await import('./quota.ts');
   process.exit(process.exitCode ?? 0);
 }
+// `npm run bench -- --agent-token`: an agent token's call beside the service token's (test/bench/agent-token.ts).
+if (process.argv.includes('--agent-token')) {
+  await import('./agent-token.ts');
+  process.exit(process.exitCode ?? 0);
+}
 
 const QUICK = process.argv.includes('--quick');
 /** `--cold`: the cold starts alone (11 of each path, or 3 with `--quick`), for work on start-up. */

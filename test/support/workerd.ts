@@ -40,6 +40,8 @@ export interface WorkerdExtras {
    * runs), apart from the runtime's own start (hundreds of milliseconds that vary more than that).
    */
   deferBundle?: boolean;
+  /** Another build of the bundle to serve instead of dist/index.js (e.g. an earlier commit's, to compare). */
+  bundlePath?: string;
 }
 
 /**
@@ -55,7 +57,7 @@ export async function startGatewayInWorkerd(
   // The bundle is one self-contained module, so wrangler's module rules have nothing to do.
   const { modulesRules: _rules, ...workerOptions } =
     unstable_getMiniflareWorkerOptions('wrangler.toml').workerOptions;
-  const { deferBundle, ...runtimeExtras } = extras;
+  const { deferBundle, bundlePath = 'dist/index.js', ...runtimeExtras } = extras;
   const code = deferBundle
     ? {
         modules: [
@@ -64,10 +66,10 @@ export async function startGatewayInWorkerd(
             path: 'main.js',
             contents: deferringModule(durableObjectClasses(workerOptions)),
           },
-          { type: 'ESModule', path: 'bundle.js', contents: readFileSync('dist/index.js', 'utf8') },
+          { type: 'ESModule', path: 'bundle.js', contents: readFileSync(bundlePath, 'utf8') },
         ],
       }
-    : { modules: true, scriptPath: 'dist/index.js' };
+    : { modules: true, scriptPath: bundlePath };
   const optionsWith = (settings: Record<string, string>) =>
     ({
       ...workerOptions,
