@@ -213,7 +213,7 @@ try {
           },
         },
         { path: 'gateway', target: { ...toolRequest, cpuSeconds: cpuOf(gateway) } },
-        // The same call with an agent token: its record is looked up in KV by the token's hash.
+        // The same call with an agent token: its record is found in KV by the token's hash, then kept 5 s.
         ...(scenario === SCENARIOS[0]
           ? [
               {
