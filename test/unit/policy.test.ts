@@ -99,4 +99,16 @@ describe('effectivePolicy', () => {
       effectivePolicy(policy({ allowed_spaces: null }), policy({ allowed_spaces: ['OPS'] })).allowed_spaces,
     ).toEqual(['OPS']);
   });
+
+  it('merges a pair of records once: the same two policies give the same answer, another pair its own', () => {
+    const integration = policy({ allowed_spaces: ['ENG', 'OPS'] });
+    const token = policy({ allowed_spaces: ['OPS'] });
+    const merged = effectivePolicy(integration, token);
+    expect(effectivePolicy(integration, token)).toBe(merged);
+    // A token record read again (or another token) is another object: merged afresh, from its own rules.
+    const narrower = effectivePolicy(integration, policy({ allowed_spaces: ['ENG'] }));
+    expect(narrower).not.toBe(merged);
+    expect(narrower.allowed_spaces).toEqual(['ENG']);
+    expect(effectivePolicy(policy({ allowed_spaces: ['ENG'] }), token).allowed_spaces).toEqual([]);
+  });
 });
