@@ -1,3 +1,4 @@
+import type * as z from 'zod';
 import type { ConfluenceApi } from '../confluence/api.ts';
 import type { Page } from '../confluence/types.ts';
 import { loadMarkdown } from '../markdown/load.ts';
@@ -5,9 +6,10 @@ import { type BodyFormat, refuseLoss, siteUrl, toStorage } from './body-format.t
 import { type NextVersion, storageOf } from './page-versions.ts';
 
 /**
- * What update_confluence_page and update_confluence_blogpost share once the version the caller read
- * is confirmed: the next version's title and body, and the answer. Each tool keeps its own schema
- * (the descriptions differ) and its own read and write of the content.
+ * What update_confluence_page and update_confluence_blogpost share: the check that there is
+ * something to change, the next version's title and body once the version the caller read is
+ * confirmed, and the answer. Each tool keeps its own schema (the descriptions differ) and its own read
+ * and write of the content.
  */
 
 /** The arguments both update tools take. */
@@ -18,6 +20,17 @@ export interface ContentUpdateArguments {
   allow_removal: boolean;
   status: string;
   version_message?: string;
+}
+
+/** Object-level check of both update tools' arguments: a new title, a new body, or both. */
+export function titleOrBody(args: { title?: unknown; body?: unknown }, ctx: z.RefinementCtx): void {
+  if (args.title === undefined && args.body === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['body'],
+      message: 'nothing to change: give title and/or body',
+    });
+  }
 }
 
 /**

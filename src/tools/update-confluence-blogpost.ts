@@ -4,7 +4,7 @@ import { type BlogPost, getBlogPost, updateBlogPost } from '../confluence/blogpo
 import { bodyText } from './arguments.ts';
 import { blogPostId, writtenBlogPost, writtenBlogPostOutput } from './blogpost-fields.ts';
 import { allowRemoval, bodyFormat } from './body-format.ts';
-import { nextVersion, updateAnswer } from './content-update.ts';
+import { nextVersion, titleOrBody, updateAnswer } from './content-update.ts';
 import { ANNOTATIONS, defineTool } from './tool.ts';
 import { versionConflict, writeNextVersion } from './version-conflict.ts';
 
@@ -20,15 +20,7 @@ const schema = () =>
       status: z.enum(['current', 'draft']).default('current').describe('"current" publishes a draft.'),
       version_message: z.string().max(500).optional().describe('A note stored with the new version.'),
     })
-    .superRefine((args, ctx) => {
-      if (args.title === undefined && args.body === undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['body'],
-          message: 'nothing to change: give title and/or body',
-        });
-      }
-    });
+    .superRefine(titleOrBody);
 
 export const updateConfluenceBlogpost = defineTool({
   name: 'update_confluence_blogpost',
@@ -44,11 +36,10 @@ export const updateConfluenceBlogpost = defineTool({
   toolset: 'blogposts',
   async run(args, confluence) {
     const current = await readForUpdate(confluence, args.blogpost_id);
-    if (args.version_number !== (current.version?.number ?? 0))
-      throw blogPostConflict(current, args.version_number);
+    const read = current.version?.number ?? 0;
+    if (args.version_number !== read) throw blogPostConflict(current, args.version_number);
     const next = await nextVersion(args, current, confluence);
     if (!next) return updateAnswer('blogpost', 'blog post', writtenBlogPost(current, confluence), true);
-    const number = (current.version?.number ?? 0) + 1;
     const post = await writeNextVersion(
       () =>
         updateBlogPost(confluence, current.id, {
@@ -56,10 +47,9 @@ export const updateConfluenceBlogpost = defineTool({
           status: next.status,
           title: next.title,
           body: { representation: 'storage', value: next.storage },
-          version: { number, ...(next.message !== undefined && { message: next.message }) },
+          version: { number: read + 1, ...(next.message !== undefined && { message: next.message }) },
         }),
-      async () =>
-        blogPostConflict(await readForUpdate(confluence, current.id).catch(() => undefined), number - 1),
+      async () => blogPostConflict(await readForUpdate(confluence, current.id).catch(() => undefined), read),
     );
     return updateAnswer('blogpost', 'blog post', writtenBlogPost(post, confluence), false);
   },

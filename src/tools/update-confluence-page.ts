@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { bodyText, pageId, versionNumber } from './arguments.ts';
 import { allowRemoval, bodyFormat } from './body-format.ts';
-import { nextVersion, updateAnswer } from './content-update.ts';
+import { nextVersion, titleOrBody, updateAnswer } from './content-update.ts';
 import { writtenPageOutput } from './outputs.ts';
 import { writtenPage } from './page-fields.ts';
 import { readVersion, saveNextVersion } from './page-versions.ts';
@@ -28,15 +28,7 @@ const schema = () =>
         .describe('"current" publishes (a draft too); "draft" keeps it a draft.'),
       version_message: z.string().max(500).optional().describe('A note for the page history.'),
     })
-    .superRefine((args, ctx) => {
-      if (args.title === undefined && args.body === undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['body'],
-          message: 'nothing to change: give title and/or body',
-        });
-      }
-    });
+    .superRefine(titleOrBody);
 
 export const updateConfluencePage = defineTool({
   name: 'update_confluence_page',
