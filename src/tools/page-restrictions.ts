@@ -8,7 +8,10 @@ import {
 } from '../confluence/restrictions.ts';
 import { pageId } from './arguments.ts';
 
-/** What the restriction tools share: who they name, and how a page's restrictions are answered. */
+/**
+ * What the restriction tools share: who they name, the change add and remove make, and how a page's
+ * restrictions are answered.
+ */
 
 const restrictionArguments = {
   operation: z
@@ -72,7 +75,10 @@ const CHANGES = {
   remove: { method: 'DELETE', done: 'Removed', into: 'from' },
 } as const;
 
-/** Adds the user or group to the operation's restriction, or removes them; answers the page's restrictions as they are then. */
+/**
+ * Adds the user or group to the operation's restriction, or removes them; answers with the page's
+ * restrictions as they are then.
+ */
 export async function changeRestrictions(
   confluence: ConfluenceApi,
   change: keyof typeof CHANGES,
