@@ -20,6 +20,7 @@ import type {
   Comment,
   CommentItem,
   ContainerNode,
+  ContentUpdate,
   InlineCommentProperties,
   Label,
   List,
@@ -335,12 +336,7 @@ export class ConfluenceApi {
 
   updatePage(
     pageId: string,
-    body: {
-      id: string;
-      status: string;
-      title: string;
-      body: StorageBody;
-      version: { number: number; message?: string };
+    body: ContentUpdate & {
       /** Moves the page under another page of the same space. */
       parentId?: string;
     },

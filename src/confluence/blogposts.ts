@@ -1,6 +1,13 @@
 import type { ConfluenceApi } from './api.ts';
 import { CURSOR_HINT, selectionHint, XHTML_HINT } from './hints.ts';
-import type { CommentItem, InlineCommentProperties, List, Page, StorageBody } from './types.ts';
+import type {
+  CommentItem,
+  ContentUpdate,
+  InlineCommentProperties,
+  List,
+  Page,
+  StorageBody,
+} from './types.ts';
 
 /**
  * Blog post operations (REST v2 `/blogposts`): a page's shape without a place in the tree, in one
@@ -64,17 +71,7 @@ export function createBlogPost(
   });
 }
 
-export function updateBlogPost(
-  confluence: ConfluenceApi,
-  id: string,
-  body: {
-    id: string;
-    status: string;
-    title: string;
-    body: StorageBody;
-    version: { number: number; message?: string };
-  },
-) {
+export function updateBlogPost(confluence: ConfluenceApi, id: string, body: ContentUpdate) {
   return confluence.request<BlogPost>({
     method: 'PUT',
     path: `/wiki/api/v2/blogposts/${id}`,

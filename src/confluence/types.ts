@@ -144,6 +144,15 @@ export interface SearchAnswer extends List<SearchResult> {
 
 export type StorageBody = { representation: 'storage'; value: string };
 
+/** The body of a v2 PUT of a page or a blog post: its next version, whole. */
+export interface ContentUpdate {
+  id: string;
+  status: string;
+  title: string;
+  body: StorageBody;
+  version: { number: number; message?: string };
+}
+
 /** Where a top-level inline comment anchors: Confluence requires the count of matches to be right. */
 export interface InlineCommentProperties {
   textSelection: string;

@@ -47,7 +47,7 @@ export function writtenBlogPost(post: BlogPost, confluence: ConfluenceApi) {
 
 /** Object-level check for tools that act on a page or a blog post: exactly one of page_id and blogpost_id. */
 export function onePageOrBlogPost(
-  args: { page_id?: string; blogpost_id?: string },
+  args: { page_id?: unknown; blogpost_id?: unknown },
   ctx: z.RefinementCtx,
 ): void {
   if ((args.page_id === undefined) === (args.blogpost_id === undefined)) {

@@ -3,25 +3,17 @@ import { deletePageProperty, ownerName } from '../confluence/properties.ts';
 import { ApiError } from '../lib/errors.ts';
 import {
   findProperty,
-  onePageOrBlogPost,
-  ownerArguments,
   ownerFields,
   ownerOf,
   ownerOutput,
+  propertyArguments,
   propertyKey,
   propertyVersion,
   requireVersion,
 } from './page-properties.ts';
 import { defineTool } from './tool.ts';
 
-const schema = () =>
-  z
-    .object({
-      ...ownerArguments,
-      key: propertyKey,
-      version_number: propertyVersion,
-    })
-    .superRefine(onePageOrBlogPost);
+const schema = () => propertyArguments({ key: propertyKey, version_number: propertyVersion });
 
 export const deleteConfluencePageProperty = defineTool({
   name: 'delete_confluence_page_property',

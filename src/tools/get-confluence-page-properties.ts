@@ -4,26 +4,18 @@ import { listPageProperties } from '../confluence/properties.ts';
 import { cursor, limit } from './arguments.ts';
 import { pagingOutput } from './outputs.ts';
 import {
-  onePageOrBlogPost,
-  ownerArguments,
   ownerFields,
   ownerOf,
   ownerOutput,
+  propertyArguments,
   propertyKey,
   propertyOutput,
   shapeProperty,
 } from './page-properties.ts';
-import { defineTool } from './tool.ts';
+import { ANNOTATIONS, defineTool } from './tool.ts';
 
 const schema = () =>
-  z
-    .object({
-      ...ownerArguments,
-      key: propertyKey.optional().describe('Omit to list all.'),
-      limit,
-      cursor,
-    })
-    .superRefine(onePageOrBlogPost);
+  propertyArguments({ key: propertyKey.optional().describe('Omit to list all.'), limit, cursor });
 
 const output = () =>
   z.object({
@@ -39,7 +31,7 @@ export const getConfluencePageProperties = defineTool({
     "Read a page's (or blog post's) content properties (JSON values stored under keys by apps and automations), all of them or one key; note each version before set_confluence_page_property or delete_confluence_page_property.",
   schema,
   output,
-  annotations: { readOnlyHint: true, openWorldHint: true },
+  annotations: ANNOTATIONS.read,
   toolset: 'properties',
   async run(args, confluence) {
     const owner = ownerOf(args);

@@ -6,19 +6,25 @@ import {
   ownerName,
   type PropertyOwner,
 } from '../confluence/properties.ts';
-import { ApiError } from '../lib/errors.ts';
 import { pageId } from './arguments.ts';
 import { blogPostId, onePageOrBlogPost } from './blogpost-fields.ts';
+import { versionConflict } from './version-conflict.ts';
 
 /** What the three property tools share: whose properties, the key, the shaping, and the version check. */
 
-/** page_id, or blogpost_id for a blog post's properties: exactly one (refine with onePageOrBlogPost). */
-export const ownerArguments = {
-  page_id: pageId.optional(),
-  blogpost_id: blogPostId.optional().describe('Instead of page_id.'),
-};
-
-export { onePageOrBlogPost };
+/**
+ * A property tool's arguments: page_id, or blogpost_id for a blog post's properties (exactly one),
+ * then the tool's own.
+ */
+export function propertyArguments<T extends z.ZodRawShape>(shape: T) {
+  return z
+    .object({
+      page_id: pageId.optional(),
+      blogpost_id: blogPostId.optional().describe('Instead of page_id.'),
+      ...shape,
+    })
+    .superRefine(onePageOrBlogPost);
+}
 
 export function ownerOf(args: { page_id?: string; blogpost_id?: string }): PropertyOwner {
   return args.blogpost_id !== undefined
@@ -94,21 +100,12 @@ export function propertyConflict(
   property: ContentProperty | undefined,
   owner: PropertyOwner,
   yours: number | undefined,
-): ApiError {
+) {
   const version = property?.version;
   const now = version ? `is at version ${version.number}` : 'has been changed by someone else';
   const based = yours === undefined ? 'and you gave no version_number' : `not version ${yours}`;
-  return new ApiError(
-    'version_conflict',
+  return versionConflict(
     `The property "${property?.key ?? ''}" of ${ownerName(owner)} ${now}, ${based}; nothing was changed. Read it with get_confluence_page_properties (key), then retry with its version.number.`,
-    version && {
-      details: {
-        current_version: {
-          number: version.number,
-          author_id: version.authorId ?? null,
-          created_at: version.createdAt ?? null,
-        },
-      },
-    },
+    version,
   );
 }

@@ -1,9 +1,19 @@
 import * as z from 'zod';
-import type { Restrictions, Subject } from '../confluence/restrictions.ts';
+import type { ConfluenceApi } from '../confluence/api.ts';
+import {
+  changeRestriction,
+  getRestrictions,
+  type Restrictions,
+  type Subject,
+} from '../confluence/restrictions.ts';
+import { pageId } from './arguments.ts';
 
-/** What the restriction tools share: who they name, and how a page's restrictions are answered. */
+/**
+ * What the restriction tools share: who they name, the change add and remove make, and how a page's
+ * restrictions are answered.
+ */
 
-export const restrictionArguments = {
+const restrictionArguments = {
   operation: z
     .enum(['read', 'update'])
     .describe('"read" (who may see the page) or "update" (who may edit it).'),
@@ -16,7 +26,7 @@ export const restrictionArguments = {
   group_name: z.string().min(1).max(255).optional().describe('Or a group, by name.'),
 };
 
-export function oneSubject(args: { account_id?: string; group_name?: string }, ctx: z.RefinementCtx): void {
+function oneSubject(args: { account_id?: string; group_name?: string }, ctx: z.RefinementCtx): void {
   if ((args.account_id === undefined) === (args.group_name === undefined)) {
     ctx.addIssue({
       code: 'custom',
@@ -26,7 +36,7 @@ export function oneSubject(args: { account_id?: string; group_name?: string }, c
   }
 }
 
-export function subjectOf(args: { account_id?: string; group_name?: string }): Subject {
+function subjectOf(args: { account_id?: string; group_name?: string }): Subject {
   return args.account_id !== undefined
     ? { accountId: args.account_id }
     : { groupName: args.group_name as string };
@@ -51,4 +61,35 @@ export function shapeRestrictions(answer: Restrictions) {
     })),
   });
   return { read: shape('read'), update: shape('update') };
+}
+
+/** The arguments of add_ and remove_confluence_page_restriction: the page, the operation, and who. */
+export const restrictionChangeSchema = () =>
+  z.object({ page_id: pageId, ...restrictionArguments }).superRefine(oneSubject);
+
+export const restrictionChangeOutput = () =>
+  z.object({ page_id: z.string(), message: z.string() }).extend(restrictionsOutput().shape);
+
+const CHANGES = {
+  add: { method: 'PUT', done: 'Added', into: 'to' },
+  remove: { method: 'DELETE', done: 'Removed', into: 'from' },
+} as const;
+
+/**
+ * Adds the user or group to the operation's restriction, or removes them; answers with the page's
+ * restrictions as they are then.
+ */
+export async function changeRestrictions(
+  confluence: ConfluenceApi,
+  change: keyof typeof CHANGES,
+  args: z.output<ReturnType<typeof restrictionChangeSchema>>,
+) {
+  const { method, done, into } = CHANGES[change];
+  await changeRestriction(confluence, method, args.page_id, args.operation, subjectOf(args));
+  const after = shapeRestrictions(await getRestrictions(confluence, args.page_id));
+  return {
+    page_id: args.page_id,
+    ...after,
+    message: `${done} ${args.account_id ?? `group ${args.group_name}`} ${into} the ${args.operation} restriction of page ${args.page_id}`,
+  };
 }

@@ -1,6 +1,6 @@
 import type { ConfluenceApi } from '../confluence/api.ts';
 import type { Page } from '../confluence/types.ts';
-import { ApiError } from '../lib/errors.ts';
+import { versionConflict, writeNextVersion } from './version-conflict.ts';
 
 /**
  * Writing a new version of a page without overwriting an edit the caller has not seen: read the
@@ -36,40 +36,45 @@ export async function readVersion(
     if (seen?.status === 'current' && seen.version?.number === versionNumber) return seen;
   }
   const current = await readForUpdate(confluence, id, !options.reuseRead);
-  if (versionNumber !== (current.version?.number ?? 0)) throw versionConflict(current, versionNumber);
+  if (versionNumber !== (current.version?.number ?? 0)) throw pageConflict(current, versionNumber);
   return current;
 }
 
-export function storageOf(page: Page): string {
+export function storageOf(page: Pick<Page, 'body'>): string {
   return page.body?.storage?.value ?? '';
+}
+
+/** A page's next version: what `saveNextVersion` writes over the one read. */
+export interface NextVersion {
+  status: string;
+  title: string;
+  storage: string;
+  message?: string;
+  parentId?: string;
 }
 
 /** Writes `current`'s next version; a save by someone else in between is reported as version_conflict. */
 export async function saveNextVersion(
   confluence: ConfluenceApi,
   current: Page,
-  change: { status: string; title: string; storage: string; message?: string; parentId?: string },
+  change: NextVersion,
 ): Promise<Page> {
   const currentNumber = current.version?.number ?? 0;
-  try {
-    return await confluence.updatePage(current.id, {
-      id: current.id,
-      status: change.status,
-      title: change.title,
-      body: { representation: 'storage', value: change.storage },
-      version: {
-        number: currentNumber + 1,
-        ...(change.message !== undefined && { message: change.message }),
-      },
-      ...(change.parentId !== undefined && { parentId: change.parentId }),
-    });
-  } catch (error) {
-    // Someone saved between our read and our write: report the version that won.
-    if (error instanceof ApiError && error.code === 'version_conflict') {
-      throw versionConflict(await reread(confluence, current.id), currentNumber);
-    }
-    throw error;
-  }
+  return writeNextVersion(
+    () =>
+      confluence.updatePage(current.id, {
+        id: current.id,
+        status: change.status,
+        title: change.title,
+        body: { representation: 'storage', value: change.storage },
+        version: {
+          number: currentNumber + 1,
+          ...(change.message !== undefined && { message: change.message }),
+        },
+        ...(change.parentId !== undefined && { parentId: change.parentId }),
+      }),
+    async () => pageConflict(await reread(confluence, current.id), currentNumber),
+  );
 }
 
 function readForUpdate(confluence: ConfluenceApi, id: string, fresh = false): Promise<Page> {
@@ -86,24 +91,15 @@ async function reread(confluence: ConfluenceApi, id: string): Promise<Page | und
   }
 }
 
-function versionConflict(current: Page | undefined, yours: number): ApiError {
+function pageConflict(current: Page | undefined, yours: number) {
   const version = current?.version;
   const by = version?.authorId ? ` by ${version.authorId}` : '';
   const at = version?.createdAt ? ` at ${version.createdAt}` : '';
   const state = version
     ? `is now at version ${version.number} (saved${by}${at})`
     : 'has been changed by someone else';
-  return new ApiError(
-    'version_conflict',
+  return versionConflict(
     `The page ${state}, not version ${yours} that your change is based on; nothing was saved. Read it again with get_confluence_page, merge your change into its current content, and retry with the version_number you read then.`,
-    version && {
-      details: {
-        current_version: {
-          number: version.number,
-          author_id: version.authorId ?? null,
-          created_at: version.createdAt ?? null,
-        },
-      },
-    },
+    version,
   );
 }

@@ -8,11 +8,10 @@ import {
 import { ApiError } from '../lib/errors.ts';
 import {
   findProperty,
-  onePageOrBlogPost,
-  ownerArguments,
   ownerFields,
   ownerOf,
   ownerOutput,
+  propertyArguments,
   propertyConflict,
   propertyKey,
   propertyOutput,
@@ -20,30 +19,27 @@ import {
   requireVersion,
   shapeProperty,
 } from './page-properties.ts';
-import { defineTool } from './tool.ts';
+import { ANNOTATIONS, defineTool } from './tool.ts';
+import { writeNextVersion } from './version-conflict.ts';
 
 /** Confluence keeps at most 32 KB of JSON in one property. */
 export const MAX_PROPERTY_BYTES = 32 * 1024;
 
 const schema = () =>
-  z
-    .object({
-      ...ownerArguments,
-      key: propertyKey,
-      value: z.json().describe('Any JSON value, at most 32 KB.'),
-      version_number: propertyVersion.optional().describe('For an existing key: its version as you read it.'),
-    })
-    .superRefine(onePageOrBlogPost)
-    .superRefine((args, ctx) => {
-      const bytes = new TextEncoder().encode(JSON.stringify(args.value)).byteLength;
-      if (bytes > MAX_PROPERTY_BYTES) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['value'],
-          message: `too large: ${bytes} bytes of JSON, Confluence keeps at most ${MAX_PROPERTY_BYTES}; store less, or split it over several keys`,
-        });
-      }
-    });
+  propertyArguments({
+    key: propertyKey,
+    value: z.json().describe('Any JSON value, at most 32 KB.'),
+    version_number: propertyVersion.optional().describe('For an existing key: its version as you read it.'),
+  }).superRefine((args, ctx) => {
+    const bytes = new TextEncoder().encode(JSON.stringify(args.value)).byteLength;
+    if (bytes > MAX_PROPERTY_BYTES) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['value'],
+        message: `too large: ${bytes} bytes of JSON, Confluence keeps at most ${MAX_PROPERTY_BYTES}; store less, or split it over several keys`,
+      });
+    }
+  });
 
 export const setConfluencePageProperty = defineTool({
   name: 'set_confluence_page_property',
@@ -53,7 +49,7 @@ export const setConfluencePageProperty = defineTool({
   schema,
   output: () =>
     z.object({ ...ownerOutput, property: propertyOutput(), created: z.boolean(), message: z.string() }),
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  annotations: ANNOTATIONS.idempotentWrite,
   toolset: 'properties',
   async run(args, confluence) {
     const owner = ownerOf(args);
@@ -70,19 +66,15 @@ export const setConfluencePageProperty = defineTool({
     } else {
       requireVersion(current, owner, args.version_number);
       const number = (current.version?.number ?? 1) + 1;
-      try {
-        property = await updatePageProperty(confluence, owner, current.id, {
-          key: args.key,
-          value: args.value,
-          version: { number },
-        });
-      } catch (error) {
-        // Someone saved between our read and our write: report the version that won.
-        if (error instanceof ApiError && error.code === 'version_conflict') {
-          throw propertyConflict(await findProperty(confluence, owner, args.key), owner, number - 1);
-        }
-        throw error;
-      }
+      property = await writeNextVersion(
+        () =>
+          updatePageProperty(confluence, owner, current.id, {
+            key: args.key,
+            value: args.value,
+            version: { number },
+          }),
+        async () => propertyConflict(await findProperty(confluence, owner, args.key), owner, number - 1),
+      );
     }
     return {
       ...ownerFields(owner),

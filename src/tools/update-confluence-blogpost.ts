@@ -1,12 +1,12 @@
 import * as z from 'zod';
 import type { ConfluenceApi } from '../confluence/api.ts';
 import { type BlogPost, getBlogPost, updateBlogPost } from '../confluence/blogposts.ts';
-import { ApiError } from '../lib/errors.ts';
-import { loadMarkdown } from '../markdown/load.ts';
 import { bodyText } from './arguments.ts';
 import { blogPostId, writtenBlogPost, writtenBlogPostOutput } from './blogpost-fields.ts';
-import { allowRemoval, bodyFormat, refuseLoss, siteUrl, toStorage } from './body-format.ts';
-import { defineTool } from './tool.ts';
+import { allowRemoval, bodyFormat } from './body-format.ts';
+import { nextVersion, titleOrBody, updateAnswer } from './content-update.ts';
+import { ANNOTATIONS, defineTool } from './tool.ts';
+import { versionConflict, writeNextVersion } from './version-conflict.ts';
 
 const schema = () =>
   z
@@ -20,15 +20,7 @@ const schema = () =>
       status: z.enum(['current', 'draft']).default('current').describe('"current" publishes a draft.'),
       version_message: z.string().max(500).optional().describe('A note stored with the new version.'),
     })
-    .superRefine((args, ctx) => {
-      if (args.title === undefined && args.body === undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['body'],
-          message: 'nothing to change: give title and/or body',
-        });
-      }
-    });
+    .superRefine(titleOrBody);
 
 export const updateConfluenceBlogpost = defineTool({
   name: 'update_confluence_blogpost',
@@ -40,56 +32,26 @@ export const updateConfluenceBlogpost = defineTool({
     writtenBlogPostOutput().extend({
       unchanged: z.boolean().describe('true when nothing was written.'),
     }),
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  annotations: ANNOTATIONS.idempotentWrite,
   toolset: 'blogposts',
   async run(args, confluence) {
     const current = await readForUpdate(confluence, args.blogpost_id);
-    if (args.version_number !== (current.version?.number ?? 0))
-      throw versionConflict(current, args.version_number);
-    let storage = current.body?.storage?.value ?? '';
-    let bodyUnchanged = args.body === undefined;
-    if (args.body !== undefined && args.body_format === 'markdown') {
-      const { mergeMarkdown } = await loadMarkdown();
-      const merge = mergeMarkdown(args.body, storage, siteUrl(confluence));
-      await refuseLoss(merge, args.allow_removal);
-      storage = merge.storage;
-      bodyUnchanged = merge.unchanged;
-    } else if (args.body !== undefined) storage = await toStorage(args.body, args.body_format, confluence);
-    const title = args.title ?? current.title;
-    if (
-      args.body_format === 'markdown' &&
-      bodyUnchanged &&
-      title === current.title &&
-      args.status === current.status
-    ) {
-      return {
-        blogpost: writtenBlogPost(current, confluence),
-        unchanged: true,
-        message: `The content of blog post ${current.id} is unchanged; no new version was written`,
-      };
-    }
-    const number = (current.version?.number ?? 0) + 1;
-    let post: BlogPost;
-    try {
-      post = await updateBlogPost(confluence, current.id, {
-        id: current.id,
-        status: args.status,
-        title,
-        body: { representation: 'storage', value: storage },
-        version: { number, ...(args.version_message !== undefined && { message: args.version_message }) },
-      });
-    } catch (error) {
-      // Someone saved between our read and our write: report the version that won.
-      if (error instanceof ApiError && error.code === 'version_conflict') {
-        throw versionConflict(await readForUpdate(confluence, current.id).catch(() => undefined), number - 1);
-      }
-      throw error;
-    }
-    return {
-      blogpost: writtenBlogPost(post, confluence),
-      unchanged: false,
-      message: `Successfully updated blog post ${post.id} to version ${post.version?.number}`,
-    };
+    const read = current.version?.number ?? 0;
+    if (args.version_number !== read) throw blogPostConflict(current, args.version_number);
+    const next = await nextVersion(args, current, confluence);
+    if (!next) return updateAnswer('blogpost', 'blog post', writtenBlogPost(current, confluence), true);
+    const post = await writeNextVersion(
+      () =>
+        updateBlogPost(confluence, current.id, {
+          id: current.id,
+          status: next.status,
+          title: next.title,
+          body: { representation: 'storage', value: next.storage },
+          version: { number: read + 1, ...(next.message !== undefined && { message: next.message }) },
+        }),
+      async () => blogPostConflict(await readForUpdate(confluence, current.id).catch(() => undefined), read),
+    );
+    return updateAnswer('blogpost', 'blog post', writtenBlogPost(post, confluence), false);
   },
 });
 
@@ -97,19 +59,10 @@ function readForUpdate(confluence: ConfluenceApi, id: string): Promise<BlogPost>
   return getBlogPost(confluence, id, { 'body-format': 'storage', status: ['current', 'draft'] });
 }
 
-function versionConflict(current: BlogPost | undefined, yours: number): ApiError {
+function blogPostConflict(current: BlogPost | undefined, yours: number) {
   const version = current?.version;
-  return new ApiError(
-    'version_conflict',
+  return versionConflict(
     `The blog post ${version ? `is now at version ${version.number}` : 'has been changed by someone else'}, not version ${yours} that your change is based on; nothing was saved. Read it again with get_confluence_blogpost, merge your change, and retry with the version_number you read then.`,
-    version && {
-      details: {
-        current_version: {
-          number: version.number,
-          author_id: version.authorId ?? null,
-          created_at: version.createdAt ?? null,
-        },
-      },
-    },
+    version,
   );
 }

@@ -2,8 +2,8 @@
 import type { Context } from 'hono';
 import type { EmulatorEnv } from '../env.ts';
 import { CURRENT_USER } from '../users.ts';
-import { currentVersion, type PageRecord } from './content-store.ts';
-import { v2BadParameter, v2Error, v2NotFound } from './errors.ts';
+import { newContentRecord, readUpdateRequest, versionNotNext, writeNextVersion } from './content-writes.ts';
+import { v2BadParameter, v2NotFound } from './errors.ts';
 import { booleanParam, invalidValue, isNumericId } from './query.ts';
 import { blogPostJson } from './shapes.ts';
 import { readWriteRequest, storageOf } from './write-body.ts';
@@ -32,30 +32,15 @@ export function createBlogPost(c: Context<EmulatorEnv>) {
   const space = store.spaceById(spaceId);
   if (!space) return v2NotFound(c);
 
-  const now = c.get('now');
-  const post: PageRecord = {
-    id: store.allocateId(),
+  const post = newContentRecord(store, {
     type: 'blogpost',
     spaceId: space.id,
     title: title ?? '',
     status,
-    authorId: CURRENT_USER.accountId,
-    ownerId: CURRENT_USER.accountId,
-    createdAt: now,
     body: body.storage ?? '',
-    versions: [
-      {
-        number: 1,
-        message: '',
-        minorEdit: false,
-        authorId: CURRENT_USER.accountId,
-        createdAt: now,
-        body: body.storage ?? '',
-      },
-    ],
-    labels: [],
-    viewers: isPrivate ? [CURRENT_USER.accountId] : undefined,
-  };
+    now: c.get('now'),
+    isPrivate,
+  });
   store.pages.set(post.id, post);
   store.touch();
   return c.json(blogPostJson(post, store, { single: true, bodyFormat: 'storage' }), 200);
@@ -66,45 +51,14 @@ export function updateBlogPost(c: Context<EmulatorEnv>) {
   const store = c.get('store');
   const id = c.req.param('id') ?? '';
   if (!isNumericId(id)) return v2BadParameter(c, invalidValue('id', id));
-  const request = readWriteRequest(c);
-  if (request instanceof Response) return request;
-  for (const field of ['id', 'status', 'title', 'body', 'version']) {
-    if (request[field] === undefined) return v2BadParameter(c, `'${field}' is required`);
-  }
-  const { title, status } = request;
-  const version = request.version as { number?: unknown; message?: unknown };
-  if (String(request.id) !== id)
-    return v2BadParameter(c, 'The id in the body does not match the id in the path');
-  if (status !== 'current' && status !== 'draft') return v2BadParameter(c, invalidValue('status', status));
-  if (typeof title !== 'string' || !title.trim()) return v2BadParameter(c, invalidValue('title', title));
-  if (!version || typeof version !== 'object' || typeof version.number !== 'number') {
-    return v2BadParameter(c, invalidValue('version.number', version?.number));
-  }
-  const body = storageOf(request.body);
-  if (body.error) return v2BadParameter(c, body.error);
+  const update = readUpdateRequest(c, id);
+  if (update instanceof Response) return update;
 
   const post = store.visiblePage(id, CURRENT_USER.accountId);
   if (post?.type !== 'blogpost' || post.status === 'trashed') return v2NotFound(c);
-  const current = currentVersion(post).number;
-  if (version.number !== current + 1) {
-    return v2Error(
-      c,
-      409,
-      'CONFLICT',
-      `Version must be incremented when updating a blog post. Current Version: [${current}]. Provided version: [${version.number}]`,
-    );
-  }
-  post.title = title;
-  post.status = status;
-  if (body.storage !== undefined) post.body = body.storage;
-  post.versions.push({
-    number: version.number,
-    message: typeof version.message === 'string' ? version.message : '',
-    minorEdit: false,
-    authorId: CURRENT_USER.accountId,
-    createdAt: c.get('now'),
-    body: post.body,
-  });
+  const conflict = versionNotNext(c, post, update, 'blog post');
+  if (conflict) return conflict;
+  writeNextVersion(post, update, c.get('now'));
   store.touch();
   return c.json(blogPostJson(post, store, { single: true, bodyFormat: 'storage' }));
 }

@@ -1,8 +1,9 @@
 import type { Context } from 'hono';
 import type { EmulatorEnv } from '../env.ts';
 import { CURRENT_USER } from '../users.ts';
-import { currentVersion, type PageRecord } from './content-store.ts';
-import { v2BadParameter, v2Error, v2NotFound } from './errors.ts';
+import type { PageRecord } from './content-store.ts';
+import { newContentRecord, readUpdateRequest, versionNotNext, writeNextVersion } from './content-writes.ts';
+import { v2BadParameter, v2NotFound } from './errors.ts';
 import { booleanParam, invalidValue, isNumericId } from './query.ts';
 import { pageJson } from './shapes.ts';
 import { readWriteRequest, storageOf } from './write-body.ts';
@@ -51,31 +52,18 @@ export function createPage(c: Context<EmulatorEnv>) {
   if (status === 'current' && store.titleTaken(space.id, pageTitle))
     return v2BadParameter(c, DUPLICATE_TITLE);
 
-  const now = c.get('now');
   const page: PageRecord = {
-    id: store.allocateId(),
-    type: 'page',
-    spaceId: space.id,
-    title: pageTitle,
-    status,
+    ...newContentRecord(store, {
+      type: 'page',
+      spaceId: space.id,
+      title: pageTitle,
+      status,
+      body: body.storage ?? '',
+      now: c.get('now'),
+      isPrivate: flags.private === true,
+    }),
     parentId: parent?.id,
     position: store.nextPosition(parent?.id),
-    authorId: CURRENT_USER.accountId,
-    ownerId: CURRENT_USER.accountId,
-    createdAt: now,
-    body: body.storage ?? '',
-    versions: [
-      {
-        number: 1,
-        message: '',
-        minorEdit: false,
-        authorId: CURRENT_USER.accountId,
-        createdAt: now,
-        body: body.storage ?? '',
-      },
-    ],
-    labels: [],
-    viewers: flags.private ? [CURRENT_USER.accountId] : undefined,
     ...(request.subtype === 'live' && { subtype: 'live' as const }),
   };
   store.pages.set(page.id, page);
@@ -88,34 +76,14 @@ export function updatePage(c: Context<EmulatorEnv>) {
   const store = c.get('store');
   const id = c.req.param('id') ?? '';
   if (!isNumericId(id)) return v2BadParameter(c, invalidValue('id', id));
-  const request = readWriteRequest(c);
-  if (request instanceof Response) return request;
-  for (const field of ['id', 'status', 'title', 'body', 'version']) {
-    if (request[field] === undefined) return v2BadParameter(c, `'${field}' is required`);
-  }
-  const { title, status } = request;
-  const version = request.version as { number?: unknown; message?: unknown };
-  if (String(request.id) !== id)
-    return v2BadParameter(c, 'The id in the body does not match the id in the path');
-  if (status !== 'current' && status !== 'draft') return v2BadParameter(c, invalidValue('status', status));
-  if (typeof title !== 'string' || !title.trim()) return v2BadParameter(c, invalidValue('title', title));
-  if (!version || typeof version !== 'object' || typeof version.number !== 'number') {
-    return v2BadParameter(c, invalidValue('version.number', version?.number));
-  }
-  const body = storageOf(request.body);
-  if (body.error) return v2BadParameter(c, body.error);
+  const update = readUpdateRequest(c, id);
+  if (update instanceof Response) return update;
+  const { request, title, status } = update;
 
   const page = store.visiblePage(id, CURRENT_USER.accountId);
   if (page?.type !== 'page' || page.status === 'trashed') return v2NotFound(c);
-  const current = currentVersion(page).number;
-  if (version.number !== current + 1) {
-    return v2Error(
-      c,
-      409,
-      'CONFLICT',
-      `Version must be incremented when updating a page. Current Version: [${current}]. Provided version: [${version.number}]`,
-    );
-  }
+  const conflict = versionNotNext(c, page, update, 'page');
+  if (conflict) return conflict;
   if (status === 'current' && store.titleTaken(page.spaceId, title, page.id))
     return v2BadParameter(c, DUPLICATE_TITLE);
   if (request.parentId !== undefined) {
@@ -126,17 +94,7 @@ export function updatePage(c: Context<EmulatorEnv>) {
     if (!parent || parent.spaceId !== page.spaceId || parent.id === page.id) return v2NotFound(c);
     page.parentId = parent.id;
   }
-  page.title = title;
-  page.status = status;
-  if (body.storage !== undefined) page.body = body.storage;
-  page.versions.push({
-    number: version.number,
-    message: typeof version.message === 'string' ? version.message : '',
-    minorEdit: false,
-    authorId: CURRENT_USER.accountId,
-    createdAt: c.get('now'),
-    body: page.body,
-  });
+  writeNextVersion(page, update, c.get('now'));
   store.touch();
   return c.json(pageJson(page, store, { single: true, bodyFormat: 'storage' }));
 }
