@@ -1,3 +1,4 @@
+import { setBounded } from '../lib/bounded-map.ts';
 import { type IntegrationRecord, readIntegration } from './records.ts';
 
 /**
@@ -7,13 +8,16 @@ import { type IntegrationRecord, readIntegration } from './records.ts';
  * that delete or change a record call forgetIntegration(id) so this isolate never serves a stale one.
  */
 const CACHE_TTL_MS = 30_000;
+/** Records kept at most; the one stored longest ago makes room (lib/bounded-map.ts). */
+const MAX_CACHED = 10_000;
 const cache = new Map<string, { record: IntegrationRecord; cachedUntil: number }>();
 
 export async function readIntegrationCached(kv: KVNamespace, id: string): Promise<IntegrationRecord | null> {
   const cached = cache.get(id);
   if (cached && cached.cachedUntil > Date.now()) return cached.record;
   const record = await readIntegration(kv, id);
-  if (record?.status === 'active') cache.set(id, { record, cachedUntil: Date.now() + CACHE_TTL_MS });
+  if (record?.status === 'active')
+    setBounded(cache, id, { record, cachedUntil: Date.now() + CACHE_TTL_MS }, MAX_CACHED);
   else cache.delete(id);
   return record;
 }

@@ -1,4 +1,5 @@
 import { requireConfig } from '../config.ts';
+import { setBounded } from '../lib/bounded-map.ts';
 import { ApiError, needsReauth } from '../lib/errors.ts';
 import { SealedValueError } from './crypto.ts';
 import { REFRESH_SETTINGS } from './token-refresher.ts';
@@ -11,6 +12,8 @@ import { isFresh, openAccessCopy, readSealedTokens } from './tokens.ts';
  * point; it is dropped at once when this isolate sees the token rejected or the integration deleted.
  */
 const CACHE_TTL_MS = 30_000;
+/** Tokens kept at most; the one stored longest ago makes room (lib/bounded-map.ts). */
+const MAX_CACHED = 10_000;
 const cache = new Map<string, { accessToken: string; expiresAt: number; cachedUntil: number }>();
 
 /** An access token and the expiry the gateway recorded for it (epoch milliseconds). */
@@ -82,6 +85,11 @@ async function readFromKv(env: Env, integrationId: string) {
 
 function remember(integrationId: string, token: AccessToken): AccessToken {
   const { accessToken, expiresAt } = token;
-  cache.set(integrationId, { accessToken, expiresAt, cachedUntil: Date.now() + CACHE_TTL_MS });
+  setBounded(
+    cache,
+    integrationId,
+    { accessToken, expiresAt, cachedUntil: Date.now() + CACHE_TTL_MS },
+    MAX_CACHED,
+  );
   return { accessToken, expiresAt };
 }
