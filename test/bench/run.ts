@@ -82,8 +82,10 @@ const BUDGETS = {
   latencyThroughputRatio: 0.97,
   /** At c=64 a wave of calls arrives at once: each call's added CPU delays the median by ~c/2 calls. */
   latencyAddedP50Ms: 8,
-  /** Module scope and the first call, over the bare proxy's first call (the bundle deferred). */
-  coldAddedCpuMs: 100,
+  /** Module scope and the first call, over the bare proxy's first call (the bundle deferred): issue 28. */
+  coldAddedCpuMs: 40,
+  /** Compiling the bundle at the runtime's start: the bare proxy carrying it uncalled, over the bare proxy. */
+  parseAtStartMs: 20,
   mcpCpuRatio: 1.15,
   /** The whole page: an MCP result carries the body twice (structuredContent and its text form). */
   mcpCpuRatioWholePage: 1.3,
@@ -441,6 +443,7 @@ try {
   const coldFigure = (of: (start: Record<ColdPath, ColdStart>) => number) =>
     spread(coldStarts.starts.map(of));
   const coldAdded = coldFigure((s) => s.gateway.firstCallCpuMs - s.bare.firstCallCpuMs);
+  const parseAtStart = coldFigure((s) => s.carrying.cpuMs - s.bare.cpuMs);
   checks.push(
     {
       budget: `cold start, ${coldStarts.starts.length} fresh isolates: added CPU to the first answer (module scope and the call) ≤ ${BUDGETS.coldAddedCpuMs} ms`,
@@ -454,13 +457,9 @@ try {
       reference: true,
     },
     {
-      budget:
-        "  beside it, compiling the bundle at the runtime's start (bare proxy carrying it uncalled over the bare proxy, process CPU)",
-      ...figure(
-        coldFigure((s) => s.carrying.cpuMs - s.bare.cpuMs),
-        'ms',
-        1,
-      ),
+      budget: `  beside it, compiling the bundle at the runtime's start (bare proxy carrying it uncalled over the bare proxy, process CPU) ≤ ${BUDGETS.parseAtStartMs} ms`,
+      ...figure(parseAtStart, 'ms', 1),
+      holds: parseAtStart.median <= BUDGETS.parseAtStartMs,
     },
   );
   checks.push(
