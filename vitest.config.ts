@@ -2,6 +2,8 @@ import { readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+import { startEmulator } from './dev/emulator/server.ts';
+import { startReceiver } from './dev/receiver.ts';
 import { unitProject } from './vitest.unit.config.ts';
 
 // Three tiers (docs/architecture.md, "Development and tests"):
@@ -48,53 +50,72 @@ const testBindings = {
   TOKEN_ENCRYPTION_KEYS:
     'k2:qOw9RcQw2Zk2KuCz0g7r5r8mQ3QYqXzYc8PBjzV0vKk=,k1:7Lh2r5Y0Fq8X6yE3bA1nC4dZ9sW2tV5uR8oP0iK3jM4=',
   SERVICE_API_TOKEN: 'test-service-token-0123456789abcdef',
-  // The event receiver listens on http://127.0.0.1. Retries are seconds apart, not minutes, and
-  // give up after a few seconds instead of a day, so the suite sees a whole retry window pass.
+  // The event receiver listens on http://127.0.0.1. A failed delivery is retried minutes later, so
+  // the queue never brings a retry back while a test file runs: event-delivery.test.ts plays the
+  // queue's part for retries and moves event delivery's clock on instead of waiting.
   EVENT_DESTINATIONS_ALLOW_HTTP: 'true',
-  EVENT_DELIVERY_FIRST_RETRY_SECONDS: '1',
-  EVENT_DELIVERY_RETRY_WINDOW_SECONDS: '10',
+  EVENT_DELIVERY_FIRST_RETRY_SECONDS: '600',
+  EVENT_DELIVERY_RETRY_WINDOW_SECONDS: '7200',
   // Many tests have someone else edit a page and read it again at once: the read cache would answer
   // that read. The quota tests turn it on where they test it.
   CONFLUENCE_READ_CACHE_SECONDS: '0',
 };
 
+/** The emulators and receivers started for the worker tier's runtimes, closed when the run ends. */
+const testServers: { close(): Promise<void> }[] = [];
+
 /**
  * The workerd tier as one project per shard ("worker-1", "worker-2", …): test/gateway's files dealt
  * round-robin in name order, so a file always lands in the same shard for a given shard count.
+ *
+ * The plugin starts one workerd runtime per test file and asks for its options each time, so each
+ * file gets an emulator and a receiver of its own, started here, and files run side by side.
  */
 function workerShards(): TestProjectInlineConfiguration[] {
   const files = readdirSync(new URL('./test/gateway/', import.meta.url))
     .filter((name) => name.endsWith('.test.ts'))
     .sort();
-  const wanted = Number(process.env.WORKER_SHARDS ?? availableParallelism());
+  const wanted = Number(process.env.WORKER_SHARDS ?? 1);
   const count = Math.max(1, Math.min(files.length, Number.isInteger(wanted) && wanted > 0 ? wanted : 1));
   return Array.from({ length: count }, (_, shard) => ({
     plugins: [
-      cloudflareTest(({ inject }) => {
-        const emulatorUrl = inject('emulatorUrl');
-        const receiverUrl = inject('receiverUrl');
+      cloudflareTest(async () => {
+        const emulator = await startEmulator({ port: 0 });
+        const receiver = await startReceiver({ port: 0 });
+        testServers.push(emulator, receiver);
         return {
           remoteBindings: false,
           wrangler: { configPath: './wrangler.toml' },
           miniflare: {
             bindings: {
               ...testBindings,
-              ATLASSIAN_AUTH_BASE_URL: emulatorUrl,
-              ATLASSIAN_API_BASE_URL: emulatorUrl,
-              EMULATOR_URL: emulatorUrl,
-              RECEIVER_URL: receiverUrl,
+              ATLASSIAN_AUTH_BASE_URL: emulator.url,
+              ATLASSIAN_API_BASE_URL: emulator.url,
+              EMULATOR_URL: emulator.url,
+              RECEIVER_URL: receiver.url,
+            },
+            // wrangler.toml's consumer, except that a message is handed over at once instead of after
+            // a second's wait for a fuller batch (max_batch_timeout): each event delivery test waits
+            // for its first attempt.
+            queueConsumers: {
+              'confluence-gateway-events': { maxBatchSize: 10, maxBatchTimeout: 0, maxRetries: 100 },
             },
           },
         };
       }),
+      {
+        name: 'close-test-servers',
+        configureVitest: ({ vitest }) =>
+          vitest.onClose(async () => {
+            await Promise.all(testServers.splice(0).map((server) => server.close()));
+          }),
+      },
     ],
     test: {
       name: `worker-${shard + 1}`,
       include: files.filter((_, index) => index % count === shard).map((name) => `test/gateway/${name}`),
-      globalSetup: ['test/gateway/global-setup.ts'],
       // Every test runs with the console watched for secrets (docs/reference/CONTRACT.md: never in logs).
       setupFiles: ['test/gateway/support/watch-console.ts'],
-      fileParallelism: false,
       testTimeout: 30_000,
       hookTimeout: 30_000,
     },

@@ -1,6 +1,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import { tableExists } from '../lib/sql.ts';
 import type { WebhookEvent } from '../webhooks/events.ts';
+import { deliveryClock } from './clock.ts';
 import { type RetryPolicy, retryDelaySeconds } from './retry-policy.ts';
 
 /** What travels on the queue: a reference only. The body stays here, where it cannot go stale. */
@@ -115,7 +116,7 @@ export class EventOutbox extends DurableObject<Env> {
     sealedSecret: string,
   ): Promise<{ created: boolean; destination: DestinationSettings }> {
     this.createTables();
-    const now = new Date().toISOString();
+    const now = new Date(deliveryClock.now()).toISOString();
     const previous = this.readDestination();
     this.ctx.storage.sql.exec(
       `INSERT OR REPLACE INTO destination (id, url, events, sealed_secret, created_at, updated_at)
@@ -164,7 +165,7 @@ export class EventOutbox extends DurableObject<Env> {
     if (!destination || (destination.events && !destination.events.includes(event.event ?? ''))) {
       return 'not_wanted';
     }
-    const now = Date.now();
+    const now = deliveryClock.now();
     const sql = this.ctx.storage.sql;
     // Offering is a good moment to drop the states of events that have expired from KV.
     sql.exec('DELETE FROM deliveries WHERE expires_at <= ?', now);
@@ -206,7 +207,7 @@ export class EventOutbox extends DurableObject<Env> {
     sql.exec(
       'UPDATE deliveries SET attempts = ?, last_attempt_at = ? WHERE event_id = ?',
       attempt,
-      Date.now(),
+      deliveryClock.now(),
       eventId,
     );
     return { url: destination.url, sealedSecret: destination.sealed_secret, body: row.body, attempt };
@@ -232,7 +233,7 @@ export class EventOutbox extends DurableObject<Env> {
       )
       .toArray()[0];
     if (!row) return { outcome: 'settled' };
-    const now = Date.now();
+    const now = deliveryClock.now();
     if (result.ok) {
       sql.exec(
         `UPDATE deliveries SET status = 'delivered', delivered_at = ?, last_response_status = ?,
@@ -271,7 +272,7 @@ export class EventOutbox extends DurableObject<Env> {
     const round = row.round + 1;
     sql.exec(
       "UPDATE deliveries SET status = 'pending', attempts = 0, queued_at = ?, round = ? WHERE event_id = ?",
-      Date.now(),
+      deliveryClock.now(),
       round,
       eventId,
     );
@@ -292,7 +293,7 @@ export class EventOutbox extends DurableObject<Env> {
          ORDER BY event_id LIMIT ?4`,
         options.status ?? null,
         options.after ?? null,
-        Date.now(),
+        deliveryClock.now(),
         options.limit + 1,
       )
       .toArray();

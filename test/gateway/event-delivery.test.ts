@@ -2,14 +2,24 @@ import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { Webhook } from 'standardwebhooks';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { deliveryClock } from '../../src/event-delivery/clock.ts';
+import type { DeliveryMessage } from '../../src/event-delivery/outbox.ts';
+import worker from '../../src/index.ts';
 import { newIntegrationId } from '../../src/integrations/records.ts';
 import { gateway, serviceApi } from './support/http.ts';
 import { deliver, gatewayWith, newIntegration, receivingIntegration } from './support/webhooks.ts';
 
-// The suite runs with EVENT_DELIVERY_FIRST_RETRY_SECONDS=1 and EVENT_DELIVERY_RETRY_WINDOW_SECONDS=10
-// (vitest.config.ts): the real queue, with its real delays, in seconds instead of hours.
+// Each event's first attempt travels the real queue (wrangler.toml's producer and consumer). Retries
+// do not wait on it: the suite runs with EVENT_DELIVERY_FIRST_RETRY_SECONDS=600 and
+// EVENT_DELIVERY_RETRY_WINDOW_SECONDS=7200 (vitest.config.ts), so the queue would bring a message
+// back minutes later, long after the test. The test plays the queue's part instead (redeliver()):
+// it moves event delivery's clock on by the delay the consumer asked for and hands the message back
+// to the Worker's queue handler, so a two-hour retry window passes in milliseconds.
 
 const RECEIVER_URL = (env as unknown as { RECEIVER_URL: string }).RECEIVER_URL;
+const QUEUE = 'confluence-gateway-events';
+const FIRST_RETRY_SECONDS = 600;
+const WINDOW_SECONDS = 7200;
 
 interface Arrival {
   seq: number;
@@ -84,8 +94,8 @@ async function deliveryOf(id: string, eventId: string): Promise<Delivery | undef
 }
 
 /**
- * Polls until `check` answers something other than undefined. The queue works in real seconds;
- * this waits for an outcome, never for a fixed time.
+ * Polls until `check` answers something other than undefined: the real queue's first attempts run
+ * on their own. This waits for an outcome, never for a fixed time.
  */
 async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 25_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -93,7 +103,7 @@ async function until<T>(what: string, check: () => Promise<T | undefined>, timeo
     const value = await check();
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 
@@ -111,6 +121,85 @@ function verifies(secret: string, arrival: Arrival): boolean {
   } catch {
     return false;
   }
+}
+
+/** How far the test has moved event delivery's clock past the wall clock. */
+let clockAhead = 0;
+beforeEach(() => {
+  clockAhead = 0;
+  vi.spyOn(deliveryClock, 'now').mockImplementation(() => Date.now() + clockAhead);
+});
+
+/** A message the consumer asked the queue to bring back after `delaySeconds`. */
+interface QueuedRetry {
+  message: DeliveryMessage;
+  /** Attempts made so far with this message. */
+  attempts: number;
+  delaySeconds: number;
+}
+
+/**
+ * The retry the queue holds after a failed first attempt of an event (of its `round`th sending:
+ * a manual retry starts a new round), made over the real queue. Its log line says the delay asked
+ * for (`retry_in_seconds`); the queue's own answer shows nowhere else.
+ */
+async function queuedRetry(id: string, eventId: string, round = 0): Promise<QueuedRetry> {
+  const line = await until(`a failed first attempt of ${eventId}, round ${round}`, async () => {
+    const firsts = attemptLines(eventId).filter((entry) => entry.attempt === 1 && entry.outcome === 'retry');
+    return firsts[round];
+  });
+  expect(line.retry_in_seconds).toEqual(expect.any(Number));
+  return {
+    message: { integration_id: id, event_id: eventId, round },
+    attempts: 1,
+    delaySeconds: line.retry_in_seconds as number,
+  };
+}
+
+/**
+ * Plays the queue's part for one retry: the delay the consumer asked for passes on event
+ * delivery's clock, not in real time, then the message comes back to the Worker's queue handler
+ * (src/index.ts) in a batch of its own, as the queue would bring it. Answers the next retry the
+ * handler asked for, or "acked".
+ */
+async function redeliver(retry: QueuedRetry): Promise<QueuedRetry | 'acked'> {
+  clockAhead += retry.delaySeconds * 1000;
+  const answers: ({ ack: true } | { ack: false; delaySeconds: number | undefined })[] = [];
+  const message: Message<DeliveryMessage> = {
+    id: crypto.randomUUID(),
+    timestamp: new Date(),
+    body: retry.message,
+    attempts: retry.attempts + 1,
+    ack: () => answers.push({ ack: true }),
+    retry: (options) => answers.push({ ack: false, delaySeconds: options?.delaySeconds }),
+  };
+  const batch: MessageBatch<DeliveryMessage> = {
+    queue: QUEUE,
+    messages: [message],
+    metadata: { metrics: { backlogCount: 0, backlogBytes: 0 } },
+    ackAll: () => answers.push({ ack: true }),
+    retryAll: (options) => answers.push({ ack: false, delaySeconds: options?.delaySeconds }),
+  };
+  await worker.queue(batch, env);
+  expect(answers, 'one answer per message').toHaveLength(1);
+  const [answer] = answers;
+  if (answer?.ack) return 'acked';
+  expect(answer?.delaySeconds).toEqual(expect.any(Number));
+  return {
+    message: retry.message,
+    attempts: retry.attempts + 1,
+    delaySeconds: answer?.delaySeconds as number,
+  };
+}
+
+/** Redelivers until the queue is done with the message; answers the delays asked for on the way. */
+async function redeliverUntilAcked(retry: QueuedRetry): Promise<number[]> {
+  const delays = [retry.delaySeconds];
+  for (let next = await redeliver(retry); next !== 'acked'; next = await redeliver(next)) {
+    delays.push(next.delaySeconds);
+    expect(delays.length, 'attempts within the retry window').toBeLessThan(20);
+  }
+  return delays;
 }
 
 /** Every console line the Worker writes, as text. */
@@ -319,7 +408,8 @@ describe('event delivery over the queue', () => {
       status: 'pending',
       last_error: expect.stringMatching(/could not be reached/),
     });
-    await untilStatus(id, failing, 'failed');
+    await redeliverUntilAcked(await queuedRetry(id, failing));
+    expect(await deliveryOf(id, failing)).toMatchObject({ status: 'failed' });
     await receiverControl('POST', '/behaviour', { path, down: false });
     const ok = await receive(id, webhookSecret, { event: 'page_updated', n: 2 });
     await untilStatus(id, ok, 'delivered');
@@ -364,7 +454,11 @@ describe('event delivery over the queue', () => {
     const { id, webhookSecret, path, signingSecret } = await subscribed();
     await receiverControl('POST', '/behaviour', { path, fail_next: 2, status: 503 });
     const eventId = await receive(id, webhookSecret, { event: 'page_updated', page: { id: '9' } });
-    const delivered = await untilStatus(id, eventId, 'delivered');
+    const second = await redeliver(await queuedRetry(id, eventId));
+    expect(second).not.toBe('acked');
+    expect(await redeliver(second as QueuedRetry)).toBe('acked');
+    const delivered = (await deliveryOf(id, eventId)) as Delivery;
+    expect(delivered.status).toBe('delivered');
     expect(delivered.attempts).toBe(3);
     const seen = await arrivals(path);
     expect(seen.map((arrival) => arrival.answered)).toEqual([503, 503, 204]);
@@ -386,7 +480,8 @@ describe('event delivery over the queue', () => {
       location: `${RECEIVER_URL}${elsewhere}`,
     });
     const eventId = await receive(id, webhookSecret, { event: 'page_updated', page: { id: '10' } });
-    await untilStatus(id, eventId, 'delivered');
+    expect(await redeliver(await queuedRetry(id, eventId))).toBe('acked');
+    expect(await deliveryOf(id, eventId)).toMatchObject({ status: 'delivered' });
     expect((await arrivals(path)).map((arrival) => arrival.answered)).toEqual([307, 204]);
     expect(await arrivals(elsewhere)).toEqual([]);
     const [first] = attemptLines(eventId);
@@ -398,7 +493,21 @@ describe('event delivery over the queue', () => {
     const { id, webhookSecret, path, signingSecret } = await subscribed();
     await receiverControl('POST', '/behaviour', { path, down: true });
     const eventId = await receive(id, webhookSecret, { event: 'page_updated', page: { id: '10' } });
-    const failed = await untilStatus(id, eventId, 'failed');
+    const delays = await redeliverUntilAcked(await queuedRetry(id, eventId));
+    // Exponential backoff with equal jitter: between half and all of 600 s, 1200 s, 2400 s, …
+    delays.forEach((delay, index) => {
+      const ceiling = Math.min(3600, FIRST_RETRY_SECONDS * 2 ** index);
+      expect(delay).toBeGreaterThanOrEqual(ceiling / 2);
+      expect(delay).toBeLessThanOrEqual(ceiling);
+    });
+    // Given up at the first attempt after which even the longest next delay could not fit the
+    // window, and no sooner: the last attempt was still inside it.
+    expect(clockAhead / 1000).toBeLessThanOrEqual(WINDOW_SECONDS);
+    const nextCeiling = Math.min(3600, FIRST_RETRY_SECONDS * 2 ** delays.length);
+    expect(clockAhead / 1000 + nextCeiling).toBeGreaterThan(WINDOW_SECONDS);
+    const failed = (await deliveryOf(id, eventId)) as Delivery;
+    expect(failed.status).toBe('failed');
+    expect(failed.attempts).toBe(delays.length + 1);
     expect(failed.attempts).toBeGreaterThanOrEqual(2);
     expect(failed.last_error).toMatch(/could not be reached/);
     expect((await deliveries(id, '?status=failed')).map((delivery) => delivery.id)).toEqual([eventId]);
@@ -431,9 +540,10 @@ describe('event delivery over the queue', () => {
 
     await receiverControl('POST', '/behaviour', { path, fail_next: 1 });
     const queued = await receive(id, webhookSecret, { event: 'page_updated', n: 2 });
-    await until('the first attempt', async () => ((await arrivals(path)).length === 2 ? true : undefined));
+    const retry = await queuedRetry(id, queued);
     const newSecret = await setDestination(id, path);
-    await untilStatus(id, queued, 'delivered');
+    expect(await redeliver(retry)).toBe('acked');
+    expect(await deliveryOf(id, queued)).toMatchObject({ status: 'delivered' });
     const after = await receive(id, webhookSecret, { event: 'page_updated', n: 3 });
     await untilStatus(id, after, 'delivered');
 
@@ -451,13 +561,12 @@ describe('event delivery over the queue', () => {
     const { id, webhookSecret, path } = await subscribed();
     await receiverControl('POST', '/behaviour', { path, fail_next: 100 });
     const eventId = await receive(id, webhookSecret, { event: 'page_updated', page: { id: '11' } });
-    await until('a first attempt', async () => ((await arrivals(path)).length ? true : undefined));
+    const retry = await queuedRetry(id, eventId);
     expect((await serviceApi('DELETE', `/api/v1/integrations/${id}`)).status).toBe(204);
     await receiverControl('POST', '/behaviour', { path, fail_next: 0 });
     // The queued retry comes back, finds nothing to send, and is acknowledged.
-    await until('the retry to be dropped', async () =>
-      attemptLines(eventId).some((line) => line.outcome === 'settled') ? true : undefined,
-    );
+    expect(await redeliver(retry)).toBe('acked');
+    expect(attemptLines(eventId).at(-1)).toMatchObject({ outcome: 'settled' });
     expect((await arrivals(path)).every((arrival) => arrival.answered === 503)).toBe(true);
     // Every arrival is an attempt begun before the deletion: none began after it.
     expect((await arrivals(path)).length).toBe(
@@ -469,7 +578,7 @@ describe('event delivery over the queue', () => {
     const { id, webhookSecret, path } = await subscribed();
     await receiverControl('POST', '/behaviour', { path, fail_next: 100 });
     const eventId = await receive(id, webhookSecret, { event: 'page_updated', page: { id: '12' } });
-    await until('a first attempt', async () => ((await arrivals(path)).length ? true : undefined));
+    const queued = await queuedRetry(id, eventId);
     expect((await serviceApi('DELETE', `/api/v1/integrations/${id}/event-destination`)).status).toBe(204);
     await receiverControl('POST', '/behaviour', { path, fail_next: 0 });
     const failed = await deliveryOf(id, eventId);
@@ -477,9 +586,8 @@ describe('event delivery over the queue', () => {
       status: 'failed',
       last_error: expect.stringMatching(/destination was removed/),
     });
-    await until('the retry to be dropped', async () =>
-      attemptLines(eventId).some((line) => line.outcome === 'settled') ? true : undefined,
-    );
+    expect(await redeliver(queued)).toBe('acked');
+    expect(attemptLines(eventId).at(-1)).toMatchObject({ outcome: 'settled' });
     expect((await arrivals(path)).every((arrival) => arrival.answered === 503)).toBe(true);
     // Retrying needs a destination again.
     const retry = await serviceApi('POST', `/api/v1/integrations/${id}/event-deliveries/${eventId}/retry`);
@@ -491,7 +599,7 @@ describe('event delivery over the queue', () => {
     const { id, webhookSecret, path } = await subscribed();
     await receiverControl('POST', '/behaviour', { path, down: true });
     const eventId = await receive(id, webhookSecret, { event: 'page_updated', page: { id: '14' } });
-    await until('a first attempt', async () => ((await arrivals(path)).length ? true : undefined));
+    const firstRound = await queuedRetry(id, eventId);
     // Removing the destination fails the event while its first round's retry is still queued.
     expect((await serviceApi('DELETE', `/api/v1/integrations/${id}/event-destination`)).status).toBe(204);
     await setDestination(id, path);
@@ -499,8 +607,16 @@ describe('event delivery over the queue', () => {
     expect(retry.status).toBe(202);
     const outbox = env.EVENT_OUTBOX.get(env.EVENT_OUTBOX.idFromName(id));
     expect(await outbox.startAttempt(eventId, 0)).toBeNull();
+    // The second round's first attempt finds the destination still down.
+    const secondRound = await queuedRetry(id, eventId, 1);
+    const attemptsSoFar = (await arrivals(path)).length;
+    // The first round's retry comes back and finds nothing to send: no attempt, no arrival.
+    expect(await redeliver(firstRound)).toBe('acked');
+    expect(attemptLines(eventId).at(-1)).toMatchObject({ outcome: 'settled' });
+    expect(await arrivals(path)).toHaveLength(attemptsSoFar);
     await receiverControl('POST', '/behaviour', { path, down: false });
-    await untilStatus(id, eventId, 'delivered');
+    expect(await redeliver(secondRound)).toBe('acked');
+    expect(await deliveryOf(id, eventId)).toMatchObject({ status: 'delivered', attempts: 2 });
   });
 
   it('logs one line per attempt with ids, status and timing, never the payload, the URL path or a secret', async () => {
@@ -511,7 +627,7 @@ describe('event delivery over the queue', () => {
       event: 'page_updated',
       page: { id: '13', title: marker },
     });
-    await untilStatus(id, eventId, 'delivered');
+    expect(await redeliver(await queuedRetry(id, eventId))).toBe('acked');
     const lines = attemptLines(eventId);
     expect(lines).toHaveLength(2);
     for (const line of lines) {
