@@ -9,20 +9,24 @@ import { unitProject } from './vitest.unit.config.ts';
 // Three tiers (docs/architecture.md, "Development and tests"):
 // - "unit" (`npm run test:unit`): pure modules in Node, files in parallel; seconds, fit for --watch.
 // - "worker" (`npm run test:worker`): the Worker under test runs inside workerd (the Workers Vitest
-//   plugin) and talks over loopback to an Atlassian emulator and an event receiver that the global
-//   setup starts in Node. The files are dealt round-robin into shards (WORKER_SHARDS, by default
-//   one per core); each shard is a project of its own with its own emulator, receiver and
-//   storage, and the shards run in parallel. Inside a shard the files run one at a time, because
-//   they share that emulator and reset it between tests.
+//   plugin) and talks over loopback to an Atlassian emulator and an event receiver in Node. Each
+//   workerd runtime gets an emulator and a receiver of its own and runs test files one after
+//   another; as many runtimes run at once as the pool has workers.
 // - "node" (`npm run test:e2e`): tests that need real processes (the emulator's conformance suite,
 //   the browser flow, `npm start`, the README tour) or Node itself (Ajv's compiled validators for
 //   the tool catalog). Its global setup bundles the gateway once for every file that serves it.
+// All three share one pool of workers: a run keeps every core busy with whichever tier's files are
+// left, instead of running the tiers (or their files) one after another.
 export default defineConfig({
   test: {
     // Failure-path tests make the gateway log what it logs in production ({"event":"…"} lines such as
     // confluence_call_failed or webhook_store_failed). They are expected, so they are not printed;
     // TEST_LOGS=1 shows them.
     onConsoleLog: (log) => (process.env.TEST_LOGS === '1' || !/^\s*\{"event":/.test(log) ? undefined : false),
+    // Every tier shares one pool of workers, one per core (vitest's default leaves a core out: one
+    // worker on two cores), so the tiers' files run side by side. `--maxWorkers` or
+    // VITEST_MAX_WORKERS changes it.
+    maxWorkers: availableParallelism(),
     projects: [
       unitProject,
       ...workerShards(),
@@ -65,11 +69,17 @@ const testBindings = {
 const testServers: { close(): Promise<void> }[] = [];
 
 /**
- * The workerd tier as one project per shard ("worker-1", "worker-2", …): test/gateway's files dealt
- * round-robin in name order, so a file always lands in the same shard for a given shard count.
+ * The workerd tier: test/gateway's files, as one project ("worker-1") or, with WORKER_SHARDS=N, dealt
+ * round-robin in name order into N projects "worker-1" … "worker-N", a slice each (to run one alone
+ * with `--project worker-2`, say, or one per CI job). Shards do not decide how many files run at
+ * once: every project draws on the same pool of workers, and one project is the fastest (each
+ * project transforms the sources anew and starts runtimes of its own).
  *
- * The plugin starts one workerd runtime per test file and asks for its options each time, so each
- * file gets an emulator and a receiver of its own, started here, and files run side by side.
+ * The plugin asks for a runtime's options when it starts one, so each runtime gets an emulator and a
+ * receiver of its own, started here. With `isolate: false` a runtime runs file after file (vitest
+ * hands a free worker the next file), so a handful of runtimes serve the ~70 files instead of one
+ * started, and one emulator, for each. Files in one runtime share its storage as they share its
+ * emulator: each test makes its own integration (random ids) and resets the emulator it uses.
  */
 function workerShards(): TestProjectInlineConfiguration[] {
   const files = readdirSync(new URL('./test/gateway/', import.meta.url))
@@ -114,6 +124,8 @@ function workerShards(): TestProjectInlineConfiguration[] {
     test: {
       name: `worker-${shard + 1}`,
       include: files.filter((_, index) => index % count === shard).map((name) => `test/gateway/${name}`),
+      // A runtime runs file after file (see above).
+      isolate: false,
       // Every test runs with the console watched for secrets (docs/reference/CONTRACT.md: never in logs).
       setupFiles: ['test/gateway/support/watch-console.ts'],
       testTimeout: 30_000,

@@ -9,15 +9,28 @@ import { emulatorControl, SERVICE_TOKEN } from './http.ts';
  * every code and token the emulator issued during the test, and anything shaped like an agent token
  * or a webhook signing secret.
  */
-const printed: string[] = [];
-const METHODS = ['log', 'info', 'warn', 'error', 'debug'] as const;
+const printed = watchConsole();
 
-for (const method of METHODS) {
-  const original = console[method].bind(console);
-  console[method] = (...args: unknown[]) => {
-    printed.push(args.map((arg) => (typeof arg === 'string' ? arg : safeJson(arg))).join(' '));
-    original(...args);
-  };
+/**
+ * Wraps the console once per runtime. A runtime runs file after file (vitest.config.ts) and this
+ * setup file again before each: wrapping again would stack one wrapper per file, each keeping
+ * every later line in a buffer nothing reads.
+ */
+function watchConsole(): string[] {
+  const key = Symbol.for('gateway-tests.printed');
+  const runtime = globalThis as { [key]?: string[] };
+  const existing = runtime[key];
+  if (existing) return existing;
+  const lines: string[] = [];
+  for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
+    const original = console[method].bind(console);
+    console[method] = (...args: unknown[]) => {
+      lines.push(args.map((arg) => (typeof arg === 'string' ? arg : safeJson(arg))).join(' '));
+      original(...args);
+    };
+  }
+  runtime[key] = lines;
+  return lines;
 }
 
 function safeJson(value: unknown): string {
