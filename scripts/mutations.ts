@@ -457,6 +457,15 @@ export const MUTATIONS: Mutation[] = [
     test: 'test/gateway/event-delivery.test.ts',
   },
   {
+    name: 'retry-window-from-last-attempt',
+    bug: 'the retry window is measured from each attempt instead of from when the event was queued, so a dead destination is retried forever',
+    file: 'src/event-delivery/outbox.ts',
+    from: 'const giveUp = now + delaySeconds * 1000 > row.queued_at + policy.windowSeconds * 1000;',
+    to: 'const giveUp = delaySeconds * 1000 > policy.windowSeconds * 1000;',
+    project: 'gateway',
+    test: 'test/gateway/event-delivery.test.ts',
+  },
+  {
     name: 'retired-refresh-token-keeps-grant',
     bug: 'an MCP refresh token presented again after rotation is refused but its grant stays alive',
     file: 'src/oauth/token-endpoint.ts',
