@@ -457,6 +457,15 @@ export const MUTATIONS: Mutation[] = [
     test: 'test/gateway/event-delivery.test.ts',
   },
   {
+    name: 'in-doubt-not-rearmed-on-load',
+    bug: 'a refresh-in-doubt mark whose alarm was lost is left alone when the refresher loads again, so the grant dies after the leeway',
+    file: 'src/vault/token-refresher.ts',
+    from: '        await ctx.storage.setAlarm(Date.now());',
+    to: '        // no alarm',
+    project: 'gateway',
+    test: 'test/gateway/refresh-in-doubt.test.ts',
+  },
+  {
     name: 'retry-window-from-last-attempt',
     bug: 'the retry window is measured from each attempt instead of from when the event was queued, so a dead destination is retried forever',
     file: 'src/event-delivery/outbox.ts',
