@@ -107,7 +107,7 @@ describe('a refresh whose answer is lost', () => {
     await refreshWithLostAnswer(id);
     // The object goes away with its alarm lost; only the durable mark is left. It is stopped at
     // once, storage kept, as a crash or a deploy stops it (a graceful eviction would wait ten
-    // seconds for the refresh whose answer was lost).
+    // seconds here for in-flight requests to drain).
     await runInDurableObject(refresher(id), (_instance, state) => state.storage.deleteAlarm());
     await advanceAtlassianClock(60);
     await abortAllDurableObjects();
