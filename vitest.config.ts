@@ -36,6 +36,10 @@ export default defineConfig({
           environment: 'node',
           include: ['test/emulator/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/catalog/**/*.test.ts'],
           globalSetup: ['test/e2e/global-setup.ts'],
+          // A worker runs file after file and keeps what it imported (the MCP SDKs, the agent
+          // frameworks, Ajv, playwright): no file mocks a module or changes a global, and each starts
+          // and stops its own processes and servers on ports of their own.
+          isolate: false,
           // Read by test/support/sandbox-servers.ts: the global setup has bundled dist/ already.
           env: { GATEWAY_BUNDLE_READY: '1' },
           testTimeout: 60_000,
