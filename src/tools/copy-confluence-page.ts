@@ -6,7 +6,7 @@ import { ApiError } from '../lib/errors.ts';
 import { pageId, resolveSpaceId, spaceId, spaceKey } from './arguments.ts';
 import { pageFieldsOutput } from './outputs.ts';
 import { pageFields } from './page-fields.ts';
-import { defineTool } from './tool.ts';
+import { ANNOTATIONS, defineTool } from './tool.ts';
 
 /** The most pages one copy writes: a bigger subtree is refused before anything is created. */
 export const MAX_COPIED_PAGES = 50;
@@ -45,7 +45,7 @@ export const copyConfluencePage = defineTool({
     'Copy a page (title and body; not attachments, labels or comments), with its child pages if asked, into its own or another allowed space. invalid_arguments quoting Confluence usually means the title is taken there: pass another title.',
   schema,
   output,
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  annotations: ANNOTATIONS.write,
   toolset: 'page_admin',
   async run(args, confluence) {
     if (args.space_id !== undefined && args.space_key !== undefined) {

@@ -3,7 +3,7 @@ import { createBlogPost } from '../confluence/blogposts.ts';
 import { bodyText, oneSpace, resolveSpaceId, spaceId, spaceKey } from './arguments.ts';
 import { writtenBlogPost, writtenBlogPostOutput } from './blogpost-fields.ts';
 import { bodyFormat, toStorage } from './body-format.ts';
-import { defineTool } from './tool.ts';
+import { ANNOTATIONS, defineTool } from './tool.ts';
 
 const schema = () =>
   z
@@ -24,7 +24,7 @@ export const createConfluenceBlogpost = defineTool({
     'Publish a blog post (an announcement or dated update, not documentation: use create_confluence_page for that) in a space; the body follows the same rules as a page.',
   schema,
   output: writtenBlogPostOutput,
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  annotations: ANNOTATIONS.write,
   toolset: 'blogposts',
   async run(args, confluence) {
     const spaceId = await resolveSpaceId(confluence, args);

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { createContainer } from '../confluence/containers.ts';
 import { oneSpace, resolveSpaceId, spaceId, spaceKey } from './arguments.ts';
 import { nodeOutput, parentArguments, shapeNode } from './node-fields.ts';
-import { defineTool } from './tool.ts';
+import { ANNOTATIONS, defineTool } from './tool.ts';
 
 const schema = () =>
   z
@@ -21,7 +21,7 @@ export const createConfluenceFolder = defineTool({
     'Create a folder in a space, at the top or under a page or folder, to group pages; put pages in it with create_confluence_page or move_confluence_page (parent_id = the folder id).',
   schema,
   output: () => z.object({ folder: nodeOutput(), message: z.string() }),
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  annotations: ANNOTATIONS.write,
   toolset: 'folders',
   async run(args, confluence) {
     const spaceId = await resolveSpaceId(confluence, args);

@@ -3,7 +3,7 @@ import { getTemplate } from '../confluence/templates.ts';
 import { oneSpace, pageId, resolveSpaceId, spaceId, spaceKey } from './arguments.ts';
 import { writtenPageOutput } from './outputs.ts';
 import { pageFields } from './page-fields.ts';
-import { defineTool } from './tool.ts';
+import { ANNOTATIONS, defineTool } from './tool.ts';
 
 const schema = () =>
   z
@@ -23,7 +23,7 @@ export const createConfluencePageFromTemplate = defineTool({
     "Create a page whose body is a template's; fill it in afterwards with update_confluence_page. Reads the template with Confluence's v1 API, which Atlassian is retiring.",
   schema,
   output: () => writtenPageOutput.extend({ template_id: z.string() }),
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  annotations: ANNOTATIONS.write,
   toolset: 'templates',
   async run(args, confluence) {
     const spaceId = await resolveSpaceId(confluence, args);

@@ -3,7 +3,7 @@ import { createContainer } from '../confluence/containers.ts';
 import { oneSpace, resolveSpaceId, spaceId, spaceKey } from './arguments.ts';
 import { boardType } from './board-type.ts';
 import { nodeOutput, parentArguments, shapeNode } from './node-fields.ts';
-import { defineTool } from './tool.ts';
+import { ANNOTATIONS, defineTool } from './tool.ts';
 
 export const createConfluenceWhiteboardOrDatabase = defineTool({
   name: 'create_confluence_whiteboard_or_database',
@@ -21,7 +21,7 @@ export const createConfluenceWhiteboardOrDatabase = defineTool({
       })
       .superRefine(oneSpace),
   output: () => z.object({ node: nodeOutput(), message: z.string() }),
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  annotations: ANNOTATIONS.write,
   toolset: 'whiteboards_databases',
   async run(args, confluence) {
     const spaceId = await resolveSpaceId(confluence, args);

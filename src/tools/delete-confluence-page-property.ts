@@ -11,7 +11,7 @@ import {
   propertyVersion,
   requireVersion,
 } from './page-properties.ts';
-import { defineTool } from './tool.ts';
+import { ANNOTATIONS, defineTool } from './tool.ts';
 
 const schema = () => propertyArguments({ key: propertyKey, version_number: propertyVersion });
 
@@ -22,7 +22,7 @@ export const deleteConfluencePageProperty = defineTool({
     'Delete one content property of a page or blog post for good. version_conflict means it changed since you read it: read it again before deciding.',
   schema,
   output: () => z.object({ ...ownerOutput, key: z.string(), message: z.string() }),
-  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
+  annotations: ANNOTATIONS.destructiveIdempotentWrite,
   toolset: 'properties',
   async run(args, confluence) {
     const owner = ownerOf(args);

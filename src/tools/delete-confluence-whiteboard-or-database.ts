@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { trashContainer } from '../confluence/containers.ts';
 import { boardType } from './board-type.ts';
 import { nodeId } from './node-fields.ts';
-import { defineTool } from './tool.ts';
+import { ANNOTATIONS, defineTool } from './tool.ts';
 
 export const deleteConfluenceWhiteboardOrDatabase = defineTool({
   name: 'delete_confluence_whiteboard_or_database',
@@ -11,7 +11,7 @@ export const deleteConfluenceWhiteboardOrDatabase = defineTool({
     "Move a whiteboard or database to the space's trash (a space admin can restore it; nothing is purged).",
   schema: () => z.object({ id: nodeId('whiteboard or database'), type: boardType }),
   output: () => z.object({ id: z.string(), type: z.string(), title: z.string(), message: z.string() }),
-  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
+  annotations: ANNOTATIONS.destructiveIdempotentWrite,
   toolset: 'whiteboards_databases',
   async run(args, confluence) {
     // Read first: the fence places it, and the answer can name what went to the trash.

@@ -3,7 +3,7 @@ import { getBlogPost } from '../confluence/blogposts.ts';
 import { loadMarkdown } from '../markdown/load.ts';
 import { blogPostFields, blogPostFieldsOutput, blogPostId } from './blogpost-fields.ts';
 import { maxChars, offset, sliceContent } from './slicing.ts';
-import { defineTool } from './tool.ts';
+import { ANNOTATIONS, defineTool } from './tool.ts';
 
 const formats = ['storage', 'markdown', 'atlas_doc_format', 'view'] as const;
 
@@ -42,7 +42,7 @@ export const getConfluenceBlogpost = defineTool({
     'Read one blog post by id, in slices as get_confluence_page reads a page; read it before update_confluence_blogpost.',
   schema,
   output,
-  annotations: { readOnlyHint: true, openWorldHint: true },
+  annotations: ANNOTATIONS.read,
   toolset: 'blogposts',
   async run(args, confluence) {
     const markdown = args.body_format === 'markdown';

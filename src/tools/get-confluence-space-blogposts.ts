@@ -4,7 +4,7 @@ import { pagingFields } from '../confluence/paging.ts';
 import { cursor, limit, oneSpace, resolveSpaceId, spaceId, spaceKey } from './arguments.ts';
 import { blogPostFields, blogPostFieldsOutput } from './blogpost-fields.ts';
 import { pagingOutput } from './outputs.ts';
-import { defineTool } from './tool.ts';
+import { ANNOTATIONS, defineTool } from './tool.ts';
 
 const schema = () =>
   z
@@ -31,7 +31,7 @@ export const getConfluenceSpaceBlogposts = defineTool({
     'List the blog posts of one space, newest first (give space_id or space_key); read one with get_confluence_blogpost.',
   schema,
   output,
-  annotations: { readOnlyHint: true, openWorldHint: true },
+  annotations: ANNOTATIONS.read,
   toolset: 'blogposts',
   async run(args, confluence) {
     const spaceId = await resolveSpaceId(confluence, args);

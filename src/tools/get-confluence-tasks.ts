@@ -5,7 +5,7 @@ import { cursor, limit, pageId } from './arguments.ts';
 import { pagingOutput } from './outputs.ts';
 import { bodyRenderer } from './read-body.ts';
 import { shapeTask, taskOutput } from './task-fields.ts';
-import { defineTool } from './tool.ts';
+import { ANNOTATIONS, defineTool } from './tool.ts';
 
 const schema = () =>
   z.object({
@@ -31,7 +31,7 @@ export const getConfluenceTasks = defineTool({
     "List Confluence tasks (checkbox items with an assignee and due date): the user's own, or those on one page. Mark one done with update_confluence_task.",
   schema,
   output,
-  annotations: { readOnlyHint: true, openWorldHint: true },
+  annotations: ANNOTATIONS.read,
   toolset: 'tasks',
   async run(args, confluence) {
     const mine = args.assigned_to_me ?? args.page_id === undefined;

@@ -3,7 +3,7 @@ import { listPageTemplates } from '../confluence/templates.ts';
 import { ApiError } from '../lib/errors.ts';
 import { spaceKey } from './arguments.ts';
 import { pagingOutput } from './outputs.ts';
-import { defineTool } from './tool.ts';
+import { ANNOTATIONS, defineTool } from './tool.ts';
 
 const schema = () =>
   z.object({
@@ -34,7 +34,7 @@ export const getConfluenceTemplates = defineTool({
     "List a space's page templates, or the site's; create a page from one with create_confluence_page_from_template. Uses Confluence's v1 template API, which Atlassian is retiring.",
   schema,
   output,
-  annotations: { readOnlyHint: true, openWorldHint: true },
+  annotations: ANNOTATIONS.read,
   toolset: 'templates',
   async run(args, confluence) {
     // Through the fence: a key outside the allowed spaces is not_found, as a missing one is.

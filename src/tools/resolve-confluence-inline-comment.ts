@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { getInlineComment, setInlineCommentResolved } from '../confluence/inline-comments.ts';
 import { ApiError } from '../lib/errors.ts';
 import { commentId } from './arguments.ts';
-import { defineTool } from './tool.ts';
+import { ANNOTATIONS, defineTool } from './tool.ts';
 
 const schema = () =>
   z.object({
@@ -29,7 +29,7 @@ export const resolveConfluenceInlineComment = defineTool({
     'Resolve an inline comment thread once addressed, or reopen it (resolved: false). invalid_arguments: the id is a reply, or the thread lost its text.',
   schema,
   output,
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  annotations: ANNOTATIONS.idempotentWrite,
   toolset: 'comments',
   async run(args, confluence) {
     const current = await getInlineComment(confluence, args.comment_id);

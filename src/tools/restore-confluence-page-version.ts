@@ -3,7 +3,7 @@ import { pageId, versionNumber } from './arguments.ts';
 import { writtenPageOutput } from './outputs.ts';
 import { pageFields } from './page-fields.ts';
 import { readVersion, saveNextVersion, storageOf } from './page-versions.ts';
-import { defineTool } from './tool.ts';
+import { ANNOTATIONS, defineTool } from './tool.ts';
 
 const schema = () =>
   z.object({
@@ -20,7 +20,7 @@ export const restoreConfluencePageVersion = defineTool({
     'Bring back an earlier version of a page (its title and body) as a new version on top; nothing in the history is lost. version_conflict means the page changed since you read it.',
   schema,
   output: () => writtenPageOutput.extend({ restored_from: z.number() }),
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  annotations: ANNOTATIONS.write,
   toolset: 'history',
   async run(args, confluence) {
     const current = await readVersion(confluence, args.page_id, args.version_number, { reuseRead: true });

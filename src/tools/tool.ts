@@ -28,6 +28,13 @@ export const ANNOTATIONS = {
     idempotentHint: false,
     openWorldHint: true,
   },
+  /** Removes something, and doing it twice leaves the same state (a delete, a revoked permission). */
+  destructiveIdempotentWrite: {
+    readOnlyHint: false,
+    destructiveHint: true,
+    idempotentHint: true,
+    openWorldHint: true,
+  },
 } as const satisfies Record<string, ToolAnnotations>;
 
 /**

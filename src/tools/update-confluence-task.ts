@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { getTask, updateTask } from '../confluence/tasks.ts';
 import { bodyRenderer } from './read-body.ts';
 import { shapeTask, taskOutput } from './task-fields.ts';
-import { defineTool } from './tool.ts';
+import { ANNOTATIONS, defineTool } from './tool.ts';
 
 const schema = () =>
   z.object({
@@ -19,7 +19,7 @@ export const updateConfluenceTask = defineTool({
   description: 'Mark one Confluence task complete or incomplete (nothing else about it changes).',
   schema,
   output: () => z.object({ task: taskOutput(), message: z.string() }),
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  annotations: ANNOTATIONS.idempotentWrite,
   toolset: 'tasks',
   async run(args, confluence) {
     const current = await getTask(confluence, args.task_id);
