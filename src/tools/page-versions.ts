@@ -33,10 +33,29 @@ export async function readVersion(
 ): Promise<Page> {
   if (options.reuseRead) {
     const seen = await confluence.getCachedPage(id);
-    if (seen?.status === 'current' && seen.version?.number === versionNumber) return seen;
+    if (seen?.status === 'current' && seen.version?.number === versionNumber) {
+      startedFromCache.add(seen);
+      return seen;
+    }
   }
-  const current = await readForUpdate(confluence, id, !options.reuseRead);
+  const current = await readForUpdate(confluence, id, true);
   if (versionNumber !== (current.version?.number ?? 0)) throw pageConflict(current, versionNumber);
+  return current;
+}
+
+/** Pages readVersion answered from the read cache: only a write's version check has seen them. */
+const startedFromCache = new WeakSet<Page>();
+
+/**
+ * The page to answer with when an update writes nothing (the content was already as sent). A page
+ * started from a cached read is read again from Confluence first: no PUT will carry its version, so
+ * an edit made since the cached read would otherwise be reported as "unchanged" at the old version.
+ */
+export async function confirmUnchanged(confluence: ConfluenceApi, page: Page): Promise<Page> {
+  if (!startedFromCache.has(page)) return page;
+  const versionNumber = page.version?.number ?? 0;
+  const current = await readForUpdate(confluence, page.id, true);
+  if ((current.version?.number ?? 0) !== versionNumber) throw pageConflict(current, versionNumber);
   return current;
 }
 

@@ -5,7 +5,7 @@ import { allowRemoval, refuseLoss, siteUrl, toStorage } from './body-format.ts';
 import { writtenPageOutput } from './outputs.ts';
 import { writtenPage } from './page-fields.ts';
 import { sectionOfPage } from './page-sections.ts';
-import { readVersion, saveNextVersion, storageOf } from './page-versions.ts';
+import { confirmUnchanged, readVersion, saveNextVersion, storageOf } from './page-versions.ts';
 import { ANNOTATIONS, defineTool } from './tool.ts';
 
 const schema = () =>
@@ -62,7 +62,7 @@ export const updateConfluencePageSection = defineTool({
     const next = storage.slice(0, section.contentStart) + replacement + storage.slice(section.end);
     if (next === storage) {
       return {
-        page: writtenPage(current, confluence),
+        page: writtenPage(await confirmUnchanged(confluence, current), confluence),
         section: section.heading.text,
         unchanged: true,
         message: `The section "${section.heading.text}" of page ${current.id} is unchanged; no new version was written`,

@@ -4,7 +4,7 @@ import { allowRemoval, bodyFormat } from './body-format.ts';
 import { nextVersion, titleOrBody, updateAnswer } from './content-update.ts';
 import { writtenPageOutput } from './outputs.ts';
 import { writtenPage } from './page-fields.ts';
-import { readVersion, saveNextVersion } from './page-versions.ts';
+import { confirmUnchanged, readVersion, saveNextVersion } from './page-versions.ts';
 import { ANNOTATIONS, defineTool } from './tool.ts';
 
 const schema = () =>
@@ -45,7 +45,14 @@ export const updateConfluencePage = defineTool({
   async run(args, confluence) {
     const current = await readVersion(confluence, args.page_id, args.version_number, { reuseRead: true });
     const next = await nextVersion(args, current, confluence);
-    if (!next) return updateAnswer('page', 'page', writtenPage(current, confluence), true);
+    if (!next) {
+      return updateAnswer(
+        'page',
+        'page',
+        writtenPage(await confirmUnchanged(confluence, current), confluence),
+        true,
+      );
+    }
     const page = await saveNextVersion(confluence, current, next);
     return updateAnswer('page', 'page', writtenPage(page, confluence), false);
   },

@@ -198,6 +198,36 @@ describe('with the read cache on (its default)', () => {
     expect(now.body.page.content).toBe(`${RUNBOOK}<p>Bob was here.</p>`);
   });
 
+  it('answers unchanged only for the page as it is now: an edit made in Confluence after the cached read is a version_conflict', async () => {
+    const seen = await cachedCall('get_confluence_page', { page_id: pageId, body_format: 'markdown' });
+    await emulatorControl('POST', `/pages/${pageId}/edit`, { body: `${RUNBOOK}<p>Bob was here.</p>` });
+    // The same content sent back: against the cached read nothing would change, so nothing would be
+    // written, and no PUT would let Confluence see the version is old.
+    const whole = await cachedCall('update_confluence_page', {
+      page_id: pageId,
+      version_number: seen.body.page.version.number,
+      title: seen.body.page.title,
+      body: seen.body.page.content,
+      body_format: 'markdown',
+    });
+    expect(whole.status).toBe(409);
+    expect(whole.body.error).toMatchObject({ code: 'version_conflict', current_version: { number: 2 } });
+    const section = await cachedCall('get_confluence_page', {
+      page_id: pageId,
+      body_format: 'markdown',
+      section: 'Deploy',
+    });
+    const same = await cachedCall('update_confluence_page_section', {
+      page_id: pageId,
+      version_number: 1,
+      heading: 'Deploy',
+      body: section.body.page.content.replace(/^#+ Deploy\n+/, ''),
+    });
+    expect(same.status).toBe(409);
+    expect(same.body.error).toMatchObject({ code: 'version_conflict', current_version: { number: 2 } });
+    expect((await confluenceRequests()).filter((request) => request.method === 'PUT')).toHaveLength(0);
+  });
+
   it('deletes only after reading the page fresh, even when an earlier refused change left a read of it cached', async () => {
     // A change refused for its version leaves the update's own read of the page (at version 1) cached.
     const refused = await cachedCall('update_confluence_page_section', {
