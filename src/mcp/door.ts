@@ -4,4 +4,4 @@
  * only when an isolate first serves MCP, never on a REST call's cold start).
  */
 export { answerToolCall, directToolCall } from './direct-call.ts';
-export { mcpHandler } from './server.ts';
+export { instructionsForRequest, mcpHandler } from './server.ts';

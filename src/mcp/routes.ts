@@ -34,7 +34,7 @@ for (const path of ['/mcp', '/api/v1/integrations/:id/mcp']) {
     };
     const text = await c.req.text();
     const body = parseJson(text);
-    const { answerToolCall, directToolCall, mcpHandler } = await loadDoor();
+    const { answerToolCall, directToolCall, instructionsForRequest, mcpHandler } = await loadDoor();
     const direct = directToolCall(c.req.raw.headers, body);
     if (direct) return answerToolCall(direct, toolCall);
     // The body has been read: the SDK gets it parsed, or as text when it is not JSON (its parse error).
@@ -51,7 +51,7 @@ for (const path of ['/mcp', '/api/v1/integrations/:id/mcp']) {
               : 'service',
         clientId: access.integrationId,
         scopes: [],
-        extra: { toolCall },
+        extra: { toolCall, instructions: await instructionsForRequest(toolCall, body) },
       },
     });
   });

@@ -1,6 +1,7 @@
 import { createMcpHandler, Server } from '@modelcontextprotocol/server';
 import { callerPolicy, type ToolCallContext } from '../tools/call.ts';
 import { instructionsFor } from '../tools/instructions.ts';
+import { tools as registry } from '../tools/registry.ts';
 import { mcpToolDefinitions } from './catalog.ts';
 import { mcpToolCall } from './results.ts';
 
@@ -8,7 +9,29 @@ export const SERVER_INFO = { name: 'confluence-agent-gateway', version: '1.0.0' 
 
 /** The per-request context the route hands to the server it asks for. */
 interface CallerInfo {
-  extra: { toolCall: ToolCallContext };
+  extra: { toolCall: ToolCallContext; instructions?: string };
+}
+
+/**
+ * The instructions for a request that carries them back (`initialize`, `server/discover`): about
+ * the toolsets of the tools this caller is listed, as the REST catalog's are, so a policy that
+ * leaves only ChatGPT's pair gets the pair's instructions on both doors. Other requests need none.
+ */
+export async function instructionsForRequest(
+  toolCall: ToolCallContext,
+  body: unknown,
+): Promise<string | undefined> {
+  const method = (body as { method?: unknown } | undefined)?.method;
+  if (method !== 'initialize' && method !== 'server/discover') return undefined;
+  const { tools } = await callerPolicy(
+    toolCall.env,
+    toolCall.caller,
+    toolCall.integrationId,
+    toolCall.toolsets,
+  );
+  return instructionsFor(
+    new Set(registry.filter((tool) => tools.has(tool.name)).map((tool) => tool.toolset)),
+  );
 }
 
 /**
@@ -16,10 +39,10 @@ interface CallerInfo {
  * two handlers serve the catalog built once per isolate and route every call through callTool.
  * (`McpServer.registerTool` would convert each zod schema to JSON Schema again on every request.)
  */
-function serverFor(toolCall: ToolCallContext): Server {
+function serverFor(toolCall: ToolCallContext, instructions?: string): Server {
   const server = new Server(SERVER_INFO, {
     capabilities: { tools: {} },
-    instructions: instructionsFor(toolCall.toolsets),
+    instructions: instructions ?? instructionsFor(toolCall.toolsets),
   });
   // Only the tools of the selected toolsets that the policies allow (a KV read, cached per isolate).
   server.setRequestHandler('tools/list', async () => {
@@ -44,6 +67,9 @@ function serverFor(toolCall: ToolCallContext): Server {
  * body limit matches the REST door's 10 MiB.
  */
 export const mcpHandler = createMcpHandler(
-  ({ authInfo }) => serverFor((authInfo as unknown as CallerInfo).extra.toolCall),
+  ({ authInfo }) => {
+    const { toolCall, instructions } = (authInfo as unknown as CallerInfo).extra;
+    return serverFor(toolCall, instructions);
+  },
   { maxRequestBodySize: 10 * 1024 * 1024 },
 );

@@ -4,9 +4,11 @@
  * answers in ChatGPT's shapes, and tools/list stays within the token budgets a model can afford
  * (gpt-tokenizer, o200k_base). Production bundle in workerd, emulator.
  */
+
 import { encode } from 'gpt-tokenizer/encoding/o200k_base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEED } from '../../dev/emulator/seed.ts';
+import { CHATGPT_INSTRUCTIONS } from '../../src/tools/instructions.ts';
 import { tools as registry } from '../../src/tools/registry.ts';
 import { DEFAULT_TOOLSETS } from '../../src/tools/toolsets.ts';
 import { connectOverHttp } from '../support/connect-over-http.ts';
@@ -132,6 +134,17 @@ describe.each([
     expect(instructions).toMatch(/\bfetch\b/);
     const unlisted = registry.filter((tool) => tool.toolset !== 'chatgpt').map((tool) => tool.name);
     expect(unlisted.filter((name) => instructions.includes(name))).toEqual([]);
+    await client.close();
+  });
+
+  it('gives the same instructions when the token’s policy, not the URL, leaves only search and fetch', async () => {
+    const token = await newAgentToken(integrationId, { toolsets: ['chatgpt'] });
+    const client = await connect(`${servers.gatewayUrl}/mcp?toolsets=all`, token);
+    expect((await client.listTools()).tools.map((tool: { name: string }) => tool.name)).toEqual([
+      'search',
+      'fetch',
+    ]);
+    expect(client.instructions()).toBe(CHATGPT_INSTRUCTIONS);
     await client.close();
   });
 
