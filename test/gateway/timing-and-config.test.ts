@@ -1,11 +1,14 @@
 import { env } from 'cloudflare:workers';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseConfig } from '../../src/config.ts';
 import { sha256Hex } from '../../src/vault/crypto.ts';
 import { connectIntegration } from './support/connect.ts';
 import { emulatorControl, gateway, SERVICE_TOKEN, serviceApi } from './support/http.ts';
 import { callTool } from './support/tools.ts';
 import { gatewayWith } from './support/webhooks.ts';
+
+// A spy left behind by a failed test would reach the next file run in this workerd runtime.
+afterEach(() => vi.restoreAllMocks());
 
 beforeEach(() => emulatorControl('POST', '/reset'));
 
