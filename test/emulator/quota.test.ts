@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { PoolView } from '../../dev/emulator/quota.ts';
 import { SEED } from '../../dev/emulator/seed.ts';
 import { CLOUD_IDS } from '../../dev/emulator/sites.ts';
 import { type LooseJson, startTestEmulator, type TestEmulator } from './test-client.ts';
@@ -16,15 +17,6 @@ beforeEach(async () => {
   token = (await emulator.connect()).access_token;
 });
 
-interface PoolView {
-  pool: string;
-  policy: string;
-  limit: number;
-  spent: number;
-  remaining: number;
-  window_seconds: number;
-  resets_at: string;
-}
 interface QuotaView {
   config: Record<string, unknown>;
   pools: PoolView[];
