@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { kvKeys } from '../kv-keys.ts';
+import { setBounded } from '../lib/bounded-map.ts';
 import { Policy } from '../policy/policy.ts';
 import { randomSecret, sha256Hex } from '../vault/crypto.ts';
 import { CHECK_TTL_MS } from './revocations.ts';
@@ -70,8 +71,7 @@ export async function findAgentToken(
     return null;
   }
   const record = AgentTokenRecord.parse(value);
-  if (found.size >= MAX_RECORDS) found.clear();
-  found.set(hash, { record, until: Date.now() + RECORD_TTL_MS });
+  setBounded(found, hash, { record, until: Date.now() + RECORD_TTL_MS }, MAX_RECORDS);
   return { record, hash };
 }
 
@@ -131,8 +131,7 @@ export function noteAgentTokenUse(
 ): Promise<void> | undefined {
   const now = Date.now();
   if ((lastUseWrites.get(record.token_id) ?? 0) > now - USE_WRITE_INTERVAL_MS) return undefined;
-  if (lastUseWrites.size >= 10_000) lastUseWrites.clear();
-  lastUseWrites.set(record.token_id, now);
+  setBounded(lastUseWrites, record.token_id, now, 10_000);
   const metadata: UseMetadata = { last_used_at: new Date(now).toISOString() };
   return kv.put(kvKeys.agentTokenOf(record.integration_id, record.token_id), hash, { metadata });
 }

@@ -1,3 +1,5 @@
+import { setBounded } from '../lib/bounded-map.ts';
+
 /**
  * Revocation that takes effect everywhere within seconds, not KV's minute. Agent tokens and MCP
  * grants are records in KV, whose other locations may serve a deleted record for up to about 60 s.
@@ -24,8 +26,7 @@ export async function isRevoked(env: Env, integrationId: string, credential: Cre
   const known = checked.get(key);
   if (known && known.until > Date.now()) return known.revoked;
   const revoked = await lifecycle(env, integrationId).isRevoked(credential);
-  if (checked.size >= MAX_REMEMBERED) checked.clear();
-  checked.set(key, { revoked, until: Date.now() + CHECK_TTL_MS });
+  setBounded(checked, key, { revoked, until: Date.now() + CHECK_TTL_MS }, MAX_REMEMBERED);
   return revoked;
 }
 

@@ -1,3 +1,5 @@
+import { setBounded } from '../lib/bounded-map.ts';
+
 import { ApiError } from '../lib/errors.ts';
 import { confineCql } from '../policy/cql.ts';
 import {
@@ -246,8 +248,12 @@ export class ConfluenceApi {
     });
     const space = answer.results[0];
     if (!space) throw new ApiError('not_found', notFound);
-    if (spaceIds.size >= SPACE_ID_CACHE_ENTRIES) spaceIds.clear();
-    spaceIds.set(cacheKey, { id: space.id, until: Date.now() + SPACE_ID_CACHE_MS });
+    setBounded(
+      spaceIds,
+      cacheKey,
+      { id: space.id, until: Date.now() + SPACE_ID_CACHE_MS },
+      SPACE_ID_CACHE_ENTRIES,
+    );
     return space.id;
   }
 

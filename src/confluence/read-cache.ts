@@ -1,3 +1,5 @@
+import { setBounded } from '../lib/bounded-map.ts';
+
 /**
  * Identical Confluence reads repeated by one integration within CONFLUENCE_READ_CACHE_SECONDS are
  * answered from the Cache API: they cost no Atlassian points and no round trip.
@@ -87,8 +89,7 @@ async function generationOf(integrationId: string): Promise<string> {
   if (memo && memo.until > now) return memo.value;
   const stored = await caches.default.match(generationKey(integrationId));
   const value = stored ? await stored.text() : '0';
-  if (generations.size >= MEMO_ENTRIES) generations.clear();
-  generations.set(integrationId, { value, until: now + GENERATION_MEMO_MS });
+  setBounded(generations, integrationId, { value, until: now + GENERATION_MEMO_MS }, MEMO_ENTRIES);
   return value;
 }
 

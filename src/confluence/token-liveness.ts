@@ -1,3 +1,5 @@
+import { setBounded } from '../lib/bounded-map.ts';
+
 import type { AccessToken } from '../vault/access-token.ts';
 
 /**
@@ -41,8 +43,12 @@ export async function mayHaveDied(
   }
   const verdict = await probe;
   if (verdict === 'alive') {
-    if (alive.size >= MAX_REMEMBERED) alive.clear();
-    alive.set(integrationId, { accessToken: token.accessToken, until: Date.now() + ALIVE_FOR_MS });
+    setBounded(
+      alive,
+      integrationId,
+      { accessToken: token.accessToken, until: Date.now() + ALIVE_FOR_MS },
+      MAX_REMEMBERED,
+    );
   }
   return verdict !== 'alive';
 }

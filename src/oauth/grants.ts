@@ -1,6 +1,7 @@
 import type { OAuthHelpers } from '@cloudflare/workers-oauth-provider';
 import { listKeys } from '../integrations/records.ts';
 import { kvKeys } from '../kv-keys.ts';
+import { setBounded } from '../lib/bounded-map.ts';
 import {
   authorizationServerIfConfigured,
   GRANT_IDLE_TTL_SECONDS,
@@ -101,8 +102,7 @@ const lastWrites = new Map<string, number>();
 async function noteGrantUsed(kv: KVNamespace, integrationId: string, grantId: string): Promise<void> {
   const now = Date.now();
   if (now - (lastWrites.get(grantId) ?? 0) < USED_WRITE_INTERVAL_MS) return;
-  lastWrites.set(grantId, now);
-  if (lastWrites.size > 10_000) lastWrites.clear();
+  setBounded(lastWrites, grantId, now, 10_000);
   await kv.put(kvKeys.mcpGrantUsed(integrationId, grantId), new Date(now).toISOString(), {
     expirationTtl: GRANT_IDLE_TTL_SECONDS,
   });

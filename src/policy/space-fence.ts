@@ -1,3 +1,5 @@
+import { setBounded } from '../lib/bounded-map.ts';
+
 import { ApiError } from '../lib/errors.ts';
 import { storageReferences } from './storage-references.ts';
 
@@ -234,8 +236,7 @@ export class SpaceFence {
     const cached = spaceIdsCache.get(this.#cacheKey);
     if (cached && cached.until > Date.now()) return cached.ids;
     const ids = new Set(this.#keys.length ? await this.#lookups.spaceIdsOf(this.#keys) : []);
-    if (spaceIdsCache.size >= 10_000) spaceIdsCache.clear();
-    spaceIdsCache.set(this.#cacheKey, { ids, until: Date.now() + SPACE_IDS_CACHE_MS });
+    setBounded(spaceIdsCache, this.#cacheKey, { ids, until: Date.now() + SPACE_IDS_CACHE_MS }, 10_000);
     return ids;
   }
 }
