@@ -25,7 +25,7 @@ export const removeConfluenceLabel = defineTool({
     'Remove one label from a page. A label the page does not have changes nothing (removed: false).',
   schema,
   output,
-  annotations: ANNOTATIONS.idempotentWrite,
+  annotations: ANNOTATIONS.destructiveIdempotentWrite,
   async run(args, confluence) {
     const before = await pageLabels(confluence, args.page_id);
     if (!before.some((label) => label.name === args.label)) {

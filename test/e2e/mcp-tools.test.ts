@@ -44,13 +44,14 @@ describe.each([
   });
   afterAll(() => client?.close());
 
-  it('lists all forty-six tools with toolsets=all, the trashes and the property delete as the destructive ones', async () => {
+  it('lists all forty-six tools with toolsets=all, the deletes and removals as the destructive ones', async () => {
     const { tools } = await client.listTools();
     expect(tools).toHaveLength(46);
     const destructive = tools.filter(
       (tool: { annotations: { destructiveHint?: boolean } }) => tool.annotations.destructiveHint,
     );
     expect(destructive.map((tool: { name: string }) => tool.name)).toEqual([
+      'remove_confluence_label',
       'delete_confluence_page',
       'delete_confluence_page_property',
       'delete_confluence_whiteboard_or_database',

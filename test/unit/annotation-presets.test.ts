@@ -9,9 +9,10 @@ describe('tool annotations', () => {
     expect(inline).toEqual([]);
   });
 
-  it('mark every delete destructive, and no write as a read', () => {
+  it('mark every delete and every removal destructive, and no write as a read', () => {
     for (const tool of tools) {
-      if (tool.name.startsWith('delete_')) expect(tool.annotations.destructiveHint, tool.name).toBe(true);
+      if (/^(delete|remove)_/.test(tool.name))
+        expect(tool.annotations.destructiveHint, tool.name).toBe(true);
       if (tool.annotations.readOnlyHint)
         expect(tool.name).not.toMatch(/^(delete|remove|update|add|create|set)_/);
     }
