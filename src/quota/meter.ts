@@ -69,6 +69,13 @@ const syncs = new Map<string, Promise<SyncAnswer | undefined>>();
 const readings = new Map<string, QuotaReading & { at: number }>();
 /** Per app: is it on Tier 2 (a pool per site)? Learnt from Atlassian's headers or the app's ledger. */
 const tenantTier = new Map<string, boolean>();
+/**
+ * How often a lease drops the slices of windows that have ended. A slice holds points only until its
+ * window ends, and one is kept per integration this isolate served: without the sweep, an isolate
+ * that served thousands of integrations over hours would keep a slice for each.
+ */
+const SWEEP_MS = 60_000;
+let sweptAt = 0;
 
 /** What one Confluence request reserved. */
 export interface Reservation {
@@ -244,6 +251,7 @@ export class QuotaMeter {
     wantShare: boolean,
   ) {
     const now = Date.now();
+    if (now - sweptAt >= SWEEP_MS) dropEnded(now);
     const p = current(pools, key, now);
     const s = current(shares, shareKey, now);
     const poolSlice = wantPool
@@ -393,6 +401,19 @@ function sameWindow(slice: { window?: number } | undefined, answer: SyncAnswer):
   return slice !== undefined && slice.window === answer.window;
 }
 
+/** Drops every slice of a window that has ended (what it held is the ended window's, not the next one's). */
+function dropEnded(now: number): void {
+  sweptAt = now;
+  for (const map of [pools, shares] as Map<string, { resetsAt: number }>[]) {
+    for (const [key, slice] of map) if (now >= slice.resetsAt) map.delete(key);
+  }
+}
+
+/** How many slices this isolate holds, of pools and of integrations' allowances. */
+export function heldSlices(): number {
+  return pools.size + shares.size;
+}
+
 /** A slice of the current window, or undefined (a slice of an ended window is dropped). */
 function current<T extends { resetsAt: number }>(
   map: Map<string, T>,
@@ -472,6 +493,8 @@ function logUnavailable(error: unknown): void {
  * /api/v1/quota calls it first, so its answer includes this isolate's latest calls).
  */
 export async function reportPendingUsage(env: Env, settings: QuotaSettings): Promise<void> {
+  // What was spent in a window that has ended is not reported into the one that follows it.
+  dropEnded(Date.now());
   const reports: Promise<unknown>[] = [];
   const prefix = `${settings.app}/`;
   for (const [key, s] of shares) {

@@ -11,8 +11,7 @@ describe('tool annotations', () => {
 
   it('mark every delete and every removal destructive, and no write as a read', () => {
     for (const tool of tools) {
-      if (/^(delete|remove)_/.test(tool.name))
-        expect(tool.annotations.destructiveHint, tool.name).toBe(true);
+      if (/^(delete|remove)_/.test(tool.name)) expect(tool.annotations.destructiveHint, tool.name).toBe(true);
       if (tool.annotations.readOnlyHint)
         expect(tool.name).not.toMatch(/^(delete|remove|update|add|create|set)_/);
     }

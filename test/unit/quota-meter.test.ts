@@ -1,12 +1,15 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { SyncAnswer, SyncRequest } from '../../src/quota/ledger.ts';
-import { QuotaMeter } from '../../src/quota/meter.ts';
+import { heldSlices, QuotaMeter, reportPendingUsage } from '../../src/quota/meter.ts';
 
 // The isolate's side of the ledger, against a stub ledger that counts its round trips.
 
 let apps = 0;
 
-function meterWith(answer: (request: SyncRequest) => Partial<SyncAnswer>) {
+function meterWith(
+  answer: (request: SyncRequest) => Partial<SyncAnswer>,
+  { app = `unit-app-${apps++}`, integration = 'int_unit' } = {},
+) {
   const requests: SyncRequest[] = [];
   const ledger = {
     sync: async (request: SyncRequest): Promise<SyncAnswer> => {
@@ -30,17 +33,15 @@ function meterWith(answer: (request: SyncRequest) => Partial<SyncAnswer>) {
     },
   };
   const env = { QUOTA_LEDGER: { idFromName: (name: string) => name, get: () => ledger } } as unknown as Env;
-  const meter = new QuotaMeter(
-    env,
-    { id: 'int_unit', name: 'Unit', cloudId: 'cloud' },
-    // Each test its own app, so the isolate's slices of one test are not another's.
-    { app: `unit-app-${apps++}`, pointsPerHour: 10_000 },
-    () => {},
-  );
-  return { meter, requests };
+  // Each test its own app, so the isolate's slices of one test are not another's.
+  const settings = { app, pointsPerHour: 10_000 };
+  const meter = new QuotaMeter(env, { id: integration, name: 'Unit', cloudId: 'cloud' }, settings, () => {});
+  return { meter, requests, env, settings };
 }
 
 describe('the quota meter', () => {
+  afterEach(() => vi.restoreAllMocks());
+
   it('spends a warm call from its slices, without a round trip to the ledger', async () => {
     const { meter, requests } = meterWith(() => ({}));
     // Slices of 100 points (1% of the pool) and 50 (5% of the allowance): 25 page reads.
@@ -100,5 +101,27 @@ describe('the quota meter', () => {
     expect(report?.reading).toMatchObject({ remaining: 50 });
     expect(report?.spent).toBe(2);
     expect(report?.returnedPool).toBeGreaterThan(0);
+  });
+
+  it('does not report what was spent in a window that has ended into the next one', async () => {
+    const { meter, requests, env, settings } = meterWith(() => ({}));
+    meter.settle(await meter.reserve(2), 2, undefined);
+    vi.spyOn(Date, 'now').mockReturnValue(Date.now() + 3_601_000);
+    await reportPendingUsage(env, settings);
+    expect(requests).toHaveLength(1);
+  });
+
+  it('keeps no slice of an ended window for an integration it no longer serves', async () => {
+    const app = `unit-app-${apps++}`;
+    const first = meterWith(() => ({}), { app, integration: 'int_gone' });
+    first.meter.settle(await first.meter.reserve(2), 2, undefined);
+    expect(heldSlices()).toBeGreaterThanOrEqual(2);
+    // Two hours on, every window of this file's tests has ended (and the last sweep, at most an
+    // hour on, is more than a minute ago); another integration's call leases in the new window.
+    vi.spyOn(Date, 'now').mockReturnValue(Date.now() + 7_200_000);
+    const second = meterWith(() => ({ resetsAt: Date.now() + 3_600_000 }), { app, integration: 'int_next' });
+    second.meter.settle(await second.meter.reserve(2), 2, undefined);
+    // Its two slices are all this isolate holds: the gone integration's were dropped with the rest.
+    expect(heldSlices()).toBe(2);
   });
 });
