@@ -610,6 +610,22 @@ export const MUTATIONS: Mutation[] = [
     to: '      kept = item;',
     test: 'test/gateway/null-arguments.test.ts',
   },
+  {
+    name: 'quota-slices-never-swept',
+    bug: "an isolate keeps every integration's allowance slice after its window ends, one per integration it ever served",
+    file: 'src/quota/meter.ts',
+    from: '    if (now - sweptAt >= SWEEP_MS) dropEnded(now);',
+    to: '',
+    test: 'test/unit/quota-meter.test.ts',
+  },
+  {
+    name: 'ended-window-spending-reported',
+    bug: "the quota report counts what was spent before the hour turned into the new window's total",
+    file: 'src/quota/meter.ts',
+    from: '  dropEnded(Date.now());\n  const reports',
+    to: '  const reports',
+    test: 'test/unit/quota-meter.test.ts',
+  },
 ];
 
 const root = resolve(import.meta.dirname, '..');
