@@ -626,6 +626,14 @@ export const MUTATIONS: Mutation[] = [
     to: '  const reports',
     test: 'test/unit/quota-meter.test.ts',
   },
+  {
+    name: 'revoked-record-remembered',
+    bug: 'the isolate that revokes an agent token keeps its remembered record, so the token keeps working there for seconds if the revocation list is missed',
+    file: 'src/auth/agent-tokens.ts',
+    from: '  found.delete(hash);\n  await kv.delete(kvKeys.agentToken(hash));',
+    to: '  await kv.delete(kvKeys.agentToken(hash));',
+    test: 'test/unit/agent-token-cache.test.ts',
+  },
 ];
 
 const root = resolve(import.meta.dirname, '..');
