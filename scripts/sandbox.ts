@@ -43,14 +43,46 @@ const settings = sandboxSettings();
 const clientId = 'sandbox-client-id';
 const clientSecret = 'sandbox-client-secret';
 
-const emulator = await startEmulator({
-  port: EMULATOR_PORT,
-  host: HOST,
-  log: process.env.EMULATOR_LOG === '1',
-  clients: [{ clientId, clientSecret, name: 'Confluence Agent Gateway (sandbox)' }],
-});
+/** What to do when a port is taken, most often by another `npm start` still running. */
+function portTaken(port: number, what: string, setting: string): string {
+  return `Port ${port} (the ${what}) is taken, perhaps by another npm start. Stop that, or move this one: ${setting}=<port> npm start (0 picks any free port).`;
+}
 
-const receiver = await startReceiver({ port: RECEIVER_PORT, host: HOST, onDelivery: printDelivery });
+/** Starts a server of the sandbox; a port another program holds ends the start with portTaken's advice. */
+async function listening<T>(
+  start: () => Promise<T>,
+  port: number,
+  what: string,
+  setting: string,
+): Promise<T> {
+  try {
+    return await start();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    console.error(portTaken(port, what, setting));
+    process.exit(1);
+  }
+}
+
+const emulator = await listening(
+  () =>
+    startEmulator({
+      port: EMULATOR_PORT,
+      host: HOST,
+      log: process.env.EMULATOR_LOG === '1',
+      clients: [{ clientId, clientSecret, name: 'Confluence Agent Gateway (sandbox)' }],
+    }),
+  EMULATOR_PORT,
+  'Atlassian emulator',
+  'EMULATOR_PORT',
+);
+
+const receiver = await listening(
+  () => startReceiver({ port: RECEIVER_PORT, host: HOST, onDelivery: printDelivery }),
+  RECEIVER_PORT,
+  'event receiver',
+  'RECEIVER_PORT',
+);
 
 /** What the platform's endpoint would see: the event, and whether its signature verified. */
 function printDelivery(delivery: ReceivedDelivery): void {
@@ -91,9 +123,9 @@ function gatewayVars(gatewayUrl: string): Record<string, string> {
 
 /**
  * What wrangler prints that says nothing to a sandbox user is left out: its binding table (the
- * settings above), the offline `Request.cf` warning with its ENOTFOUND stack (harmless: the sandbox
- * never reaches Cloudflare) and the start-up lines the banner below replaces. Request lines and
- * whatever the gateway itself logs pass through.
+ * settings above), the status of remote bindings (the sandbox has none), the offline `Request.cf`
+ * warning with its ENOTFOUND stack (harmless: the sandbox never reaches Cloudflare) and the start-up
+ * lines the banner below replaces. Request lines and whatever the gateway itself logs pass through.
  */
 function isNoise(line: string, state: { inTable: boolean; inStack: boolean }): boolean {
   if (line.startsWith('Your Worker has access to the following bindings')) state.inTable = true;
@@ -107,7 +139,9 @@ function isNoise(line: string, state: { inTable: boolean; inStack: boolean }): b
   }
   if (state.inStack && (/ENOTFOUND workers\.cloudflare\.com/.test(line) || /^\s+at /.test(line))) return true;
   state.inStack = false;
-  return /^(⎔ Starting local server|\[wrangler:info\] Ready on|─+$)/.test(line.trim());
+  return /^(⎔ Starting local server|⎔ Connection status updated|\[wrangler:info\] Ready on|─+$)/.test(
+    line.trim(),
+  );
 }
 
 /** wrangler's start failed because another process holds the port. */
@@ -218,6 +252,10 @@ try {
     curl -s $GATEWAY/healthz
 `);
 } catch (error) {
-  console.error((error as Error).message);
+  console.error(
+    error instanceof AddressInUse && GATEWAY_PORT !== 0
+      ? portTaken(GATEWAY_PORT, 'gateway', 'GATEWAY_PORT')
+      : (error as Error).message,
+  );
   await stop(1);
 }

@@ -63,23 +63,33 @@ function existingSecretNames(): string[] {
   }
 }
 
+/** The five settings setup stores; the object below must hold each of them. */
+const names = [
+  'CONFLUENCE_CLIENT_ID',
+  'CONFLUENCE_CLIENT_SECRET',
+  'CONFLUENCE_REDIRECT_URI',
+  'TOKEN_ENCRYPTION_KEYS',
+  'SERVICE_API_TOKEN',
+] as const;
+
+// Before the prompt: a dry run stores nothing, so it needs no client secret.
+if (options['dry-run']) {
+  console.log(`Would store with \`${WRANGLER} secret bulk\`: ${names.join(', ')}.`);
+  process.exit(0);
+}
+
 const secret = await clientSecret();
 if (!secret) fail('the client secret is empty.');
 
 const serviceToken = randomBytes(32).toString('base64url');
 const keyId = `k${new Date().toISOString().slice(0, 10).replaceAll('-', '')}`;
-const secrets = {
+const secrets: Record<(typeof names)[number], string> = {
   CONFLUENCE_CLIENT_ID: clientId,
   CONFLUENCE_CLIENT_SECRET: secret,
   CONFLUENCE_REDIRECT_URI: redirectUri,
   TOKEN_ENCRYPTION_KEYS: `${keyId}:${randomBytes(32).toString('base64')}`,
   SERVICE_API_TOKEN: serviceToken,
 };
-
-if (options['dry-run']) {
-  console.log(`Would store with \`${WRANGLER} secret bulk\`: ${Object.keys(secrets).join(', ')}.`);
-  process.exit(0);
-}
 
 if (!options['replace-keys'] && existingSecretNames().includes('TOKEN_ENCRYPTION_KEYS')) {
   fail(

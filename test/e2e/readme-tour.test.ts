@@ -57,7 +57,8 @@ describe('the README sandbox tour', () => {
     expect(run.status, output).toBe(0);
     // What each step shows, as the README describes it.
     expect(output).toContain('"ok": true');
-    expect(output).toMatch(/Integration id: <code>int_/);
+    expect(output).toContain('"name": "Sandbox wiki"');
+    expect(output).toContain('"site": "https://acme.atlassian.net"');
     expect(output).toContain('update_confluence_page_section');
     expect(output).toContain('"truncated": true');
     expect(output).toContain('- [x] call tools');

@@ -4,7 +4,10 @@
  * the receiver. Run on ports the sandbox picks itself and in a temporary folder (startNpmStart), so
  * a sandbox already running on 8787/8788 is left alone.
  */
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { type AddressInfo, createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connectOverHttp } from '../support/connect-over-http.ts';
@@ -24,8 +27,9 @@ describe('npm start', () => {
       serviceToken: string;
     };
     expect(output).toContain(`SERVICE_TOKEN=${serviceToken}`);
-    // wrangler's offline noise (Request.cf warnings with ENOTFOUND stacks, update banner) is filtered.
-    expect(output).not.toMatch(/ENOTFOUND|Request\.cf|update available|Error:/);
+    // wrangler's offline noise (Request.cf warnings with ENOTFOUND stacks, update banner, the status
+    // of remote bindings the sandbox does not use) is filtered.
+    expect(output).not.toMatch(/ENOTFOUND|Request\.cf|update available|Connection status|Error:/);
     const health = await fetch(`${gatewayUrl}/healthz`);
     expect(health.status).toBe(200);
     const seed = await fetch(`${emulatorUrl}/_emulator/seed`);
@@ -86,4 +90,64 @@ describe('npm start', () => {
     expect(spaces.structuredContent.spaces).toHaveLength(1);
     await client.close();
   }, 120_000);
+});
+
+/** A loopback port held by a server of this test, as another program would hold it. */
+async function holdPort(): Promise<{ port: number; server: Server }> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { port: (server.address() as AddressInfo).port, server };
+}
+
+/** `npm start` with these settings, in a temporary folder, until it exits: what it printed, and its code. */
+function runSandboxUntilExit(env: Record<string, string>): Promise<{ code: number | null; printed: string }> {
+  const folder = mkdtempSync(join(tmpdir(), 'sandbox-'));
+  const child = spawn(process.execPath, ['scripts/sandbox.ts'], {
+    env: {
+      ...process.env,
+      GATEWAY_PORT: '0',
+      EMULATOR_PORT: '0',
+      RECEIVER_PORT: '0',
+      INSPECTOR_PORT: '0',
+      SANDBOX_DIR: folder,
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let printed = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    printed += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    printed += chunk.toString();
+  });
+  return new Promise((resolve) =>
+    child.on('exit', (code) => {
+      rmSync(folder, { recursive: true, force: true });
+      resolve({ code, printed });
+    }),
+  );
+}
+
+describe('npm start on a port another program holds', () => {
+  it.each([
+    ['EMULATOR_PORT', 'emulator'],
+    ['RECEIVER_PORT', 'receiver'],
+    ['GATEWAY_PORT', 'gateway'],
+  ])(
+    'stops and names %s, the setting that moves the %s, instead of a stack trace',
+    async (setting) => {
+      const held = await holdPort();
+      try {
+        const { code, printed } = await runSandboxUntilExit({ [setting]: String(held.port) });
+        expect(code, printed).toBe(1);
+        expect(printed).toContain(`Port ${held.port}`);
+        expect(printed).toContain(`${setting}=`);
+        expect(printed).not.toMatch(/^\s+at /m);
+      } finally {
+        held.server.close();
+      }
+    },
+    60_000,
+  );
 });

@@ -33,11 +33,16 @@ fs.writeFileSync(${JSON.stringify(join(folder, 'calls.json'))}, JSON.stringify({
   return path;
 }
 
-function setup(args: string[], wrangler = fakeWrangler()) {
-  return spawnSync(process.execPath, ['scripts/setup.ts', ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, WRANGLER: wrangler, CONFLUENCE_CLIENT_SECRET: 'app-secret-from-console' },
-  });
+function setup(
+  args: string[],
+  wrangler = fakeWrangler(),
+  clientSecret: string | null = 'app-secret-from-console',
+) {
+  // null: none in the environment, as for an operator who would type it at the prompt.
+  const env: NodeJS.ProcessEnv = { ...process.env, WRANGLER: wrangler };
+  if (clientSecret === null) delete env.CONFLUENCE_CLIENT_SECRET;
+  else env.CONFLUENCE_CLIENT_SECRET = clientSecret;
+  return spawnSync(process.execPath, ['scripts/setup.ts', ...args], { encoding: 'utf8', env });
 }
 
 describe('npm run setup', () => {
@@ -76,6 +81,19 @@ describe('npm run setup', () => {
     );
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('already has TOKEN_ENCRYPTION_KEYS');
+    expect(() => readFileSync(join(folder, 'calls.json'))).toThrow();
+  });
+
+  it('--dry-run names what it would store and calls nothing, without asking for the client secret', () => {
+    const run = setup(
+      ['--dry-run', '--client-id', 'abc123', '--redirect-uri', REDIRECT],
+      fakeWrangler(),
+      null,
+    );
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain(
+      'CONFLUENCE_CLIENT_ID, CONFLUENCE_CLIENT_SECRET, CONFLUENCE_REDIRECT_URI, TOKEN_ENCRYPTION_KEYS, SERVICE_API_TOKEN',
+    );
     expect(() => readFileSync(join(folder, 'calls.json'))).toThrow();
   });
 
