@@ -433,15 +433,19 @@ export class ConfluenceApi {
     });
   }
 
-  /** Pages by id (titles and links without bodies), up to 250 at once. */
-  listPagesById(ids: readonly string[]) {
+  /**
+   * Pages by id (titles and links without bodies), up to 250 at once. `notFound` is what a caller
+   * says of a page it asked for and does not get: a page outside the allowed spaces is answered with
+   * it too, so that it reads as one that does not exist.
+   */
+  listPagesById(ids: readonly string[], notFound = 'Confluence found no pages endpoint for this site.') {
     return this.request<List<Page>>({
       method: 'GET',
       path: '/wiki/api/v2/pages',
       query: { id: ids.join(','), limit: 250 },
       within: 'answer',
       scope: 'read:page:confluence',
-      notFound: 'Confluence found no pages endpoint for this site.',
+      notFound,
     });
   }
 

@@ -38,12 +38,15 @@ export function listPageTemplates(
   });
 }
 
+export const templateMissing = (id: string) =>
+  `Template ${id} does not exist or the connected user may not see it. List templates with get_confluence_templates.`;
+
 export function getTemplate(confluence: ConfluenceApi, id: string) {
   return confluence.request<Template>({
     method: 'GET',
     path: `/wiki/rest/api/template/${encodeURIComponent(id)}`,
     within: 'none',
     scope: 'read:confluence-content.summary',
-    notFound: `Template ${id} does not exist or the connected user may not see it. List templates with get_confluence_templates.`,
+    notFound: templateMissing(id),
   });
 }

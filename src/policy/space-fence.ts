@@ -133,7 +133,7 @@ export class SpaceFence {
       else {
         const container =
           this.#commentContainers.get(one.commentId) ??
-          (await this.#lookups.containerOfComment(one.commentId, one.kind));
+          (await this.#placing(this.#lookups.containerOfComment(one.commentId, one.kind), notFound));
         await this.admit(container, notFound);
       }
     }
@@ -213,8 +213,25 @@ export class SpaceFence {
   }
 
   async #requirePage(pageId: string, notFound: string): Promise<void> {
-    const spaceId = this.#pageSpaces.get(pageId) ?? (await this.#lookups.spaceOfPage(pageId));
+    const spaceId =
+      this.#pageSpaces.get(pageId) ?? (await this.#placing(this.#lookups.spaceOfPage(pageId), notFound));
     await this.#requireSpace(spaceId, notFound);
+  }
+
+  /**
+   * A lookup that places what the call names. Its own read is fenced too, and answers what it does
+   * not find, or finds outside, in its own words ("Page 65538 does not exist…"): the call is answered
+   * in the caller's words instead, the same for both, so a comment or an attachment outside neither
+   * names the page it is on nor reads differently from a missing one.
+   */
+  async #placing<T>(lookup: Promise<T>, notFound: string): Promise<T> {
+    try {
+      return await lookup;
+    } catch (error) {
+      if (error instanceof SpaceRefusal) throw new SpaceRefusal(notFound);
+      if (error instanceof ApiError && error.code === 'not_found') throw new ApiError('not_found', notFound);
+      throw error;
+    }
   }
 
   async #requireContent(
@@ -223,7 +240,7 @@ export class SpaceFence {
   ): Promise<void> {
     const spaceId =
       this.#pageSpaces.get(content.contentId) ??
-      (await this.#lookups.spaceOfContent(content.contentType, content.contentId));
+      (await this.#placing(this.#lookups.spaceOfContent(content.contentType, content.contentId), notFound));
     this.#pageSpaces.set(content.contentId, spaceId);
     await this.#requireSpace(spaceId, notFound);
   }

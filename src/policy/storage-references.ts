@@ -28,8 +28,17 @@ const QUERY_PARAMETERS = new Set(['cql']);
 /** Space parameter values that mean "the page's own space". */
 const OWN_SPACE = new Set(['@self', 'currentspace()']);
 
-const RESOURCE = /<ri:(page|blog-post|attachment|space|content-entity|shortcut)\b([^>]*)>/gi;
-const PARAMETER = /<ac:parameter\b([^>]*)>([\s\S]*?)<\/ac:parameter>/gi;
+/**
+ * A tag's attribute text up to its closing `>`. XML allows `>` inside a quoted attribute value
+ * (`ri:content-title="Costs > Budget"`), so quoted values are read whole: a plain `[^>]*` would stop
+ * inside one and miss every attribute after it, the space key included.
+ */
+const TAG_ATTRIBUTES = `((?:[^>"']|"[^"]*"|'[^']*')*)`;
+const RESOURCE = new RegExp(
+  String.raw`<ri:(page|blog-post|attachment|space|content-entity|shortcut)\b${TAG_ATTRIBUTES}>`,
+  'gi',
+);
+const PARAMETER = new RegExp(String.raw`<ac:parameter\b${TAG_ATTRIBUTES}>([\s\S]*?)<\/ac:parameter>`, 'gi');
 
 export function storageReferences(storage: string): StorageReference[] {
   const found: StorageReference[] = [];
@@ -44,8 +53,10 @@ export function storageReferences(storage: string): StorageReference[] {
   for (const [, attributeText = '', inner = ''] of storage.matchAll(PARAMETER)) {
     const parameter = (attributes(attributeText)['ac:name'] ?? '').trim().toLowerCase();
     // A parameter written as elements (<ri:space>, <ac:link><ri:page>) was read with the resources.
+    // Only a real element counts: a `<` that is escaped (`&lt;`) or inside CDATA is the value's text.
+    if (/<[a-z]/i.test(inner.replace(/<!\[CDATA\[[\s\S]*?\]\]>/g, ''))) continue;
     const text = decodeEntities(inner.replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, '$1')).trim();
-    if (text === '' || /<[a-z]/i.test(text)) continue;
+    if (text === '') continue;
     if (SPACE_PARAMETERS.has(parameter)) {
       for (const value of text.split(/[,\s]+/).filter(Boolean)) {
         if (OWN_SPACE.has(value.toLowerCase())) continue;

@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { getTemplate } from '../confluence/templates.ts';
+import { getTemplate, templateMissing } from '../confluence/templates.ts';
+import { SpaceRefusal } from '../policy/space-fence.ts';
 import { oneSpace, pageId, resolveSpaceId, spaceId, spaceKey } from './arguments.ts';
 import { writtenPageOutput } from './outputs.ts';
 import { pageFields } from './page-fields.ts';
@@ -28,8 +29,14 @@ export const createConfluencePageFromTemplate = defineTool({
   async run(args, confluence) {
     const spaceId = await resolveSpaceId(confluence, args);
     const template = await getTemplate(confluence, args.template_id);
-    // A space's template stays within the fence: one of a space the caller may not reach is not_found.
-    if (template.space?.key) await confluence.spaceIdForKey(template.space.key);
+    // A space's template stays within the fence: one of a space the caller may not reach is answered
+    // as a template that does not exist (not as its space, which would name it).
+    if (template.space?.key) {
+      await confluence.spaceIdForKey(template.space.key).catch((error: unknown) => {
+        if (error instanceof SpaceRefusal) throw new SpaceRefusal(templateMissing(args.template_id));
+        throw error;
+      });
+    }
     const page = await confluence.createPage({
       spaceId,
       status: 'current',

@@ -31,17 +31,14 @@ export const moveConfluencePage = defineTool({
         'parent_id is the page itself: a page cannot be its own parent.',
       );
     }
+    // A parent outside the allowed spaces gets the same answer as one that does not exist.
+    const parentMissing = `The new parent page ${args.parent_id} does not exist, is not published, or the connected user may not view it.`;
     const [current, parents] = await Promise.all([
       readVersion(confluence, args.page_id, args.version_number, { reuseRead: true }),
-      confluence.listPagesById([args.parent_id]),
+      confluence.listPagesById([args.parent_id], parentMissing),
     ]);
     const parent = parents.results[0];
-    if (!parent) {
-      throw new ApiError(
-        'not_found',
-        `The new parent page ${args.parent_id} does not exist, is not published, or the connected user may not view it.`,
-      );
-    }
+    if (!parent) throw new ApiError('not_found', parentMissing);
     if (parent.spaceId !== current.spaceId) {
       throw new ApiError(
         'invalid_arguments',

@@ -88,6 +88,27 @@ describe('allowed_spaces holds on every tool', () => {
     await expectNoSpecViolations();
   });
 
+  it('content reached through its page answers as missing content, naming neither the page nor that it exists', async () => {
+    const missing = '99999999';
+    for (const [name, args, hidden] of [
+      ['get_confluence_attachment_content', (x: string) => ({ attachment_id: `att${x}` }), '66001'],
+      ['resolve_confluence_inline_comment', (x: string) => ({ comment_id: x }), '65904'],
+      [
+        'add_confluence_comment',
+        (x: string) => ({ page_id: OPS_PAGE, parent_comment_id: x, comment: 'reply' }),
+        '65901',
+      ],
+    ] as const) {
+      const answer = await callTool(id, name, args(hidden));
+      const absent = await callTool(id, name, args(missing));
+      expect([name, answer.status]).toEqual([name, 404]);
+      expect(JSON.stringify(answer.body)).not.toContain(ENG_PAGE);
+      expect(answer.body).toEqual(JSON.parse(JSON.stringify(absent.body).replaceAll(missing, hidden)));
+    }
+    const writes = (await confluenceRequests()).filter((request) => request.method !== 'GET');
+    expect(writes).toEqual([]);
+  });
+
   it('every write tool aimed at another space sends nothing and answers not_found', async () => {
     for (const [name, args] of writeCalls()) {
       const answer = await callTool(id, name, args);

@@ -170,6 +170,36 @@ describe('writes that reference other spaces under allowed_spaces', () => {
     expect(created.status).toBe(200);
   });
 
+  it('reads a reference however its tag is written: a ">" in an earlier attribute, a "<" in a parameter value', async () => {
+    await confineToEng();
+    const attempts: [string, RegExp][] = [
+      // XML allows ">" inside an attribute value: the space key after it is still the reference.
+      [
+        '<ac:structured-macro ac:name="include"><ac:parameter ac:name=""><ac:link><ri:page ri:content-title="Costs > Budget" ri:space-key="OPS"/></ac:link></ac:parameter></ac:structured-macro>',
+        /<ri:page> of space "OPS"/,
+      ],
+      [
+        '<ac:structured-macro ac:name="content-by-label"><ac:parameter ac:title=">" ac:name="spaces">OPS</ac:parameter></ac:structured-macro>',
+        /spaces="OPS"/,
+      ],
+      // An escaped "<" in a parameter's text is text, not an element written inside the parameter.
+      [
+        '<ac:structured-macro ac:name="content-by-label"><ac:parameter ac:name="spaces">OPS,&lt;x</ac:parameter><ac:parameter ac:name="labels">oncall</ac:parameter></ac:structured-macro>',
+        /spaces="OPS,<x"/,
+      ],
+      [
+        '<ac:structured-macro ac:name="content-by-label"><ac:parameter ac:name="spaces"><![CDATA[OPS,<x]]></ac:parameter><ac:parameter ac:name="labels">oncall</ac:parameter></ac:structured-macro>',
+        /spaces="OPS,<x"/,
+      ],
+    ];
+    for (const [body, reason] of attempts) {
+      const answer = await callTool(id, 'create_confluence_page', { space_key: 'ENG', title: 'Leak', body });
+      expect([body, answer.status]).toEqual([body, 403]);
+      expectRefusedByAllowedSpaces(answer, reason);
+    }
+    expect(await writesSent()).toEqual([]);
+  });
+
   it('writes such references when no allowed_spaces is set', async () => {
     const answer = await callTool(id, 'create_confluence_page', {
       space_key: 'ENG',

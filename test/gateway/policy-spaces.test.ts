@@ -110,6 +110,17 @@ describe('allowed_spaces', () => {
     await expectNoSpecViolations();
   });
 
+  it('answers a move under a parent of another space as a move under a parent that does not exist', async () => {
+    const move = (parent_id: string) =>
+      callTool(id, 'move_confluence_page', {
+        page_id: SEED.pages.deployRunbook,
+        version_number: 3,
+        parent_id,
+      });
+    expectHidden(await move(OPS.home), await move('12345678'), OPS.home, '12345678');
+    expect(await writesSent()).toEqual([]);
+  });
+
   it('an update reads the page once: the fence asks Confluence nothing more', async () => {
     const answer = await callTool(id, 'update_confluence_page', {
       page_id: SEED.pages.architecture,

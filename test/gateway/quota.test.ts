@@ -470,6 +470,23 @@ describe('the quota routes', () => {
     expect(unknown.status).toBe(404);
     expect(unknown.body.error.code).toBe('integration_not_found');
   });
+
+  it("an agent token reads its own integration's share, never another's, nor whether another exists", async () => {
+    const mine = await connectWithPoolUntouched();
+    const theirs = await connectWithPoolUntouched();
+    const issued = await send(`/api/v1/integrations/${mine}/agent-tokens`, {
+      method: 'POST',
+      body: JSON.stringify({ label: 'quota reader' }),
+    });
+    expect(issued.status).toBe(201);
+    const asAgent = { headers: { authorization: `Bearer ${issued.body.token}` } };
+    expect((await send(`/api/v1/integrations/${mine}/quota`, asAgent)).status).toBe(200);
+    const other = await send(`/api/v1/integrations/${theirs}/quota`, asAgent);
+    expect([other.status, other.body.error?.code]).toEqual([403, 'forbidden']);
+    expect(other.body).not.toHaveProperty('spent');
+    const missing = await send('/api/v1/integrations/int_doesnotexist/quota', asAgent);
+    expect([missing.status, missing.body.error?.code]).toEqual([403, 'forbidden']);
+  });
 });
 
 const SEED_ACME = 'a3c1e5d2-7b4f-4e8a-9c6d-1f2e3a4b5c6d';

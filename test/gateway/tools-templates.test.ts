@@ -113,6 +113,15 @@ describe('allowed_spaces holds for templates', () => {
       title: 'Borrowed',
     });
     expect([fromEng.status, fromEng.body.error?.code]).toEqual([404, 'not_found']);
+    // As a template that does not exist: the answer does not say which space it belongs to.
+    const missing = await callTool(id, 'create_confluence_page_from_template', {
+      template_id: '99999',
+      space_key: 'OPS',
+      title: 'Borrowed',
+    });
+    expect(fromEng.body).toEqual(
+      JSON.parse(JSON.stringify(missing.body).replaceAll('99999', DECISION_RECORD)),
+    );
     expect(await writes()).toEqual([]);
     const site = await callTool(id, 'create_confluence_page_from_template', {
       template_id: MEETING_NOTES,

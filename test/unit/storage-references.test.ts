@@ -41,3 +41,29 @@ describe('storageReferences', () => {
     expect(kinds(macro('labels', 'oncall'))).toEqual([]);
   });
 });
+
+describe('storageReferences, however a tag is written', () => {
+  it('reads the attributes after a ">" inside an earlier attribute value (well-formed XML)', () => {
+    expect(kinds('<ri:page ri:content-title="Costs > Budget" ri:space-key="OPS"/>')).toEqual([
+      { kind: 'space', key: 'OPS' },
+    ]);
+    expect(kinds('<ri:page ri:content-title=\'a>b\' ri:content-id="42"/>')).toEqual([
+      { kind: 'content', id: '42' },
+    ]);
+    expect(kinds('<ac:parameter ac:title=">" ac:name="spaces">OPS</ac:parameter>')).toEqual([
+      { kind: 'space', key: 'OPS' },
+    ]);
+  });
+
+  it('reads a parameter whose text holds an escaped or CDATA "<" as text', () => {
+    const spaces = (value: string) => `<ac:parameter ac:name="spaces">${value}</ac:parameter>`;
+    expect(kinds(spaces('OPS,&lt;x'))).toEqual([
+      { kind: 'space', key: 'OPS' },
+      { kind: 'space', key: '<x' },
+    ]);
+    expect(kinds(spaces('<![CDATA[OPS,<x]]>'))).toEqual([
+      { kind: 'space', key: 'OPS' },
+      { kind: 'space', key: '<x' },
+    ]);
+  });
+});
