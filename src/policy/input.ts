@@ -30,6 +30,9 @@ const toolNames = z
   .max(500)
   .transform((names) => [...new Set(names)]);
 
+/** Confluence resolves this many space keys in one request, which is how the fence resolves them. */
+const MAX_ALLOWED_SPACES = 250;
+
 const spaceKeys = z
   .array(
     z
@@ -39,7 +42,7 @@ const spaceKeys = z
         'expected a space key: letters and digits (e.g. "ENG"), or "~" and an account id for a personal space',
       ),
   )
-  .max(500)
+  .max(MAX_ALLOWED_SPACES, `at most ${MAX_ALLOWED_SPACES} space keys`)
   .transform((keys) => [...new Set(keys)]);
 
 const toolsetNames = z

@@ -89,6 +89,11 @@ describe('PATCH /api/v1/integrations/:id', () => {
     expect(key.status).toBe(400);
     expect(key.body.error.message).toMatch(/allowed_spaces\.0: expected a space key/);
 
+    // The fence resolves the keys in one request of 250: more would leave some silently unusable.
+    const many = await setPolicy({ allowed_spaces: Array.from({ length: 251 }, (_, n) => `S${n}`) });
+    expect(many.status).toBe(400);
+    expect(many.body.error.message).toMatch(/allowed_spaces: at most 250 space keys/);
+
     const field = await setPolicy({ readonly: true });
     expect(field.status).toBe(400);
     expect(field.body.error.message).toMatch(/read_only, allowed_tools, denied_tools, allowed_spaces/);
