@@ -634,6 +634,38 @@ export const MUTATIONS: Mutation[] = [
     to: '  await kv.delete(kvKeys.agentToken(hash));',
     test: 'test/unit/agent-token-cache.test.ts',
   },
+  {
+    name: 'integration-routes-any-agent-token',
+    bug: "a route of one integration admits another integration's agent token: it reads that integration's quota share",
+    file: 'src/auth/integration-auth.ts',
+    from: "  requireOwnIntegration(caller, c.req.param('id') ?? '');\n",
+    to: '',
+    test: 'test/gateway/quota.test.ts',
+  },
+  {
+    name: 'reference-tag-ends-at-quoted-gt',
+    bug: "the write fence reads a reference's tag only up to a '>' inside a quoted value, missing the space key after it",
+    file: 'src/policy/storage-references.ts',
+    from: 'const TAG_ATTRIBUTES = `((?:[^>"\']|"[^"]*"|\'[^\']*\')*)`;',
+    to: 'const TAG_ATTRIBUTES = `([^>]*)`;',
+    test: 'test/unit/storage-references.test.ts',
+  },
+  {
+    name: 'fence-lookup-not-audited',
+    bug: 'a comment or attachment of another space, placed through its page, is answered as missing but not audited as refused by allowed_spaces',
+    file: 'src/policy/space-fence.ts',
+    from: '      if (error instanceof SpaceRefusal) throw new SpaceRefusal(notFound);\n',
+    to: '',
+    test: 'test/gateway/policy-every-tool.test.ts',
+  },
+  {
+    name: 'fence-lookup-names-the-page',
+    bug: "a comment or attachment that does not exist answers in its page lookup's words, unlike one of another space",
+    file: 'src/policy/space-fence.ts',
+    from: "      if (error instanceof ApiError && error.code === 'not_found') throw new ApiError('not_found', notFound);\n",
+    to: '',
+    test: 'test/gateway/policy-every-tool.test.ts',
+  },
 ];
 
 const root = resolve(import.meta.dirname, '..');

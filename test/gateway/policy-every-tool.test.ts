@@ -107,6 +107,17 @@ describe('allowed_spaces holds on every tool', () => {
     }
     const writes = (await confluenceRequests()).filter((request) => request.method !== 'GET');
     expect(writes).toEqual([]);
+    // The agent cannot tell, but the operator sees each of the three as refused by the fence.
+    const audit = await serviceApi('GET', `/api/v1/integrations/${id}/audit?limit=200`);
+    const { entries } = (await audit.json()) as { entries: { tool: string; refused_by?: object }[] };
+    const fenced = entries.filter((entry) => entry.refused_by !== undefined).map((entry) => entry.tool);
+    expect(new Set(fenced)).toEqual(
+      new Set([
+        'get_confluence_attachment_content',
+        'resolve_confluence_inline_comment',
+        'add_confluence_comment',
+      ]),
+    );
   });
 
   it('every write tool aimed at another space sends nothing and answers not_found', async () => {
