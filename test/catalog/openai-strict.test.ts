@@ -2,9 +2,10 @@
  * The strict catalog (`GET /api/v1/tools?format=openai_strict`) against OpenAI's strict-mode rules
  * for function parameters, as shared/mcp/FACTS.md states them: every object closed with
  * `additionalProperties: false` and every property in `required`, a limited keyword set (no
- * `default`, no length, pattern or range limits), the root an object, names of 1–64 letters,
- * digits, `_` or `-`. The rules are a JSON Schema here, checked with Ajv; required-completeness,
- * which JSON Schema cannot say, is checked by walking.
+ * `default`, no length, pattern or range limits), every node typed (or a union of typed ones), the
+ * root an object, names of 1–64 letters, digits, `_` or `-`. The rules are a JSON Schema here,
+ * checked with Ajv; required-completeness, which JSON Schema cannot say, is checked by walking. A
+ * tool whose arguments cannot keep them is served with `strict: false` (NOT_STRICT).
  */
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
