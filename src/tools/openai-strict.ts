@@ -5,6 +5,11 @@
  * `default`, and no length, pattern or range limits. So an optional argument becomes required and
  * nullable (the gateway reads null as absent), and each dropped limit is said in the argument's
  * description, where the model still reads it; the gateway enforces them all as before.
+ *
+ * Strict mode also needs every node typed, and cannot type an argument that takes any JSON value
+ * (set_confluence_page_property's `value`: an object of any keys is never closed). OpenAI refuses
+ * such a schema, and with it the whole request; so that tool comes with `strict: false`, its
+ * arguments otherwise in the same form, and the other tools of the request stay strict.
  */
 
 type JsonSchema = Record<string, unknown>;
@@ -14,7 +19,8 @@ export interface StrictFunction {
   name: string;
   description: string;
   parameters: JsonSchema;
-  strict: true;
+  /** false for a tool whose arguments strict mode cannot type (see above). */
+  strict: boolean;
 }
 
 /** The keywords a strict schema keeps; everything else is dropped (and limits are described). */
@@ -35,13 +41,25 @@ export function strictFunction(entry: {
   description: string;
   input_schema: JsonSchema;
 }): StrictFunction {
+  const parameters = strictSchema(entry.input_schema);
   return {
     type: 'function',
     name: entry.name,
     description: entry.description,
-    parameters: strictSchema(entry.input_schema),
-    strict: true,
+    parameters,
+    strict: everyNodeTyped(parameters),
   };
+}
+
+/** Whether each node of a strict schema says its type or is a union of nodes that do. */
+function everyNodeTyped(schema: JsonSchema): boolean {
+  if (schema.anyOf !== undefined) return (schema.anyOf as JsonSchema[]).every(everyNodeTyped);
+  if (schema.type === undefined) return false;
+  const properties = Object.values((schema.properties ?? {}) as Record<string, JsonSchema>);
+  return (
+    properties.every(everyNodeTyped) &&
+    (schema.items === undefined || everyNodeTyped(schema.items as JsonSchema))
+  );
 }
 
 export function strictSchema(schema: JsonSchema): JsonSchema {

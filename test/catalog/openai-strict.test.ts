@@ -2,9 +2,10 @@
  * The strict catalog (`GET /api/v1/tools?format=openai_strict`) against OpenAI's strict-mode rules
  * for function parameters, as shared/mcp/FACTS.md states them: every object closed with
  * `additionalProperties: false` and every property in `required`, a limited keyword set (no
- * `default`, no length, pattern or range limits), the root an object, names of 1–64 letters,
- * digits, `_` or `-`. The rules are a JSON Schema here, checked with Ajv; required-completeness,
- * which JSON Schema cannot say, is checked by walking.
+ * `default`, no length, pattern or range limits), every node typed (or a union of typed ones), the
+ * root an object, names of 1–64 letters, digits, `_` or `-`. The rules are a JSON Schema here,
+ * checked with Ajv; required-completeness, which JSON Schema cannot say, is checked by walking. A
+ * tool whose arguments cannot keep them is served with `strict: false` (NOT_STRICT).
  */
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
@@ -49,10 +50,17 @@ const STRICT_NODE = {
         enum: { type: 'array', minItems: 1 },
         description: { type: 'string' },
       },
-      // An object is closed and lists what it has.
-      anyOf: [
-        { not: { properties: { type: { const: 'object' } }, required: ['type'] } },
-        { required: ['properties', 'required', 'additionalProperties'] },
+      allOf: [
+        // An object is closed and lists what it has.
+        {
+          anyOf: [
+            { not: { properties: { type: { const: 'object' } }, required: ['type'] } },
+            { required: ['properties', 'required', 'additionalProperties'] },
+          ],
+        },
+        // Every node says its type, or is a union of typed ones: OpenAI refuses a schema without
+        // (400 "schema must have a 'type' key"), and with it the whole request, every tool in it.
+        { anyOf: [{ required: ['type'] }, { required: ['anyOf'] }] },
       ],
     },
   },
@@ -75,9 +83,15 @@ const FUNCTION = {
     name: { type: 'string', pattern: '^[a-zA-Z0-9_-]{1,64}$' },
     description: { type: 'string' },
     parameters: { type: 'object' },
-    strict: { const: true },
+    strict: { type: 'boolean' },
   },
 };
+
+/**
+ * The tools strict mode cannot type, served with `strict: false`: an argument that takes any JSON
+ * value (an object of any keys is never closed).
+ */
+const NOT_STRICT = ['set_confluence_page_property'];
 
 const ajv = new Ajv2020({ strict: true, strictRequired: false, allErrors: true });
 const isStrictNode = ajv.compile(STRICT_NODE);
@@ -113,7 +127,11 @@ describe('the strict catalog', () => {
       );
       expect(isFunction(definition), ajv.errorsText(isFunction.errors)).toBe(true);
       expect(isStrictRoot(definition.parameters), ajv.errorsText(isStrictRoot.errors)).toBe(true);
-      expect(isStrictNode(definition.parameters), ajv.errorsText(isStrictNode.errors)).toBe(true);
+      expect(definition.strict).toBe(!NOT_STRICT.includes(definition.name));
+      // A function that is not strict breaks the rules (its reason), one that is keeps them all.
+      expect(isStrictNode(definition.parameters), ajv.errorsText(isStrictNode.errors)).toBe(
+        definition.strict,
+      );
       expect(incompleteRequired(definition.parameters)).toEqual([]);
       // Still a valid JSON Schema that a validator compiles.
       expect(() => new Ajv2020({ strict: true }).compile(definition.parameters)).not.toThrow();
@@ -153,6 +171,20 @@ describe('the strict catalog', () => {
     expect(described('get_confluence_spaces', 'limit')).toContain('1 to 250');
     expect(described('get_confluence_spaces', 'limit')).toContain('default 25');
     expect(described('get_confluence_page', 'page_id')).toContain('matching ^\\d+$');
+  });
+
+  it('serves a tool with an argument of any JSON value as not strict, the others of its request still strict', () => {
+    const tool = (value: Record<string, unknown>) =>
+      strictFunction({
+        name: 'keep',
+        description: 'Keeps a value.',
+        input_schema: { type: 'object', properties: { key: { type: 'string' }, value }, required: ['value'] },
+      });
+    expect(tool({ description: 'Any JSON value.', $ref: '#/$defs/json' }).strict).toBe(false);
+    expect(tool({ type: 'array', items: { description: 'Anything.' } }).strict).toBe(false);
+    expect(tool({ type: 'array', items: { anyOf: [{ type: 'string' }, { type: 'number' }] } }).strict).toBe(
+      true,
+    );
   });
 
   it('turns a nested optional object into a closed one, its own optional fields nullable', () => {

@@ -151,6 +151,18 @@ describe('the OpenAI Agents SDK 0.20 (MCPServerStreamableHttp)', () => {
     );
     await client.close();
   });
+
+  it('converts every tool to strict mode but the one whose argument takes any JSON value', async () => {
+    const client = await agentsSdk(`${mcpUrl}?toolsets=all`, agentToken, true);
+    const tools = await client.listTools();
+    const strictness = await client.strictness();
+    // set_confluence_page_property's value is any JSON value, which strict mode cannot type: the
+    // SDK falls back to a non-strict schema for it, as GET /api/v1/tools?format=openai_strict does.
+    expect(tools.filter((_tool, index) => !strictness[index]).map((tool) => tool.name)).toEqual([
+      'set_confluence_page_property',
+    ]);
+    await client.close();
+  });
 });
 
 describe('LangChain’s MultiServerMCPClient 1.1', () => {

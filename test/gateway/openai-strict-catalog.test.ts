@@ -1,7 +1,8 @@
 /**
  * `GET /api/v1/tools?format=openai_strict`: each tool as an OpenAI strict function definition
- * (test/catalog/openai-strict.test.ts holds them to strict mode's rules), narrowed by ?toolsets= as
- * the plain catalog is; an unknown format is refused naming the two there are.
+ * (test/catalog/openai-strict.test.ts holds them to strict mode's rules; one that strict mode
+ * cannot type comes with strict: false), narrowed by ?toolsets= as the plain catalog is; an unknown
+ * format is refused naming the two there are.
  */
 import { describe, expect, it } from 'vitest';
 import { TOOL_INSTRUCTIONS } from '../../src/tools/instructions.ts';
@@ -22,7 +23,10 @@ describe('GET /api/v1/tools?format=openai_strict', () => {
       instructions: string;
     };
     expect(body.tools).toEqual(JSON.parse(JSON.stringify(toolCatalog().tools.map(strictFunction))));
-    expect(body.tools.every((tool) => tool.strict === true)).toBe(true);
+    // Strict mode cannot type an argument of any JSON value: that one tool is served not strict.
+    expect(body.tools.filter((tool) => !tool.strict).map((tool) => tool.name)).toEqual([
+      'set_confluence_page_property',
+    ]);
     expect(body.instructions).toBe(TOOL_INSTRUCTIONS);
   });
 

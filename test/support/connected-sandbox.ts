@@ -15,8 +15,13 @@ export interface ConnectedSandbox {
   restCall(name: string, args: Record<string, unknown>): Promise<any>;
 }
 
-export async function startConnectedSandbox(ownerId: string, name: string): Promise<ConnectedSandbox> {
-  const servers = await startSandboxServers({ autoApprove: true, sitePreset: 'single' });
+export async function startConnectedSandbox(
+  ownerId: string,
+  name: string,
+  /** Extra gateway settings (sandbox-servers.ts), e.g. a higher TOOL_CALLS_PER_MINUTE. */
+  settings?: Record<string, string>,
+): Promise<ConnectedSandbox> {
+  const servers = await startSandboxServers({ autoApprove: true, sitePreset: 'single', settings });
   try {
     const integrationId = await connectOverHttp({
       gatewayUrl: servers.gatewayUrl,
