@@ -666,6 +666,14 @@ export const MUTATIONS: Mutation[] = [
     to: '',
     test: 'test/gateway/policy-every-tool.test.ts',
   },
+  {
+    name: 'strict-function-with-untyped-argument',
+    bug: 'the strict catalog marks a tool strict whose argument strict mode cannot type: OpenAI refuses the whole request',
+    file: 'src/tools/openai-strict.ts',
+    from: '    strict: everyNodeTyped(parameters),',
+    to: '    strict: true,',
+    test: 'test/catalog/openai-strict.test.ts',
+  },
 ];
 
 const root = resolve(import.meta.dirname, '..');
