@@ -11,6 +11,15 @@ if [ -x "$CHROMIUM" ]; then
 fi
 
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+  # Test files run in parallel, and each browser test may get here at once: one installs, the others
+  # wait for it (apt-get would refuse them its lock) and then find Chromium installed.
+  if command -v flock >/dev/null 2>&1; then
+    exec 9>"${TMPDIR:-/tmp}/ensure-chromium.lock"
+    flock 9
+    if [ -x "$CHROMIUM" ]; then
+      exit 0
+    fi
+  fi
   echo "ensure-chromium: installing Debian's chromium package (once; about 300 MB)..." >&2
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq >&2
