@@ -646,8 +646,8 @@ export const MUTATIONS: Mutation[] = [
     name: 'reference-tag-ends-at-quoted-gt',
     bug: "the write fence reads a reference's tag only up to a '>' inside a quoted value, missing the space key after it",
     file: 'src/policy/storage-references.ts',
-    from: 'const TAG_ATTRIBUTES = `((?:[^>"\']|"[^"]*"|\'[^\']*\')*)`;',
-    to: 'const TAG_ATTRIBUTES = `([^>]*)`;',
+    from: 'const TAG_ATTRIBUTES = `((?:[^<>"\']|"[^<"]*"|\'[^<\']*\')*)(>)?`;',
+    to: 'const TAG_ATTRIBUTES = `([^<>]*)(>)?`;',
     test: 'test/unit/storage-references.test.ts',
   },
   {

@@ -31,26 +31,50 @@ const OWN_SPACE = new Set(['@self', 'currentspace()']);
 /**
  * A tag's attribute text up to its closing `>`. XML allows `>` inside a quoted attribute value
  * (`ri:content-title="Costs > Budget"`), so quoted values are read whole: a plain `[^>]*` would stop
- * inside one and miss every attribute after it, the space key included.
+ * inside one and miss every attribute after it, the space key included. XML allows no `<` in a tag,
+ * quoted or not, so a tag's text ends before the next `<`: each `<` starts at most one scan, and
+ * reading a body stays linear however many quotes it leaves open. The closing `>` is captured when
+ * there is one: a tag without it is not well-formed, and is read as a reference that cannot be bound.
  */
-const TAG_ATTRIBUTES = `((?:[^>"']|"[^"]*"|'[^']*')*)`;
+const TAG_ATTRIBUTES = `((?:[^<>"']|"[^<"]*"|'[^<']*')*)(>)?`;
 const RESOURCE = new RegExp(
-  String.raw`<ri:(page|blog-post|attachment|space|content-entity|shortcut)\b${TAG_ATTRIBUTES}>`,
+  String.raw`<ri:(page|blog-post|attachment|space|content-entity|shortcut)\b${TAG_ATTRIBUTES}`,
   'gi',
 );
-const PARAMETER = new RegExp(String.raw`<ac:parameter\b${TAG_ATTRIBUTES}>([\s\S]*?)<\/ac:parameter>`, 'gi');
+const PARAMETER = new RegExp(String.raw`<ac:parameter\b${TAG_ATTRIBUTES}`, 'gi');
+const PARAMETER_END = /<\/ac:parameter>/gi;
 
 export function storageReferences(storage: string): StorageReference[] {
   const found: StorageReference[] = [];
-  for (const [, element = '', attributeText = ''] of storage.matchAll(RESOURCE)) {
-    const attrs = attributes(attributeText);
+  for (const [, element = '', attributeText = '', closed] of storage.matchAll(RESOURCE)) {
     const name = `<ri:${element.toLowerCase()}>`;
+    if (!closed) {
+      found.push({ kind: 'unbounded', what: `a ${name} tag that is not well-formed` });
+      continue;
+    }
+    const attrs = attributes(attributeText);
     const key = attrs['ri:space-key'];
     if (key !== undefined) found.push({ kind: 'space', key: key.trim(), what: `${name} of space "${key}"` });
     const id = attrs['ri:content-id'];
     if (id !== undefined) found.push({ kind: 'content', id: id.trim(), what: `${name} of content ${id}` });
   }
-  for (const [, attributeText = '', inner = ''] of storage.matchAll(PARAMETER)) {
+  // A parameter ends at the first `</ac:parameter>` after it, and what it holds is its value (a
+  // parameter opened inside it is part of that value, as a regular expression would read it).
+  let after = 0;
+  for (const open of storage.matchAll(PARAMETER)) {
+    if (open.index < after) continue;
+    const [, attributeText = '', closed] = open;
+    if (!closed) {
+      found.push({ kind: 'unbounded', what: 'an <ac:parameter> tag that is not well-formed' });
+      continue;
+    }
+    const from = open.index + open[0].length;
+    PARAMETER_END.lastIndex = from;
+    const end = PARAMETER_END.exec(storage);
+    // No parameter after this one closes either: nothing more to read.
+    if (end === null) break;
+    after = PARAMETER_END.lastIndex;
+    const inner = storage.slice(from, end.index);
     const parameter = (attributes(attributeText)['ac:name'] ?? '').trim().toLowerCase();
     // A parameter written as elements (<ri:space>, <ac:link><ri:page>) was read with the resources.
     // Only a real element counts: a `<` that is escaped (`&lt;`) or inside CDATA is the value's text.

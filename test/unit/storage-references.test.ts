@@ -67,3 +67,24 @@ describe('storageReferences, however a tag is written', () => {
     ]);
   });
 });
+
+describe('storageReferences on a body written to be slow', () => {
+  // Each case took minutes at Confluence's 5 MB when a tag's text could run past the next "<" (a
+  // quote left open read on to the body's end, once per tag before it); it is read in one pass now.
+  const count = 60_000;
+
+  it('reads many tags followed by a quote that never closes in linear time', { timeout: 5_000 }, () => {
+    const tags = '<ri:page '.repeat(count);
+    expect(storageReferences(`${tags}"<p>x</p>`)).toHaveLength(count);
+  });
+
+  it('reads many parameters that never close in linear time', { timeout: 5_000 }, () => {
+    expect(storageReferences('<ac:parameter ac:name="spaces">'.repeat(count))).toEqual([]);
+  });
+
+  it('reads a tag that is not well-formed as a reference no space list bounds', () => {
+    expect(kinds('<ri:page ri:space-key="OPS" <p>')).toEqual([{ kind: 'unbounded' }]);
+    expect(kinds('<ri:page ri:content-title="a<b" ri:space-key="OPS"/>')).toEqual([{ kind: 'unbounded' }]);
+    expect(kinds('<ac:parameter ac:name="spaces"<x>OPS</ac:parameter>')).toEqual([{ kind: 'unbounded' }]);
+  });
+});
