@@ -300,7 +300,16 @@ export class QuotaMeter {
         size: p?.size ?? this.#settings.pointsPerHour,
         available: p?.available ?? need,
       });
-      grantShare(shareKey, need, until, s?.allowance ?? need, s?.unleased ?? need);
+      // The grant is for a few seconds, but what it spends is of the ledger's window: the slice
+      // keeps that window's end, so the sweep leaves its counts for the next report.
+      grantShare(
+        shareKey,
+        need,
+        until,
+        Math.max(until, s?.resetsAt ?? 0),
+        s?.allowance ?? need,
+        s?.unleased ?? need,
+      );
       return undefined;
     }
     if (answer.tenantPools) {
@@ -471,13 +480,20 @@ function grant(
   map.set(key, { left: points, giveBack: 0, resetsAt: until, freshUntil: until, ...rest });
 }
 
-function grantShare(key: string, points: number, until: number, allowance: number, unleased: number): void {
+function grantShare(
+  key: string,
+  points: number,
+  until: number,
+  resetsAt: number,
+  allowance: number,
+  unleased: number,
+): void {
   const s = shares.get(key);
   shares.set(key, {
     left: points,
     unleased,
     allowance,
-    resetsAt: until,
+    resetsAt,
     freshUntil: until,
     spent: s?.spent ?? 0,
     saved: s?.saved ?? 0,

@@ -12,7 +12,9 @@ function meterWith(
 ) {
   const requests: SyncRequest[] = [];
   const ledger = {
+    down: false,
     sync: async (request: SyncRequest): Promise<SyncAnswer> => {
+      if (ledger.down) throw new Error('ledger unavailable');
       requests.push(structuredClone(request));
       return {
         window: 1,
@@ -36,7 +38,7 @@ function meterWith(
   // Each test its own app, so the isolate's slices of one test are not another's.
   const settings = { app, pointsPerHour: 10_000 };
   const meter = new QuotaMeter(env, { id: integration, name: 'Unit', cloudId: 'cloud' }, settings, () => {});
-  return { meter, requests, env, settings };
+  return { meter, requests, env, settings, ledger };
 }
 
 describe('the quota meter', () => {
@@ -123,5 +125,19 @@ describe('the quota meter', () => {
     second.meter.settle(await second.meter.reserve(2), 2, undefined);
     // Its two slices are all this isolate holds: the gone integration's were dropped with the rest.
     expect(heldSlices()).toBe(2);
+  });
+
+  it('reports what its calls spent while the ledger was unavailable, after the local grant ends', async () => {
+    const { meter, requests, env, settings, ledger } = meterWith(() => ({}));
+    meter.settle(await meter.reserve(2), 2, undefined);
+    // The ledger goes down: a call larger than the slice is granted here for a few seconds.
+    ledger.down = true;
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    meter.settle(await meter.reserve(60), 60, undefined);
+    ledger.down = false;
+    // Ten seconds on, that grant has ended, the ledger's window has not: both calls are reported.
+    vi.spyOn(Date, 'now').mockReturnValue(Date.now() + 10_000);
+    await reportPendingUsage(env, settings);
+    expect(requests.at(-1)?.spent).toBe(62);
   });
 });
