@@ -99,10 +99,16 @@ export function storageReferences(storage: string): StorageReference[] {
   return found;
 }
 
-/** The attributes of a tag (either quote style), names lowercased, values with entities decoded. */
+/**
+ * The attributes of a tag (either quote style), names lowercased, values with entities decoded. A
+ * name starts where a run of name characters starts: tried from inside a long run, each start
+ * would read the rest of the run again.
+ */
 function attributes(text: string): Record<string, string> {
   const result: Record<string, string> = {};
-  for (const [, name = '', double, single] of text.matchAll(/([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)) {
+  for (const [, name = '', double, single] of text.matchAll(
+    /(?<![\w:-])([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g,
+  )) {
     result[name.toLowerCase()] = decodeEntities(double ?? single ?? '');
   }
   return result;

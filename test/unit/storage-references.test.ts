@@ -69,8 +69,9 @@ describe('storageReferences, however a tag is written', () => {
 });
 
 describe('storageReferences on a body written to be slow', () => {
-  // Each case took minutes at Confluence's 5 MB when a tag's text could run past the next "<" (a
-  // quote left open read on to the body's end, once per tag before it); it is read in one pass now.
+  // Each case took tens of seconds at a few hundred KB, and hours at Confluence's 5 MB: a quote
+  // left open read on to the body's end once per tag before it, a parameter without its end the
+  // same, and an attribute name was tried from every character of a run. Each is one pass now.
   const count = 60_000;
 
   it('reads many tags followed by a quote that never closes in linear time', { timeout: 5_000 }, () => {
@@ -80,6 +81,11 @@ describe('storageReferences on a body written to be slow', () => {
 
   it('reads many parameters that never close in linear time', { timeout: 5_000 }, () => {
     expect(storageReferences('<ac:parameter ac:name="spaces">'.repeat(count))).toEqual([]);
+  });
+
+  it('reads a tag with a long run of name characters in linear time', { timeout: 5_000 }, () => {
+    const tag = `<ri:page ${'a'.repeat(count * 3)} ri:space-key="OPS"/>`;
+    expect(kinds(tag)).toEqual([{ kind: 'space', key: 'OPS' }]);
   });
 
   it('reads a tag that is not well-formed as a reference no space list bounds', () => {
