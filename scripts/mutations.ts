@@ -674,6 +674,22 @@ export const MUTATIONS: Mutation[] = [
     to: '    strict: true,',
     test: 'test/catalog/openai-strict.test.ts',
   },
+  {
+    name: 'reference-quote-crosses-tags',
+    bug: "a quoted value in a reference's tag may run past the next '<': a quote left open makes the scan re-read the body from every tag",
+    file: 'src/policy/storage-references.ts',
+    from: 'const TAG_ATTRIBUTES = `((?:[^<>"\']|"[^<"]*"|\'[^<\']*\')*)(>)?`;',
+    to: 'const TAG_ATTRIBUTES = `((?:[^<>"\']|"[^"]*"|\'[^\']*\')*)(>)?`;',
+    test: 'test/unit/storage-references.test.ts',
+  },
+  {
+    name: 'unavailable-grant-ends-window',
+    bug: 'while the ledger is unreachable, the allowance slice takes the five-second grant for its window: what was spent meanwhile is dropped unreported',
+    file: 'src/quota/meter.ts',
+    from: '        Math.max(until, s?.resetsAt ?? 0),',
+    to: '        until,',
+    test: 'test/unit/quota-meter.test.ts',
+  },
 ];
 
 const root = resolve(import.meta.dirname, '..');

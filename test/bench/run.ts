@@ -25,6 +25,7 @@ import {
   startBareProxyWithGatewayBindings,
 } from '../support/workerd.ts';
 import { catalogBench } from './catalog.ts';
+import { fenceScanBench } from './fence-scan.ts';
 import { GROWN, seedGrownKv } from './grown-kv.ts';
 import { measureLedgerCpu } from './ledger-cpu.ts';
 import { compareTargets, type RoundResult, type Spread, send, spread, type Target } from './load.ts';
@@ -146,6 +147,7 @@ console.log('Markdown over the storage-format corpus…');
 const markdown = markdownBench();
 // What the tool catalog costs a model's context: no gateway needed, the same definitions it serves.
 const catalog = catalogBench();
+const fenceScan = fenceScanBench();
 // The meter's reserve and settle on a warm call, in this process (no gateway needed).
 const ledgerCpuMs = await measureLedgerCpu(QUICK ? 50_000 : 200_000);
 // Storage persists on disk so that fresh gateways (cold starts) find the integration connected.
@@ -477,6 +479,7 @@ try {
 
   checks.push(...markdown.checks);
   checks.push(...catalog.checks);
+  checks.push(...fenceScan.checks);
 
   printChecks(checks);
   const loadAtEnd = loadavg();
