@@ -6,7 +6,7 @@
  * of `npm run bench`; runs alone with `node test/bench/fence-scan.ts` (exit 1 if a budget fails).
  */
 import { storageReferences } from '../../src/policy/storage-references.ts';
-import type { Check } from './markdown.ts';
+import { type Check, cpuMs } from './markdown.ts';
 
 const BUDGET_MS = 1_000;
 const FIVE_MB = 5 * 1024 * 1024;
@@ -42,19 +42,6 @@ export function fenceScanBench(): { checks: Check[] } {
     });
   }
   return { checks };
-}
-
-function cpuMs(run: () => unknown, rounds: number): number {
-  run();
-  const times: number[] = [];
-  for (let i = 0; i < rounds; i++) {
-    const start = process.cpuUsage();
-    run();
-    const used = process.cpuUsage(start);
-    times.push((used.user + used.system) / 1000);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)] as number;
 }
 
 if (process.argv[1]?.endsWith('fence-scan.ts')) {

@@ -124,7 +124,8 @@ export function markdownBench(): { figures: Record<string, unknown>; checks: Che
 }
 
 /** The median CPU time of `run` in this process, after a warm-up, in milliseconds. */
-function cpuMs(run: () => unknown, rounds: number): number {
+/** The median CPU time of `rounds` runs (after as many warm-up runs, 30 at most), in ms. */
+export function cpuMs(run: () => unknown, rounds: number): number {
   for (let i = 0; i < Math.min(rounds, 30); i++) run();
   const times: number[] = [];
   for (let i = 0; i < rounds; i++) {

@@ -4,7 +4,6 @@
  * the receiver. Run on ports the sandbox picks itself and in a temporary folder (startNpmStart), so
  * a sandbox already running on 8787/8788 is left alone.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { type AddressInfo, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connectOverHttp } from '../support/connect-over-http.ts';
 import { connectV1 } from '../support/mcp-clients.ts';
-import { type RunningSandbox, startNpmStart } from '../support/npm-start.ts';
+import { type RunningSandbox, spawnSandbox, startNpmStart } from '../support/npm-start.ts';
 
 let sandbox: RunningSandbox | undefined;
 
@@ -102,23 +101,12 @@ async function holdPort(): Promise<{ port: number; server: Server }> {
 /** `npm start` with these settings, in a temporary folder, until it exits: what it printed, and its code. */
 function runSandboxUntilExit(env: Record<string, string>): Promise<{ code: number | null; printed: string }> {
   const folder = mkdtempSync(join(tmpdir(), 'sandbox-'));
-  const child = spawn(process.execPath, ['scripts/sandbox.ts'], {
-    env: {
-      ...process.env,
-      GATEWAY_PORT: '0',
-      EMULATOR_PORT: '0',
-      RECEIVER_PORT: '0',
-      INSPECTOR_PORT: '0',
-      SANDBOX_DIR: folder,
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawnSandbox(folder, env);
   let printed = '';
-  child.stdout.on('data', (chunk: Buffer) => {
+  child.stdout?.on('data', (chunk: Buffer) => {
     printed += chunk.toString();
   });
-  child.stderr.on('data', (chunk: Buffer) => {
+  child.stderr?.on('data', (chunk: Buffer) => {
     printed += chunk.toString();
   });
   return new Promise((resolve) =>

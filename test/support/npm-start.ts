@@ -22,10 +22,17 @@ export interface RunningSandbox {
   stop(): void;
 }
 
-export async function startNpmStart(timeoutMs = 90_000): Promise<RunningSandbox> {
-  const folder = mkdtempSync(join(tmpdir(), 'sandbox-'));
-  const sandbox: ChildProcess = spawn(process.execPath, ['scripts/sandbox.ts'], {
-    detached: true,
+/**
+ * scripts/sandbox.ts with its state in `folder`, each server on a port it picks itself unless `env`
+ * names one; `detached` makes it the leader of a process group (to stop wrangler and workerd with it).
+ */
+export function spawnSandbox(
+  folder: string,
+  env: Record<string, string> = {},
+  detached = false,
+): ChildProcess {
+  return spawn(process.execPath, ['scripts/sandbox.ts'], {
+    detached,
     env: {
       ...process.env,
       GATEWAY_PORT: '0',
@@ -33,9 +40,15 @@ export async function startNpmStart(timeoutMs = 90_000): Promise<RunningSandbox>
       RECEIVER_PORT: '0',
       INSPECTOR_PORT: '0',
       SANDBOX_DIR: folder,
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+}
+
+export async function startNpmStart(timeoutMs = 90_000): Promise<RunningSandbox> {
+  const folder = mkdtempSync(join(tmpdir(), 'sandbox-'));
+  const sandbox = spawnSandbox(folder, {}, true);
   let output = '';
   let errors = '';
   sandbox.stdout?.on('data', (chunk: Buffer) => {
