@@ -14,6 +14,8 @@ export interface Target {
 export interface RoundResult {
   requests: number;
   errors: number;
+  /** The statuses of the calls that failed (0: the connection failed), with how many of each. */
+  failedStatuses: Record<number, number>;
   seconds: number;
   rps: number;
   p50Ms: number;
@@ -45,7 +47,7 @@ export async function compareTargets(
         const target = targets[index] as Target;
         const cpuBefore = target.cpuSeconds?.() ?? 0;
         const started = process.hrtime.bigint();
-        const { latencies, errors } = await closedLoop(
+        const { latencies, errors, failedStatuses } = await closedLoop(
           agents[index] as Agent,
           target,
           options.concurrency,
@@ -57,6 +59,7 @@ export async function compareTargets(
         (results[index] as RoundResult[])[round] = {
           requests: latencies.length,
           errors,
+          failedStatuses,
           seconds,
           rps: latencies.length / seconds,
           p50Ms: percentile(latencies, 0.5),
@@ -74,18 +77,22 @@ export async function compareTargets(
 async function closedLoop(agent: Agent, target: Target, concurrency: number, total: number) {
   const latencies: number[] = [];
   let errors = 0;
+  const failedStatuses: Record<number, number> = {};
   let sent = 0;
   const worker = async () => {
     while (sent < total) {
       sent++;
       const started = process.hrtime.bigint();
-      const status = await send(agent, target);
+      const status = await send(agent, target).catch(() => 0);
       latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
-      if (status !== 200) errors++;
+      if (status !== 200) {
+        errors++;
+        failedStatuses[status] = (failedStatuses[status] ?? 0) + 1;
+      }
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
-  return { latencies, errors };
+  return { latencies, errors, failedStatuses };
 }
 
 /** Sends one request and reads its answer to the end; resolves with the status. */

@@ -560,7 +560,7 @@ async function measure(
   return results.map((rounds, index) => {
     const { path } = paths[index] as (typeof paths)[number];
     const errors = rounds.reduce((sum, round) => sum + round.errors, 0);
-    if (errors) console.warn(`  ${errors} calls failed through ${path}`);
+    if (errors) console.warn(`  ${errors} calls failed through ${path} ${statusCounts(rounds)}`);
     const cpu = rounds.map((round) => round.cpuMsPerCall).filter((value) => value !== undefined);
     return {
       scenario,
@@ -755,9 +755,28 @@ async function expiredTokenStampede(): Promise<number> {
       }).then((response) => response.status),
     ),
   );
-  const failed = answers.filter((status) => status !== 200).length;
-  if (failed) console.warn(`  ${failed} of 200 calls on an expired token failed`);
+  const failed = answers.filter((status) => status !== 200);
+  if (failed.length) {
+    const byStatus: Record<number, number> = {};
+    for (const status of failed) byStatus[status] = (byStatus[status] ?? 0) + 1;
+    console.warn(
+      `  ${failed.length} of 200 calls on an expired token failed ${statusCounts([{ failedStatuses: byStatus }])}`,
+    );
+  }
   return (await stats()) - before;
+}
+
+/** The failed calls' statuses over the rounds, as `(status 429: 3, status 500: 1)`; 0 is a failed connection. */
+function statusCounts(rounds: { failedStatuses: Record<number, number> }[]): string {
+  const total: Record<number, number> = {};
+  for (const round of rounds) {
+    for (const [status, count] of Object.entries(round.failedStatuses)) {
+      total[Number(status)] = (total[Number(status)] ?? 0) + count;
+    }
+  }
+  return `(${Object.entries(total)
+    .map(([status, count]) => `status ${status}: ${count}`)
+    .join(', ')})`;
 }
 
 /** A median with the range of the rounds beside it, for the budget table. */
