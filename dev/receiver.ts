@@ -100,9 +100,13 @@ export async function startReceiver(
     }
     options.onDelivery?.(delivery);
   });
+  // A port that cannot be had fails the start; once listening, the start's listener is done.
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   const { port } = server.address() as AddressInfo;
   return {
